@@ -1,0 +1,190 @@
+package io.stepwise.processor;
+
+import com.google.auto.service.AutoService;
+import io.stepwise.processor.collect.Mirrors;
+import io.stepwise.processor.collect.WorkflowCollector;
+import io.stepwise.processor.collect.WorkflowDecl;
+import io.stepwise.processor.diag.Diag;
+import io.stepwise.processor.diag.ElementFormatter;
+import io.stepwise.processor.diag.ValidationReport;
+import io.stepwise.processor.graph.StepGraph;
+import io.stepwise.processor.graph.TypeRules;
+import io.stepwise.processor.model.ModelBuilder;
+import io.stepwise.processor.model.WorkflowModel;
+import io.stepwise.processor.validate.WorkflowValidator;
+import io.stepwise.processor.write.GeneratedFiles;
+import io.stepwise.processor.write.RunnerWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Messager;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+import javax.tools.Diagnostic;
+
+/**
+ * The Stepwise annotation processor: for each {@code @Workflow} class, collect its declarations,
+ * validate them, build a model and generate its runner. It reports every mistake as a compile error
+ * on the narrowest element, generates nothing for an invalid workflow, and never throws.
+ */
+@AutoService(Processor.class)
+public final class WorkflowProcessor extends AbstractProcessor {
+  private Elements elements;
+  private Messager messager;
+  private WorkflowCollector collector;
+  private WorkflowValidator validator;
+  private ModelBuilder models;
+  private RunnerWriter runnerWriter;
+  private GeneratedFiles files;
+  /** Workflows waiting for a type that a later round may generate: qualified name → missing type. */
+  private final Map<String, String> deferred = new LinkedHashMap<>();
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    elements = env.getElementUtils();
+    messager = env.getMessager();
+    collector = new WorkflowCollector(elements);
+    TypeRules typeRules = new TypeRules(env.getTypeUtils(), elements);
+    validator = new WorkflowValidator(typeRules);
+    models = new ModelBuilder(env.getTypeUtils());
+    runnerWriter = new RunnerWriter();
+    files = new GeneratedFiles(env.getFiler(), messager, elements);
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(Names.WORKFLOW, Names.STEP, Names.COMPENSATE, Names.INPUT, Names.FROM, Names.WHEN);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    if (round.processingOver()) {
+      reportLeftovers();
+      return false;
+    }
+    Set<TypeElement> workflows = new LinkedHashSet<>();
+    for (String name : deferred.keySet()) {
+      TypeElement type = elements.getTypeElement(name);
+      if (type != null) {
+        workflows.add(type);
+      }
+    }
+    deferred.clear();
+    for (Element element : round.getElementsAnnotatedWith(elementOrNull(Names.WORKFLOW))) {
+      if (element instanceof TypeElement type) {
+        workflows.add(type);
+      } else {
+        guard(element, () -> messager.printMessage(Diagnostic.Kind.ERROR, Diag.WORKFLOW_NOT_A_CLASS.render(
+            element.getSimpleName(), "not a type"), element));
+      }
+    }
+    reportOutsideWorkflows(round);
+    for (TypeElement type : workflows) {
+      guard(type, () -> processOne(type));
+    }
+    return false;
+  }
+
+  private void processOne(TypeElement type) {
+    Optional<String> missing = Unresolved.find(type);
+    if (missing.isPresent()) {
+      deferred.put(type.getQualifiedName().toString(), missing.get());
+      return;
+    }
+    WorkflowDecl decl = collector.collect(type);
+    StepGraph graph = new StepGraph(decl);
+    ValidationReport report = validator.validate(decl, graph);
+    report.printTo(messager);
+    if (!report.isClean()) {
+      return;
+    }
+    WorkflowModel model = models.build(decl, graph);
+    files.write(model.runnerClass().packageName(), runnerWriter.typeSpec(model), type);
+  }
+
+  /** Steps, compensations, conditions and wiring in classes that are not workflows. */
+  private void reportOutsideWorkflows(RoundEnvironment round) {
+    ValidationReport report = new ValidationReport();
+    for (String annotation : new String[] {Names.STEP, Names.COMPENSATE, Names.WHEN}) {
+      TypeElement annotationType = elementOrNull(annotation);
+      if (annotationType == null) {
+        continue;
+      }
+      for (Element element : round.getElementsAnnotatedWith(annotationType)) {
+        Element owner = element.getEnclosingElement();
+        if (owner != null && !Mirrors.has(owner, Names.WORKFLOW)) {
+          guard(element, () -> report.error(Diag.STEP_OUTSIDE_WORKFLOW, element,
+              Mirrors.find(element, annotation).orElse(null), annotationType.getSimpleName(),
+              owner instanceof TypeElement t ? ElementFormatter.nestedName(t) : owner.getSimpleName()));
+        }
+      }
+    }
+    Set<ExecutableElement> methods = new LinkedHashSet<>();
+    for (String annotation : new String[] {Names.INPUT, Names.FROM}) {
+      TypeElement annotationType = elementOrNull(annotation);
+      if (annotationType == null) {
+        continue;
+      }
+      for (Element parameter : round.getElementsAnnotatedWith(annotationType)) {
+        Element method = parameter.getEnclosingElement();
+        if (method instanceof ExecutableElement executable && method.getEnclosingElement() != null
+            && !Mirrors.has(method.getEnclosingElement(), Names.WORKFLOW)
+            && (method.getKind() == ElementKind.CONSTRUCTOR || !Mirrors.has(method, Names.STEP))) {
+          methods.add(executable);
+        }
+      }
+    }
+    methods.forEach(method -> WorkflowValidator.reportMisplacedWiring(method, report));
+    report.printTo(messager);
+  }
+
+  /**
+   * After the last round: a workflow still deferred names a type that never appeared. javac reports
+   * that type itself as an error, so we add only a note saying why there is no runner.
+   */
+  private void reportLeftovers() {
+    for (Map.Entry<String, String> entry : deferred.entrySet()) {
+      TypeElement type = elements.getTypeElement(entry.getKey());
+      String runner = entry.getKey() + "Runner";
+      if (type != null) {
+        runner = ModelBuilder.runnerName(type).simpleName();
+        messager.printMessage(Diagnostic.Kind.NOTE, Diag.UNRESOLVED_TYPE.render(runner, entry.getValue()), type);
+      }
+    }
+    deferred.clear();
+  }
+
+  private TypeElement elementOrNull(String name) {
+    return elements.getTypeElement(name);
+  }
+
+  /** Runs {@code work}; an unexpected exception becomes an error on the element, never a crash of javac. */
+  private void guard(Element element, Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException | LinkageError e) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      messager.printMessage(Diagnostic.Kind.ERROR, Diag.INTERNAL_ERROR.render(
+          ElementFormatter.element(element), trace), element);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.stepwise.processor.collect;
+
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+
+/** Reads annotations through mirrors, by qualified name; never reflectively. */
+public final class Mirrors {
+  private Mirrors() {}
+
+  public static Optional<AnnotationMirror> find(Element element, String annotationName) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
+      if (type.getQualifiedName().contentEquals(annotationName)) {
+        return Optional.of(mirror);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static boolean has(Element element, String annotationName) {
+    return find(element, annotationName).isPresent();
+  }
+
+  /** The value of an attribute, its default if not given; null if the attribute does not exist. */
+  public static AnnotationValue value(Elements elements, AnnotationMirror mirror, String attribute) {
+    Map<? extends ExecutableElement, ? extends AnnotationValue> values = elements.getElementValuesWithDefaults(mirror);
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : values.entrySet()) {
+      if (entry.getKey().getSimpleName().contentEquals(attribute)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The value as written in the source, for pointing at it: the explicit value if the attribute is
+   * given, null if it takes its default (then a diagnostic points at the annotation).
+   */
+  public static AnnotationValue explicitValue(AnnotationMirror mirror, String attribute) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : mirror.getElementValues().entrySet()) {
+      if (entry.getKey().getSimpleName().contentEquals(attribute)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  public static String string(AnnotationValue value) {
+    return value != null && value.getValue() instanceof String s ? s : "";
+  }
+
+  public static int integer(AnnotationValue value) {
+    return value != null && value.getValue() instanceof Integer i ? i : 0;
+  }
+}

@@ -1,0 +1,18 @@
+package io.stepwise.processor.collect;
+
+import javax.lang.model.type.TypeMirror;
+
+/** What a step returns, as written. */
+public sealed interface Returns {
+  /** {@code void}. */
+  record Void() implements Returns {}
+
+  /** A plain type: the output and the compensation input. */
+  record Plain(TypeMirror output) implements Returns {}
+
+  /** {@code StepResponse<O, C>}. */
+  record Response(TypeMirror output, TypeMirror compensationInput) implements Returns {}
+
+  /** {@code StepResponse} without type arguments, or with wildcards: an error. */
+  record BadResponse(TypeMirror type, boolean raw) implements Returns {}
+}

@@ -1,0 +1,132 @@
+package io.stepwise.processor.collect;
+
+import io.stepwise.processor.Names;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+
+/** Reads a {@code @Workflow} class into a {@link WorkflowDecl}: facts only, no judgement. */
+public final class WorkflowCollector {
+  private final Elements elements;
+
+  public WorkflowCollector(Elements elements) {
+    this.elements = elements;
+  }
+
+  public WorkflowDecl collect(TypeElement type) {
+    AnnotationMirror workflow = Mirrors.find(type, Names.WORKFLOW).orElseThrow();
+    AnnotationValue nameValue = Mirrors.value(elements, workflow, "value");
+    AnnotationValue resultValue = Mirrors.explicitValue(workflow, "result");
+
+    List<StepDecl> steps = new ArrayList<>();
+    List<CompensationDecl> compensations = new ArrayList<>();
+    List<ExecutableElement> methods = new ArrayList<>();
+    List<ExecutableElement> constructors = new ArrayList<>();
+    Map<ExecutableElement, List<ParamDecl>> params = new LinkedHashMap<>();
+    for (Element member : type.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.CONSTRUCTOR) {
+        constructors.add((ExecutableElement) member);
+      } else if (member.getKind() == ElementKind.METHOD) {
+        ExecutableElement method = (ExecutableElement) member;
+        methods.add(method);
+        params.put(method, params(method));
+        Optional<AnnotationMirror> step = Mirrors.find(method, Names.STEP);
+        if (step.isPresent()) {
+          steps.add(step(steps.size(), method, step.get()));
+        } else {
+          Mirrors.find(method, Names.COMPENSATE)
+              .ifPresent(mirror -> compensations.add(compensation(method, mirror)));
+        }
+      }
+    }
+    return new WorkflowDecl(type, workflow, Mirrors.string(nameValue), nameValue,
+        Mirrors.string(resultValue), resultValue, List.copyOf(steps), List.copyOf(compensations),
+        List.copyOf(methods), List.copyOf(constructors), params);
+  }
+
+  private StepDecl step(int index, ExecutableElement method, AnnotationMirror mirror) {
+    AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
+    AnnotationValue retries = Mirrors.value(elements, mirror, "maxRetries");
+    Optional<StepDecl.WhenDecl> when = Mirrors.find(method, Names.WHEN).map(whenMirror -> {
+      AnnotationValue value = Mirrors.value(elements, whenMirror, "value");
+      return new StepDecl.WhenDecl(whenMirror, Mirrors.string(value), value);
+    });
+    return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
+        Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
+        params(method), when);
+  }
+
+  private CompensationDecl compensation(ExecutableElement method, AnnotationMirror mirror) {
+    AnnotationValue value = Mirrors.value(elements, mirror, "value");
+    return new CompensationDecl(method, mirror, Mirrors.string(value), value, params(method));
+  }
+
+  /** The parameters of a step, condition or compensation, with their wiring. */
+  public List<ParamDecl> params(ExecutableElement method) {
+    List<ParamDecl> params = new ArrayList<>();
+    for (VariableElement parameter : method.getParameters()) {
+      params.add(new ParamDecl(parameter, parameter.getSimpleName().toString(), parameter.asType(), binding(parameter)));
+    }
+    return List.copyOf(params);
+  }
+
+  private Binding binding(VariableElement parameter) {
+    Optional<AnnotationMirror> input = Mirrors.find(parameter, Names.INPUT);
+    Optional<AnnotationMirror> from = Mirrors.find(parameter, Names.FROM);
+    if (input.isPresent() && from.isPresent()) {
+      return new Binding.Both(input.get());
+    }
+    if (input.isPresent()) {
+      return new Binding.Input(input.get());
+    }
+    if (from.isPresent()) {
+      AnnotationValue value = Mirrors.value(elements, from.get(), "value");
+      return new Binding.From(Mirrors.string(value), from.get(), value);
+    }
+    if (isStepContext(parameter.asType())) {
+      return new Binding.Context();
+    }
+    return new Binding.None();
+  }
+
+  private static Returns returns(ExecutableElement method) {
+    TypeMirror type = method.getReturnType();
+    if (type.getKind() == TypeKind.VOID) {
+      return new Returns.Void();
+    }
+    if (isNamed(type, Names.STEP_RESPONSE)) {
+      List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
+      if (args.size() != 2) {
+        return new Returns.BadResponse(type, true);
+      }
+      if (args.get(0).getKind() == TypeKind.WILDCARD || args.get(1).getKind() == TypeKind.WILDCARD) {
+        return new Returns.BadResponse(type, false);
+      }
+      return new Returns.Response(args.get(0), args.get(1));
+    }
+    return new Returns.Plain(type);
+  }
+
+  public static boolean isStepContext(TypeMirror type) {
+    return isNamed(type, Names.STEP_CONTEXT);
+  }
+
+  /** Whether {@code type} is a declared type whose class has the given qualified name. */
+  public static boolean isNamed(TypeMirror type, String qualifiedName) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(qualifiedName);
+  }
+}

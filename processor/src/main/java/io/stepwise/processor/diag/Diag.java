@@ -1,0 +1,143 @@
+package io.stepwise.processor.diag;
+
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * Every message the processor can print. Each has a stable id, shown as {@code [stepwise:Id]}, and
+ * documented in {@code docs/diagnostics.md}. A message states the rule, then the facts, then, where
+ * one exists, a fix.
+ */
+public enum Diag {
+  // ---- the workflow class
+  WORKFLOW_NOT_A_CLASS("WorkflowNotAClass",
+      "@Workflow types must be classes; %s is %s. Declare it as a class"),
+  WORKFLOW_ABSTRACT("WorkflowAbstract",
+      "@Workflow classes must not be abstract, because the runner creates an instance; remove 'abstract' from %s"),
+  WORKFLOW_GENERIC("WorkflowGeneric",
+      "@Workflow classes must not be generic; %s declares type parameters %s. Remove them, or move the generic code into a service the workflow uses"),
+  WORKFLOW_INNER_CLASS("WorkflowInnerClass",
+      "@Workflow classes must be top-level or static nested classes; %s is an inner class. Declare it 'static'"),
+  WORKFLOW_LOCAL_CLASS("WorkflowLocalClass",
+      "@Workflow classes must be top-level or static nested classes; %s is a local or anonymous class. Move it out of the method"),
+  WORKFLOW_PRIVATE("WorkflowPrivate",
+      "@Workflow classes must be visible to their runner in the same package; %s is private. Make it package-private or public"),
+  WORKFLOW_NAME_EMPTY("WorkflowNameEmpty",
+      "@Workflow names must not be empty; name the workflow, for example @Workflow(\"%s\")"),
+  NO_STEPS("NoSteps",
+      "@Workflow classes must declare at least one @Step method; %s has none"),
+  NO_USABLE_CONSTRUCTOR("NoUsableConstructor",
+      "@Workflow classes must have a non-private constructor the runner can call; %s has only private constructors"),
+  AMBIGUOUS_CONSTRUCTOR("AmbiguousConstructor",
+      "@Workflow classes must have one constructor for the runner to call; %s has %d candidates: %s. Annotate one with @Inject, or keep one public constructor"),
+  MULTIPLE_INJECT_CONSTRUCTORS("MultipleInjectConstructors",
+      "@Workflow classes may annotate only one constructor with @Inject; %s has %d"),
+  INJECT_CONSTRUCTOR_PRIVATE("InjectConstructorPrivate",
+      "@Inject constructors of @Workflow classes must not be private, because the runner calls them"),
+  RESULT_UNKNOWN_STEP("UnknownResultStep",
+      "@Workflow(result = \"%s\") must name a step of the workflow, but '%s' has no step '%s'%s"),
+
+  // ---- steps
+  STEP_OUTSIDE_WORKFLOW("StepOutsideWorkflow",
+      "@%s methods must be declared in a @Workflow class; %s is not one. Annotate it with @Workflow(\"...\")"),
+  STEP_NAME_EMPTY("StepNameEmpty",
+      "@Step names must not be empty; name the step, for example @Step(\"%s\")"),
+  DUPLICATE_STEP("DuplicateStep",
+      "@Step names must be unique in a workflow; '%s' is also the name of %s. Rename one of them"),
+  STEP_PRIVATE("StepPrivate",
+      "@%s methods must not be private, because the generated runner calls them; make %s package-private or public"),
+  STEP_GENERIC("StepGeneric",
+      "@%s methods must not declare type parameters; %s declares %s"),
+  STEP_AND_COMPENSATE("StepAndCompensate",
+      "Methods must not be both @Step and @Compensate; %s is both. Split it into two methods"),
+  NEGATIVE_RETRIES("NegativeRetries",
+      "@Step(maxRetries) must be 0 or more; found %d"),
+  RAW_STEP_RESPONSE("RawStepResponse",
+      "@Step methods returning StepResponse must give both type arguments, StepResponse<Output, CompensationInput>; %s returns %s"),
+  WILDCARD_STEP_RESPONSE("WildcardStepResponse",
+      "@Step methods returning StepResponse must give exact type arguments, not wildcards; %s returns %s"),
+
+  // ---- parameters
+  UNWIRED_PARAMETER("UnwiredParameter",
+      "Parameters of @%s methods must be annotated @Input or @From(\"step\") (or be a StepContext); parameter '%s' of type %s is not.%s"),
+  INPUT_AND_FROM("InputAndFrom",
+      "Parameters must not be both @Input and @From; parameter '%s' is both. Keep one"),
+  MISPLACED_WIRING("MisplacedWiring",
+      "@%s is only allowed on parameters of @Step methods and of @When conditions; parameter '%s' of %s is neither"),
+  INPUT_TYPE_MISMATCH("InputTypeMismatch",
+      "@Input parameters of a workflow must all have the same type, which is the workflow's input type; parameter '%s' is %s, but %s is %s. Give them the same type"),
+  UNKNOWN_STEP("UnknownStep",
+      "@From must name a step of the workflow, but '%s' has no step '%s'%s"),
+  FROM_LATER_STEP("StepOrder",
+      "@From may only name steps declared before the step that uses it; '%s' is declared after '%s'. Move '%s' above '%s', or use another step"),
+  FROM_ITSELF("FromItself",
+      "@From must name an earlier step; step '%s' cannot use its own output"),
+  FROM_VOID_STEP("FromVoidStep",
+      "@From must name a step with an output; step '%s' returns void. Return the value from '%s', or remove @From"),
+  TYPE_MISMATCH("TypeMismatch",
+      "@From parameters must accept the output of their step; step '%s' produces %s, which parameter '%s' of type %s cannot accept.%s"),
+  CONDITIONAL_NEEDS_OPTIONAL("ConditionalNeedsOptional",
+      "@From parameters of a conditional step must be Optional<T>, empty when the step was skipped; step '%s' has @When, so parameter '%s' must be %s, not %s"),
+
+  // ---- @When
+  WHEN_EMPTY("WhenEmpty",
+      "@When must name a boolean method of the workflow class; the name is empty"),
+  UNKNOWN_CONDITION("UnknownCondition",
+      "@When must name a boolean method of the workflow class, but %s has no method '%s'%s"),
+  AMBIGUOUS_CONDITION("AmbiguousCondition",
+      "@When must name exactly one method; %s has %d methods named '%s'. Rename all but one"),
+  CONDITION_NOT_BOOLEAN("ConditionNotBoolean",
+      "@When conditions must return boolean; %s returns %s"),
+  CONDITION_IS_STEP("ConditionIsStep",
+      "@When conditions must be plain methods, not @Step or @Compensate methods; %s is %s"),
+  CONDITION_PRIVATE("ConditionPrivate",
+      "@When conditions must not be private, because the generated runner calls them; make %s package-private or public"),
+  CONDITION_GENERIC("ConditionGeneric",
+      "@When conditions must not declare type parameters; %s declares %s"),
+  WHEN_OUTSIDE_STEP("WhenOutsideStep",
+      "@When is only allowed on @Step methods; %s is not a step"),
+
+  // ---- @Compensate
+  COMPENSATE_UNKNOWN_STEP("UnknownCompensatedStep",
+      "@Compensate must name a step of the workflow, but '%s' has no step '%s'%s"),
+  DUPLICATE_COMPENSATION("DuplicateCompensation",
+      "Steps may have at most one @Compensate method; step '%s' is already compensated by %s"),
+  COMPENSATE_NOT_VOID("CompensationNotVoid",
+      "@Compensate methods must return void; %s returns %s"),
+  COMPENSATE_TOO_MANY_PARAMETERS("CompensationParameters",
+      "@Compensate methods take at most one data parameter, the step's compensation input, plus an optional StepContext; parameter '%s' is one too many"),
+  COMPENSATE_VOID_STEP_PARAMETER("CompensationOfVoidStep",
+      "@Compensate methods of a void step take no data parameter, because the step has no compensation input; remove parameter '%s', or return a value from step '%s'"),
+  COMPENSATE_TYPE_MISMATCH("CompensationTypeMismatch",
+      "@Compensate methods must accept their step's compensation input; step '%s' hands over %s, which parameter '%s' of type %s cannot accept"),
+  COMPENSATE_WIRED_PARAMETER("CompensationWiredParameter",
+      "@Compensate parameters receive the step's compensation input and take no @%s; remove it from parameter '%s'"),
+
+  // ---- the processor itself
+  UNRESOLVED_TYPE("UnresolvedType",
+      "Could not generate %s because %s could not be resolved. If it is generated by another processor, look for earlier errors"),
+  COULD_NOT_WRITE("CouldNotWrite",
+      "Could not write %s: %s"),
+  INTERNAL_ERROR("InternalError",
+      "Stepwise could not process %s because of an internal error; please report this, with the stack trace below:%n%s");
+
+  private final String id;
+  private final String template;
+
+  Diag(String id, String template) {
+    this.id = id;
+    this.template = template;
+  }
+
+  /** The stable id, as shown in {@code [stepwise:Id]}. */
+  public String id() {
+    return id;
+  }
+
+  public Kind kind() {
+    return Kind.ERROR;
+  }
+
+  public String render(Object... args) {
+    return "[stepwise:" + id + "] " + String.format(template, args);
+  }
+}

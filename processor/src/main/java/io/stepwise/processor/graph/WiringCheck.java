@@ -1,0 +1,155 @@
+package io.stepwise.processor.graph;
+
+import io.stepwise.processor.collect.Binding;
+import io.stepwise.processor.collect.ParamDecl;
+import io.stepwise.processor.collect.Returns;
+import io.stepwise.processor.collect.StepDecl;
+import io.stepwise.processor.diag.Diag;
+import io.stepwise.processor.diag.ElementFormatter;
+import io.stepwise.processor.diag.Suggestions;
+import io.stepwise.processor.diag.ValidationReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * The data flow into steps and conditions: every parameter wired; every {@code @From} names an
+ * earlier step with an output its type accepts ({@code Optional} for conditional steps); every
+ * {@code @Input} has the workflow's one input type.
+ */
+public final class WiringCheck {
+  private final TypeRules typeRules;
+
+  /** The first {@code @Input} parameter, which fixes the workflow's input type. */
+  private ParamDecl firstInput;
+  private ExecutableElement firstInputMethod;
+
+  public WiringCheck(TypeRules typeRules) {
+    this.typeRules = typeRules;
+  }
+
+  public void check(StepGraph graph, ValidationReport report) {
+    firstInput = null;
+    firstInputMethod = null;
+    for (StepDecl step : graph.decl().steps()) {
+      Optional<ExecutableElement> condition = graph.condition(step);
+      if (condition.isPresent()) {
+        checkParams(graph, step, condition.get(), "When", report);
+      }
+      checkParams(graph, step, step.method(), "Step", report);
+    }
+  }
+
+  private void checkParams(StepGraph graph, StepDecl consumer, ExecutableElement method, String kind,
+      ValidationReport report) {
+    List<ParamDecl> params = consumer.method().equals(method) ? consumer.params() : graph.decl().params(method);
+    for (ParamDecl param : params) {
+      Binding binding = param.binding();
+      if (binding instanceof Binding.From from) {
+        checkFrom(graph, consumer, param, from, report);
+      } else if (binding instanceof Binding.Input) {
+        checkInput(method, param, report);
+      } else if (binding instanceof Binding.None) {
+        report.error(Diag.UNWIRED_PARAMETER, param.element(), kind, param.name(),
+            ElementFormatter.type(param.type()), fits(graph, consumer, param));
+      }
+    }
+  }
+
+  private void checkInput(ExecutableElement method, ParamDecl param, ValidationReport report) {
+    if (firstInput == null) {
+      firstInput = param;
+      firstInputMethod = method;
+      return;
+    }
+    if (!typeRules.same(firstInput.type(), param.type())) {
+      String[] types = ElementFormatter.distinct(param.type(), firstInput.type());
+      report.error(Diag.INPUT_TYPE_MISMATCH, param.element(), param.name(), types[0],
+          "parameter '" + firstInput.name() + "' of " + ElementFormatter.element(firstInputMethod), types[1]);
+    }
+  }
+
+  private void checkFrom(StepGraph graph, StepDecl consumer, ParamDecl param, Binding.From from, ValidationReport report) {
+    Optional<StepDecl> found = graph.step(from.step());
+    if (found.isEmpty()) {
+      report.error(Diag.UNKNOWN_STEP, param.element(), from.mirror(), from.value(), graph.decl().name(), from.step(),
+          Suggestions.didYouMean(from.step(), graph.stepNames()));
+      return;
+    }
+    StepDecl target = found.get();
+    if (target == consumer) {
+      report.error(Diag.FROM_ITSELF, param.element(), from.mirror(), from.value(), consumer.name());
+      return;
+    }
+    if (target.index() > consumer.index()) {
+      report.error(Diag.FROM_LATER_STEP, param.element(), from.mirror(), from.value(),
+          target.name(), consumer.name(), target.name(), consumer.name());
+      return;
+    }
+    Optional<TypeMirror> output = output(target);
+    if (target.returns() instanceof Returns.Void) {
+      report.error(Diag.FROM_VOID_STEP, param.element(), from.mirror(), from.value(), target.name(), target.name());
+      return;
+    }
+    if (output.isEmpty()) {
+      return; // a bad StepResponse, already reported on the target
+    }
+    TypeMirror produced = output.get();
+    if (target.isConditional()) {
+      if (!TypeRules.isOptional(param.type())) {
+        report.error(Diag.CONDITIONAL_NEEDS_OPTIONAL, param.element(), target.name(), param.name(),
+            "Optional<" + ElementFormatter.type(typeRules.boxed(produced)) + ">", ElementFormatter.type(param.type()));
+        return;
+      }
+      produced = typeRules.optionalOf(produced);
+    }
+    if (!typeRules.accepts(param.type(), produced)) {
+      String hint = "";
+      if (!target.isConditional() && TypeRules.isOptional(param.type())
+          && typeRules.accepts(TypeRules.optionalArgument(param.type()), produced)) {
+        hint = " Step '" + target.name() + "' has no @When and always runs, so declare the parameter as "
+            + ElementFormatter.type(produced) + ".";
+      }
+      String[] types = ElementFormatter.distinct(produced, param.type());
+      report.error(Diag.TYPE_MISMATCH, param.element(), from.mirror(), target.name(), types[0], param.name(), types[1], hint);
+    }
+  }
+
+  /** " Steps declared before it whose output fits: ..." for an unwired parameter. */
+  private String fits(StepGraph graph, StepDecl consumer, ParamDecl param) {
+    List<String> fitting = new ArrayList<>();
+    for (StepDecl step : graph.decl().steps()) {
+      if (step.index() >= consumer.index()) {
+        break;
+      }
+      Optional<TypeMirror> output = output(step);
+      if (output.isEmpty()) {
+        continue;
+      }
+      TypeMirror produced = step.isConditional() ? typeRules.optionalOf(output.get()) : output.get();
+      if (typeRules.accepts(param.type(), produced)) {
+        fitting.add("@From(\"" + step.name() + "\")");
+      }
+    }
+    if (firstInput != null && typeRules.accepts(param.type(), firstInput.type())) {
+      fitting.add(0, "@Input");
+    }
+    if (fitting.isEmpty()) {
+      return " Annotate it @Input, or @From(\"step\") naming an earlier step whose output it accepts.";
+    }
+    return " Values of a fitting type: " + String.join(", ", fitting) + ".";
+  }
+
+  /** The output type of a step, empty for void steps and bad StepResponses. */
+  static Optional<TypeMirror> output(StepDecl step) {
+    if (step.returns() instanceof Returns.Plain plain) {
+      return Optional.of(plain.output());
+    }
+    if (step.returns() instanceof Returns.Response response) {
+      return Optional.of(response.output());
+    }
+    return Optional.empty();
+  }
+}

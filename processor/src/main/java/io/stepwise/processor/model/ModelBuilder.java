@@ -1,0 +1,247 @@
+package io.stepwise.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import io.stepwise.processor.collect.Binding;
+import io.stepwise.processor.collect.CompensationDecl;
+import io.stepwise.processor.collect.ParamDecl;
+import io.stepwise.processor.collect.Returns;
+import io.stepwise.processor.collect.StepDecl;
+import io.stepwise.processor.collect.WorkflowDecl;
+import io.stepwise.processor.graph.StepGraph;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.Types;
+
+/** Builds the {@link WorkflowModel} of a workflow that validated clean. */
+public final class ModelBuilder {
+  /** Names the generated {@code run} method uses itself; step locals never take them. */
+  private static final List<String> RESERVED =
+      List.of("workflow", "container", "input", "options", "run", "halt", "ctx", "compensationInput");
+
+  private final Types types;
+
+  public ModelBuilder(Types types) {
+    this.types = types;
+  }
+
+  public WorkflowModel build(WorkflowDecl decl, StepGraph graph) {
+    TypeElement type = decl.type();
+    Set<String> suppressions = new TreeSet<>();
+
+    Set<String> used = new HashSet<>();
+    Optional<StepDecl> resultStep = graph.resultStep();
+    resultStep.ifPresent(step -> used.add(step.name()));
+    Optional<TypeMirror> input = Optional.empty();
+    for (StepDecl step : decl.steps()) {
+      List<ParamDecl> params = new ArrayList<>(step.params());
+      graph.condition(step).ifPresent(condition -> params.addAll(decl.params(condition)));
+      for (ParamDecl param : params) {
+        if (param.binding() instanceof Binding.From from) {
+          used.add(from.step());
+        } else if (param.binding() instanceof Binding.Input && input.isEmpty()) {
+          input = Optional.of(param.type());
+        }
+      }
+    }
+
+    NameAllocator locals = new NameAllocator();
+    NameAllocator constants = new NameAllocator();
+    RESERVED.forEach(name -> locals.newName(name, "reserved:" + name));
+    constants.newName("WORKFLOW_NAME", "reserved:WORKFLOW_NAME");
+    constants.newName("SPEC", "reserved:SPEC");
+    Map<String, String> localOfStep = new HashMap<>();
+    List<StepModel> steps = new ArrayList<>();
+    for (StepDecl step : decl.steps()) {
+      Optional<String> local = Optional.empty();
+      if (used.contains(step.name()) && !(step.returns() instanceof Returns.Void)) {
+        local = Optional.of(locals.newName(camel(step.name()), step.name()));
+        localOfStep.put(step.name(), local.get());
+      }
+      steps.add(step(step, graph, decl, local, localOfStep, constants.newName(upperSnake(step.name()), step), suppressions));
+    }
+
+    TypeName resultType = ClassName.get(Void.class);
+    Optional<String> result = Optional.empty();
+    if (resultStep.isPresent() && !(resultStep.get().returns() instanceof Returns.Void)) {
+      StepModel model = steps.get(resultStep.get().index());
+      resultType = model.isConditional() ? optionalOf(model.output()) : model.output();
+      result = model.local();
+    }
+
+    List<WorkflowModel.Dependency> dependencies = new ArrayList<>();
+    List<TypeName> thrown = new ArrayList<>();
+    ExecutableElement constructor = graph.constructor().orElseThrow(
+        () -> new IllegalStateException("no constructor chosen for a valid workflow"));
+    for (var parameter : constructor.getParameters()) {
+      TypeMirror parameterType = parameter.asType();
+      TypeName literal = TypeName.get(types.erasure(parameterType)).box();
+      TypeName declared = TypeName.get(parameterType);
+      note(parameterType, suppressions);
+      if (isParameterized(parameterType)) {
+        suppressions.add("unchecked");
+      }
+      dependencies.add(new WorkflowModel.Dependency(declared.isPrimitive() ? declared.box() : declared, literal));
+    }
+    for (TypeMirror exception : constructor.getThrownTypes()) {
+      thrown.add(TypeName.get(exception));
+    }
+    input.ifPresent(t -> note(t, suppressions));
+
+    return new WorkflowModel(ClassName.get(type), runnerName(type), isPublic(type), decl.name(),
+        input.map(TypeName::get), resultType, result, List.copyOf(steps), List.copyOf(dependencies),
+        List.copyOf(thrown), suppressions);
+  }
+
+  private StepModel step(StepDecl step, StepGraph graph, WorkflowDecl decl, Optional<String> local,
+      Map<String, String> localOfStep, String constant, Set<String> suppressions) {
+    StepModel.Shape shape;
+    TypeName output;
+    TypeName compensationInput;
+    if (step.returns() instanceof Returns.Response response) {
+      shape = StepModel.Shape.RESPONSE;
+      output = boxed(response.output(), suppressions);
+      compensationInput = boxed(response.compensationInput(), suppressions);
+    } else if (step.returns() instanceof Returns.Plain plain) {
+      shape = StepModel.Shape.VALUE;
+      output = boxed(plain.output(), suppressions);
+      compensationInput = output;
+    } else {
+      shape = StepModel.Shape.VOID;
+      output = ClassName.get(Void.class);
+      compensationInput = output;
+    }
+    Call call = call(step.method(), step.params(), localOfStep);
+    Optional<Call> condition = graph.condition(step).map(method -> call(method, decl.params(method), localOfStep));
+    Optional<Call> compensation = graph.compensationOf(step).map(ModelBuilder::compensation);
+    return new StepModel(step.name(), step.maxRetries(), constant, shape, output, compensationInput, local, call,
+        condition, compensation);
+  }
+
+  private static Call call(ExecutableElement method, List<ParamDecl> params, Map<String, String> localOfStep) {
+    List<Arg> args = new ArrayList<>();
+    for (ParamDecl param : params) {
+      Binding binding = param.binding();
+      if (binding instanceof Binding.Input) {
+        args.add(new Arg.Input());
+      } else if (binding instanceof Binding.From from) {
+        args.add(new Arg.Local(localOfStep.get(from.step())));
+      } else if (binding instanceof Binding.Context) {
+        args.add(new Arg.Context());
+      } else {
+        throw new IllegalStateException("unwired parameter " + param.name() + " in a valid workflow");
+      }
+    }
+    return new Call(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC), List.copyOf(args));
+  }
+
+  private static Call compensation(CompensationDecl compensation) {
+    List<Arg> args = new ArrayList<>();
+    for (ParamDecl param : compensation.params()) {
+      args.add(param.binding() instanceof Binding.Context ? new Arg.Context() : new Arg.CompensationInput());
+    }
+    ExecutableElement method = compensation.method();
+    return new Call(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC), List.copyOf(args));
+  }
+
+  private TypeName boxed(TypeMirror type, Set<String> suppressions) {
+    note(type, suppressions);
+    return TypeName.get(type).box();
+  }
+
+  /** Records the warnings a type causes when written in generated code. */
+  private void note(TypeMirror type, Set<String> suppressions) {
+    if (containsRaw(type)) {
+      suppressions.add("rawtypes");
+    }
+  }
+
+  private static boolean containsRaw(TypeMirror type) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return containsRaw(((ArrayType) type).getComponentType());
+    }
+    if (type.getKind() == TypeKind.WILDCARD) {
+      WildcardType wildcard = (WildcardType) type;
+      return (wildcard.getExtendsBound() != null && containsRaw(wildcard.getExtendsBound()))
+          || (wildcard.getSuperBound() != null && containsRaw(wildcard.getSuperBound()));
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    DeclaredType declared = (DeclaredType) type;
+    TypeElement element = (TypeElement) declared.asElement();
+    if (declared.getTypeArguments().isEmpty() && !element.getTypeParameters().isEmpty()) {
+      return true;
+    }
+    if (declared.getEnclosingType().getKind() == TypeKind.DECLARED && containsRaw(declared.getEnclosingType())) {
+      return true;
+    }
+    return declared.getTypeArguments().stream().anyMatch(ModelBuilder::containsRaw);
+  }
+
+  private static boolean isParameterized(TypeMirror type) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return isParameterized(((ArrayType) type).getComponentType());
+    }
+    return type.getKind() == TypeKind.DECLARED && !((DeclaredType) type).getTypeArguments().isEmpty();
+  }
+
+  private static TypeName optionalOf(TypeName type) {
+    return ParameterizedTypeName.get(ClassName.get(Optional.class), type);
+  }
+
+  /** {@code Outer.Inner} → {@code Outer_InnerRunner}, in the workflow's package. */
+  public static ClassName runnerName(TypeElement type) {
+    ClassName name = ClassName.get(type);
+    return ClassName.get(name.packageName(), String.join("_", name.simpleNames()) + "Runner");
+  }
+
+  private static boolean isPublic(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (!e.getModifiers().contains(Modifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code create-order} → {@code createOrder}. */
+  static String camel(String name) {
+    StringBuilder out = new StringBuilder();
+    boolean upper = false;
+    for (char c : name.toCharArray()) {
+      if (Character.isLetterOrDigit(c)) {
+        out.append(upper && out.length() > 0 ? Character.toUpperCase(c) : c);
+        upper = false;
+      } else {
+        upper = true;
+      }
+    }
+    String id = NameAllocator.toJavaIdentifier(out.length() == 0 ? "step" : out.toString());
+    return Character.toLowerCase(id.charAt(0)) + id.substring(1);
+  }
+
+  /** {@code create-order} → {@code CREATE_ORDER}. */
+  static String upperSnake(String name) {
+    String snake = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toUpperCase();
+    snake = snake.replaceAll("^_+|_+$", "");
+    return NameAllocator.toJavaIdentifier(snake.isEmpty() ? "STEP" : snake);
+  }
+}

@@ -1,0 +1,38 @@
+package io.stepwise.processor.model;
+
+import com.palantir.javapoet.TypeName;
+import java.util.Optional;
+
+/**
+ * One step of a valid workflow, ready to write. Types are boxed ({@code Integer} for {@code int}).
+ *
+ * @param constant the name of the {@code StepSpec} constant
+ * @param local the local variable that holds the output, if a later step or the result uses it
+ */
+public record StepModel(
+    String name,
+    int maxRetries,
+    String constant,
+    Shape shape,
+    TypeName output,
+    TypeName compensationInput,
+    Optional<String> local,
+    Call call,
+    Optional<Call> condition,
+    Optional<Call> compensation) {
+
+  /** How the step hands over its output. */
+  public enum Shape {
+    /** Returns {@code StepResponse<O, C>}. */
+    RESPONSE,
+    /** Returns a plain type, also its compensation input. */
+    VALUE,
+    /** Returns {@code void}. */
+    VOID
+  }
+
+  /** The type of the output's local: {@code Optional<O>} for a conditional step. */
+  public boolean isConditional() {
+    return condition.isPresent();
+  }
+}

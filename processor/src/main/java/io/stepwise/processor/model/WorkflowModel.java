@@ -1,0 +1,37 @@
+package io.stepwise.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A valid workflow, ready to write: names and JavaPoet types only, no {@code Element} or
+ * {@code TypeMirror}, so a writer can be tested without a compiler.
+ *
+ * @param inputType the runner's input type; empty when no step takes {@code @Input}
+ * @param result the local holding the result, or empty when the result is {@code Void}
+ * @param dependencies the constructor's parameters, resolved from the {@code Container}
+ * @param suppressions the warnings the generated code itself causes (raw or unchecked types of the user's)
+ */
+public record WorkflowModel(
+    ClassName workflowClass,
+    ClassName runnerClass,
+    boolean isPublic,
+    String workflowName,
+    Optional<TypeName> inputType,
+    TypeName resultType,
+    Optional<String> result,
+    List<StepModel> steps,
+    List<Dependency> dependencies,
+    List<TypeName> constructorThrows,
+    Set<String> suppressions) {
+
+  /** A constructor parameter: its type and the class literal to resolve it by. */
+  public record Dependency(TypeName type, TypeName classLiteral) {
+    public boolean needsCast() {
+      return !type.equals(classLiteral);
+    }
+  }
+}

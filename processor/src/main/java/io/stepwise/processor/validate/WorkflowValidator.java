@@ -1,0 +1,44 @@
+package io.stepwise.processor.validate;
+
+import io.stepwise.processor.collect.WorkflowDecl;
+import io.stepwise.processor.diag.ValidationReport;
+import io.stepwise.processor.graph.ConditionCheck;
+import io.stepwise.processor.graph.ResultCheck;
+import io.stepwise.processor.graph.StepGraph;
+import io.stepwise.processor.graph.TypeRules;
+import io.stepwise.processor.graph.WiringCheck;
+
+/**
+ * Validates one workflow: the class, each member, then the whole graph. Pure: returns a report and
+ * prints nothing. Every mistake is reported once, on the narrowest element; a check skips what an
+ * earlier check already found wrong, so one mistake gives one error.
+ */
+public final class WorkflowValidator {
+  private final WorkflowShapeValidator shape = new WorkflowShapeValidator();
+  private final MemberValidator members;
+  private final WiringCheck wiring;
+  private final ConditionCheck conditions = new ConditionCheck();
+  private final ResultCheck result = new ResultCheck();
+
+  public WorkflowValidator(TypeRules typeRules) {
+    this.members = new MemberValidator(typeRules);
+    this.wiring = new WiringCheck(typeRules);
+  }
+
+  public ValidationReport validate(WorkflowDecl decl, StepGraph graph) {
+    ValidationReport report = new ValidationReport();
+    if (!shape.validate(decl, graph, report)) {
+      return report;
+    }
+    members.validate(decl, graph, report);
+    conditions.check(graph, report);
+    wiring.check(graph, report);
+    result.check(graph, report);
+    return report;
+  }
+
+  /** {@code @Input}/{@code @From} on a method outside any workflow class. */
+  public static void reportMisplacedWiring(javax.lang.model.element.ExecutableElement method, ValidationReport report) {
+    MemberValidator.reportMisplacedWiring(method, report);
+  }
+}

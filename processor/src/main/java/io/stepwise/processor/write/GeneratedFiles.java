@@ -1,0 +1,43 @@
+package io.stepwise.processor.write;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.TypeSpec;
+import io.stepwise.processor.diag.Diag;
+import java.io.IOException;
+import java.util.Optional;
+import javax.annotation.processing.Filer;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+
+/** Writes generated types, adding what every generated file needs. */
+public final class GeneratedFiles {
+  private static final String PROCESSOR = "io.stepwise.processor.WorkflowProcessor";
+
+  private final Filer filer;
+  private final Messager messager;
+  private final Optional<AnnotationSpec> generated;
+
+  public GeneratedFiles(Filer filer, Messager messager, Elements elements) {
+    this.filer = filer;
+    this.messager = messager;
+    // javax.annotation.processing.Generated exists from Java 9 and only with the java.compiler module.
+    this.generated = Optional.ofNullable(elements.getTypeElement("javax.annotation.processing.Generated"))
+        .map(type -> AnnotationSpec.builder(ClassName.get(type)).addMember("value", "$S", PROCESSOR).build());
+  }
+
+  /** Writes {@code type} into {@code packageName}, with {@code originating} as its originating element. */
+  public void write(String packageName, TypeSpec type, TypeElement originating) {
+    TypeSpec.Builder builder = type.toBuilder().addOriginatingElement(originating);
+    generated.ifPresent(builder::addAnnotation);
+    JavaFile file = JavaFile.builder(packageName, builder.build()).skipJavaLangImports(true).build();
+    try {
+      file.writeTo(filer);
+    } catch (IOException | RuntimeException e) {
+      messager.printMessage(Diag.COULD_NOT_WRITE.kind(),
+          Diag.COULD_NOT_WRITE.render(packageName + "." + type.name(), e.getMessage()), originating);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.stepwise.runtime.internal;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The static description of a workflow: its name and its steps in order. Not API. */
+public final class WorkflowSpec {
+  /**
+   * The version of the contract between generated runners and this runtime. The processor writes
+   * the version it generates for into each runner; {@link #of} refuses any other.
+   */
+  public static final int GENERATED_CODE_VERSION = 1;
+
+  private final String name;
+  private final List<StepSpec> steps;
+
+  private WorkflowSpec(String name, List<StepSpec> steps) {
+    this.name = name;
+    this.steps = steps;
+  }
+
+  /**
+   * @throws IllegalStateException if the runner was generated for another runtime version
+   */
+  public static WorkflowSpec of(int generatedCodeVersion, String name, StepSpec... steps) {
+    if (generatedCodeVersion != GENERATED_CODE_VERSION) {
+      throw new IllegalStateException("The runner of workflow '" + name
+          + "' was generated for Stepwise runtime contract version " + generatedCodeVersion
+          + ", but this stepwise-runtime implements version " + GENERATED_CODE_VERSION
+          + "; use the same version of stepwise-processor and stepwise-runtime and rebuild");
+    }
+    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The steps, in declaration order. */
+  public List<StepSpec> steps() {
+    return steps;
+  }
+
+  @Override
+  public String toString() {
+    return name + steps;
+  }
+}
