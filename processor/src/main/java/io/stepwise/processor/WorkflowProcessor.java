@@ -12,6 +12,7 @@ import io.stepwise.processor.graph.TypeRules;
 import io.stepwise.processor.model.ModelBuilder;
 import io.stepwise.processor.model.WorkflowModel;
 import io.stepwise.processor.validate.WorkflowValidator;
+import io.stepwise.processor.write.DiagramWriter;
 import io.stepwise.processor.write.GeneratedFiles;
 import io.stepwise.processor.write.RunnerWriter;
 import java.io.PrintWriter;
@@ -47,6 +48,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
   private WorkflowValidator validator;
   private ModelBuilder models;
   private RunnerWriter runnerWriter;
+  private DiagramWriter diagramWriter;
   private GeneratedFiles files;
   /** Workflows waiting for a type that a later round may generate: qualified name → missing type. */
   private final Map<String, String> deferred = new LinkedHashMap<>();
@@ -61,6 +63,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
     validator = new WorkflowValidator(typeRules);
     models = new ModelBuilder(env.getTypeUtils());
     runnerWriter = new RunnerWriter();
+    diagramWriter = new DiagramWriter();
     files = new GeneratedFiles(env.getFiler(), messager, elements);
   }
 
@@ -117,7 +120,9 @@ public final class WorkflowProcessor extends AbstractProcessor {
       return;
     }
     WorkflowModel model = models.build(decl, graph);
-    files.write(model.runnerClass().packageName(), runnerWriter.typeSpec(model), type);
+    String diagram = diagramWriter.mermaid(model);
+    files.write(model.runnerClass().packageName(), runnerWriter.typeSpec(model, diagram), type);
+    files.writeResource(RunnerWriter.resourcePath(model.workflowName()), diagram, type);
   }
 
   /** Steps, compensations, conditions and wiring in classes that are not workflows. */

@@ -106,7 +106,7 @@ public final class ModelBuilder {
     input.ifPresent(t -> note(t, suppressions));
 
     return new WorkflowModel(ClassName.get(type), runnerName(type), isPublic(type), decl.name(),
-        input.map(TypeName::get), resultType, result, List.copyOf(steps), List.copyOf(dependencies),
+        input.map(TypeName::get), resultType, result, resultStep.map(StepDecl::name).orElseThrow(), List.copyOf(steps), List.copyOf(dependencies),
         List.copyOf(thrown), suppressions);
   }
 
@@ -129,10 +129,22 @@ public final class ModelBuilder {
       compensationInput = output;
     }
     Call call = call(step.method(), step.params(), localOfStep);
-    Optional<Call> condition = graph.condition(step).map(method -> call(method, decl.params(method), localOfStep));
+    Optional<ExecutableElement> conditionMethod = graph.condition(step);
+    Optional<Call> condition = conditionMethod.map(method -> call(method, decl.params(method), localOfStep));
     Optional<Call> compensation = graph.compensationOf(step).map(ModelBuilder::compensation);
+    List<ParamDecl> params = new ArrayList<>();
+    conditionMethod.ifPresent(method -> params.addAll(decl.params(method)));
+    params.addAll(step.params());
+    Set<String> sources = new java.util.LinkedHashSet<>();
+    boolean takesInput = false;
+    for (ParamDecl param : params) {
+      if (param.binding() instanceof Binding.From from) {
+        sources.add(from.step());
+      }
+      takesInput |= param.binding() instanceof Binding.Input;
+    }
     return new StepModel(step.name(), step.maxRetries(), constant, shape, output, compensationInput, local, call,
-        condition, compensation);
+        condition, compensation, List.copyOf(sources), takesInput);
   }
 
   private static Call call(ExecutableElement method, List<ParamDecl> params, Map<String, String> localOfStep) {

@@ -8,6 +8,9 @@ import java.util.Optional;
  *
  * @param constant the name of the {@code StepSpec} constant
  * @param local the local variable that holds the output, if a later step or the result uses it
+ * @param sources the steps whose outputs this step or its condition take through {@code @From}, in
+ *     parameter order, without repeats
+ * @param takesInput whether this step or its condition takes the workflow's {@code @Input}
  */
 public record StepModel(
     String name,
@@ -19,7 +22,9 @@ public record StepModel(
     Optional<String> local,
     Call call,
     Optional<Call> condition,
-    Optional<Call> compensation) {
+    Optional<Call> compensation,
+    java.util.List<String> sources,
+    boolean takesInput) {
 
   /** How the step hands over its output. */
   public enum Shape {

@@ -12,6 +12,7 @@ import java.util.Set;
  *
  * @param inputType the runner's input type; empty when no step takes {@code @Input}
  * @param result the local holding the result, or empty when the result is {@code Void}
+ * @param resultStep the name of the step whose output is the result
  * @param dependencies the constructor's parameters, resolved from the {@code Container}
  * @param suppressions the warnings the generated code itself causes (raw or unchecked types of the user's)
  */
@@ -23,6 +24,7 @@ public record WorkflowModel(
     Optional<TypeName> inputType,
     TypeName resultType,
     Optional<String> result,
+    String resultStep,
     List<StepModel> steps,
     List<Dependency> dependencies,
     List<TypeName> constructorThrows,

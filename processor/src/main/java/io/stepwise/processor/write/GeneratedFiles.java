@@ -6,6 +6,8 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
 import io.stepwise.processor.diag.Diag;
 import java.io.IOException;
+import java.io.Writer;
+import javax.tools.StandardLocation;
 import java.util.Optional;
 import javax.annotation.processing.Filer;
 import javax.annotation.processing.Messager;
@@ -26,6 +28,15 @@ public final class GeneratedFiles {
     // javax.annotation.processing.Generated exists from Java 9 and only with the java.compiler module.
     this.generated = Optional.ofNullable(elements.getTypeElement("javax.annotation.processing.Generated"))
         .map(type -> AnnotationSpec.builder(ClassName.get(type)).addMember("value", "$S", PROCESSOR).build());
+  }
+
+  /** Writes a class-path resource, {@code originating} as its originating element. */
+  public void writeResource(String path, String content, TypeElement originating) {
+    try (Writer writer = filer.createResource(StandardLocation.CLASS_OUTPUT, "", path, originating).openWriter()) {
+      writer.write(content);
+    } catch (IOException | RuntimeException e) {
+      messager.printMessage(Diag.COULD_NOT_WRITE.kind(), Diag.COULD_NOT_WRITE.render(path, e.getMessage()), originating);
+    }
   }
 
   /** Writes {@code type} into {@code packageName}, with {@code originating} as its originating element. */

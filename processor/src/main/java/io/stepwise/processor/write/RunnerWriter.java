@@ -31,7 +31,8 @@ public final class RunnerWriter {
   private static final ClassName WORKFLOW_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "WorkflowRun");
   private static final ClassName HALT = WORKFLOW_RUN.nestedClass("Halt");
 
-  public TypeSpec typeSpec(WorkflowModel model) {
+  /** The runner of {@code model}, which carries {@code diagram}, the workflow's Mermaid flowchart. */
+  public TypeSpec typeSpec(WorkflowModel model, String diagram) {
     ClassName workflow = model.workflowClass();
     TypeName resultType = ParameterizedTypeName.get(WORKFLOW_RESULT, model.resultType());
     TypeSpec.Builder type = TypeSpec.classBuilder(model.runnerClass())
@@ -49,6 +50,11 @@ public final class RunnerWriter {
     type.addField(FieldSpec.builder(String.class, "WORKFLOW_NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The workflow's name, {@value}.\n")
         .initializer("$S", model.workflowName())
+        .build());
+    type.addField(FieldSpec.builder(String.class, "DIAGRAM", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The workflow as a Mermaid flowchart, also on the class path as {@code $L}.\n",
+            resourcePath(model.workflowName()))
+        .initializer("$S", diagram)
         .build());
     CodeBlock.Builder stepConstants = CodeBlock.builder();
     for (StepModel step : model.steps()) {
@@ -111,6 +117,14 @@ public final class RunnerWriter {
         .endControlFlow();
     type.addMethod(run.build());
     return type.build();
+  }
+
+  /**
+   * Where the diagram of a workflow lies on the class path: {@code META-INF/stepwise/<name>.mmd},
+   * with characters other than letters, digits, '.', '_' and '-' replaced by '_'.
+   */
+  public static String resourcePath(String workflowName) {
+    return "META-INF/stepwise/" + workflowName.replaceAll("[^A-Za-z0-9._-]", "_") + ".mmd";
   }
 
   private static MethodSpec create(WorkflowModel model) {
