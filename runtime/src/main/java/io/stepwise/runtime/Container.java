@@ -25,9 +25,10 @@ public interface Container {
   }
 
   /**
-   * A container of the given services. {@code resolve(type)} returns the service whose class is
-   * exactly {@code type}, or else the only one that is an instance of {@code type}; the container
-   * resolves itself as {@code Container}.
+   * A container of the given services. {@code resolve(type)} returns the only service whose class is
+   * exactly {@code type}, or else the only one that is an instance of {@code type}; it throws
+   * {@link IllegalStateException} if there are several; the container resolves itself as
+   * {@code Container}.
    */
   static Container of(Object... services) {
     List<Object> list = new ArrayList<>(services.length);
@@ -43,14 +44,23 @@ public interface Container {
         Objects.requireNonNull(type, "type");
         Object found = null;
         List<String> candidates = new ArrayList<>();
+        Object exact = null;
+        List<String> exactCandidates = new ArrayList<>();
         for (Object service : list) {
           if (service.getClass() == type) {
-            return type.cast(service);
+            exact = service;
+            exactCandidates.add(service.getClass().getName());
           }
           if (type.isInstance(service)) {
             found = service;
             candidates.add(service.getClass().getName());
           }
+        }
+        if (exactCandidates.size() == 1) {
+          return type.cast(exact);
+        }
+        if (exactCandidates.size() > 1) {
+          candidates = exactCandidates; // two services of the very same class: no way to choose
         }
         if (candidates.size() > 1) {
           throw new IllegalStateException("Container.of(...) has " + candidates.size()

@@ -164,15 +164,16 @@ public final class WorkflowRun {
   // ---------------------------------------------------------------- internals
 
   private boolean shouldRun(StepSpec step, Condition when) {
-    MDC.put(MDC_STEP, step.name());
+    String outerStep = enterStep(step);
     boolean run;
     try {
       run = when.test(new Context(step, 1, false));
     } catch (Throwable t) {
       rethrowIfFatal(t);
-      throw fail(step, new StepConditionException(step.name(), t), 1, null, null);
+      log.debug("Workflow '{}' ({}) the @When condition of step '{}' threw", spec.name(), transactionId, step.name());
+      throw fail(step, t, 1, null, null);
     } finally {
-      MDC.remove(MDC_STEP);
+      restore(MDC_STEP, outerStep);
     }
     if (!run) {
       log.debug("Workflow '{}' ({}) step '{}' skipped by its condition", spec.name(), transactionId, step.name());
@@ -183,7 +184,7 @@ public final class WorkflowRun {
   private <O, C> StepResponse<O, C> invoke(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
     for (int attempt = 1; ; attempt++) {
       StepResponse<O, C> response;
-      MDC.put(MDC_STEP, step.name());
+      String outerStep = enterStep(step);
       try {
         response = body.invoke(new Context(step, attempt, false));
       } catch (Throwable t) {
@@ -195,7 +196,7 @@ public final class WorkflowRun {
         }
         throw fail(step, t, attempt, null, null);
       } finally {
-        MDC.remove(MDC_STEP);
+        restore(MDC_STEP, outerStep);
       }
       if (response == null) {
         throw fail(step, new IllegalStateException("step '" + step.name()
@@ -223,8 +224,12 @@ public final class WorkflowRun {
     failedStep = step.name();
     errors = new ArrayList<>();
     errors.add(new StepError(step.name(), StepPhase.INVOKE, cause, attempts));
-    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s); compensating {} step(s)",
-        spec.name(), transactionId, step.name(), attempts, completed.size() + (own == null ? 0 : 1), cause);
+    // A failed step is the workflow working as designed (the saga undoes it), and its exception is
+    // in the result: one line here, the stack trace at debug level.
+    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
+        spec.name(), transactionId, step.name(), attempts, cause.toString(),
+        completed.size() + (own == null ? 0 : 1));
+    log.debug("Workflow '{}' ({}) step '{}' failure", spec.name(), transactionId, step.name(), cause);
     boolean allCompensated = true;
     if (own != null) {
       allCompensated = compensate(new Completed<C>(step, own, ownInput));
@@ -240,7 +245,7 @@ public final class WorkflowRun {
   private <C> boolean compensate(Completed<C> done) {
     StepSpec step = done.step;
     for (int attempt = 1; ; attempt++) {
-      MDC.put(MDC_STEP, step.name());
+      String outerStep = enterStep(step);
       try {
         done.compensation.compensate(done.input, new Context(step, attempt, true));
         log.debug("Workflow '{}' ({}) step '{}' compensated on attempt {}", spec.name(), transactionId, step.name(), attempt);
@@ -257,7 +262,7 @@ public final class WorkflowRun {
             spec.name(), transactionId, step.name(), attempt, t);
         return false;
       } finally {
-        MDC.remove(MDC_STEP);
+        restore(MDC_STEP, outerStep);
       }
     }
   }
@@ -274,6 +279,16 @@ public final class WorkflowRun {
     if (t instanceof VirtualMachineError) {
       throw (VirtualMachineError) t;
     }
+  }
+
+  /**
+   * Sets the step's MDC key and returns its previous value, which the caller restores: a step may run
+   * another workflow (or be called with the key already set), and must find its own value again.
+   */
+  private static String enterStep(StepSpec step) {
+    String outer = MDC.get(MDC_STEP);
+    MDC.put(MDC_STEP, step.name());
+    return outer;
   }
 
   private void restoreMdc() {

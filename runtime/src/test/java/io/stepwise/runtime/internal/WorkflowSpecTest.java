@@ -1,0 +1,82 @@
+package io.stepwise.runtime.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fail-fast checks between generated code and the runtime (STYLE.md §8). */
+class WorkflowSpecTest {
+
+  @Test
+  void specKeepsNameAndStepsInDeclarationOrder() {
+    StepSpec a = StepSpec.of("a", 0);
+    StepSpec b = StepSpec.of("b", 3);
+    WorkflowSpec spec = WorkflowSpec.of(WorkflowSpec.GENERATED_CODE_VERSION, "wf", a, b);
+
+    assertEquals("wf", spec.name());
+    assertEquals(List.of(a, b), spec.steps());
+    assertThrows(UnsupportedOperationException.class, () -> spec.steps().add(a));
+  }
+
+  @Test
+  void runnerGeneratedForAnotherVersionFailsFastAndSaysToUseTheSameVersions() {
+    int other = WorkflowSpec.GENERATED_CODE_VERSION + 1;
+
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> WorkflowSpec.of(other, "create-restock-order", StepSpec.of("a", 0)));
+
+    String message = e.getMessage();
+    assertTrue(message.contains("'create-restock-order'"), message);
+    assertTrue(message.contains("version " + other), message);
+    assertTrue(message.contains("version " + WorkflowSpec.GENERATED_CODE_VERSION), message);
+    assertTrue(message.contains("use the same version of stepwise-processor and stepwise-runtime"), message);
+  }
+
+  @Test
+  void olderGeneratedCodeVersionFailsToo() {
+    assertThrows(IllegalStateException.class, () -> WorkflowSpec.of(0, "wf"));
+  }
+
+  @Test
+  void stepSpecCountsAttempts() {
+    assertEquals(1, StepSpec.of("once", 0).maxAttempts());
+    assertEquals(3, StepSpec.of("thrice", 2).maxAttempts());
+    assertEquals(2, StepSpec.of("thrice", 2).maxRetries());
+    assertEquals("thrice", StepSpec.of("thrice", 2).name());
+  }
+
+  @Test
+  void negativeMaxRetriesIsRejectedNamingTheStep() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StepSpec.of("charge", -1));
+
+    assertTrue(e.getMessage().contains("'charge'"), e.getMessage());
+    assertTrue(e.getMessage().contains("-1"), e.getMessage());
+  }
+
+  @Test
+  void nullRunOptionsAreRejectedNamingTheWorkflowAndTheFix() {
+    WorkflowSpec spec = WorkflowSpec.of(1, "wf-without-options");
+
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> WorkflowRun.start(spec, null, Container.empty()));
+
+    assertTrue(e.getMessage().contains("'wf-without-options'"), e.getMessage());
+    assertTrue(e.getMessage().contains("RunOptions.defaults()"), e.getMessage());
+  }
+
+  @Test
+  void haltedWithoutAFailedStepIsAnError() {
+    WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "never-halted"), RunOptions.defaults(), Container.empty());
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.halted(null));
+      assertTrue(e.getMessage().contains("'never-halted'"), e.getMessage());
+    } finally {
+      run.done(null); // leaves the MDC as it was
+    }
+  }
+}
