@@ -1,0 +1,126 @@
+package io.stepwise.processor.write;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import io.stepwise.processor.WorkflowProcessor;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated code compiles without a warning under -Xlint:all -Werror, suppresses only what the
+ * user's own types cause, and an invalid workflow leaves no follow-on errors about its runner.
+ */
+class CleanOutputTest {
+  private static Compilation strict(JavaFileObject... sources) {
+    return javac().withProcessors(new WorkflowProcessor()).withOptions("-Xlint:all,-processing", "-Werror")
+        .compile(sources);
+  }
+
+  @Test
+  void everyStepShapeCompilesWithoutWarnings() {
+    JavaFileObject source = JavaFileObjects.forSourceLines("test.Shapes",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "import io.stepwise.runtime.*;",
+        "import java.util.*;",
+        "@Workflow(value = \"shapes\", result = \"maybe\")",
+        "public class Shapes {",
+        "  private final Map<String, List<Integer>> table;",
+        "  public Shapes(Map<String, List<Integer>> table, int size, String[] names) { this.table = table; }",
+        "  @Step(\"response\") StepResponse<List<? extends Number>, Map<String, Integer>> response(@Input int n) {",
+        "    return new StepResponse<>(List.of(n), Map.of(\"n\", n)); }",
+        "  @Compensate(\"response\") void undoResponse(Map<String, ?> input, StepContext ctx) {}",
+        "  @Step(\"plain\") int plain(@From(\"response\") List<? extends Number> numbers) { return numbers.size(); }",
+        "  @Compensate(\"plain\") static void undoPlain(long size) {}",
+        "  boolean big(@From(\"plain\") Integer size) { return size > 1; }",
+        "  @Step(\"maybe\") @When(\"big\") String[] maybe(@Input int n) { return new String[n]; }",
+        "  @Step(\"nothing\") void nothing(@From(\"maybe\") Optional<String[]> names) throws Exception {}",
+        "  @Compensate(\"nothing\") void undoNothing() {}",
+        "}");
+    Compilation compilation = strict(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test/ShapesRunner").contentsAsUtf8String()
+        .contains("public WorkflowResult<Optional<String[]>> run(int input, RunOptions options)");
+    assertThat(compilation).generatedSourceFile("test/ShapesRunner").contentsAsUtf8String()
+        .contains("@SuppressWarnings(\"unchecked\")");
+  }
+
+  @Test
+  void rawTypesOfTheUserAreSuppressedOnTheRunnerAndNothingElse() {
+    JavaFileObject source = JavaFileObjects.forSourceLines("test.Raw",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "import java.util.*;",
+        "@Workflow(\"raw\")",
+        "class Raw {",
+        "  @SuppressWarnings(\"rawtypes\") @Step(\"load\") List load() { return new ArrayList<String>(); }",
+        "  @SuppressWarnings(\"rawtypes\") @Step(\"count\") int count(@From(\"load\") Collection all) { return all.size(); }",
+        "}");
+    Compilation compilation = strict(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    String runner = GoldensText.of(compilation, "RawRunner.java");
+    assertEquals(1, runner.split("@SuppressWarnings", -1).length - 1, runner);
+    assertThat(compilation).generatedSourceFile("test/RawRunner").contentsAsUtf8String()
+        .contains("@SuppressWarnings(\"rawtypes\")\n@Generated(\"io.stepwise.processor.WorkflowProcessor\")\nfinal class RawRunner");
+  }
+
+  @Test
+  void plainWorkflowSuppressesNothing() {
+    JavaFileObject source = JavaFileObjects.forSourceLines("test.Plain",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "@Workflow(\"plain\")",
+        "public class Plain {",
+        "  @Step(\"a\") String a(@Input String in) { return in; }",
+        "}");
+    Compilation compilation = strict(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    String runner = GoldensText.of(compilation, "PlainRunner.java");
+    assertEquals(-1, runner.indexOf("SuppressWarnings"), runner);
+  }
+
+  @Test
+  void invalidWorkflowGetsNoRunnerAndCodeUsingTheRunnerAddsNoError() {
+    JavaFileObject workflow = JavaFileObjects.forSourceLines("test.Broken",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "@Workflow(\"broken\")",
+        "public class Broken {",
+        "  @Step(\"a\") String a(@Input String in) { return in; }",
+        "  @Step(\"b\") String b(@From(\"aa\") String x) { return x; }",
+        "}");
+    JavaFileObject user = JavaFileObjects.forSourceLines("test.User",
+        "package test;",
+        "class User {",
+        "  Object use() { return new BrokenRunner(new Broken()).run(\"x\").result(); }",
+        "}");
+    Compilation compilation = javac().withProcessors(new WorkflowProcessor()).compile(workflow, user);
+
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[stepwise:UnknownStep]").inFile(workflow).onLineContaining("\"aa\"");
+  }
+
+  /** The text of a generated file. */
+  static final class GoldensText {
+    static String of(Compilation compilation, String fileName) {
+      return compilation.generatedSourceFiles().stream()
+          .filter(f -> f.getName().endsWith(fileName))
+          .map(f -> {
+            try {
+              return f.getCharContent(false).toString();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          })
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no " + fileName + " in " + compilation.generatedSourceFiles()));
+    }
+  }
+}
