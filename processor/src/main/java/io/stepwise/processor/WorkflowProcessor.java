@@ -2,6 +2,7 @@ package io.stepwise.processor;
 
 import com.google.auto.service.AutoService;
 import io.stepwise.processor.collect.Mirrors;
+import io.stepwise.processor.collect.UnresolvedAnnotations;
 import io.stepwise.processor.collect.WorkflowCollector;
 import io.stepwise.processor.collect.WorkflowDecl;
 import io.stepwise.processor.diag.Diag;
@@ -60,7 +61,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
     messager = env.getMessager();
     collector = new WorkflowCollector(elements);
     TypeRules typeRules = new TypeRules(env.getTypeUtils(), elements);
-    validator = new WorkflowValidator(typeRules);
+    validator = new WorkflowValidator(typeRules, elements);
     models = new ModelBuilder(env.getTypeUtils());
     runnerWriter = new RunnerWriter();
     diagramWriter = new DiagramWriter();
@@ -107,7 +108,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
   }
 
   private void processOne(TypeElement type) {
-    Optional<String> missing = Unresolved.find(type);
+    Optional<String> missing = Unresolved.find(type).or(() -> UnresolvedAnnotations.find(type));
     if (missing.isPresent()) {
       deferred.put(type.getQualifiedName().toString(), missing.get());
       return;
@@ -125,9 +126,16 @@ public final class WorkflowProcessor extends AbstractProcessor {
     files.writeResource(RunnerWriter.resourcePath(model.workflowName()), diagram, type);
   }
 
-  /** Steps, compensations, conditions and wiring in classes that are not workflows. */
+  /**
+   * Steps, compensations, conditions and wiring in classes that are not workflows. The missing
+   * {@code @Workflow} is one mistake per method: a method with both {@code @Step} and {@code @When}
+   * is reported once, and the {@code @Input}/{@code @From} of a step, or of a condition such a step
+   * names, are not reported again as misplaced.
+   */
   private void reportOutsideWorkflows(RoundEnvironment round) {
     ValidationReport report = new ValidationReport();
+    Set<Element> reported = new LinkedHashSet<>();
+    Map<Element, Set<String>> conditionNames = new LinkedHashMap<>();
     for (String annotation : new String[] {Names.STEP, Names.COMPENSATE, Names.WHEN}) {
       TypeElement annotationType = elementOrNull(annotation);
       if (annotationType == null) {
@@ -135,7 +143,15 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
       for (Element element : round.getElementsAnnotatedWith(annotationType)) {
         Element owner = element.getEnclosingElement();
-        if (owner != null && !Mirrors.has(owner, Names.WORKFLOW)) {
+        if (owner == null || Mirrors.has(owner, Names.WORKFLOW)) {
+          continue;
+        }
+        if (annotation.equals(Names.STEP)) {
+          Mirrors.find(element, Names.WHEN).ifPresent(when -> conditionNames
+              .computeIfAbsent(owner, o -> new LinkedHashSet<>())
+              .add(Mirrors.string(Mirrors.value(elements, when, "value"))));
+        }
+        if (reported.add(element)) {
           guard(element, () -> report.error(Diag.STEP_OUTSIDE_WORKFLOW, element,
               Mirrors.find(element, annotation).orElse(null), annotationType.getSimpleName(),
               owner instanceof TypeElement t ? ElementFormatter.nestedName(t) : owner.getSimpleName()));
@@ -150,9 +166,12 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
       for (Element parameter : round.getElementsAnnotatedWith(annotationType)) {
         Element method = parameter.getEnclosingElement();
-        if (method instanceof ExecutableElement executable && method.getEnclosingElement() != null
-            && !Mirrors.has(method.getEnclosingElement(), Names.WORKFLOW)
-            && (method.getKind() == ElementKind.CONSTRUCTOR || !Mirrors.has(method, Names.STEP))) {
+        Element owner = method == null ? null : method.getEnclosingElement();
+        if (method instanceof ExecutableElement executable && owner != null
+            && !Mirrors.has(owner, Names.WORKFLOW)
+            && (method.getKind() == ElementKind.CONSTRUCTOR
+                || !Mirrors.has(method, Names.STEP)
+                    && !conditionNames.getOrDefault(owner, Set.of()).contains(method.getSimpleName().toString()))) {
           methods.add(executable);
         }
       }

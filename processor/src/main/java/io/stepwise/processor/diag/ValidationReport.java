@@ -31,6 +31,11 @@ public final class ValidationReport {
     items.add(new Item(diag, diag.render(args), element, mirror, value));
   }
 
+  /** Adds the items of another report, in their order. */
+  public void addAll(ValidationReport other) {
+    items.addAll(other.items);
+  }
+
   public boolean isClean() {
     return items.isEmpty();
   }

@@ -1,6 +1,8 @@
 package io.stepwise.processor.graph;
 
+import io.stepwise.processor.Names;
 import io.stepwise.processor.collect.Binding;
+import io.stepwise.processor.collect.Mirrors;
 import io.stepwise.processor.collect.ParamDecl;
 import io.stepwise.processor.collect.Returns;
 import io.stepwise.processor.collect.StepDecl;
@@ -9,8 +11,11 @@ import io.stepwise.processor.diag.ElementFormatter;
 import io.stepwise.processor.diag.Suggestions;
 import io.stepwise.processor.diag.ValidationReport;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.type.TypeMirror;
 
@@ -33,27 +38,48 @@ public final class WiringCheck {
   public void check(StepGraph graph, ValidationReport report) {
     firstInput = null;
     firstInputMethod = null;
+    Set<Element> reported = new HashSet<>();
     for (StepDecl step : graph.decl().steps()) {
-      Optional<ExecutableElement> condition = graph.condition(step);
+      // A condition that is a step or compensation is ConditionCheck's error; its parameters are not a condition's.
+      Optional<ExecutableElement> condition = graph.condition(step)
+          .filter(method -> !Mirrors.has(method, Names.STEP) && !Mirrors.has(method, Names.COMPENSATE));
       if (condition.isPresent()) {
-        checkParams(graph, step, condition.get(), "When", report);
+        checkParams(graph, step, condition.get(), "When", reported, report);
       }
-      checkParams(graph, step, step.method(), "Step", report);
+      // A method that is both @Step and @Compensate is StepAndCompensate's error; its parameters may be either.
+      if (!Mirrors.has(step.method(), Names.COMPENSATE)) {
+        checkParams(graph, step, step.method(), "Step", reported, report);
+      }
     }
   }
 
+  /**
+   * Checks the parameters of a step, or of a condition for one of the steps it serves. A condition
+   * shared by several steps is checked for each, but each parameter is reported at most once: the
+   * first (earliest) step's finding is the one that holds for all of them.
+   */
   private void checkParams(StepGraph graph, StepDecl consumer, ExecutableElement method, String kind,
-      ValidationReport report) {
+      Set<Element> reported, ValidationReport report) {
     List<ParamDecl> params = consumer.method().equals(method) ? consumer.params() : graph.decl().params(method);
     for (ParamDecl param : params) {
+      if (reported.contains(param.element())) {
+        continue;
+      }
+      ValidationReport found = new ValidationReport();
       Binding binding = param.binding();
       if (binding instanceof Binding.From from) {
-        checkFrom(graph, consumer, param, from, report);
+        checkFrom(graph, consumer, param, from, found);
       } else if (binding instanceof Binding.Input) {
-        checkInput(method, param, report);
+        checkInput(method, param, found);
+      } else if (binding instanceof Binding.Both) {
+        found.error(Diag.INPUT_AND_FROM, param.element(), param.name());
       } else if (binding instanceof Binding.None) {
-        report.error(Diag.UNWIRED_PARAMETER, param.element(), kind, param.name(),
+        found.error(Diag.UNWIRED_PARAMETER, param.element(), kind, param.name(),
             ElementFormatter.type(param.type()), fits(graph, consumer, param));
+      }
+      if (!found.isClean()) {
+        reported.add(param.element());
+        report.addAll(found);
       }
     }
   }
@@ -63,6 +89,9 @@ public final class WiringCheck {
       firstInput = param;
       firstInputMethod = method;
       return;
+    }
+    if (firstInput.element().equals(param.element())) {
+      return; // the same parameter of a condition shared by several steps
     }
     if (!typeRules.same(firstInput.type(), param.type())) {
       String[] types = ElementFormatter.distinct(param.type(), firstInput.type());

@@ -76,11 +76,7 @@ final class MemberValidator {
         report.error(Diag.WHEN_EMPTY, method, when.mirror(), when.value());
       }
     });
-    for (ParamDecl param : step.params()) {
-      if (param.binding() instanceof Binding.Both) {
-        report.error(Diag.INPUT_AND_FROM, param.element(), param.name());
-      }
-    }
+    // the parameters' wiring, @Input together with @From included, is WiringCheck's
   }
 
   private void validateCompensation(CompensationDecl compensation, StepGraph graph,
@@ -138,18 +134,24 @@ final class MemberValidator {
     }
   }
 
-  /** Methods that are neither steps nor compensations must not carry step-only annotations. */
+  /**
+   * Methods that are not steps must not carry {@code @When}; methods that are neither steps,
+   * compensations nor conditions must not carry {@code @Input}/{@code @From} on their parameters.
+   */
   private static void validatePlainMethods(WorkflowDecl decl, StepGraph graph, ValidationReport report) {
     Set<ExecutableElement> conditions = new HashSet<>();
     for (StepDecl step : decl.steps()) {
       conditions.addAll(graph.conditionCandidates(step));
     }
     for (ExecutableElement method : decl.methods()) {
-      if (Mirrors.has(method, Names.STEP) || Mirrors.has(method, Names.COMPENSATE)) {
+      if (Mirrors.has(method, Names.STEP)) {
         continue;
       }
       Mirrors.find(method, Names.WHEN).ifPresent(when ->
           report.error(Diag.WHEN_OUTSIDE_STEP, method, when, ElementFormatter.element(method)));
+      if (Mirrors.has(method, Names.COMPENSATE)) {
+        continue; // its parameters are checked as a compensation's (CompensationWiredParameter)
+      }
       if (!conditions.contains(method)) {
         reportMisplacedWiring(method, report);
       }

@@ -1,5 +1,7 @@
 package io.stepwise.processor.validate;
 
+import io.stepwise.processor.Names;
+import io.stepwise.processor.collect.Mirrors;
 import io.stepwise.processor.collect.WorkflowDecl;
 import io.stepwise.processor.diag.Diag;
 import io.stepwise.processor.diag.ElementFormatter;
@@ -7,15 +9,22 @@ import io.stepwise.processor.diag.ValidationReport;
 import io.stepwise.processor.graph.StepGraph;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
 
 /** The rules for the {@code @Workflow} class itself: kind, nesting, visibility, constructor, name. */
 final class WorkflowShapeValidator {
+  private final Elements elements;
+
+  WorkflowShapeValidator(Elements elements) {
+    this.elements = elements;
+  }
 
   /** Returns false if the type is not a class at all, and nothing else is worth checking. */
   boolean validate(WorkflowDecl decl, StepGraph graph, ValidationReport report) {
@@ -38,6 +47,7 @@ final class WorkflowShapeValidator {
         break;
       }
     }
+    boolean isPrivate = type.getModifiers().contains(Modifier.PRIVATE);
     boolean isAbstract = type.getModifiers().contains(Modifier.ABSTRACT);
     if (isAbstract) {
       report.error(Diag.WORKFLOW_ABSTRACT, type, decl.mirror(), name);
@@ -53,15 +63,18 @@ final class WorkflowShapeValidator {
       report.error(Diag.NO_STEPS, type, decl.mirror(), name);
     }
     if (!isAbstract) {
-      validateConstructor(decl, graph, report, name);
+      validateConstructor(decl, graph, report, name, isPrivate);
     }
     return true;
   }
 
-  private static void validateConstructor(WorkflowDecl decl, StepGraph graph, ValidationReport report, String name) {
+  private void validateConstructor(WorkflowDecl decl, StepGraph graph, ValidationReport report, String name,
+      boolean isPrivate) {
     List<ExecutableElement> inject = graph.injectConstructors();
     if (inject.size() > 1) {
-      report.error(Diag.MULTIPLE_INJECT_CONSTRUCTORS, decl.type(), decl.mirror(), name, inject.size());
+      // on the first @Inject too many: that is the one to remove
+      ExecutableElement extra = inject.get(1);
+      report.error(Diag.MULTIPLE_INJECT_CONSTRUCTORS, extra, injectMirror(extra), name, inject.size());
       return;
     }
     if (inject.size() == 1) {
@@ -72,11 +85,25 @@ final class WorkflowShapeValidator {
     }
     List<ExecutableElement> candidates = graph.constructorCandidates();
     if (candidates.isEmpty()) {
+      if (isPrivate && onlyImplicitConstructor(decl)) {
+        return; // private only because the class is (JLS 8.8.9): WorkflowPrivate says it, and its fix fixes this
+      }
       report.error(Diag.NO_USABLE_CONSTRUCTOR, decl.type(), decl.mirror(), name);
     } else if (candidates.size() > 1) {
       report.error(Diag.AMBIGUOUS_CONSTRUCTOR, decl.type(), decl.mirror(), name, candidates.size(),
           candidates.stream().map(ElementFormatter::element).collect(Collectors.joining(", ")));
     }
+  }
+
+  /** The class declares no constructor: javac made the default one. */
+  private boolean onlyImplicitConstructor(WorkflowDecl decl) {
+    return decl.constructors().size() == 1 && elements.getOrigin(decl.constructors().get(0)) == Elements.Origin.MANDATED;
+  }
+
+  private static AnnotationMirror injectMirror(ExecutableElement constructor) {
+    return Mirrors.find(constructor, Names.JAVAX_INJECT)
+        .or(() -> Mirrors.find(constructor, Names.JAKARTA_INJECT))
+        .orElse(null);
   }
 
   private static String article(ElementKind kind) {

@@ -7,6 +7,7 @@ import io.stepwise.processor.graph.ResultCheck;
 import io.stepwise.processor.graph.StepGraph;
 import io.stepwise.processor.graph.TypeRules;
 import io.stepwise.processor.graph.WiringCheck;
+import javax.lang.model.util.Elements;
 
 /**
  * Validates one workflow: the class, each member, then the whole graph. Pure: returns a report and
@@ -14,13 +15,14 @@ import io.stepwise.processor.graph.WiringCheck;
  * earlier check already found wrong, so one mistake gives one error.
  */
 public final class WorkflowValidator {
-  private final WorkflowShapeValidator shape = new WorkflowShapeValidator();
+  private final WorkflowShapeValidator shape;
   private final MemberValidator members;
   private final WiringCheck wiring;
   private final ConditionCheck conditions = new ConditionCheck();
   private final ResultCheck result = new ResultCheck();
 
-  public WorkflowValidator(TypeRules typeRules) {
+  public WorkflowValidator(TypeRules typeRules, Elements elements) {
+    this.shape = new WorkflowShapeValidator(elements);
     this.members = new MemberValidator(typeRules);
     this.wiring = new WiringCheck(typeRules);
   }
