@@ -21,8 +21,8 @@ import java.lang.annotation.Target;
  *
  * <p>The compiler checks that the method is in a {@code @Workflow} class, is not {@code private}
  * and not generic, that its name is non-empty and unique in the workflow, that {@link #maxRetries()}
- * is not negative, that {@code StepResponse} is given both type arguments, and that every parameter
- * is wired to a value of a type it accepts.
+ * is not negative, that durations parse and backoff is at least 1, that {@code StepResponse} is
+ * given both type arguments, and that every parameter is wired to a value of a type it accepts.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -37,4 +37,44 @@ public @interface Step {
    * that returns {@code StepResponse.permanentFailure(...)} is never retried. Must be {@code >= 0}.
    */
   int maxRetries() default 0;
+
+  /**
+   * The pause before the first retry, as a duration: {@code "200ms"}, {@code "2s"}, {@code "1m"},
+   * {@code "1h"} or ISO-8601 ({@code "PT1.5S"}). Empty (the default) retries at once. Needs
+   * {@link #maxRetries()} {@code > 0}. Compensations are retried with the same pauses.
+   */
+  String retryInterval() default "";
+
+  /**
+   * The factor by which the pause grows after each retry: {@code 2.0} doubles it. At least
+   * {@code 1.0} (the default: a constant pause). Needs {@link #retryInterval()}.
+   */
+  double backoff() default 1.0;
+
+  /** The longest pause between retries, however large the backoff makes it. Needs {@link #retryInterval()}. */
+  String maxRetryInterval() default "";
+
+  /**
+   * How long one attempt of the step may run, as a duration ({@code "5s"}). When it expires, the
+   * step's thread is interrupted, the attempt fails with {@code StepTimeoutException} (and is
+   * retried if retries are left), and whatever the step returns later is discarded. The step runs
+   * on the run's thread, so a step that ignores interrupts delays the run until it returns. Empty
+   * (the default): no timeout.
+   */
+  String timeout() default "";
+
+  /**
+   * When the step fails for good (after its retries), record the error and go on with the next
+   * steps, as Medusa's {@code continueOnPermanentFailure}; the run can still end {@code DONE}, with
+   * the error in its {@code errors()}. The step then has no output: a parameter {@link From} it must
+   * be {@code Optional<T>}.
+   */
+  boolean continueOnPermanentFailure() default false;
+
+  /**
+   * As {@link #continueOnPermanentFailure()}, and the failed step counts as skipped (listeners hear
+   * {@code onStepSkipped}), as Medusa's {@code skipOnPermanentFailure}. A parameter {@link From} it
+   * must be {@code Optional<T>}.
+   */
+  boolean skipOnPermanentFailure() default false;
 }

@@ -39,4 +39,12 @@ public @interface Workflow {
    * output, empty when the step was skipped.
    */
   String result() default "";
+
+  /**
+   * How long a whole run may take, as a duration ({@code "30s"}, {@code "PT2M"}). At the deadline
+   * the running step is interrupted and fails with {@code WorkflowTimeoutException} (no retry), no
+   * further step starts, and the completed steps are compensated; compensations themselves are not
+   * bounded by it. Empty (the default): no timeout.
+   */
+  String timeout() default "";
 }

@@ -11,6 +11,7 @@ public final class Names {
   public static final String INPUT = "io.stepwise.annotations.Input";
   public static final String FROM = "io.stepwise.annotations.From";
   public static final String WHEN = "io.stepwise.annotations.When";
+  public static final String PARALLEL = "io.stepwise.annotations.Parallel";
 
   public static final String RUNTIME_PACKAGE = "io.stepwise.runtime";
   public static final String INTERNAL_PACKAGE = "io.stepwise.runtime.internal";

@@ -70,7 +70,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Names.WORKFLOW, Names.STEP, Names.COMPENSATE, Names.INPUT, Names.FROM, Names.WHEN);
+    return Set.of(Names.WORKFLOW, Names.STEP, Names.COMPENSATE, Names.INPUT, Names.FROM, Names.WHEN, Names.PARALLEL);
   }
 
   @Override
@@ -136,7 +136,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
     ValidationReport report = new ValidationReport();
     Set<Element> reported = new LinkedHashSet<>();
     Map<Element, Set<String>> conditionNames = new LinkedHashMap<>();
-    for (String annotation : new String[] {Names.STEP, Names.COMPENSATE, Names.WHEN}) {
+    for (String annotation : new String[] {Names.STEP, Names.COMPENSATE, Names.WHEN, Names.PARALLEL}) {
       TypeElement annotationType = elementOrNull(annotation);
       if (annotationType == null) {
         continue;

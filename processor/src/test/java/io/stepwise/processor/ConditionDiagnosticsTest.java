@@ -44,7 +44,7 @@ class ConditionDiagnosticsTest {
     assertThat(c).hadErrorCount(1);
     assertThat(c).hadErrorContaining("[stepwise:ConditionalNeedsOptional]")
         .inFile(src).onLineContaining("String giftCard");
-    assertThat(c).hadErrorContaining("@From parameters of a conditional step must be Optional<T>, empty when the step was skipped; "
+    assertThat(c).hadErrorContaining("@From parameters of a step that may end without an output must be Optional<T>, empty when it did; "
         + "step 'gift' has @When, so parameter 'giftCard' must be Optional<String>, not String");
     assertNoRunner(c, "Checkout");
   }

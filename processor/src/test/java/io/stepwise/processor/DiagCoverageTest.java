@@ -56,6 +56,20 @@ class DiagCoverageTest {
       Map.entry("FromItself", "WiringDiagnosticsTest"),
       Map.entry("FromVoidStep", "WiringDiagnosticsTest"),
       Map.entry("TypeMismatch", "WiringDiagnosticsTest"),
+      // retries, timeouts, failure options
+      Map.entry("BadDuration", "StepOptionsDiagnosticsTest"),
+      Map.entry("ZeroTimeout", "StepOptionsDiagnosticsTest"),
+      Map.entry("BadBackoff", "StepOptionsDiagnosticsTest"),
+      Map.entry("RetryOptionWithoutRetries", "StepOptionsDiagnosticsTest"),
+      Map.entry("RetryOptionWithoutInterval", "StepOptionsDiagnosticsTest"),
+      Map.entry("MaxRetryIntervalTooShort", "StepOptionsDiagnosticsTest"),
+      Map.entry("ConflictingFailureOptions", "StepOptionsDiagnosticsTest"),
+      // @Parallel
+      Map.entry("ParallelNameEmpty", "ParallelDiagnosticsTest"),
+      Map.entry("ParallelOutsideStep", "ParallelDiagnosticsTest"),
+      Map.entry("ParallelNotConsecutive", "ParallelDiagnosticsTest"),
+      Map.entry("ParallelSingleStep", "ParallelDiagnosticsTest"),
+      Map.entry("ParallelDependency", "ParallelDiagnosticsTest"),
       // @When
       Map.entry("ConditionalNeedsOptional", "ConditionDiagnosticsTest"),
       Map.entry("WhenEmpty", "ConditionDiagnosticsTest"),

@@ -375,7 +375,7 @@ class WiringDiagnosticsTest {
     assertThat(c).hadErrorContaining("[stepwise:TypeMismatch]")
         .inFile(src).onLineContaining("Optional<String> order");
     assertThat(c).hadErrorContaining("step 'create' produces String, which parameter 'order' of type Optional<String> cannot accept. "
-        + "Step 'create' has no @When and always runs, so declare the parameter as String.");
+        + "Step 'create' always produces an output, so declare the parameter as String.");
     assertNoRunner(c, "Checkout");
   }
 }

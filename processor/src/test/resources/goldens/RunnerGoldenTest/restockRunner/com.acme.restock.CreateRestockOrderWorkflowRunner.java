@@ -4,11 +4,14 @@ import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.internal.AsyncRuns;
+import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
 import io.stepwise.runtime.internal.WorkflowSpec;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import javax.annotation.processing.Generated;
 
 /**
@@ -63,6 +66,8 @@ public final class CreateRestockOrderWorkflowRunner {
 
   private final Container container;
 
+  private final RunRegistry runs = new RunRegistry();
+
   /**
    * A runner of the given workflow instance, whose steps see {@link Container#empty()} as their container.
    */
@@ -102,7 +107,7 @@ public final class CreateRestockOrderWorkflowRunner {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()} is true
    */
   public WorkflowResult<RestockOrder> run(CreateRestockOrderInput input, RunOptions options) {
-    WorkflowRun run = WorkflowRun.start(SPEC, options, container);
+    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs);
     try {
       RestockOrder createOrder = run.<RestockOrder, String>step(CREATE_ORDER,
               ctx -> workflow.createOrder(input),
@@ -117,5 +122,35 @@ public final class CreateRestockOrderWorkflowRunner {
     } catch (WorkflowRun.Halt halt) {
       return run.halted(halt);
     }
+  }
+
+  /**
+   * Runs the workflow with a fresh transaction id on Stepwise's default executor.
+   *
+   * @return the result; completes exceptionally with {@link WorkflowFailedException} if the run does not end {@code DONE}
+   */
+  public CompletableFuture<WorkflowResult<RestockOrder>> runAsync(CreateRestockOrderInput input) {
+    return runAsync(input, RunOptions.defaults());
+  }
+
+  /**
+   * Runs the workflow on {@code options.executor()} (Stepwise's default executor if none).
+   *
+   * @return the result; completes exceptionally with {@link WorkflowFailedException} if the run does not end
+   *     {@code DONE} and {@code options.throwOnError()} is true
+   */
+  public CompletableFuture<WorkflowResult<RestockOrder>> runAsync(CreateRestockOrderInput input,
+      RunOptions options) {
+    return AsyncRuns.supply(options, () -> run(input, options));
+  }
+
+  /**
+   * Cancels the run in progress with this transaction id: the step that is running finishes, no
+   * further step starts, and the completed steps are compensated (the run ends {@code REVERTED}).
+   *
+   * @return whether a run with this transaction id was in progress
+   */
+  public boolean cancel(String transactionId) {
+    return runs.cancel(transactionId);
   }
 }

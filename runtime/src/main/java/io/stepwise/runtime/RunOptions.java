@@ -1,6 +1,10 @@
 package io.stepwise.runtime;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Options of one workflow run.
@@ -10,17 +14,21 @@ import java.util.Optional;
  * }</pre>
  */
 public final class RunOptions {
-  private static final RunOptions DEFAULTS = new RunOptions(null, true);
+  private static final RunOptions DEFAULTS = new RunOptions(null, true, List.of(), null);
 
   private final String transactionId;
   private final boolean throwOnError;
+  private final List<WorkflowListener> listeners;
+  private final Executor executor;
 
-  private RunOptions(String transactionId, boolean throwOnError) {
+  private RunOptions(String transactionId, boolean throwOnError, List<WorkflowListener> listeners, Executor executor) {
     this.transactionId = transactionId;
     this.throwOnError = throwOnError;
+    this.listeners = listeners;
+    this.executor = executor;
   }
 
-  /** A fresh transaction id and {@code throwOnError(true)}. */
+  /** A fresh transaction id, {@code throwOnError(true)}, no listener, the default executor. */
   public static RunOptions defaults() {
     return DEFAULTS;
   }
@@ -42,10 +50,25 @@ public final class RunOptions {
     return throwOnError;
   }
 
+  /** The listeners of the run, in the order they were added. */
+  public List<WorkflowListener> listeners() {
+    return listeners;
+  }
+
+  /**
+   * The executor that runs the steps of {@code @Parallel} groups and {@code runAsync} runs; empty
+   * means Stepwise's default, a shared pool of daemon threads that grows as needed.
+   */
+  public Optional<Executor> executor() {
+    return Optional.ofNullable(executor);
+  }
+
   /** Builds {@link RunOptions}. */
   public static final class Builder {
     private String transactionId;
     private boolean throwOnError = true;
+    private final List<WorkflowListener> listeners = new ArrayList<>();
+    private Executor executor;
 
     private Builder() {}
 
@@ -67,8 +90,20 @@ public final class RunOptions {
       return this;
     }
 
+    /** Adds a listener of the run's events. */
+    public Builder listener(WorkflowListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The executor for {@code @Parallel} steps and {@code runAsync}. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
     public RunOptions build() {
-      return new RunOptions(transactionId, throwOnError);
+      return new RunOptions(transactionId, throwOnError, List.copyOf(listeners), executor);
     }
   }
 }

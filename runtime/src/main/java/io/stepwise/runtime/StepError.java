@@ -16,8 +16,8 @@ public final class StepError {
     this.step = Objects.requireNonNull(step, "step");
     this.phase = Objects.requireNonNull(phase, "phase");
     this.cause = Objects.requireNonNull(cause, "cause");
-    if (attempts < 1) {
-      throw new IllegalArgumentException("attempts must be >= 1, was " + attempts);
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must be >= 0, was " + attempts);
     }
     this.attempts = attempts;
   }
@@ -36,7 +36,10 @@ public final class StepError {
     return cause;
   }
 
-  /** How many times the step (or its compensation) was tried. */
+  /**
+   * How many times the step (or its compensation) was tried: 0 when it was never started, because
+   * the run was cancelled or timed out before it.
+   */
   public int attempts() {
     return attempts;
   }

@@ -54,7 +54,8 @@ class ValueTypesTest {
     assertThrows(NullPointerException.class, () -> new StepError(null, StepPhase.INVOKE, cause, 1));
     assertThrows(NullPointerException.class, () -> new StepError("s", null, cause, 1));
     assertThrows(NullPointerException.class, () -> new StepError("s", StepPhase.INVOKE, null, 1));
-    assertThrows(IllegalArgumentException.class, () -> new StepError("s", StepPhase.INVOKE, cause, 0));
+    assertThrows(IllegalArgumentException.class, () -> new StepError("s", StepPhase.INVOKE, cause, -1));
+    assertEquals(0, new StepError("s", StepPhase.INVOKE, cause, 0).attempts(), "0: never started (cancelled, timed out)");
   }
 
   @Test

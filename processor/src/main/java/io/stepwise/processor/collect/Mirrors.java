@@ -55,6 +55,10 @@ public final class Mirrors {
     return value != null && value.getValue() instanceof String s ? s : "";
   }
 
+  public static boolean bool(AnnotationValue value) {
+    return value != null && value.getValue() instanceof Boolean b && b;
+  }
+
   public static int integer(AnnotationValue value) {
     return value != null && value.getValue() instanceof Integer i ? i : 0;
   }

@@ -17,12 +17,50 @@ public record StepDecl(
     AnnotationValue maxRetriesValue,
     Returns returns,
     List<ParamDecl> params,
-    Optional<WhenDecl> when) {
+    Optional<WhenDecl> when,
+    Options options,
+    Optional<ParallelDecl> parallel) {
 
   /** {@code @When("method")} on a step. */
   public record WhenDecl(AnnotationMirror mirror, String methodName, AnnotationValue value) {}
 
+  /** {@code @Parallel("group")} on a step. */
+  public record ParallelDecl(AnnotationMirror mirror, String group, AnnotationValue value) {}
+
+  /**
+   * The retry, timeout and failure options of {@code @Step}, as written. A value is null where the
+   * attribute is not given.
+   */
+  public record Options(
+      String retryInterval, AnnotationValue retryIntervalValue,
+      double backoff, AnnotationValue backoffValue,
+      String maxRetryInterval, AnnotationValue maxRetryIntervalValue,
+      String timeout, AnnotationValue timeoutValue,
+      boolean continueOnPermanentFailure, AnnotationValue continueValue,
+      boolean skipOnPermanentFailure, AnnotationValue skipValue) {}
+
   public boolean isConditional() {
     return when.isPresent();
+  }
+
+  /** Whether a tolerated failure leaves the step without an output. */
+  public boolean toleratesFailure() {
+    return options.continueOnPermanentFailure() || options.skipOnPermanentFailure();
+  }
+
+  /**
+   * Whether the step may end without an output (skipped by its condition, or a tolerated failure),
+   * so that a {@code @From} of it must be {@code Optional}.
+   */
+  public boolean mayHaveNoOutput() {
+    return isConditional() || toleratesFailure();
+  }
+
+  /** Why the step may have no output, for messages: "has @When". */
+  public String whyNoOutput() {
+    if (isConditional()) {
+      return "has @When";
+    }
+    return options.skipOnPermanentFailure() ? "has skipOnPermanentFailure" : "has continueOnPermanentFailure";
   }
 }

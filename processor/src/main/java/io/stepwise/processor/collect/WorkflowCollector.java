@@ -52,8 +52,9 @@ public final class WorkflowCollector {
         }
       }
     }
+    AnnotationValue timeoutValue = durationValue(workflow, "timeout");
     return new WorkflowDecl(type, workflow, Mirrors.string(nameValue), nameValue,
-        Mirrors.string(resultValue), resultValue, List.copyOf(steps), List.copyOf(compensations),
+        Mirrors.string(resultValue), resultValue, Mirrors.string(timeoutValue), timeoutValue, List.copyOf(steps), List.copyOf(compensations),
         List.copyOf(methods), List.copyOf(constructors), params);
   }
 
@@ -64,9 +65,38 @@ public final class WorkflowCollector {
       AnnotationValue value = Mirrors.value(elements, whenMirror, "value");
       return new StepDecl.WhenDecl(whenMirror, Mirrors.string(value), value);
     });
+    Optional<StepDecl.ParallelDecl> parallel = Mirrors.find(method, Names.PARALLEL).map(parallelMirror -> {
+      AnnotationValue value = Mirrors.value(elements, parallelMirror, "value");
+      return new StepDecl.ParallelDecl(parallelMirror, Mirrors.string(value), value);
+    });
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
         Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
-        params(method), when);
+        params(method), when, options(mirror), parallel);
+  }
+
+  private static StepDecl.Options options(AnnotationMirror step) {
+    AnnotationValue retryInterval = durationValue(step, "retryInterval");
+    AnnotationValue backoff = Mirrors.explicitValue(step, "backoff");
+    AnnotationValue maxRetryInterval = durationValue(step, "maxRetryInterval");
+    AnnotationValue timeout = durationValue(step, "timeout");
+    AnnotationValue continueOn = Mirrors.explicitValue(step, "continueOnPermanentFailure");
+    AnnotationValue skipOn = Mirrors.explicitValue(step, "skipOnPermanentFailure");
+    return new StepDecl.Options(
+        Mirrors.string(retryInterval), retryInterval,
+        backoff != null && backoff.getValue() instanceof Double d ? d : 1.0, backoff,
+        Mirrors.string(maxRetryInterval), maxRetryInterval,
+        Mirrors.string(timeout), timeout,
+        Mirrors.bool(continueOn), continueOn,
+        Mirrors.bool(skipOn), skipOn);
+  }
+
+  /**
+   * A duration attribute as written, null if not given. An explicit {@code ""} is the default (no
+   * pause, no timeout), so it counts as not given: it is neither a bad duration nor a misplaced option.
+   */
+  private static AnnotationValue durationValue(AnnotationMirror mirror, String attribute) {
+    AnnotationValue value = Mirrors.explicitValue(mirror, attribute);
+    return value != null && Mirrors.string(value).isEmpty() ? null : value;
   }
 
   private CompensationDecl compensation(ExecutableElement method, AnnotationMirror mirror) {

@@ -18,6 +18,8 @@ public record WorkflowDecl(
     AnnotationValue nameValue,
     String resultStep,
     AnnotationValue resultValue,
+    String timeout,
+    AnnotationValue timeoutValue,
     List<StepDecl> steps,
     List<CompensationDecl> compensations,
     List<ExecutableElement> methods,

@@ -76,7 +76,35 @@ public enum Diag {
   TYPE_MISMATCH("TypeMismatch",
       "@From parameters must accept the output of their step; step '%s' produces %s, which parameter '%s' of type %s cannot accept.%s"),
   CONDITIONAL_NEEDS_OPTIONAL("ConditionalNeedsOptional",
-      "@From parameters of a conditional step must be Optional<T>, empty when the step was skipped; step '%s' has @When, so parameter '%s' must be %s, not %s"),
+      "@From parameters of a step that may end without an output must be Optional<T>, empty when it did; step '%s' %s, so parameter '%s' must be %s, not %s"),
+
+  // ---- retries, timeouts, failure options
+  BAD_DURATION("BadDuration",
+      "@%s(%s) must be a duration such as \"500ms\", \"2s\", \"1m\" or \"PT1.5S\"; \"%s\" is not, because %s"),
+  ZERO_TIMEOUT("ZeroTimeout",
+      "@%s(timeout) must be longer than zero; leave it out for no timeout"),
+  BAD_BACKOFF("BadBackoff",
+      "@Step(backoff) must be a finite number of at least 1.0 (1.0 keeps the pause constant); found %s"),
+  RETRY_OPTION_WITHOUT_RETRIES("RetryOptionWithoutRetries",
+      "@Step(%s) applies between retries, but step '%s' has maxRetries = 0; set maxRetries, or remove %s"),
+  RETRY_OPTION_WITHOUT_INTERVAL("RetryOptionWithoutInterval",
+      "@Step(%s) changes the retryInterval, but step '%s' has none; set retryInterval, or remove %s"),
+  MAX_RETRY_INTERVAL_TOO_SHORT("MaxRetryIntervalTooShort",
+      "@Step(maxRetryInterval) must be at least the retryInterval; step '%s' has maxRetryInterval %s ms, below its retryInterval %s ms"),
+  CONFLICTING_FAILURE_OPTIONS("ConflictingFailureOptions",
+      "@Step may set continueOnPermanentFailure or skipOnPermanentFailure, not both; step '%s' sets both. Keep one"),
+
+  // ---- @Parallel
+  PARALLEL_NAME_EMPTY("ParallelNameEmpty",
+      "@Parallel names must not be empty; name the group, for example @Parallel(\"%s\")"),
+  PARALLEL_OUTSIDE_STEP("ParallelOutsideStep",
+      "@Parallel is only allowed on @Step methods; %s is not a step"),
+  PARALLEL_NOT_CONSECUTIVE("ParallelNotConsecutive",
+      "@Parallel groups must be declared as consecutive steps; step '%s' of group '%s' is separated from the group's earlier steps by step '%s'. Declare the group's steps one after another"),
+  PARALLEL_SINGLE_STEP("ParallelSingleStep",
+      "@Parallel groups need at least two steps to run at the same time; group '%s' has only step '%s'. Add a step to it, or remove @Parallel"),
+  PARALLEL_DEPENDENCY("ParallelDependency",
+      "Steps of a @Parallel group run at the same time and cannot use each other's output; step '%s' takes @From(\"%s\") of its own group '%s'. Move one of them out of the group"),
 
   // ---- @When
   WHEN_EMPTY("WhenEmpty",

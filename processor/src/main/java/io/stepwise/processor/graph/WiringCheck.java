@@ -126,9 +126,9 @@ public final class WiringCheck {
       return; // a bad StepResponse, already reported on the target
     }
     TypeMirror produced = output.get();
-    if (target.isConditional()) {
+    if (target.mayHaveNoOutput()) {
       if (!TypeRules.isOptional(param.type())) {
-        report.error(Diag.CONDITIONAL_NEEDS_OPTIONAL, param.element(), target.name(), param.name(),
+        report.error(Diag.CONDITIONAL_NEEDS_OPTIONAL, param.element(), target.name(), target.whyNoOutput(), param.name(),
             "Optional<" + ElementFormatter.type(typeRules.boxed(produced)) + ">", ElementFormatter.type(param.type()));
         return;
       }
@@ -136,9 +136,9 @@ public final class WiringCheck {
     }
     if (!typeRules.accepts(param.type(), produced)) {
       String hint = "";
-      if (!target.isConditional() && TypeRules.isOptional(param.type())
+      if (!target.mayHaveNoOutput() && TypeRules.isOptional(param.type())
           && typeRules.accepts(TypeRules.optionalArgument(param.type()), produced)) {
-        hint = " Step '" + target.name() + "' has no @When and always runs, so declare the parameter as "
+        hint = " Step '" + target.name() + "' always produces an output, so declare the parameter as "
             + ElementFormatter.type(produced) + ".";
       }
       String[] types = ElementFormatter.distinct(produced, param.type());
@@ -157,7 +157,7 @@ public final class WiringCheck {
       if (output.isEmpty()) {
         continue;
       }
-      TypeMirror produced = step.isConditional() ? typeRules.optionalOf(output.get()) : output.get();
+      TypeMirror produced = step.mayHaveNoOutput() ? typeRules.optionalOf(output.get()) : output.get();
       if (typeRules.accepts(param.type(), produced)) {
         fitting.add("@From(\"" + step.name() + "\")");
       }

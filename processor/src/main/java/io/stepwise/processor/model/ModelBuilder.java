@@ -6,6 +6,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import io.stepwise.processor.collect.Binding;
 import io.stepwise.processor.collect.CompensationDecl;
+import io.stepwise.processor.collect.Durations;
 import io.stepwise.processor.collect.ParamDecl;
 import io.stepwise.processor.collect.Returns;
 import io.stepwise.processor.collect.StepDecl;
@@ -82,7 +83,7 @@ public final class ModelBuilder {
     Optional<String> result = Optional.empty();
     if (resultStep.isPresent() && !(resultStep.get().returns() instanceof Returns.Void)) {
       StepModel model = steps.get(resultStep.get().index());
-      resultType = model.isConditional() ? optionalOf(model.output()) : model.output();
+      resultType = model.optionalOutput() ? optionalOf(model.output()) : model.output();
       result = model.local();
     }
 
@@ -107,7 +108,7 @@ public final class ModelBuilder {
 
     return new WorkflowModel(ClassName.get(type), runnerName(type), isPublic(type), decl.name(),
         input.map(TypeName::get), resultType, result, resultStep.map(StepDecl::name).orElseThrow(), List.copyOf(steps), List.copyOf(dependencies),
-        List.copyOf(thrown), suppressions);
+        List.copyOf(thrown), suppressions, millis(decl.timeout(), decl.timeoutValue()));
   }
 
   private StepModel step(StepDecl step, StepGraph graph, WorkflowDecl decl, Optional<String> local,
@@ -143,8 +144,18 @@ public final class ModelBuilder {
       }
       takesInput |= param.binding() instanceof Binding.Input;
     }
+    StepDecl.Options o = step.options();
+    String onFailure = o.skipOnPermanentFailure() ? "SKIP" : o.continueOnPermanentFailure() ? "CONTINUE" : "COMPENSATE";
+    StepModel.Options options = new StepModel.Options(millis(o.retryInterval(), o.retryIntervalValue()), o.backoff(),
+        millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()), onFailure);
+    Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
     return new StepModel(step.name(), step.maxRetries(), constant, shape, output, compensationInput, local, call,
-        condition, compensation, List.copyOf(sources), takesInput);
+        condition, compensation, List.copyOf(sources), takesInput, step.mayHaveNoOutput(), options, group);
+  }
+
+  /** A duration the validator accepted, in milliseconds; 0 if not given. */
+  private static long millis(String text, javax.lang.model.element.AnnotationValue value) {
+    return value == null ? 0 : Durations.parse(text).millis();
   }
 
   private static Call call(ExecutableElement method, List<ParamDecl> params, Map<String, String> localOfStep) {
@@ -235,7 +246,7 @@ public final class ModelBuilder {
   }
 
   /** {@code create-order} → {@code createOrder}. */
-  static String camel(String name) {
+  public static String camel(String name) {
     StringBuilder out = new StringBuilder();
     boolean upper = false;
     for (char c : name.toCharArray()) {

@@ -11,6 +11,10 @@ import java.util.Optional;
  * @param sources the steps whose outputs this step or its condition take through {@code @From}, in
  *     parameter order, without repeats
  * @param takesInput whether this step or its condition takes the workflow's {@code @Input}
+ * @param optionalOutput whether the step may end without an output (a condition, a tolerated
+ *     failure): its local is {@code Optional<O>}
+ * @param options retry pauses, timeout and failure handling
+ * @param group the {@code @Parallel} group of the step
  */
 public record StepModel(
     String name,
@@ -24,7 +28,20 @@ public record StepModel(
     Optional<Call> condition,
     Optional<Call> compensation,
     java.util.List<String> sources,
-    boolean takesInput) {
+    boolean takesInput,
+    boolean optionalOutput,
+    Options options,
+    Optional<String> group) {
+
+  /** What the runtime's StepSpec needs beyond name and retries; 0 means unset. */
+  public record Options(long retryIntervalMillis, double backoff, long maxRetryIntervalMillis, long timeoutMillis,
+      String onFailure) {
+    public static final Options DEFAULTS = new Options(0, 1.0, 0, 0, "COMPENSATE");
+
+    public boolean isDefault() {
+      return equals(DEFAULTS);
+    }
+  }
 
   /** How the step hands over its output. */
   public enum Shape {

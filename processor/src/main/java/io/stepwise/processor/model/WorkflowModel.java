@@ -28,7 +28,25 @@ public record WorkflowModel(
     List<StepModel> steps,
     List<Dependency> dependencies,
     List<TypeName> constructorThrows,
-    Set<String> suppressions) {
+    Set<String> suppressions,
+    long timeoutMillis) {
+
+  /**
+   * The steps in the order they run: a single step, or the consecutive steps of a {@code @Parallel}
+   * group, which run together.
+   */
+  public List<List<StepModel>> stages() {
+    List<List<StepModel>> stages = new java.util.ArrayList<>();
+    for (StepModel step : steps) {
+      List<StepModel> last = stages.isEmpty() ? null : stages.get(stages.size() - 1);
+      if (last != null && step.group().isPresent() && last.get(0).group().equals(step.group())) {
+        last.add(step);
+      } else {
+        stages.add(new java.util.ArrayList<>(List.of(step)));
+      }
+    }
+    return stages;
+  }
 
   /** A constructor parameter: its type and the class literal to resolve it by. */
   public record Dependency(TypeName type, TypeName classLiteral) {

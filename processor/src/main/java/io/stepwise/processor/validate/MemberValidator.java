@@ -3,6 +3,7 @@ package io.stepwise.processor.validate;
 import io.stepwise.processor.Names;
 import io.stepwise.processor.collect.Binding;
 import io.stepwise.processor.collect.CompensationDecl;
+import io.stepwise.processor.collect.Durations;
 import io.stepwise.processor.collect.Mirrors;
 import io.stepwise.processor.collect.ParamDecl;
 import io.stepwise.processor.collect.Returns;
@@ -15,10 +16,14 @@ import io.stepwise.processor.graph.StepGraph;
 import io.stepwise.processor.graph.TypeRules;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.VariableElement;
@@ -71,12 +76,83 @@ final class MemberValidator {
       report.error(bad.raw() ? Diag.RAW_STEP_RESPONSE : Diag.WILDCARD_STEP_RESPONSE, method,
           ElementFormatter.element(method), ElementFormatter.type(bad.type()));
     }
+    validateOptions(step, report);
+    step.parallel().ifPresent(parallel -> {
+      if (parallel.group().isEmpty()) {
+        report.error(Diag.PARALLEL_NAME_EMPTY, method, parallel.mirror(), parallel.value(), "reserve-stock");
+      }
+    });
     step.when().ifPresent(when -> {
       if (when.methodName().isEmpty()) {
         report.error(Diag.WHEN_EMPTY, method, when.mirror(), when.value());
       }
     });
     // the parameters' wiring, @Input together with @From included, is WiringCheck's
+  }
+
+  /**
+   * Retry pauses, timeout and failure options of a step. An option whose value is itself wrong is
+   * reported once, for its value, and not again as misplaced (RetryOptionWithoutRetries,
+   * RetryOptionWithoutInterval): one mistake, one error.
+   */
+  private static void validateOptions(StepDecl step, ValidationReport report) {
+    StepDecl.Options o = step.options();
+    ExecutableElement method = step.method();
+    Long interval = duration(method, step.mirror(), "Step", "retryInterval", o.retryInterval(), o.retryIntervalValue(), report);
+    Long maxInterval = duration(method, step.mirror(), "Step", "maxRetryInterval", o.maxRetryInterval(),
+        o.maxRetryIntervalValue(), report);
+    duration(method, step.mirror(), "Step", "timeout", o.timeout(), o.timeoutValue(), report);
+    boolean backoffOk = true;
+    if (o.backoffValue() != null && (!(o.backoff() >= 1.0) || Double.isInfinite(o.backoff()))) {
+      // Double.toString, not the AnnotationValue's: javac renders NaN as "0.0/0.0"
+      report.error(Diag.BAD_BACKOFF, method, step.mirror(), o.backoffValue(), Double.toString(o.backoff()));
+      backoffOk = false;
+    }
+    // the options given with a valid value
+    Map<String, AnnotationValue> given = new LinkedHashMap<>();
+    if (interval != null) {
+      given.put("retryInterval", o.retryIntervalValue());
+    }
+    if (o.backoffValue() != null && backoffOk) {
+      given.put("backoff", o.backoffValue());
+    }
+    if (maxInterval != null) {
+      given.put("maxRetryInterval", o.maxRetryIntervalValue());
+    }
+    if (step.maxRetries() == 0) {
+      given.forEach((attribute, value) -> report.error(Diag.RETRY_OPTION_WITHOUT_RETRIES, method, step.mirror(), value,
+          attribute, step.name(), attribute));
+    } else if (o.retryIntervalValue() == null) {
+      given.forEach((attribute, value) -> report.error(Diag.RETRY_OPTION_WITHOUT_INTERVAL, method, step.mirror(), value,
+          attribute, step.name(), attribute));
+    } else if (interval != null && maxInterval != null && maxInterval < interval) {
+      report.error(Diag.MAX_RETRY_INTERVAL_TOO_SHORT, method, step.mirror(), o.maxRetryIntervalValue(), step.name(),
+          maxInterval, interval);
+    }
+    if (o.continueOnPermanentFailure() && o.skipOnPermanentFailure()) {
+      report.error(Diag.CONFLICTING_FAILURE_OPTIONS, method, step.mirror(), o.skipValue(), step.name());
+    }
+  }
+
+  /**
+   * Parses a duration attribute; reports and returns null if it is not one. Returns null also if the
+   * attribute is not given.
+   */
+  static Long duration(Element element, AnnotationMirror mirror, String annotation, String attribute, String text,
+      AnnotationValue value, ValidationReport report) {
+    if (value == null) {
+      return null;
+    }
+    Durations.Parsed parsed = Durations.parse(text);
+    if (!parsed.ok()) {
+      report.error(Diag.BAD_DURATION, element, mirror, value, annotation, attribute, text, parsed.problem());
+      return null;
+    }
+    if (attribute.equals("timeout") && parsed.millis() == 0) {
+      report.error(Diag.ZERO_TIMEOUT, element, mirror, value, annotation);
+      return null;
+    }
+    return parsed.millis();
   }
 
   private void validateCompensation(CompensationDecl compensation, StepGraph graph,
@@ -149,6 +225,8 @@ final class MemberValidator {
       }
       Mirrors.find(method, Names.WHEN).ifPresent(when ->
           report.error(Diag.WHEN_OUTSIDE_STEP, method, when, ElementFormatter.element(method)));
+      Mirrors.find(method, Names.PARALLEL).ifPresent(parallel ->
+          report.error(Diag.PARALLEL_OUTSIDE_STEP, method, parallel, ElementFormatter.element(method)));
       if (Mirrors.has(method, Names.COMPENSATE)) {
         continue; // its parameters are checked as a compensation's (CompensationWiredParameter)
       }

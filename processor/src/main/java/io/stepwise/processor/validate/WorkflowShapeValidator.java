@@ -59,6 +59,7 @@ final class WorkflowShapeValidator {
     if (decl.name().isEmpty()) {
       report.error(Diag.WORKFLOW_NAME_EMPTY, type, decl.mirror(), decl.nameValue(), kebab(type.getSimpleName().toString()));
     }
+    MemberValidator.duration(type, decl.mirror(), "Workflow", "timeout", decl.timeout(), decl.timeoutValue(), report);
     if (decl.steps().isEmpty()) {
       report.error(Diag.NO_STEPS, type, decl.mirror(), name);
     }

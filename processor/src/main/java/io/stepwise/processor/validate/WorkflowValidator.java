@@ -3,6 +3,7 @@ package io.stepwise.processor.validate;
 import io.stepwise.processor.collect.WorkflowDecl;
 import io.stepwise.processor.diag.ValidationReport;
 import io.stepwise.processor.graph.ConditionCheck;
+import io.stepwise.processor.graph.ParallelCheck;
 import io.stepwise.processor.graph.ResultCheck;
 import io.stepwise.processor.graph.StepGraph;
 import io.stepwise.processor.graph.TypeRules;
@@ -20,6 +21,7 @@ public final class WorkflowValidator {
   private final WiringCheck wiring;
   private final ConditionCheck conditions = new ConditionCheck();
   private final ResultCheck result = new ResultCheck();
+  private final ParallelCheck parallel = new ParallelCheck();
 
   public WorkflowValidator(TypeRules typeRules, Elements elements) {
     this.shape = new WorkflowShapeValidator(elements);
@@ -36,6 +38,7 @@ public final class WorkflowValidator {
     conditions.check(graph, report);
     wiring.check(graph, report);
     result.check(graph, report);
+    parallel.check(graph, report);
     return report;
   }
 

@@ -37,16 +37,24 @@ public final class DiagramWriter {
     for (StepModel step : steps) {
       String id = ids.get(step.name());
       String label = escape(step.name())
+          + step.group().map(g -> "<br/>parallel: " + escape(g)).orElse("")
           + (step.maxRetries() > 0 ? "<br/>retries: " + step.maxRetries() : "")
-          + step.condition().map(c -> "<br/>when " + c.method() + "()").orElse("");
+          + (step.options().timeoutMillis() > 0 ? "<br/>timeout: " + step.options().timeoutMillis() + " ms" : "")
+          + step.condition().map(c -> "<br/>when " + c.method() + "()").orElse("")
+          + (step.options().onFailure().equals("CONTINUE") ? "<br/>continue on failure" : "")
+          + (step.options().onFailure().equals("SKIP") ? "<br/>skip on failure" : "");
       out.append("  ").append(id).append(step.isConditional() ? "{{\"" : "[\"").append(label)
           .append(step.isConditional() ? "\"}}\n" : "\"]\n");
     }
     out.append("  result([\"result: ").append(escape(simple(model.resultType()))).append("\"])\n");
 
-    for (int i = 0; i + 1 < steps.size(); i++) {
-      out.append("  ").append(ids.get(steps.get(i).name())).append(" --> ").append(ids.get(steps.get(i + 1).name()))
-          .append('\n');
+    List<List<StepModel>> stages = model.stages();
+    for (int i = 0; i + 1 < stages.size(); i++) {
+      for (StepModel from : stages.get(i)) {
+        for (StepModel to : stages.get(i + 1)) {
+          out.append("  ").append(ids.get(from.name())).append(" --> ").append(ids.get(to.name())).append('\n');
+        }
+      }
     }
     for (StepModel step : steps) {
       String id = ids.get(step.name());
@@ -56,7 +64,7 @@ public final class DiagramWriter {
       for (String source : step.sources()) {
         StepModel from = byName.get(source);
         String type = simple(from.output());
-        if (from.isConditional()) {
+        if (from.optionalOutput()) {
           type = "Optional<" + type + ">";
         }
         out.append("  ").append(ids.get(source)).append(" -.->|\"").append(escape(type)).append("\"| ")

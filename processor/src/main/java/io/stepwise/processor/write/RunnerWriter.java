@@ -5,14 +5,18 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.stepwise.processor.Names;
 import io.stepwise.processor.model.Arg;
 import io.stepwise.processor.model.Call;
+import io.stepwise.processor.model.ModelBuilder;
 import io.stepwise.processor.model.StepModel;
 import io.stepwise.processor.model.WorkflowModel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.lang.model.element.Modifier;
@@ -30,6 +34,13 @@ public final class RunnerWriter {
   private static final ClassName WORKFLOW_SPEC = ClassName.get(Names.INTERNAL_PACKAGE, "WorkflowSpec");
   private static final ClassName WORKFLOW_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "WorkflowRun");
   private static final ClassName HALT = WORKFLOW_RUN.nestedClass("Halt");
+  private static final ClassName GROUP = WORKFLOW_RUN.nestedClass("Group");
+  private static final ClassName BRANCH = WORKFLOW_RUN.nestedClass("Branch");
+  private static final ClassName CONDITION = ClassName.get(Names.INTERNAL_PACKAGE, "Condition");
+  private static final ClassName ON_FAILURE = STEP_SPEC.nestedClass("OnFailure");
+  private static final ClassName RUN_REGISTRY = ClassName.get(Names.INTERNAL_PACKAGE, "RunRegistry");
+  private static final ClassName ASYNC_RUNS = ClassName.get(Names.INTERNAL_PACKAGE, "AsyncRuns");
+  private static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
 
   /** The runner of {@code model}, which carries {@code diagram}, the workflow's Mermaid flowchart. */
   public TypeSpec typeSpec(WorkflowModel model, String diagram) {
@@ -59,15 +70,21 @@ public final class RunnerWriter {
     CodeBlock.Builder stepConstants = CodeBlock.builder();
     for (StepModel step : model.steps()) {
       type.addField(FieldSpec.builder(STEP_SPEC, step.constant(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$T.of($S, $L)", STEP_SPEC, step.name(), step.maxRetries())
+          .initializer(stepSpec(step))
           .build());
       stepConstants.add(", $N", step.constant());
     }
     type.addField(FieldSpec.builder(WORKFLOW_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer("$T.of($L, WORKFLOW_NAME$L)", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build())
+        .initializer(model.timeoutMillis() > 0
+            ? CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)$>$>\n.withTimeout($LL)$<$<",
+                WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build(), model.timeoutMillis())
+            : CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build()))
         .build());
     type.addField(workflow, "workflow", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(CONTAINER, "container", Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(FieldSpec.builder(RUN_REGISTRY, "runs", Modifier.PRIVATE, Modifier.FINAL)
+        .initializer("new $T()", RUN_REGISTRY)
+        .build());
 
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(modifiers(model))
@@ -106,17 +123,121 @@ public final class RunnerWriter {
             WORKFLOW_FAILED);
     input.ifPresent(t -> run.addParameter(t, "input"));
     run.addParameter(RUN_OPTIONS, "options")
-        .addStatement("$T run = $T.start(SPEC, options, container)", WORKFLOW_RUN, WORKFLOW_RUN)
+        .addStatement("$T run = $T.start(SPEC, options, container, runs)", WORKFLOW_RUN, WORKFLOW_RUN)
         .beginControlFlow("try");
-    for (StepModel step : model.steps()) {
-      run.addStatement(stepStatement(model, step));
+    NameAllocator names = new NameAllocator();
+    for (String reserved : List.of("workflow", "container", "runs", "input", "options", "run", "halt", "ctx",
+        "compensationInput")) {
+      names.newName(reserved, "reserved:" + reserved);
+    }
+    model.steps().forEach(step -> step.local().ifPresent(local -> names.newName(local, "local:" + local)));
+    for (List<StepModel> stage : model.stages()) {
+      if (stage.get(0).group().isPresent()) {
+        run.addCode(groupStatements(model, stage, names));
+      } else {
+        run.addStatement(stepStatement(model, stage.get(0)));
+      }
     }
     run.addStatement("return run.done($L)", model.result().orElse("null"))
         .nextControlFlow("catch ($T halt)", HALT)
         .addStatement("return run.halted(halt)")
         .endControlFlow();
     type.addMethod(run.build());
+
+    TypeName futureType = ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType);
+    MethodSpec.Builder runAsyncDefaults = MethodSpec.methodBuilder("runAsync")
+        .addModifiers(modifiers(model))
+        .returns(futureType)
+        .addJavadoc("Runs the workflow with a fresh transaction id on Stepwise's default executor.\n\n")
+        .addJavadoc("@return the result; completes exceptionally with {@link $T} if the run does not end {@code DONE}\n",
+            WORKFLOW_FAILED);
+    input.ifPresent(t -> runAsyncDefaults.addParameter(t, "input"));
+    type.addMethod(runAsyncDefaults
+        .addStatement(input.isPresent() ? "return runAsync(input, $T.defaults())" : "return runAsync($T.defaults())",
+            RUN_OPTIONS)
+        .build());
+    MethodSpec.Builder runAsync = MethodSpec.methodBuilder("runAsync")
+        .addModifiers(modifiers(model))
+        .returns(futureType)
+        .addJavadoc("Runs the workflow on {@code options.executor()} (Stepwise's default executor if none).\n\n")
+        .addJavadoc("@return the result; completes exceptionally with {@link $T} if the run does not end\n"
+            + "    {@code DONE} and {@code options.throwOnError()} is true\n", WORKFLOW_FAILED);
+    input.ifPresent(t -> runAsync.addParameter(t, "input"));
+    type.addMethod(runAsync
+        .addParameter(RUN_OPTIONS, "options")
+        .addStatement(input.isPresent() ? "return $T.supply(options, () -> run(input, options))"
+            : "return $T.supply(options, () -> run(options))", ASYNC_RUNS)
+        .build());
+
+    type.addMethod(MethodSpec.methodBuilder("cancel")
+        .addModifiers(modifiers(model))
+        .returns(boolean.class)
+        .addParameter(String.class, "transactionId")
+        .addJavadoc("Cancels the run in progress with this transaction id: the step that is running finishes, no\n"
+            + "further step starts, and the completed steps are compensated (the run ends {@code REVERTED}).\n\n"
+            + "@return whether a run with this transaction id was in progress\n")
+        .addStatement("return runs.cancel(transactionId)")
+        .build());
     return type.build();
+  }
+
+  /** {@code StepSpec.of("name", 2)}, or a builder for the options beyond retries. */
+  private static CodeBlock stepSpec(StepModel step) {
+    StepModel.Options o = step.options();
+    if (o.isDefault()) {
+      return CodeBlock.of("$T.of($S, $L)", STEP_SPEC, step.name(), step.maxRetries());
+    }
+    CodeBlock.Builder code = CodeBlock.builder().add("$T.builder($S)$>$>", STEP_SPEC, step.name());
+    if (step.maxRetries() > 0) {
+      code.add("\n.maxRetries($L)", step.maxRetries());
+    }
+    if (o.retryIntervalMillis() > 0) {
+      code.add("\n.retryInterval($LL)", o.retryIntervalMillis());
+    }
+    if (o.backoff() != 1.0) {
+      code.add("\n.backoff($L)", Double.toString(o.backoff()));
+    }
+    if (o.maxRetryIntervalMillis() > 0) {
+      code.add("\n.maxRetryInterval($LL)", o.maxRetryIntervalMillis());
+    }
+    if (o.timeoutMillis() > 0) {
+      code.add("\n.timeout($LL)", o.timeoutMillis());
+    }
+    if (!o.onFailure().equals("COMPENSATE")) {
+      code.add("\n.onFailure($T.$L)", ON_FAILURE, o.onFailure());
+    }
+    return code.add("\n.build()$<$<").build();
+  }
+
+  /**
+   * A {@code @Parallel} group: start each step, join, then read the outputs later steps use.
+   */
+  private static CodeBlock groupStatements(WorkflowModel model, List<StepModel> stage, NameAllocator names) {
+    String groupName = stage.get(0).group().orElseThrow();
+    String group = names.newName(ModelBuilder.camel(groupName) + "Group", "group:" + groupName);
+    CodeBlock.Builder code = CodeBlock.builder()
+        .addStatement("$T $N = run.parallel($S)", GROUP, group, groupName);
+    List<String> branches = new ArrayList<>();
+    for (StepModel step : stage) {
+      CodeBlock.Builder statement = CodeBlock.builder();
+      String branch = null;
+      if (step.local().isPresent()) {
+        branch = names.newName(step.local().get() + "Branch", "branch:" + step.name());
+        statement.add("$T $N = ", ParameterizedTypeName.get(BRANCH, step.output(), step.compensationInput()), branch);
+      }
+      branches.add(branch);
+      statement.add(call(model, step, group));
+      code.addStatement(statement.build());
+    }
+    code.addStatement("$N.join()", group);
+    for (int i = 0; i < stage.size(); i++) {
+      StepModel step = stage.get(i);
+      if (branches.get(i) != null) {
+        code.addStatement("$T $N = $N.$L()", localType(step), step.local().get(), branches.get(i),
+            step.optionalOutput() ? "optionalOutput" : "output");
+      }
+    }
+    return code.build();
   }
 
   /**
@@ -156,27 +277,38 @@ public final class RunnerWriter {
     return create.build();
   }
 
+  private static TypeName localType(StepModel step) {
+    return step.optionalOutput() ? ParameterizedTypeName.get(ClassName.get(Optional.class), step.output()) : step.output();
+  }
+
   private static CodeBlock stepStatement(WorkflowModel model, StepModel step) {
     CodeBlock.Builder code = CodeBlock.builder();
     if (step.local().isPresent()) {
-      TypeName localType = step.isConditional()
-          ? ParameterizedTypeName.get(ClassName.get(Optional.class), step.output())
-          : step.output();
-      code.add("$T $N = ", localType, step.local().get());
+      code.add("$T $N = ", localType(step), step.local().get());
     }
+    return code.add(call(model, step, "run")).build();
+  }
+
+  /** {@code run.<O, C>step(SPEC, [condition,] body, compensation)} on the run or a group. */
+  private static CodeBlock call(WorkflowModel model, StepModel step, String target) {
+    CodeBlock.Builder code = CodeBlock.builder();
     switch (step.shape()) {
       case RESPONSE:
-        code.add("run.<$T, $T>step($N", step.output(), step.compensationInput(), step.constant());
+        code.add("$N.<$T, $T>step($N", target, step.output(), step.compensationInput(), step.constant());
         break;
       case VALUE:
-        code.add("run.<$T>valueStep($N", step.output(), step.constant());
+        code.add("$N.<$T>valueStep($N", target, step.output(), step.constant());
         break;
       default:
-        code.add("run.voidStep($N", step.constant());
+        code.add("$N.voidStep($N", target, step.constant());
         break;
     }
     code.add(",$>$>");
-    step.condition().ifPresent(condition -> code.add("\nctx -> $L,", invocation(model, condition)));
+    if (step.condition().isPresent()) {
+      code.add("\nctx -> $L,", invocation(model, step.condition().get()));
+    } else if (step.optionalOutput()) {
+      code.add("\n$T.ALWAYS,", CONDITION);
+    }
     code.add("\nctx -> $L,", invocation(model, step.call()));
     if (step.compensation().isEmpty()) {
       code.add("\nnull");

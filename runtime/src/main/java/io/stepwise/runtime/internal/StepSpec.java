@@ -2,21 +2,55 @@ package io.stepwise.runtime.internal;
 
 import java.util.Objects;
 
-/** The static description of one step: its name and retry count. Not API. */
+/**
+ * The static description of one step: its name, retries, retry delays, timeout and what a failure
+ * means for the run. Not API.
+ */
 public final class StepSpec {
-  private final String name;
-  private final int maxRetries;
-
-  private StepSpec(String name, int maxRetries) {
-    this.name = Objects.requireNonNull(name, "name");
-    if (maxRetries < 0) {
-      throw new IllegalArgumentException("maxRetries of step '" + name + "' must be >= 0, was " + maxRetries);
-    }
-    this.maxRetries = maxRetries;
+  /** What a step's failure (after its retries) does to the run. */
+  public enum OnFailure {
+    /** The run stops and the completed steps are compensated: the default. */
+    COMPENSATE,
+    /** {@code continueOnPermanentFailure}: the error is recorded and the run goes on; the step has no output. */
+    CONTINUE,
+    /** {@code skipOnPermanentFailure}: as CONTINUE, and the step counts as skipped. */
+    SKIP
   }
 
+  private final String name;
+  private final int maxRetries;
+  private final long retryIntervalMillis;
+  private final double backoff;
+  private final long maxRetryIntervalMillis;
+  private final long timeoutMillis;
+  private final OnFailure onFailure;
+
+  private StepSpec(Builder b) {
+    this.name = Objects.requireNonNull(b.name, "name");
+    if (b.maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries of step '" + name + "' must be >= 0, was " + b.maxRetries);
+    }
+    if (b.retryIntervalMillis < 0 || b.maxRetryIntervalMillis < 0 || b.timeoutMillis < 0) {
+      throw new IllegalArgumentException("durations of step '" + name + "' must be >= 0");
+    }
+    if (!(b.backoff >= 1.0) || Double.isInfinite(b.backoff)) {
+      throw new IllegalArgumentException("backoff of step '" + name + "' must be a finite number >= 1, was " + b.backoff);
+    }
+    this.maxRetries = b.maxRetries;
+    this.retryIntervalMillis = b.retryIntervalMillis;
+    this.backoff = b.backoff;
+    this.maxRetryIntervalMillis = b.maxRetryIntervalMillis;
+    this.timeoutMillis = b.timeoutMillis;
+    this.onFailure = Objects.requireNonNull(b.onFailure, "onFailure");
+  }
+
+  /** A step with {@code maxRetries} immediate retries, no timeout, that fails the run when it fails. */
   public static StepSpec of(String name, int maxRetries) {
-    return new StepSpec(name, maxRetries);
+    return builder(name).maxRetries(maxRetries).build();
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
   }
 
   public String name() {
@@ -32,8 +66,79 @@ public final class StepSpec {
     return maxRetries + 1;
   }
 
+  /** The timeout of one attempt in milliseconds; 0 means none. */
+  public long timeoutMillis() {
+    return timeoutMillis;
+  }
+
+  public OnFailure onFailure() {
+    return onFailure;
+  }
+
+  /**
+   * The pause before retry number {@code retry} (1 for the first retry): the retry interval,
+   * multiplied by the backoff for each earlier retry, capped by the maximum interval.
+   */
+  public long retryDelayMillis(int retry) {
+    if (retryIntervalMillis == 0) {
+      return 0;
+    }
+    double delay = retryIntervalMillis * Math.pow(backoff, retry - 1);
+    long cap = maxRetryIntervalMillis > 0 ? maxRetryIntervalMillis : Long.MAX_VALUE;
+    return delay >= cap ? cap : (long) delay;
+  }
+
   @Override
   public String toString() {
     return name;
+  }
+
+  /** Builds a {@link StepSpec}; generated code sets only what the annotation gives. */
+  public static final class Builder {
+    private final String name;
+    private int maxRetries;
+    private long retryIntervalMillis;
+    private double backoff = 1.0;
+    private long maxRetryIntervalMillis;
+    private long timeoutMillis;
+    private OnFailure onFailure = OnFailure.COMPENSATE;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder maxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    public Builder retryInterval(long millis) {
+      this.retryIntervalMillis = millis;
+      return this;
+    }
+
+    public Builder backoff(double backoff) {
+      this.backoff = backoff;
+      return this;
+    }
+
+    public Builder maxRetryInterval(long millis) {
+      this.maxRetryIntervalMillis = millis;
+      return this;
+    }
+
+    public Builder timeout(long millis) {
+      this.timeoutMillis = millis;
+      return this;
+    }
+
+    public Builder onFailure(OnFailure onFailure) {
+      this.onFailure = onFailure;
+      return this;
+    }
+
+    public StepSpec build() {
+      return new StepSpec(this);
+    }
   }
 }

@@ -7,13 +7,27 @@ import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepPhase;
 import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.StepTimeoutException;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowEvent;
 import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.WorkflowTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,9 +39,11 @@ import org.slf4j.MDC;
  * declaration order, passing each step's output on in local variables, and ends with {@link
  * #done(Object)}. When a step fails (after its retries), the step method compensates every completed
  * step in reverse order of completion and throws {@link Halt}, which the runner catches and turns
- * into the run's result with {@link #halted(Halt)}.
+ * into the run's result with {@link #halted(Halt)}. Steps of a {@code @Parallel} group are started
+ * together through a {@link Group} and joined before the next step.
  *
- * <p>A run belongs to the thread that runs it; one runner starts any number of runs concurrently.
+ * <p>A run belongs to the thread that runs it (a group's steps run on the run's executor, and hand
+ * their outcomes back at {@link Group#join()}); one runner starts any number of runs concurrently.
  */
 public final class WorkflowRun {
   /** The MDC key of the transaction id, set while a run is in progress. */
@@ -45,33 +61,55 @@ public final class WorkflowRun {
   private final RunOptions options;
   private final Container container;
   private final String transactionId;
+  private final RunRegistry registry;
+  private final List<WorkflowListener> listeners;
+  /** {@link System#nanoTime()} at which the workflow's timeout expires; only if {@link #hasDeadline}. */
+  private final long deadline;
+  private final boolean hasDeadline;
   private final String outerTransactionId;
   private final String outerWorkflow;
+  private volatile boolean cancelled;
+
+  // Touched only by the run's own thread.
   /** Completed steps that have a compensation, the most recent last. */
   private final ArrayDeque<Completed<?>> completed = new ArrayDeque<>();
-  private List<StepError> errors = List.of();
+  private final List<StepError> errors = new ArrayList<>(0);
   private Throwable failure;
   private String failedStep;
   private WorkflowStatus status;
 
-  private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container) {
+  private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry) {
     this.spec = spec;
     this.options = options;
     this.container = container;
+    this.registry = registry;
+    this.listeners = options.listeners();
     this.transactionId = options.transactionId().orElseGet(TransactionIds::next);
+    this.hasDeadline = spec.timeoutMillis() > 0;
+    this.deadline = hasDeadline ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(spec.timeoutMillis()) : 0;
     this.outerTransactionId = MDC.get(MDC_TRANSACTION_ID);
     this.outerWorkflow = MDC.get(MDC_WORKFLOW);
   }
 
-  /** Starts a run: fixes its transaction id and sets the MDC. */
+  /** Starts a run that cannot be cancelled through a runner. */
   public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container) {
+    return start(spec, options, container, null);
+  }
+
+  /** Starts a run: fixes its transaction id, sets the MDC, registers it for {@code cancel}. */
+  public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry) {
     if (options == null) {
       throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
     }
-    WorkflowRun run = new WorkflowRun(spec, options, container);
+    WorkflowRun run = new WorkflowRun(spec, options, container, registry);
     MDC.put(MDC_TRANSACTION_ID, run.transactionId);
     MDC.put(MDC_WORKFLOW, spec.name());
+    if (registry != null) {
+      registry.add(run);
+    }
     log.debug("Workflow '{}' ({}) started", spec.name(), run.transactionId);
+    WorkflowEvent event = new WorkflowEvent(spec.name(), run.transactionId);
+    run.fire(listener -> listener.onBegin(event));
     return run;
   }
 
@@ -79,18 +117,30 @@ public final class WorkflowRun {
     return transactionId;
   }
 
+  /** Asks the run to stop before its next step (or attempt) and compensate. */
+  void cancel() {
+    cancelled = true;
+  }
+
   // ---------------------------------------------------------------- steps
 
   /** Runs a step that returns a {@link StepResponse}; returns its output. */
   public <O, C> O step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    StepResponse<O, C> response = invoke(step, body, compensation);
-    if (compensation != null) {
-      completed.addLast(new Completed<C>(step, compensation, response.compensationInput()));
+    Outcome<O, C> outcome = execute(step, body);
+    if (outcome.failed()) {
+      settleFailure(step, outcome, compensation);
+      return null;
     }
-    return response.output();
+    if (compensation != null) {
+      completed.addLast(new Completed<C>(step, compensation, outcome.response.compensationInput()));
+    }
+    return outcome.response.output();
   }
 
-  /** Runs a conditional step that returns a {@link StepResponse}; empty if it was skipped. */
+  /**
+   * Runs a step that may have no output: skipped by its condition, or failed with
+   * {@code continueOnPermanentFailure}/{@code skipOnPermanentFailure}. Empty then.
+   */
   public <O, C> Optional<O> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
     return shouldRun(step, when) ? Optional.ofNullable(step(step, body, compensation)) : Optional.empty();
@@ -98,13 +148,10 @@ public final class WorkflowRun {
 
   /** Runs a step with a plain return type, whose output is also its compensation input. */
   public <O> O valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-    return step(step, context -> {
-      O output = body.invoke(context);
-      return new StepResponse<O, O>(output, output);
-    }, compensation);
+    return step(step, value(body), compensation);
   }
 
-  /** Runs a conditional step with a plain return type; empty if it was skipped. */
+  /** Runs a step with a plain return type that may have no output; see {@link #step(StepSpec, Condition, StepBody, Compensation)}. */
   public <O> Optional<O> valueStep(
       StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
     return shouldRun(step, when) ? Optional.ofNullable(valueStep(step, body, compensation)) : Optional.empty();
@@ -112,10 +159,7 @@ public final class WorkflowRun {
 
   /** Runs a step that returns {@code void}. */
   public void voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-    step(step, context -> {
-      body.invoke(context);
-      return VOID_RESPONSE;
-    }, compensation == null ? null : (Void ignored, StepContext context) -> compensation.compensate(context));
+    step(step, nothing(body), adapt(compensation));
   }
 
   /** Runs a conditional step that returns {@code void}. */
@@ -125,14 +169,36 @@ public final class WorkflowRun {
     }
   }
 
+  /** Starts a {@code @Parallel} group: its steps run concurrently, and {@link Group#join()} waits for all. */
+  public Group parallel(String name) {
+    return new Group(name);
+  }
+
+  private static <O> StepBody<O, O> value(ValueBody<O> body) {
+    return context -> {
+      O output = body.invoke(context);
+      return new StepResponse<O, O>(output, output);
+    };
+  }
+
+  private static StepBody<Void, Void> nothing(VoidBody body) {
+    return context -> {
+      body.invoke(context);
+      return VOID_RESPONSE;
+    };
+  }
+
+  private static Compensation<Void> adapt(VoidCompensation compensation) {
+    return compensation == null ? null : (Void ignored, StepContext context) -> compensation.compensate(context);
+  }
+
   // ---------------------------------------------------------------- endings
 
-  /** Ends a run whose steps all completed. */
+  /** Ends a run whose steps all completed (or failed with a tolerated failure, listed in its errors). */
   public <R> WorkflowResult<R> done(R result) {
     status = WorkflowStatus.DONE;
     log.debug("Workflow '{}' ({}) done", spec.name(), transactionId);
-    restoreMdc();
-    return new WorkflowResult<>(spec.name(), transactionId, WorkflowStatus.DONE, result, List.of());
+    return finish(new WorkflowResult<>(spec.name(), transactionId, WorkflowStatus.DONE, result, errors));
   }
 
   /**
@@ -144,8 +210,7 @@ public final class WorkflowRun {
     if (status == null || failure == null) {
       throw new IllegalStateException("workflow '" + spec.name() + "' was not halted by a failed step");
     }
-    restoreMdc();
-    WorkflowResult<R> result = new WorkflowResult<>(spec.name(), transactionId, status, null, errors);
+    WorkflowResult<R> result = finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors));
     if (!options.throwOnError()) {
       return result;
     }
@@ -161,78 +226,300 @@ public final class WorkflowRun {
     throw exception;
   }
 
-  // ---------------------------------------------------------------- internals
+  private <R> WorkflowResult<R> finish(WorkflowResult<R> result) {
+    if (registry != null) {
+      registry.remove(this);
+    }
+    fire(listener -> listener.onFinish(result));
+    restore(MDC_TRANSACTION_ID, outerTransactionId);
+    restore(MDC_WORKFLOW, outerWorkflow);
+    return result;
+  }
 
+  // ---------------------------------------------------------------- executing one step
+
+  /** The outcome of a step: its response, or the failure of its last attempt. */
+  private static final class Outcome<O, C> {
+    final StepResponse<O, C> response;
+    final Throwable cause;
+    final int attempts;
+
+    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts) {
+      this.response = response;
+      this.cause = cause;
+      this.attempts = attempts;
+    }
+
+    static <O, C> Outcome<O, C> ok(StepResponse<O, C> response, int attempts) {
+      return new Outcome<>(response, null, attempts);
+    }
+
+    static <O, C> Outcome<O, C> failed(Throwable cause, int attempts, StepResponse<O, C> permanentFailure) {
+      return new Outcome<>(permanentFailure, cause, attempts);
+    }
+
+    boolean failed() {
+      return cause != null;
+    }
+
+    /** Whether the step handed over partial work: {@code permanentFailure(message, compensationInput)}. */
+    boolean handsOverPartialWork() {
+      return response != null && response.compensatesFailure();
+    }
+  }
+
+  /**
+   * Runs a step with its retries, retry delays and timeout. Safe on any thread: it touches no state
+   * of the run but the cancellation flag and the deadline.
+   */
+  private <O, C> Outcome<O, C> execute(StepSpec step, StepBody<O, C> body) {
+    Throwable stop = stopReason(step);
+    if (stop != null) {
+      return Outcome.failed(stop, 0, null);
+    }
+    for (int attempt = 1; ; attempt++) {
+      Context context = new Context(step, attempt, false);
+      String outerStep = enterStep(step);
+      StepResponse<O, C> response = null;
+      Throwable error = null;
+      boolean retryable = true;
+      try {
+        fire(listener -> listener.onStepBegin(context));
+        response = invokeWithTimeout(step, body, context);
+      } catch (Throwable t) {
+        rethrowIfFatal(t);
+        error = t;
+      } finally {
+        restore(MDC_STEP, outerStep);
+      }
+      if (error == null && response == null) {
+        error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
+            + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
+        retryable = false;
+      }
+      if (error == null && response.isPermanentFailure()) {
+        PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
+        fire(listener -> listener.onStepFailure(context, cause));
+        return Outcome.failed(cause, attempt, response);
+      }
+      if (error == null) {
+        StepResponse<O, C> done = response;
+        log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
+        fire(listener -> listener.onStepSuccess(context, done.output()));
+        return Outcome.ok(response, attempt);
+      }
+      if (retryable && attempt < step.maxAttempts() && isRetryable(error)) {
+        log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
+            spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
+        if (pauseBeforeRetry(step, attempt, false)) {
+          continue;
+        }
+      }
+      Throwable last = error;
+      fire(listener -> listener.onStepFailure(context, last));
+      return Outcome.failed(error, attempt, null);
+    }
+  }
+
+  private static final int RUNNING = 0;
+  private static final int FINISHED = 1;
+  private static final int TIMED_OUT = 2;
+
+  /**
+   * Calls the step. With a timeout (the step's, or what is left of the workflow's), a timer
+   * interrupts the step's thread when it expires; the step still runs on this thread, so the run
+   * waits for it to return (a step that ignores interrupts delays the run), discards what it
+   * returned and fails the attempt.
+   */
+  private <O, C> StepResponse<O, C> invokeWithTimeout(StepSpec step, StepBody<O, C> body, Context context)
+      throws Exception {
+    long stepTimeout = step.timeoutMillis() > 0 ? TimeUnit.MILLISECONDS.toNanos(step.timeoutMillis()) : Long.MAX_VALUE;
+    long workflowLeft = hasDeadline ? deadline - System.nanoTime() : Long.MAX_VALUE;
+    long timeout = Math.min(stepTimeout, workflowLeft);
+    if (timeout == Long.MAX_VALUE) {
+      return body.invoke(context);
+    }
+    boolean workflowLimited = workflowLeft < stepTimeout;
+    if (timeout <= 0) {
+      throw new WorkflowTimeoutException(workflowTimeoutMessage(step));
+    }
+    Thread thread = Thread.currentThread();
+    AtomicInteger state = new AtomicInteger(RUNNING);
+    // The alarm interrupts while holding the state's lock, and the step takes the same lock to see
+    // whether it finished in time: once it sees TIMED_OUT, the interrupt has been delivered, so
+    // Thread.interrupted() below clears it and it cannot leak into the next attempt or step.
+    ScheduledFuture<?> alarm = Scheduling.timer().schedule(() -> {
+      synchronized (state) {
+        if (state.compareAndSet(RUNNING, TIMED_OUT)) {
+          thread.interrupt();
+        }
+      }
+    }, timeout, TimeUnit.NANOSECONDS);
+    try {
+      StepResponse<O, C> response = body.invoke(context);
+      if (finishedInTime(state)) {
+        return response;
+      }
+    } catch (Exception | Error e) {
+      if (finishedInTime(state)) {
+        throw e;
+      }
+    } finally {
+      alarm.cancel(false);
+    }
+    Thread.interrupted(); // the interrupt was ours; clear it before the run goes on
+    if (workflowLimited) {
+      throw new WorkflowTimeoutException(workflowTimeoutMessage(step));
+    }
+    throw new StepTimeoutException("step '" + step.name() + "' timed out after " + step.timeoutMillis()
+        + " ms on attempt " + context.attempt());
+  }
+
+  private static boolean finishedInTime(AtomicInteger state) {
+    synchronized (state) {
+      return state.compareAndSet(RUNNING, FINISHED);
+    }
+  }
+
+  private String workflowTimeoutMessage(StepSpec step) {
+    return "workflow '" + spec.name() + "' timed out after " + spec.timeoutMillis() + " ms, in step '" + step.name() + "'";
+  }
+
+  /** Why no further step or attempt may start: cancelled, or past the workflow's timeout. */
+  private Throwable stopReason(StepSpec step) {
+    if (cancelled) {
+      return new WorkflowCancelledException("workflow '" + spec.name() + "' (transaction " + transactionId
+          + ") was cancelled before step '" + step.name() + "'");
+    }
+    if (hasDeadline && System.nanoTime() - deadline >= 0) {
+      return new WorkflowTimeoutException("workflow '" + spec.name() + "' timed out after " + spec.timeoutMillis()
+          + " ms, before step '" + step.name() + "'");
+    }
+    return null;
+  }
+
+  /** Waits before a retry; false if the retry must not happen (interrupted, cancelled, timed out). */
+  private boolean pauseBeforeRetry(StepSpec step, int attempt, boolean compensating) {
+    long delay = step.retryDelayMillis(attempt);
+    if (!compensating && hasDeadline && delay > 0) {
+      // a step's retries are bounded by the workflow's timeout: never pause past the deadline
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      delay = Math.min(delay, TimeUnit.NANOSECONDS.toMillis(left) + 1);
+    }
+    if (delay > 0) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return compensating || stopReason(step) == null;
+  }
+
+  /**
+   * Evaluates the condition of a step. False also when it threw and the step tolerates failures;
+   * a failure that stops the run throws {@link Halt}.
+   */
   private boolean shouldRun(StepSpec step, Condition when) {
+    Throwable stop = stopReason(step);
+    if (stop != null) {
+      throw fail(List.of(new Failed<>(step, Outcome.failed(stop, 0, null), null)));
+    }
+    if (when == Condition.ALWAYS) {
+      return true;
+    }
+    Context context = new Context(step, 1, false);
     String outerStep = enterStep(step);
     boolean run;
     try {
-      run = when.test(new Context(step, 1, false));
+      run = when.test(context);
     } catch (Throwable t) {
       rethrowIfFatal(t);
       log.debug("Workflow '{}' ({}) the @When condition of step '{}' threw", spec.name(), transactionId, step.name());
-      throw fail(step, t, 1, null, null);
+      fire(listener -> listener.onStepFailure(context, t));
+      settleFailure(step, Outcome.failed(t, 1, null), null);
+      return false;
     } finally {
       restore(MDC_STEP, outerStep);
     }
     if (!run) {
       log.debug("Workflow '{}' ({}) step '{}' skipped by its condition", spec.name(), transactionId, step.name());
+      fire(listener -> listener.onStepSkipped(context));
     }
     return run;
   }
 
-  private <O, C> StepResponse<O, C> invoke(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    for (int attempt = 1; ; attempt++) {
-      StepResponse<O, C> response;
-      String outerStep = enterStep(step);
-      try {
-        response = body.invoke(new Context(step, attempt, false));
-      } catch (Throwable t) {
-        rethrowIfFatal(t);
-        if (attempt < step.maxAttempts() && isRetryable(t)) {
-          log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
-              spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), t.toString());
-          continue;
-        }
-        throw fail(step, t, attempt, null, null);
-      } finally {
-        restore(MDC_STEP, outerStep);
-      }
-      if (response == null) {
-        throw fail(step, new IllegalStateException("step '" + step.name()
-            + "' returned null instead of a StepResponse; return new StepResponse<>(output) or StepResponse.permanentFailure(message)"),
-            attempt, null, null);
-      }
-      if (response.isPermanentFailure()) {
-        PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
-        if (response.compensatesFailure() && compensation != null) {
-          throw fail(step, cause, attempt, compensation, response.compensationInput());
-        }
-        throw fail(step, cause, attempt, null, null);
-      }
-      log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
-      return response;
+  /** A step failed for good: tolerate it if the step says so, else halt the run. */
+  private <C> void settleFailure(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
+    boolean stoppedRun = outcome.cause instanceof WorkflowCancelledException
+        || outcome.cause instanceof WorkflowTimeoutException;
+    if (step.onFailure() == StepSpec.OnFailure.COMPENSATE || stoppedRun) {
+      throw fail(List.of(new Failed<>(step, outcome, compensation)));
+    }
+    tolerate(step, outcome, compensation);
+  }
+
+  /**
+   * {@code continueOnPermanentFailure} / {@code skipOnPermanentFailure}: the error is recorded, the
+   * step has no output, and the run goes on. Partial work the step handed over is compensated only
+   * if the run later fails.
+   */
+  private <C> void tolerate(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
+    errors.add(new StepError(step.name(), StepPhase.INVOKE, outcome.cause, outcome.attempts));
+    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; the run goes on ({})",
+        spec.name(), transactionId, step.name(), outcome.attempts, outcome.cause.toString(),
+        step.onFailure() == StepSpec.OnFailure.SKIP ? "skipOnPermanentFailure" : "continueOnPermanentFailure");
+    if (outcome.handsOverPartialWork() && compensation != null) {
+      completed.addLast(new Completed<C>(step, compensation, outcome.response.compensationInput()));
+    }
+    if (step.onFailure() == StepSpec.OnFailure.SKIP) {
+      Context context = new Context(step, Math.max(1, outcome.attempts), false);
+      fire(listener -> listener.onStepSkipped(context));
+    }
+  }
+
+  /** A failed step, with its compensation for partial work it handed over. */
+  private static final class Failed<C> {
+    final StepSpec step;
+    final Outcome<?, C> outcome;
+    final Compensation<? super C> compensation;
+
+    Failed(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
+      this.step = step;
+      this.outcome = outcome;
+      this.compensation = compensation;
     }
   }
 
   /**
-   * Records the failure of {@code step}, compensates (the failing step itself first, if it handed
-   * over partial work), and returns the {@link Halt} for the caller to throw.
+   * Records the failure of one or more steps (several only in a parallel group; the first is the
+   * run's failure), compensates (the failed steps' partial work first, then every completed step
+   * in reverse order of completion), and returns the {@link Halt} for the caller to throw.
    */
-  private <C> Halt fail(StepSpec step, Throwable cause, int attempts, Compensation<? super C> own, C ownInput) {
-    failure = cause;
-    failedStep = step.name();
-    errors = new ArrayList<>();
-    errors.add(new StepError(step.name(), StepPhase.INVOKE, cause, attempts));
+  private Halt fail(List<Failed<?>> failed) {
+    Failed<?> first = failed.get(0);
+    failure = first.outcome.cause;
+    failedStep = first.step.name();
+    List<Completed<?>> partial = new ArrayList<>();
+    for (Failed<?> f : failed) {
+      errors.add(new StepError(f.step.name(), StepPhase.INVOKE, f.outcome.cause, f.outcome.attempts));
+      partial(f).ifPresent(partial::add);
+    }
     // A failed step is the workflow working as designed (the saga undoes it), and its exception is
     // in the result: one line here, the stack trace at debug level.
     log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
-        spec.name(), transactionId, step.name(), attempts, cause.toString(),
-        completed.size() + (own == null ? 0 : 1));
-    log.debug("Workflow '{}' ({}) step '{}' failure", spec.name(), transactionId, step.name(), cause);
+        spec.name(), transactionId, failedStep, first.outcome.attempts, failure.toString(),
+        completed.size() + partial.size());
+    log.debug("Workflow '{}' ({}) step '{}' failure", spec.name(), transactionId, failedStep, failure);
+    WorkflowEvent event = new WorkflowEvent(spec.name(), transactionId);
+    fire(listener -> listener.onCompensateBegin(event));
     boolean allCompensated = true;
-    if (own != null) {
-      allCompensated = compensate(new Completed<C>(step, own, ownInput));
+    for (Completed<?> own : partial) {
+      allCompensated &= compensate(own);
     }
     while (!completed.isEmpty()) {
       allCompensated &= compensate(completed.removeLast());
@@ -242,24 +529,36 @@ public final class WorkflowRun {
     return HALT;
   }
 
+  private static <C> Optional<Completed<?>> partial(Failed<C> failed) {
+    if (failed.outcome.handsOverPartialWork() && failed.compensation != null) {
+      return Optional.of(new Completed<C>(failed.step, failed.compensation, failed.outcome.response.compensationInput()));
+    }
+    return Optional.empty();
+  }
+
   private <C> boolean compensate(Completed<C> done) {
     StepSpec step = done.step;
     for (int attempt = 1; ; attempt++) {
+      Context context = new Context(step, attempt, true);
       String outerStep = enterStep(step);
       try {
-        done.compensation.compensate(done.input, new Context(step, attempt, true));
+        done.compensation.compensate(done.input, context);
         log.debug("Workflow '{}' ({}) step '{}' compensated on attempt {}", spec.name(), transactionId, step.name(), attempt);
+        fire(listener -> listener.onCompensateStepSuccess(context));
         return true;
       } catch (Throwable t) {
         rethrowIfFatal(t);
         if (attempt < step.maxAttempts() && isRetryable(t)) {
           log.info("Workflow '{}' ({}) compensation of step '{}' failed on attempt {} of {}; retrying: {}",
               spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), t.toString());
-          continue;
+          if (pauseBeforeRetry(step, attempt, true)) {
+            continue;
+          }
         }
         errors.add(new StepError(step.name(), StepPhase.COMPENSATE, t, attempt));
         log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
             spec.name(), transactionId, step.name(), attempt, t);
+        fire(listener -> listener.onCompensateStepFailure(context, t));
         return false;
       } finally {
         restore(MDC_STEP, outerStep);
@@ -272,7 +571,10 @@ public final class WorkflowRun {
       Thread.currentThread().interrupt();
       return false;
     }
-    return !(t instanceof PermanentStepFailureException) && !Thread.currentThread().isInterrupted();
+    return !(t instanceof PermanentStepFailureException)
+        && !(t instanceof WorkflowTimeoutException)
+        && !(t instanceof WorkflowCancelledException)
+        && !Thread.currentThread().isInterrupted();
   }
 
   private static void rethrowIfFatal(Throwable t) {
@@ -281,19 +583,26 @@ public final class WorkflowRun {
     }
   }
 
+  /** Calls every listener; a listener that throws is logged and never changes the run. */
+  private void fire(Consumer<WorkflowListener> event) {
+    for (int i = 0; i < listeners.size(); i++) {
+      WorkflowListener listener = listeners.get(i);
+      try {
+        event.accept(listener);
+      } catch (RuntimeException e) {
+        log.warn("Workflow '{}' ({}) listener {} threw; ignored", spec.name(), transactionId, listener, e);
+      }
+    }
+  }
+
   /**
    * Sets the step's MDC key and returns its previous value, which the caller restores: a step may run
-   * another workflow (or be called with the key already set), and must find its own value again.
+   * a workflow of its own, whose steps must not erase the outer step's key.
    */
   private static String enterStep(StepSpec step) {
     String outer = MDC.get(MDC_STEP);
     MDC.put(MDC_STEP, step.name());
     return outer;
-  }
-
-  private void restoreMdc() {
-    restore(MDC_TRANSACTION_ID, outerTransactionId);
-    restore(MDC_WORKFLOW, outerWorkflow);
   }
 
   private static void restore(String key, String value) {
@@ -303,6 +612,192 @@ public final class WorkflowRun {
       MDC.put(key, value);
     }
   }
+
+  // ---------------------------------------------------------------- parallel groups
+
+  /**
+   * A {@code @Parallel} group: each step starts on the run's executor when it is added, and
+   * {@link #join()} waits for all of them. Then the completed steps join the run's compensation
+   * stack in the order they completed; if any failed, the others have run to completion, and every
+   * completed step of the group is compensated, then the earlier steps. Not API.
+   */
+  public final class Group {
+    private final String name;
+    private final Executor executor = options.executor().orElseGet(Scheduling::pool);
+    private final Map<String, String> mdc = MDC.getCopyOfContextMap();
+    private final AtomicInteger completions = new AtomicInteger();
+    private final List<Branch<?, ?>> branches = new ArrayList<>();
+    private boolean joined;
+
+    private Group(String name) {
+      this.name = name;
+    }
+
+    public <O, C> Branch<O, C> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
+      return start(step, null, body, compensation);
+    }
+
+    public <O, C> Branch<O, C> step(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+      return start(step, when, body, compensation);
+    }
+
+    public <O> Branch<O, O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
+      return start(step, null, value(body), compensation);
+    }
+
+    public <O> Branch<O, O> valueStep(StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
+      return start(step, when, value(body), compensation);
+    }
+
+    public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
+      return start(step, null, nothing(body), adapt(compensation));
+    }
+
+    public Branch<Void, Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
+      return start(step, when, nothing(body), adapt(compensation));
+    }
+
+    private <O, C> Branch<O, C> start(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+      Branch<O, C> branch = new Branch<>(step, compensation);
+      branches.add(branch);
+      Runnable task = () -> {
+        Map<String, String> previous = MDC.getCopyOfContextMap();
+        if (mdc != null) {
+          MDC.setContextMap(mdc);
+        }
+        try {
+          branch.outcome = evaluate(step, when, body, branch);
+        } catch (Throwable t) {
+          branch.outcome = Outcome.failed(t, 1, null);
+        } finally {
+          branch.order = completions.incrementAndGet();
+          if (previous == null) {
+            MDC.clear();
+          } else {
+            MDC.setContextMap(previous);
+          }
+          branch.done.countDown();
+        }
+      };
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        branch.outcome = Outcome.failed(e, 0, null);
+        branch.order = completions.incrementAndGet();
+        branch.done.countDown();
+      }
+      return branch;
+    }
+
+    private <O, C> Outcome<O, C> evaluate(StepSpec step, Condition when, StepBody<O, C> body, Branch<O, C> branch) {
+      if (when != null && when != Condition.ALWAYS) {
+        Context context = new Context(step, 1, false);
+        String outerStep = enterStep(step);
+        try {
+          if (!when.test(context)) {
+            branch.skipped = true;
+            fire(listener -> listener.onStepSkipped(context));
+            return null;
+          }
+        } catch (Exception e) {
+          fire(listener -> listener.onStepFailure(context, e));
+          return Outcome.failed(e, 1, null);
+        } finally {
+          restore(MDC_STEP, outerStep);
+        }
+      }
+      return execute(step, body);
+    }
+
+    /**
+     * Waits for every step of the group, then settles them in the order they completed.
+     *
+     * @throws Halt if a step failed: the group's completed steps and the earlier steps are compensated
+     */
+    public void join() {
+      if (joined) {
+        throw new IllegalStateException("group '" + name + "' of workflow '" + spec.name() + "' was already joined");
+      }
+      joined = true;
+      boolean interrupted = false;
+      for (Branch<?, ?> branch : branches) {
+        while (true) {
+          try {
+            branch.done.await();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // the branches must finish before anything is compensated
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      List<Branch<?, ?>> byCompletion = new ArrayList<>(branches);
+      byCompletion.sort(Comparator.comparingInt(b -> b.order));
+      List<Failed<?>> failed = new ArrayList<>();
+      for (Branch<?, ?> branch : byCompletion) {
+        settle(branch, failed);
+      }
+      if (!failed.isEmpty()) {
+        throw fail(failed);
+      }
+    }
+
+    private <O, C> void settle(Branch<O, C> branch, List<Failed<?>> failed) {
+      Outcome<O, C> outcome = branch.outcome;
+      if (outcome == null) {
+        return; // skipped by its condition
+      }
+      if (!outcome.failed()) {
+        branch.output = outcome.response.output();
+        if (branch.compensation != null) {
+          completed.addLast(new Completed<C>(branch.step, branch.compensation, outcome.response.compensationInput()));
+        }
+        return;
+      }
+      boolean stoppedRun = outcome.cause instanceof WorkflowCancelledException
+          || outcome.cause instanceof WorkflowTimeoutException;
+      if (branch.step.onFailure() == StepSpec.OnFailure.COMPENSATE || stoppedRun) {
+        failed.add(new Failed<C>(branch.step, outcome, branch.compensation));
+      } else {
+        tolerate(branch.step, outcome, branch.compensation);
+      }
+    }
+  }
+
+  /** One step of a {@link Group}; its output is readable after {@link Group#join()}. Not API. */
+  public static final class Branch<O, C> {
+    private final StepSpec step;
+    private final Compensation<? super C> compensation;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Outcome<O, C> outcome;
+    private volatile int order;
+    private volatile boolean skipped;
+    private O output;
+
+    private Branch(StepSpec step, Compensation<? super C> compensation) {
+      this.step = step;
+      this.compensation = compensation;
+    }
+
+    /** The step's output: null if it was skipped or failed with a tolerated failure. */
+    public O output() {
+      return output;
+    }
+
+    /** The step's output, empty if it was skipped or failed with a tolerated failure. */
+    public Optional<O> optionalOutput() {
+      return Optional.ofNullable(output);
+    }
+
+    @Override
+    public String toString() {
+      return step.name() + (skipped ? " (skipped)" : "");
+    }
+  }
+
+  // ---------------------------------------------------------------- context
 
   /** A completed step with its compensation and compensation input. */
   private static final class Completed<C> {

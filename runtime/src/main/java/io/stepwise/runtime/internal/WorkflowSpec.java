@@ -13,10 +13,12 @@ public final class WorkflowSpec {
 
   private final String name;
   private final List<StepSpec> steps;
+  private final long timeoutMillis;
 
-  private WorkflowSpec(String name, List<StepSpec> steps) {
+  private WorkflowSpec(String name, List<StepSpec> steps, long timeoutMillis) {
     this.name = name;
     this.steps = steps;
+    this.timeoutMillis = timeoutMillis;
   }
 
   /**
@@ -29,7 +31,20 @@ public final class WorkflowSpec {
           + ", but this stepwise-runtime implements version " + GENERATED_CODE_VERSION
           + "; use the same version of stepwise-processor and stepwise-runtime and rebuild");
     }
-    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps));
+    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0);
+  }
+
+  /** This workflow with a timeout for the whole run, in milliseconds (0: none). */
+  public WorkflowSpec withTimeout(long timeoutMillis) {
+    if (timeoutMillis < 0) {
+      throw new IllegalArgumentException("timeout of workflow '" + name + "' must be >= 0, was " + timeoutMillis);
+    }
+    return new WorkflowSpec(name, steps, timeoutMillis);
+  }
+
+  /** The timeout of a whole run in milliseconds; 0 means none. */
+  public long timeoutMillis() {
+    return timeoutMillis;
   }
 
   public String name() {

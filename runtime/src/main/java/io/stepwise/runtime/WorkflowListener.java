@@ -1,0 +1,41 @@
+package io.stepwise.runtime;
+
+/**
+ * Hears what a workflow run does, as it happens: for metrics, audit trails, tracing. Register it
+ * with {@link RunOptions.Builder#listener(WorkflowListener)}; every method has a no-op default.
+ *
+ * <p>Listeners are called on the thread that runs the step: steps of a {@code @Parallel} group call
+ * them from several threads at once, so a listener must be thread-safe. An exception thrown by a
+ * listener is logged and otherwise ignored: it never changes the run.
+ */
+public interface WorkflowListener {
+  /** The run started. */
+  default void onBegin(WorkflowEvent run) {}
+
+  /** An attempt of a step is about to run ({@link StepContext#attempt()} tells which). */
+  default void onStepBegin(StepContext step) {}
+
+  /** The step completed with {@code output} ({@code null} for a {@code void} step). */
+  default void onStepSuccess(StepContext step, Object output) {}
+
+  /** The step failed for good, after its retries; {@code step.attempt()} is the last attempt. */
+  default void onStepFailure(StepContext step, Throwable error) {}
+
+  /**
+   * The step was skipped: its {@code @When} condition was false, or it failed and has
+   * {@code skipOnPermanentFailure}.
+   */
+  default void onStepSkipped(StepContext step) {}
+
+  /** A step failed and the completed steps are about to be compensated. */
+  default void onCompensateBegin(WorkflowEvent run) {}
+
+  /** A step's compensation succeeded. */
+  default void onCompensateStepSuccess(StepContext step) {}
+
+  /** A step's compensation failed for good, after its retries: its work is not undone. */
+  default void onCompensateStepFailure(StepContext step, Throwable error) {}
+
+  /** The run ended, with this result. */
+  default void onFinish(WorkflowResult<?> result) {}
+}
