@@ -29,7 +29,9 @@ public final class Script {
 
   /** The script of the run a compensation belongs to, found by its transaction id. */
   static Script of(StepContext context) {
-    return BY_ID.get(context.transactionId());
+    String id = context.transactionId();
+    // a child workflow's transaction id is the parent's, then "/" and the parent's step
+    return BY_ID.get(id.contains("/") ? id.substring(0, id.indexOf('/')) : id);
   }
 
   /** Run options that give the run this script's id as its transaction id. */

@@ -12,6 +12,8 @@ public final class Names {
   public static final String FROM = "io.stepwise.annotations.From";
   public static final String WHEN = "io.stepwise.annotations.When";
   public static final String PARALLEL = "io.stepwise.annotations.Parallel";
+  public static final String CHILD_WORKFLOW = "io.stepwise.annotations.ChildWorkflow";
+  public static final String HOOK = "io.stepwise.annotations.Hook";
 
   public static final String RUNTIME_PACKAGE = "io.stepwise.runtime";
   public static final String INTERNAL_PACKAGE = "io.stepwise.runtime.internal";

@@ -2,12 +2,14 @@ package io.stepwise.processor;
 
 import com.google.auto.service.AutoService;
 import io.stepwise.processor.collect.Mirrors;
+import io.stepwise.processor.collect.Unresolved;
 import io.stepwise.processor.collect.UnresolvedAnnotations;
 import io.stepwise.processor.collect.WorkflowCollector;
 import io.stepwise.processor.collect.WorkflowDecl;
 import io.stepwise.processor.diag.Diag;
 import io.stepwise.processor.diag.ElementFormatter;
 import io.stepwise.processor.diag.ValidationReport;
+import io.stepwise.processor.graph.ChildWorkflows;
 import io.stepwise.processor.graph.StepGraph;
 import io.stepwise.processor.graph.TypeRules;
 import io.stepwise.processor.model.ModelBuilder;
@@ -47,6 +49,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
   private Messager messager;
   private WorkflowCollector collector;
   private WorkflowValidator validator;
+  private ChildWorkflows children;
   private ModelBuilder models;
   private RunnerWriter runnerWriter;
   private DiagramWriter diagramWriter;
@@ -61,8 +64,9 @@ public final class WorkflowProcessor extends AbstractProcessor {
     messager = env.getMessager();
     collector = new WorkflowCollector(elements);
     TypeRules typeRules = new TypeRules(env.getTypeUtils(), elements);
-    validator = new WorkflowValidator(typeRules, elements);
-    models = new ModelBuilder(env.getTypeUtils());
+    children = new ChildWorkflows(elements, typeRules, collector);
+    validator = new WorkflowValidator(typeRules, elements, children);
+    models = new ModelBuilder(env.getTypeUtils(), children);
     runnerWriter = new RunnerWriter();
     diagramWriter = new DiagramWriter();
     files = new GeneratedFiles(env.getFiler(), messager, elements);
@@ -70,7 +74,8 @@ public final class WorkflowProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Names.WORKFLOW, Names.STEP, Names.COMPENSATE, Names.INPUT, Names.FROM, Names.WHEN, Names.PARALLEL);
+    return Set.of(Names.WORKFLOW, Names.STEP, Names.COMPENSATE, Names.INPUT, Names.FROM, Names.WHEN, Names.PARALLEL,
+        Names.CHILD_WORKFLOW, Names.HOOK);
   }
 
   @Override
@@ -104,6 +109,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
     for (TypeElement type : workflows) {
       guard(type, () -> processOne(type));
     }
+    children.clear(); // its signatures hold this round's elements
     return false;
   }
 
@@ -136,7 +142,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
     ValidationReport report = new ValidationReport();
     Set<Element> reported = new LinkedHashSet<>();
     Map<Element, Set<String>> conditionNames = new LinkedHashMap<>();
-    for (String annotation : new String[] {Names.STEP, Names.COMPENSATE, Names.WHEN, Names.PARALLEL}) {
+    for (String annotation : new String[] {Names.STEP, Names.COMPENSATE, Names.WHEN, Names.PARALLEL, Names.CHILD_WORKFLOW, Names.HOOK}) {
       TypeElement annotationType = elementOrNull(annotation);
       if (annotationType == null) {
         continue;
@@ -170,7 +176,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
         if (method instanceof ExecutableElement executable && owner != null
             && !Mirrors.has(owner, Names.WORKFLOW)
             && (method.getKind() == ElementKind.CONSTRUCTOR
-                || !Mirrors.has(method, Names.STEP)
+                || !Mirrors.has(method, Names.STEP) && !Mirrors.has(method, Names.HOOK)
                     && !conditionNames.getOrDefault(owner, Set.of()).contains(method.getSimpleName().toString()))) {
           methods.add(executable);
         }

@@ -70,6 +70,19 @@ class DiagCoverageTest {
       Map.entry("ParallelNotConsecutive", "ParallelDiagnosticsTest"),
       Map.entry("ParallelSingleStep", "ParallelDiagnosticsTest"),
       Map.entry("ParallelDependency", "ParallelDiagnosticsTest"),
+      // @ChildWorkflow
+      Map.entry("ChildNotAWorkflow", "ChildWorkflowDiagnosticsTest"),
+      Map.entry("ChildWorkflowCycle", "ChildWorkflowDiagnosticsTest"),
+      Map.entry("ChildWorkflowInvalid", "ChildWorkflowDiagnosticsTest"),
+      Map.entry("ChildWorkflowNotVisible", "ChildWorkflowDiagnosticsTest"),
+      Map.entry("ChildInputMismatch", "ChildWorkflowDiagnosticsTest"),
+      Map.entry("ChildCompensation", "ChildWorkflowDiagnosticsTest"),
+      // @Hook
+      Map.entry("HookReturnsVoid", "HookDiagnosticsTest"),
+      Map.entry("HookAndStep", "HookDiagnosticsTest"),
+      Map.entry("FromHook", "HookDiagnosticsTest"),
+      Map.entry("HookCompensation", "HookDiagnosticsTest"),
+      Map.entry("HookNameClash", "HookDiagnosticsTest"),
       // @When
       Map.entry("ConditionalNeedsOptional", "ConditionDiagnosticsTest"),
       Map.entry("WhenEmpty", "ConditionDiagnosticsTest"),

@@ -2,9 +2,11 @@ package com.acme.restock;
 
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.AsyncRuns;
+import io.stepwise.runtime.internal.ChildRun;
 import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
@@ -109,19 +111,39 @@ public final class CreateRestockOrderWorkflowRunner {
   public WorkflowResult<RestockOrder> run(CreateRestockOrderInput input, RunOptions options) {
     WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs);
     try {
-      RestockOrder createOrder = run.<RestockOrder, String>step(CREATE_ORDER,
-              ctx -> workflow.createOrder(input),
-              (compensationInput, ctx) -> workflow.deleteOrder(compensationInput));
-      List<RestockOrderItem> createItems = run.<List<RestockOrderItem>, List<String>>step(CREATE_ITEMS,
-              ctx -> workflow.createItems(createOrder, input),
-              (compensationInput, ctx) -> workflow.deleteItems(compensationInput));
-      RestockOrder updateStatus = run.<RestockOrder>valueStep(UPDATE_STATUS,
-              ctx -> workflow.confirm(createOrder, createItems),
-              (compensationInput, ctx) -> workflow.revertStatus(compensationInput, ctx));
-      return run.done(updateStatus);
+      return run.done(steps(run, input));
     } catch (WorkflowRun.Halt halt) {
       return run.halted(halt);
     }
+  }
+
+  /**
+   * Runs the workflow as a child, inside a step of another workflow ({@code @ChildWorkflow}).
+   * For generated code only; may change in any release.
+   */
+  public ChildRun<RestockOrder> runAsChild(CreateRestockOrderInput input, StepContext parent) {
+    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container);
+    try {
+      return run.childDone(steps(run, input));
+    } catch (WorkflowRun.Halt halt) {
+      throw run.childFailed(halt);
+    }
+  }
+
+  /**
+   * Runs the steps in order; throws {@link WorkflowRun.Halt} when a failed step has been compensated.
+   */
+  private RestockOrder steps(WorkflowRun run, CreateRestockOrderInput input) {
+    RestockOrder createOrder = run.<RestockOrder, String>step(CREATE_ORDER,
+            ctx -> workflow.createOrder(input),
+            (compensationInput, ctx) -> workflow.deleteOrder(compensationInput));
+    List<RestockOrderItem> createItems = run.<List<RestockOrderItem>, List<String>>step(CREATE_ITEMS,
+            ctx -> workflow.createItems(createOrder, input),
+            (compensationInput, ctx) -> workflow.deleteItems(compensationInput));
+    RestockOrder updateStatus = run.<RestockOrder>valueStep(UPDATE_STATUS,
+            ctx -> workflow.confirm(createOrder, createItems),
+            (compensationInput, ctx) -> workflow.revertStatus(compensationInput, ctx));
+    return updateStatus;
   }
 
   /**

@@ -43,6 +43,16 @@ public record StepDecl(
     return when.isPresent();
   }
 
+  /** Whether this is a {@code @Hook} rather than a {@code @Step}. */
+  public boolean isHook() {
+    return returns instanceof Returns.Hook;
+  }
+
+  /** "Step" or "Hook", for messages about the annotation. */
+  public String annotationName() {
+    return isHook() ? "Hook" : "Step";
+  }
+
   /** Whether a tolerated failure leaves the step without an output. */
   public boolean toleratesFailure() {
     return options.continueOnPermanentFailure() || options.skipOnPermanentFailure();

@@ -26,8 +26,16 @@ public final class UnresolvedAnnotations {
 
   private UnresolvedAnnotations() {}
 
-  /** What could not be resolved, for "Could not generate XRunner because %s could not be resolved". */
+  /**
+   * What could not be resolved, for "Could not generate XRunner because %s could not be resolved":
+   * in the workflow's own annotations, or in a child workflow it runs ({@link UnresolvedChildren}).
+   */
   public static Optional<String> find(TypeElement type) {
+    return inOwnAnnotations(type).or(() -> UnresolvedChildren.find(type));
+  }
+
+  /** What could not be resolved in the annotations of the type, its methods, constructors and their parameters. */
+  static Optional<String> inOwnAnnotations(TypeElement type) {
     for (Element element : annotated(type)) {
       for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
         Optional<String> found = inMirror(element, mirror);

@@ -44,8 +44,11 @@ public final class WorkflowCollector {
         methods.add(method);
         params.put(method, params(method));
         Optional<AnnotationMirror> step = Mirrors.find(method, Names.STEP);
+        Optional<AnnotationMirror> hook = Mirrors.find(method, Names.HOOK);
         if (step.isPresent()) {
           steps.add(step(steps.size(), method, step.get()));
+        } else if (hook.isPresent()) {
+          steps.add(hook(steps.size(), method, hook.get()));
         } else {
           Mirrors.find(method, Names.COMPENSATE)
               .ifPresent(mirror -> compensations.add(compensation(method, mirror)));
@@ -72,6 +75,18 @@ public final class WorkflowCollector {
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
         Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
         params(method), when, options(mirror), parallel);
+  }
+
+  /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
+  private StepDecl hook(int index, ExecutableElement method, AnnotationMirror mirror) {
+    AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
+    Optional<StepDecl.WhenDecl> when = Mirrors.find(method, Names.WHEN).map(whenMirror -> {
+      AnnotationValue value = Mirrors.value(elements, whenMirror, "value");
+      return new StepDecl.WhenDecl(whenMirror, Mirrors.string(value), value);
+    });
+    StepDecl.Options none = new StepDecl.Options("", null, 1.0, null, "", null, "", null, false, null, false, null);
+    return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
+        new Returns.Hook(method.getReturnType()), params(method), when, none, Optional.empty());
   }
 
   private static StepDecl.Options options(AnnotationMirror step) {
@@ -132,8 +147,14 @@ public final class WorkflowCollector {
     return new Binding.None();
   }
 
-  private static Returns returns(ExecutableElement method) {
+  private Returns returns(ExecutableElement method) {
     TypeMirror type = method.getReturnType();
+    Optional<AnnotationMirror> child = Mirrors.find(method, Names.CHILD_WORKFLOW);
+    if (child.isPresent()) {
+      AnnotationValue value = Mirrors.value(elements, child.get(), "value");
+      TypeMirror workflow = value != null && value.getValue() instanceof TypeMirror t ? t : null;
+      return new Returns.Child(workflow, type, child.get(), value);
+    }
     if (type.getKind() == TypeKind.VOID) {
       return new Returns.Void();
     }

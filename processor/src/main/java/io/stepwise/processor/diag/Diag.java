@@ -106,6 +106,32 @@ public enum Diag {
   PARALLEL_DEPENDENCY("ParallelDependency",
       "Steps of a @Parallel group run at the same time and cannot use each other's output; step '%s' takes @From(\"%s\") of its own group '%s'. Move one of them out of the group"),
 
+  // ---- @ChildWorkflow
+  CHILD_NOT_A_WORKFLOW("ChildNotAWorkflow",
+      "@ChildWorkflow must name a @Workflow class; %s is not one"),
+  CHILD_WORKFLOW_CYCLE("ChildWorkflowCycle",
+      "Workflows must not run themselves as a child, directly or through others; step '%s' starts the cycle %s"),
+  CHILD_WORKFLOW_INVALID("ChildWorkflowInvalid",
+      "@ChildWorkflow must name a valid workflow; workflow '%s' (%s) has errors, reported where it is declared. Fix them first"),
+  CHILD_NOT_VISIBLE("ChildWorkflowNotVisible",
+      "@ChildWorkflow must name a workflow whose runner this workflow's runner can call; %s is not public and lies in another package. Make it public"),
+  CHILD_INPUT_MISMATCH("ChildInputMismatch",
+      "@ChildWorkflow steps return the child workflow's input; workflow '%s' takes %s, but %s returns %s"),
+  CHILD_COMPENSATION("ChildCompensation",
+      "Steps that run a child workflow are compensated by the child's own compensations, as a unit; remove @Compensate from %s, or put it in %s"),
+
+  // ---- @Hook
+  HOOK_RETURNS_VOID("HookReturnsVoid",
+      "@Hook methods return the hook's input, which the registered handler receives; %s returns void. Return the value the handler needs"),
+  HOOK_AND_STEP("HookAndStep",
+      "Methods must not be both @Step and @Hook; %s is both. Split it into two methods"),
+  FROM_HOOK("FromHook",
+      "@From must name a step with an output; '%s' is a @Hook, which has none. Take the value from the step the hook's input comes from"),
+  HOOK_COMPENSATION("HookCompensation",
+      "Hooks are compensated by the compensation registered with their handler, not by @Compensate; remove @Compensate(\"%s\") from %s"),
+  HOOK_NAME_CLASH("HookNameClash",
+      "@Hook names must give distinct registration methods on the runner; hooks '%s' and '%s' both give %s(...). Rename one"),
+
   // ---- @When
   WHEN_EMPTY("WhenEmpty",
       "@When must name a boolean method of the workflow class; the name is empty"),

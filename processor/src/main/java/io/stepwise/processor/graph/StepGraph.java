@@ -72,7 +72,7 @@ public final class StepGraph {
   public List<String> plainMethodNames() {
     List<String> names = new ArrayList<>();
     for (ExecutableElement method : decl.methods()) {
-      if (!Mirrors.has(method, Names.STEP) && !Mirrors.has(method, Names.COMPENSATE)) {
+      if (!Mirrors.has(method, Names.STEP) && !Mirrors.has(method, Names.COMPENSATE) && !Mirrors.has(method, Names.HOOK)) {
         names.add(method.getSimpleName().toString());
       }
     }
@@ -84,7 +84,12 @@ public final class StepGraph {
     if (!decl.resultStep().isEmpty()) {
       return step(decl.resultStep());
     }
-    return decl.steps().isEmpty() ? Optional.empty() : Optional.of(decl.steps().get(decl.steps().size() - 1));
+    for (int i = decl.steps().size() - 1; i >= 0; i--) {
+      if (!decl.steps().get(i).isHook()) {
+        return Optional.of(decl.steps().get(i)); // a hook has no output: the last step proper
+      }
+    }
+    return Optional.empty();
   }
 
   /** The constructor the runner calls, if the choice is clear; see {@link #constructorCandidates()}. */

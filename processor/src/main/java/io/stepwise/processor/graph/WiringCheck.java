@@ -31,8 +31,12 @@ public final class WiringCheck {
   private ParamDecl firstInput;
   private ExecutableElement firstInputMethod;
 
-  public WiringCheck(TypeRules typeRules) {
+  private final ChildWorkflows children;
+
+  /** One per validation: it keeps the workflow's first {@code @Input} while it checks. */
+  public WiringCheck(TypeRules typeRules, ChildWorkflows children) {
     this.typeRules = typeRules;
+    this.children = children;
   }
 
   public void check(StepGraph graph, ValidationReport report) {
@@ -118,6 +122,10 @@ public final class WiringCheck {
       return;
     }
     Optional<TypeMirror> output = output(target);
+    if (target.isHook()) {
+      report.error(Diag.FROM_HOOK, param.element(), from.mirror(), from.value(), target.name());
+      return;
+    }
     if (target.returns() instanceof Returns.Void) {
       report.error(Diag.FROM_VOID_STEP, param.element(), from.mirror(), from.value(), target.name(), target.name());
       return;
@@ -171,14 +179,8 @@ public final class WiringCheck {
     return " Values of a fitting type: " + String.join(", ", fitting) + ".";
   }
 
-  /** The output type of a step, empty for void steps and bad StepResponses. */
-  static Optional<TypeMirror> output(StepDecl step) {
-    if (step.returns() instanceof Returns.Plain plain) {
-      return Optional.of(plain.output());
-    }
-    if (step.returns() instanceof Returns.Response response) {
-      return Optional.of(response.output());
-    }
-    return Optional.empty();
+  /** The output type of a step, empty for void steps, bad StepResponses and unknown children. */
+  private Optional<TypeMirror> output(StepDecl step) {
+    return children.output(step);
   }
 }

@@ -11,6 +11,7 @@ import io.stepwise.processor.collect.ParamDecl;
 import io.stepwise.processor.collect.Returns;
 import io.stepwise.processor.collect.StepDecl;
 import io.stepwise.processor.collect.WorkflowDecl;
+import io.stepwise.processor.graph.ChildWorkflows;
 import io.stepwise.processor.graph.StepGraph;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,9 +39,11 @@ public final class ModelBuilder {
       List.of("workflow", "container", "input", "options", "run", "halt", "ctx", "compensationInput");
 
   private final Types types;
+  private final ChildWorkflows children;
 
-  public ModelBuilder(Types types) {
+  public ModelBuilder(Types types, ChildWorkflows children) {
     this.types = types;
+    this.children = children;
   }
 
   public WorkflowModel build(WorkflowDecl decl, StepGraph graph) {
@@ -63,6 +66,10 @@ public final class ModelBuilder {
       }
     }
 
+    NameAllocator fields = new NameAllocator();
+    for (String reserved : List.of("workflow", "container", "runs")) {
+      fields.newName(reserved, "reserved:" + reserved);
+    }
     NameAllocator locals = new NameAllocator();
     NameAllocator constants = new NameAllocator();
     RESERVED.forEach(name -> locals.newName(name, "reserved:" + name));
@@ -72,16 +79,18 @@ public final class ModelBuilder {
     List<StepModel> steps = new ArrayList<>();
     for (StepDecl step : decl.steps()) {
       Optional<String> local = Optional.empty();
-      if (used.contains(step.name()) && !(step.returns() instanceof Returns.Void)) {
+      if (used.contains(step.name()) && !(step.returns() instanceof Returns.Void) && !step.isHook()) {
         local = Optional.of(locals.newName(camel(step.name()), step.name()));
         localOfStep.put(step.name(), local.get());
       }
-      steps.add(step(step, graph, decl, local, localOfStep, constants.newName(upperSnake(step.name()), step), suppressions));
+      steps.add(step(step, graph, decl, local, localOfStep, constants.newName(upperSnake(step.name()), step), fields,
+          suppressions));
     }
 
     TypeName resultType = ClassName.get(Void.class);
     Optional<String> result = Optional.empty();
-    if (resultStep.isPresent() && !(resultStep.get().returns() instanceof Returns.Void)) {
+    if (resultStep.isPresent() && !(resultStep.get().returns() instanceof Returns.Void) && !resultStep.get().isHook()
+        && !steps.get(resultStep.get().index()).output().equals(ClassName.get(Void.class))) {
       StepModel model = steps.get(resultStep.get().index());
       resultType = model.optionalOutput() ? optionalOf(model.output()) : model.output();
       result = model.local();
@@ -112,11 +121,29 @@ public final class ModelBuilder {
   }
 
   private StepModel step(StepDecl step, StepGraph graph, WorkflowDecl decl, Optional<String> local,
-      Map<String, String> localOfStep, String constant, Set<String> suppressions) {
+      Map<String, String> localOfStep, String constant, NameAllocator fields, Set<String> suppressions) {
     StepModel.Shape shape;
     TypeName output;
     TypeName compensationInput;
-    if (step.returns() instanceof Returns.Response response) {
+    Optional<StepModel.Child> child = Optional.empty();
+    Optional<StepModel.Hook> hook = Optional.empty();
+    if (step.returns() instanceof Returns.Hook hookReturns) {
+      shape = StepModel.Shape.HOOK;
+      output = ClassName.get(Void.class);
+      compensationInput = output;
+      hook = Optional.of(new StepModel.Hook(fields.newName(camel(step.name()) + "Hook", "hook:" + step.name()),
+          hookRegistration(step.name()), boxed(hookReturns.input(), suppressions)));
+    } else if (step.returns() instanceof Returns.Child childReturns) {
+      ChildWorkflows.Signature signature = children.of(childReturns.workflow()).orElseThrow(
+          () -> new IllegalStateException("no child workflow for a valid step " + step.name()));
+      shape = StepModel.Shape.CHILD;
+      output = boxed(signature.result(), suppressions);
+      compensationInput = output;
+      ClassName runner = runnerName(signature.type());
+      child = Optional.of(new StepModel.Child(runner,
+          fields.newName(camel(step.name()) + "Runner", "child:" + step.name()), signature.input().isPresent(),
+          signature.name()));
+    } else if (step.returns() instanceof Returns.Response response) {
       shape = StepModel.Shape.RESPONSE;
       output = boxed(response.output(), suppressions);
       compensationInput = boxed(response.compensationInput(), suppressions);
@@ -150,7 +177,8 @@ public final class ModelBuilder {
         millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()), onFailure);
     Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
     return new StepModel(step.name(), step.maxRetries(), constant, shape, output, compensationInput, local, call,
-        condition, compensation, List.copyOf(sources), takesInput, step.mayHaveNoOutput(), options, group);
+        condition, child.isPresent() ? Optional.empty() : compensation, List.copyOf(sources), takesInput,
+        step.mayHaveNoOutput(), options, group, child, hook);
   }
 
   /** A duration the validator accepted, in milliseconds; 0 if not given. */
@@ -259,6 +287,12 @@ public final class ModelBuilder {
     }
     String id = NameAllocator.toJavaIdentifier(out.length() == 0 ? "step" : out.toString());
     return Character.toLowerCase(id.charAt(0)) + id.substring(1);
+  }
+
+  /** The runner method that registers a hook's handler: {@code order-created} → {@code onOrderCreated}. */
+  public static String hookRegistration(String hookName) {
+    String camel = camel(hookName);
+    return "on" + Character.toUpperCase(camel.charAt(0)) + camel.substring(1);
   }
 
   /** {@code create-order} → {@code CREATE_ORDER}. */

@@ -31,7 +31,21 @@ public record StepModel(
     boolean takesInput,
     boolean optionalOutput,
     Options options,
-    Optional<String> group) {
+    Optional<String> group,
+    Optional<Child> child,
+    Optional<Hook> hook) {
+
+  /**
+   * A {@code @Hook}: its handler lives in the runner field {@code slot}, registered with the
+   * runner method {@code registration}; {@code input} is the hook's input type (boxed).
+   */
+  public record Hook(String slot, String registration, com.palantir.javapoet.TypeName input) {}
+
+  /**
+   * A step that runs a child workflow through the child's runner, held in the runner field
+   * {@code field}; {@code takesInput} is false when the child has no input (the method returns void).
+   */
+  public record Child(com.palantir.javapoet.ClassName runner, String field, boolean takesInput, String workflowName) {}
 
   /** What the runtime's StepSpec needs beyond name and retries; 0 means unset. */
   public record Options(long retryIntervalMillis, double backoff, long maxRetryIntervalMillis, long timeoutMillis,
@@ -50,7 +64,11 @@ public record StepModel(
     /** Returns a plain type, also its compensation input. */
     VALUE,
     /** Returns {@code void}. */
-    VOID
+    VOID,
+    /** Runs a child workflow: the method returns the child's input, the output is the child's result. */
+    CHILD,
+    /** A {@code @Hook}: the method returns the hook's input, the registered handler handles it. */
+    HOOK
   }
 
   /** The type of the output's local: {@code Optional<O>} for a conditional step. */

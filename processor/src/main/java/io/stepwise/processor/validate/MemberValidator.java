@@ -45,6 +45,17 @@ final class MemberValidator {
     for (StepDecl step : decl.steps()) {
       validateStep(step, seen, report);
     }
+    Map<String, StepDecl> hookMethods = new HashMap<>();
+    for (StepDecl step : decl.steps()) {
+      if (step.isHook() && !step.name().isEmpty()) {
+        String registration = io.stepwise.processor.model.ModelBuilder.hookRegistration(step.name());
+        StepDecl other = hookMethods.putIfAbsent(registration, step);
+        if (other != null && !other.name().equals(step.name())) {
+          report.error(Diag.HOOK_NAME_CLASH, step.method(), step.mirror(), step.nameValue(), other.name(), step.name(),
+              registration);
+        }
+      }
+    }
     Set<String> compensated = new HashSet<>();
     Map<String, CompensationDecl> firstCompensation = new HashMap<>();
     for (CompensationDecl compensation : decl.compensations()) {
@@ -68,7 +79,17 @@ final class MemberValidator {
     if (Mirrors.has(method, Names.COMPENSATE)) {
       report.error(Diag.STEP_AND_COMPENSATE, method, ElementFormatter.element(method));
     }
-    checkCallable(method, "Step", report);
+    if (!step.isHook() && Mirrors.has(method, Names.HOOK)) {
+      report.error(Diag.HOOK_AND_STEP, method, Mirrors.find(method, Names.HOOK).get(), ElementFormatter.element(method));
+    }
+    if (step.isHook()) {
+      Mirrors.find(method, Names.PARALLEL).ifPresent(parallel ->
+          report.error(Diag.PARALLEL_OUTSIDE_STEP, method, parallel, ElementFormatter.element(method)));
+    }
+    if (step.isHook() && method.getReturnType().getKind() == javax.lang.model.type.TypeKind.VOID) {
+      report.error(Diag.HOOK_RETURNS_VOID, method, ElementFormatter.element(method));
+    }
+    checkCallable(method, step.annotationName(), report);
     if (step.maxRetries() < 0) {
       report.error(Diag.NEGATIVE_RETRIES, method, step.mirror(), step.maxRetriesValue(), step.maxRetries());
     }
@@ -168,6 +189,9 @@ final class MemberValidator {
       report.error(Diag.COMPENSATE_UNKNOWN_STEP, method, compensation.mirror(), compensation.value(),
           graph.decl().name(), compensation.step(),
           io.stepwise.processor.diag.Suggestions.didYouMean(compensation.step(), graph.stepNames()));
+    } else if (step.get().isHook()) {
+      report.error(Diag.HOOK_COMPENSATION, method, compensation.mirror(), compensation.value(), compensation.step(),
+          ElementFormatter.element(method));
     } else if (!compensated.add(compensation.step())) {
       report.error(Diag.DUPLICATE_COMPENSATION, method, compensation.mirror(), compensation.value(),
           compensation.step(), ElementFormatter.element(firstCompensation.get(compensation.step()).method()));
@@ -198,6 +222,12 @@ final class MemberValidator {
 
   private void checkCompensationInput(StepDecl step, ParamDecl param, ValidationReport report) {
     Returns returns = step.returns();
+    if (returns instanceof Returns.Child) {
+      return; // a child step takes no compensation at all: ChildCheck reports it once
+    }
+    if (returns instanceof Returns.Hook) {
+      return; // reported once as HookCompensation
+    }
     if (returns instanceof Returns.Void) {
       report.error(Diag.COMPENSATE_VOID_STEP_PARAMETER, param.element(), param.name(), step.name());
       return;
@@ -220,7 +250,7 @@ final class MemberValidator {
       conditions.addAll(graph.conditionCandidates(step));
     }
     for (ExecutableElement method : decl.methods()) {
-      if (Mirrors.has(method, Names.STEP)) {
+      if (Mirrors.has(method, Names.STEP) || Mirrors.has(method, Names.HOOK)) {
         continue;
       }
       Mirrors.find(method, Names.WHEN).ifPresent(when ->

@@ -2,6 +2,8 @@ package io.stepwise.processor.validate;
 
 import io.stepwise.processor.collect.WorkflowDecl;
 import io.stepwise.processor.diag.ValidationReport;
+import io.stepwise.processor.graph.ChildCheck;
+import io.stepwise.processor.graph.ChildWorkflows;
 import io.stepwise.processor.graph.ConditionCheck;
 import io.stepwise.processor.graph.ParallelCheck;
 import io.stepwise.processor.graph.ResultCheck;
@@ -18,15 +20,20 @@ import javax.lang.model.util.Elements;
 public final class WorkflowValidator {
   private final WorkflowShapeValidator shape;
   private final MemberValidator members;
-  private final WiringCheck wiring;
+  private final TypeRules typeRules;
+  private final ChildWorkflows children;
+  private final ChildCheck childCheck;
   private final ConditionCheck conditions = new ConditionCheck();
   private final ResultCheck result = new ResultCheck();
   private final ParallelCheck parallel = new ParallelCheck();
 
-  public WorkflowValidator(TypeRules typeRules, Elements elements) {
+  public WorkflowValidator(TypeRules typeRules, Elements elements, ChildWorkflows children) {
     this.shape = new WorkflowShapeValidator(elements);
     this.members = new MemberValidator(typeRules);
-    this.wiring = new WiringCheck(typeRules);
+    this.typeRules = typeRules;
+    this.children = children;
+    this.childCheck = new ChildCheck(children, typeRules);
+    children.validateWith(this::validate);
   }
 
   public ValidationReport validate(WorkflowDecl decl, StepGraph graph) {
@@ -36,7 +43,8 @@ public final class WorkflowValidator {
     }
     members.validate(decl, graph, report);
     conditions.check(graph, report);
-    wiring.check(graph, report);
+    new WiringCheck(typeRules, children).check(graph, report); // re-entrant: a child is validated inside
+    childCheck.check(graph, report);
     result.check(graph, report);
     parallel.check(graph, report);
     return report;

@@ -38,13 +38,18 @@ public final class DiagramWriter {
       String id = ids.get(step.name());
       String label = escape(step.name())
           + step.group().map(g -> "<br/>parallel: " + escape(g)).orElse("")
+          + step.child().map(c -> "<br/>child workflow: " + escape(c.workflowName())).orElse("")
           + (step.maxRetries() > 0 ? "<br/>retries: " + step.maxRetries() : "")
           + (step.options().timeoutMillis() > 0 ? "<br/>timeout: " + step.options().timeoutMillis() + " ms" : "")
           + step.condition().map(c -> "<br/>when " + c.method() + "()").orElse("")
           + (step.options().onFailure().equals("CONTINUE") ? "<br/>continue on failure" : "")
           + (step.options().onFailure().equals("SKIP") ? "<br/>skip on failure" : "");
-      out.append("  ").append(id).append(step.isConditional() ? "{{\"" : "[\"").append(label)
-          .append(step.isConditional() ? "\"}}\n" : "\"]\n");
+      if (step.hook().isPresent()) {
+        out.append("  ").append(id).append(">\"hook: ").append(label).append("\"]\n");
+      } else {
+        out.append("  ").append(id).append(step.isConditional() ? "{{\"" : "[\"").append(label)
+            .append(step.isConditional() ? "\"}}\n" : "\"]\n");
+      }
     }
     out.append("  result([\"result: ").append(escape(simple(model.resultType()))).append("\"])\n");
 
@@ -75,11 +80,14 @@ public final class DiagramWriter {
 
     boolean anyCompensation = false;
     for (StepModel step : steps) {
-      if (step.compensation().isPresent()) {
+      if (step.compensation().isPresent() || step.child().isPresent()) {
         anyCompensation = true;
         String id = ids.get(step.name());
-        out.append("  ").append(id).append("_undo[/\"undo: ").append(step.compensation().get().method())
-            .append("()\"/]:::compensation\n");
+        String undo = step.child().isPresent()
+            ? "its steps' compensations"
+            : step.compensation().get().method() + "()";
+        out.append("  ").append(id).append("_undo[/\"undo: ").append(escape(undo))
+            .append("\"/]:::compensation\n");
         out.append("  ").append(id).append(" -.-|compensate| ").append(id).append("_undo\n");
       }
     }

@@ -40,6 +40,11 @@ public final class RunnerWriter {
   private static final ClassName ON_FAILURE = STEP_SPEC.nestedClass("OnFailure");
   private static final ClassName RUN_REGISTRY = ClassName.get(Names.INTERNAL_PACKAGE, "RunRegistry");
   private static final ClassName ASYNC_RUNS = ClassName.get(Names.INTERNAL_PACKAGE, "AsyncRuns");
+  private static final ClassName HOOK_SLOT = ClassName.get(Names.INTERNAL_PACKAGE, "HookSlot");
+  private static final ClassName HOOK_HANDLER = ClassName.get(Names.RUNTIME_PACKAGE, "HookHandler");
+  private static final ClassName HOOK_COMPENSATION = ClassName.get(Names.RUNTIME_PACKAGE, "HookCompensation");
+  private static final ClassName CHILD_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRun");
+  private static final ClassName STEP_CONTEXT = ClassName.get(Names.RUNTIME_PACKAGE, "StepContext");
   private static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
 
   /** The runner of {@code model}, which carries {@code diagram}, the workflow's Mermaid flowchart. */
@@ -85,6 +90,13 @@ public final class RunnerWriter {
     type.addField(FieldSpec.builder(RUN_REGISTRY, "runs", Modifier.PRIVATE, Modifier.FINAL)
         .initializer("new $T()", RUN_REGISTRY)
         .build());
+    for (StepModel step : model.steps()) {
+      step.child().ifPresent(child -> type.addField(child.runner(), child.field(), Modifier.PRIVATE, Modifier.FINAL));
+      step.hook().ifPresent(hook -> type.addField(FieldSpec.builder(
+              ParameterizedTypeName.get(HOOK_SLOT, hook.input()), hook.slot(), Modifier.PRIVATE, Modifier.FINAL)
+          .initializer("new $T<>(WORKFLOW_NAME, $S)", HOOK_SLOT, step.name())
+          .build()));
+    }
 
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(modifiers(model))
@@ -100,6 +112,7 @@ public final class RunnerWriter {
         .addParameter(CONTAINER, "container")
         .addStatement("this.workflow = $T.requireNonNull(workflow, $S)", Objects.class, "workflow")
         .addStatement("this.container = $T.requireNonNull(container, $S)", Objects.class, "container")
+        .addCode(childRunners(model))
         .build());
     type.addMethod(create(model));
 
@@ -124,25 +137,50 @@ public final class RunnerWriter {
     input.ifPresent(t -> run.addParameter(t, "input"));
     run.addParameter(RUN_OPTIONS, "options")
         .addStatement("$T run = $T.start(SPEC, options, container, runs)", WORKFLOW_RUN, WORKFLOW_RUN)
-        .beginControlFlow("try");
+        .beginControlFlow("try")
+        .addStatement(input.isPresent() ? "return run.done(steps(run, input))" : "return run.done(steps(run))")
+        .nextControlFlow("catch ($T halt)", HALT)
+        .addStatement("return run.halted(halt)")
+        .endControlFlow();
+    type.addMethod(run.build());
+
+    MethodSpec.Builder runAsChild = MethodSpec.methodBuilder("runAsChild")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ParameterizedTypeName.get(CHILD_RUN, model.resultType()))
+        .addJavadoc("Runs the workflow as a child, inside a step of another workflow ({@code @ChildWorkflow}).\n"
+            + "For generated code only; may change in any release.\n");
+    input.ifPresent(t -> runAsChild.addParameter(t, "input"));
+    type.addMethod(runAsChild
+        .addParameter(STEP_CONTEXT, "parent")
+        .addStatement("$T run = $T.startChild(SPEC, parent, container)", WORKFLOW_RUN, WORKFLOW_RUN)
+        .beginControlFlow("try")
+        .addStatement(input.isPresent() ? "return run.childDone(steps(run, input))" : "return run.childDone(steps(run))")
+        .nextControlFlow("catch ($T halt)", HALT)
+        .addStatement("throw run.childFailed(halt)")
+        .endControlFlow()
+        .build());
+
+    MethodSpec.Builder steps = MethodSpec.methodBuilder("steps")
+        .addModifiers(Modifier.PRIVATE)
+        .returns(model.resultType())
+        .addJavadoc("Runs the steps in order; throws {@link $T} when a failed step has been compensated.\n", HALT)
+        .addParameter(WORKFLOW_RUN, "run");
+    input.ifPresent(t -> steps.addParameter(t, "input"));
     NameAllocator names = new NameAllocator();
     for (String reserved : List.of("workflow", "container", "runs", "input", "options", "run", "halt", "ctx",
-        "compensationInput")) {
+        "compensationInput", "parent")) {
       names.newName(reserved, "reserved:" + reserved);
     }
     model.steps().forEach(step -> step.local().ifPresent(local -> names.newName(local, "local:" + local)));
     for (List<StepModel> stage : model.stages()) {
       if (stage.get(0).group().isPresent()) {
-        run.addCode(groupStatements(model, stage, names));
+        steps.addCode(groupStatements(model, stage, names));
       } else {
-        run.addStatement(stepStatement(model, stage.get(0)));
+        steps.addStatement(stepStatement(model, stage.get(0)));
       }
     }
-    run.addStatement("return run.done($L)", model.result().orElse("null"))
-        .nextControlFlow("catch ($T halt)", HALT)
-        .addStatement("return run.halted(halt)")
-        .endControlFlow();
-    type.addMethod(run.build());
+    steps.addStatement("return $L", model.result().orElse("null"));
+    type.addMethod(steps.build());
 
     TypeName futureType = ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType);
     MethodSpec.Builder runAsyncDefaults = MethodSpec.methodBuilder("runAsync")
@@ -169,6 +207,10 @@ public final class RunnerWriter {
             : "return $T.supply(options, () -> run(options))", ASYNC_RUNS)
         .build());
 
+    for (StepModel step : model.steps()) {
+      step.hook().ifPresent(hook -> addHookRegistration(type, model, step, hook));
+    }
+
     type.addMethod(MethodSpec.methodBuilder("cancel")
         .addModifiers(modifiers(model))
         .returns(boolean.class)
@@ -179,6 +221,44 @@ public final class RunnerWriter {
         .addStatement("return runs.cancel(transactionId)")
         .build());
     return type.build();
+  }
+
+  /** {@code onOrderCreated(handler)} and {@code onOrderCreated(handler, compensation)}. */
+  private static void addHookRegistration(TypeSpec.Builder type, WorkflowModel model, StepModel step, StepModel.Hook hook) {
+    type.addMethod(MethodSpec.methodBuilder(hook.registration())
+        .addModifiers(modifiers(model))
+        .returns(model.runnerClass())
+        .addJavadoc("Registers the handler of hook {@code $L}, which runs at the hook's place among the steps.\n"
+            + "A hook takes at most one handler.\n\n"
+            + "@return this runner\n"
+            + "@throws IllegalStateException if the hook already has a handler\n", step.name())
+        .addParameter(ParameterizedTypeName.get(HOOK_HANDLER, hook.input()), "handler")
+        .addStatement("$N.register(handler, null)", hook.slot())
+        .addStatement("return this")
+        .build());
+    type.addMethod(MethodSpec.methodBuilder(hook.registration())
+        .addModifiers(modifiers(model))
+        .returns(model.runnerClass())
+        .addJavadoc("Registers the handler of hook {@code $L} with the compensation that undoes it when a later\n"
+            + "step fails. A hook takes at most one handler.\n\n"
+            + "@return this runner\n"
+            + "@throws IllegalStateException if the hook already has a handler\n", step.name())
+        .addParameter(ParameterizedTypeName.get(HOOK_HANDLER, hook.input()), "handler")
+        .addParameter(ParameterizedTypeName.get(HOOK_COMPENSATION, hook.input()), "compensation")
+        .addStatement("$N.register(handler, $T.requireNonNull(compensation, $S))", hook.slot(), Objects.class,
+            "compensation")
+        .addStatement("return this")
+        .build());
+  }
+
+  /** The runners of child workflows, built from the same container. */
+  private static CodeBlock childRunners(WorkflowModel model) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (StepModel step : model.steps()) {
+      step.child().ifPresent(child ->
+          code.addStatement("this.$N = $T.create(container)", child.field(), child.runner()));
+    }
+    return code.build();
   }
 
   /** {@code StepSpec.of("name", 2)}, or a builder for the options beyond retries. */
@@ -223,7 +303,10 @@ public final class RunnerWriter {
       String branch = null;
       if (step.local().isPresent()) {
         branch = names.newName(step.local().get() + "Branch", "branch:" + step.name());
-        statement.add("$T $N = ", ParameterizedTypeName.get(BRANCH, step.output(), step.compensationInput()), branch);
+        TypeName compensationInput = step.shape() == StepModel.Shape.CHILD
+            ? ParameterizedTypeName.get(CHILD_RUN, step.output())
+            : step.compensationInput();
+        statement.add("$T $N = ", ParameterizedTypeName.get(BRANCH, step.output(), compensationInput), branch);
       }
       branches.add(branch);
       statement.add(call(model, step, group));
@@ -299,6 +382,12 @@ public final class RunnerWriter {
       case VALUE:
         code.add("$N.<$T>valueStep($N", target, step.output(), step.constant());
         break;
+      case CHILD:
+        code.add("$N.<$T>childStep($N", target, step.output(), step.constant());
+        break;
+      case HOOK:
+        code.add("$N.<$T>hook($N", target, step.hook().orElseThrow().input(), step.constant());
+        break;
       default:
         code.add("$N.voidStep($N", target, step.constant());
         break;
@@ -308,6 +397,18 @@ public final class RunnerWriter {
       code.add("\nctx -> $L,", invocation(model, step.condition().get()));
     } else if (step.optionalOutput()) {
       code.add("\n$T.ALWAYS,", CONDITION);
+    }
+    if (step.hook().isPresent()) {
+      return code.add("\n$N,\nctx -> $L)$<$<", step.hook().get().slot(), invocation(model, step.call())).build();
+    }
+    if (step.child().isPresent()) {
+      StepModel.Child child = step.child().get();
+      if (child.takesInput()) {
+        code.add("\nctx -> $N.runAsChild($L, ctx))$<$<", child.field(), invocation(model, step.call()));
+      } else {
+        code.add("\nctx -> {$>\n$L;\nreturn $N.runAsChild(ctx);$<\n})$<$<", invocation(model, step.call()), child.field());
+      }
+      return code.build();
     }
     code.add("\nctx -> $L,", invocation(model, step.call()));
     if (step.compensation().isEmpty()) {
@@ -319,6 +420,7 @@ public final class RunnerWriter {
     }
     return code.add(")$<$<").build();
   }
+
 
   private static CodeBlock invocation(WorkflowModel model, Call call) {
     CodeBlock.Builder code = CodeBlock.builder();

@@ -41,7 +41,9 @@ final class Scheduling {
   private static ThreadFactory daemon(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      // inheritThreadLocals = false: a pool thread is created by some run's thread, and must not carry
+      // that run's MDC (slf4j's basic MDC is inheritable) into every later run it serves
+      Thread thread = new Thread(null, runnable, prefix + "-" + count.incrementAndGet(), 0, false);
       thread.setDaemon(true);
       return thread;
     };

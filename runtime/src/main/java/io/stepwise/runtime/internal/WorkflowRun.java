@@ -1,5 +1,6 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.ChildCompensationException;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.RunOptions;
@@ -62,6 +63,8 @@ public final class WorkflowRun {
   private final Container container;
   private final String transactionId;
   private final RunRegistry registry;
+  /** The run whose step runs this one as a child workflow; null for a top-level run. */
+  private final WorkflowRun parent;
   private final List<WorkflowListener> listeners;
   /** {@link System#nanoTime()} at which the workflow's timeout expires; only if {@link #hasDeadline}. */
   private final long deadline;
@@ -78,15 +81,24 @@ public final class WorkflowRun {
   private String failedStep;
   private WorkflowStatus status;
 
-  private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry) {
+  private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
+      WorkflowRun parent, String transactionId) {
     this.spec = spec;
     this.options = options;
     this.container = container;
     this.registry = registry;
+    this.parent = parent;
     this.listeners = options.listeners();
-    this.transactionId = options.transactionId().orElseGet(TransactionIds::next);
-    this.hasDeadline = spec.timeoutMillis() > 0;
-    this.deadline = hasDeadline ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(spec.timeoutMillis()) : 0;
+    this.transactionId = transactionId;
+    long own = spec.timeoutMillis() > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(spec.timeoutMillis()) : 0;
+    boolean ownDeadline = spec.timeoutMillis() > 0;
+    if (parent != null && parent.hasDeadline && (!ownDeadline || parent.deadline - own < 0)) {
+      this.deadline = parent.deadline; // a child never outlives its parent's deadline
+      this.hasDeadline = true;
+    } else {
+      this.deadline = own;
+      this.hasDeadline = ownDeadline;
+    }
     this.outerTransactionId = MDC.get(MDC_TRANSACTION_ID);
     this.outerWorkflow = MDC.get(MDC_WORKFLOW);
   }
@@ -101,13 +113,36 @@ public final class WorkflowRun {
     if (options == null) {
       throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
     }
-    WorkflowRun run = new WorkflowRun(spec, options, container, registry);
+    WorkflowRun run = new WorkflowRun(spec, options, container, registry, null,
+        options.transactionId().orElseGet(TransactionIds::next));
+    return run.begin();
+  }
+
+  /**
+   * Starts a run of a child workflow, inside a step of the parent run: its transaction id is the
+   * parent's, the step's name and, on a retry, the attempt ({@code tx/create-shipment#2}); it has
+   * the parent's listeners and executor, never outlives the parent's deadline, and stops when the
+   * parent is cancelled.
+   */
+  public static WorkflowRun startChild(WorkflowSpec spec, StepContext parentStep, Container container) {
+    if (!(parentStep instanceof Context context)) {
+      throw new IllegalArgumentException("runAsChild needs the StepContext of a running step, got " + parentStep);
+    }
+    WorkflowRun parent = context.run();
+    String id = parent.transactionId + "/" + parentStep.stepName()
+        + (parentStep.attempt() > 1 ? "#" + parentStep.attempt() : "");
+    return new WorkflowRun(spec, parent.options, container, null, parent, id).begin();
+  }
+
+  private WorkflowRun begin() {
+    WorkflowRun run = this;
     MDC.put(MDC_TRANSACTION_ID, run.transactionId);
     MDC.put(MDC_WORKFLOW, spec.name());
     if (registry != null) {
       registry.add(run);
     }
-    log.debug("Workflow '{}' ({}) started", spec.name(), run.transactionId);
+    log.debug("Workflow '{}' ({}) started{}", spec.name(), run.transactionId,
+        parent == null ? "" : " as a child of '" + parent.spec.name() + "'");
     WorkflowEvent event = new WorkflowEvent(spec.name(), run.transactionId);
     run.fire(listener -> listener.onBegin(event));
     return run;
@@ -120,6 +155,10 @@ public final class WorkflowRun {
   /** Asks the run to stop before its next step (or attempt) and compensate. */
   void cancel() {
     cancelled = true;
+  }
+
+  private boolean isCancelled() {
+    return cancelled || (parent != null && parent.isCancelled());
   }
 
   // ---------------------------------------------------------------- steps
@@ -169,6 +208,73 @@ public final class WorkflowRun {
     }
   }
 
+  /**
+   * Runs a step that runs a child workflow: its output is the child's result, and its compensation
+   * compensates the child's completed steps as a unit.
+   */
+  public <R> R childStep(StepSpec step, ChildBody<R> body) {
+    return step(step, childBody(body), WorkflowRun::compensateChild);
+  }
+
+  /** Runs a child-workflow step that may have no output; see {@link #step(StepSpec, Condition, StepBody, Compensation)}. */
+  public <R> Optional<R> childStep(StepSpec step, Condition when, ChildBody<R> body) {
+    return shouldRun(step, when) ? Optional.ofNullable(childStep(step, body)) : Optional.empty();
+  }
+
+  private static <R> StepBody<R, ChildRun<R>> childBody(ChildBody<R> body) {
+    return context -> {
+      ChildRun<R> child = body.invoke(context);
+      return new StepResponse<R, ChildRun<R>>(child.result(), child);
+    };
+  }
+
+  private static void compensateChild(ChildRun<?> child, StepContext context) {
+    child.run().compensateAsChild();
+  }
+
+  /**
+   * Runs a {@code @Hook}: {@code input} builds the hook's input, then the registered handler (if
+   * any) handles it; the handler's compensation runs if a later step fails.
+   */
+  public <T> void hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
+    step(step, hookBody(slot, input), WorkflowRun::compensateHook);
+  }
+
+  /** Runs a conditional {@code @Hook}. */
+  public <T> void hook(StepSpec step, Condition when, HookSlot<T> slot, ValueBody<T> input) {
+    if (shouldRun(step, when)) {
+      hook(step, slot, input);
+    }
+  }
+
+  /** A hook's handler call: what its compensation needs. */
+  private static final class HookCall<T> {
+    final HookSlot.Registration<T> registration;
+    final T input;
+
+    HookCall(HookSlot.Registration<T> registration, T input) {
+      this.registration = registration;
+      this.input = input;
+    }
+  }
+
+  private static <T> StepBody<Void, HookCall<T>> hookBody(HookSlot<T> slot, ValueBody<T> input) {
+    return context -> {
+      T value = input.invoke(context);
+      HookSlot.Registration<T> registration = slot.current();
+      if (registration != null) {
+        registration.handler.handle(value, context);
+      }
+      return new StepResponse<Void, HookCall<T>>(null, new HookCall<>(registration, value));
+    };
+  }
+
+  private static <T> void compensateHook(HookCall<T> call, StepContext context) throws Exception {
+    if (call.registration != null && call.registration.compensation != null) {
+      call.registration.compensation.compensate(call.input, context);
+    }
+  }
+
   /** Starts a {@code @Parallel} group: its steps run concurrently, and {@link Group#join()} waits for all. */
   public Group parallel(String name) {
     return new Group(name);
@@ -214,6 +320,10 @@ public final class WorkflowRun {
     if (!options.throwOnError()) {
       return result;
     }
+    throw failedException(result);
+  }
+
+  private WorkflowFailedException failedException(WorkflowResult<?> result) {
     WorkflowFailedException exception = new WorkflowFailedException(
         "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + status
             + ": step '" + failedStep + "' failed: " + failure,
@@ -223,7 +333,58 @@ public final class WorkflowRun {
         exception.addSuppressed(error.cause());
       }
     }
-    throw exception;
+    return exception;
+  }
+
+
+  /** Ends a child run whose steps all completed; its completed steps stay for the parent to compensate. */
+  public <R> ChildRun<R> childDone(R result) {
+    done(result);
+    return new ChildRun<>(result, this);
+  }
+
+  /**
+   * Ends a child run that a failed step halted, after it compensated itself: the exception that
+   * fails the parent's step, with the child's result.
+   */
+  public WorkflowFailedException childFailed(Halt halt) {
+    if (status == null || failure == null) {
+      throw new IllegalStateException("child workflow '" + spec.name() + "' was not halted by a failed step");
+    }
+    return failedException(finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors)));
+  }
+
+
+  /**
+   * Compensates a completed child run as a unit, in reverse order; the failed compensations stay
+   * for a retry of the parent step's compensation.
+   */
+  void compensateAsChild() {
+    List<Completed<?>> failedAgain = new ArrayList<>();
+    String outerTx = MDC.get(MDC_TRANSACTION_ID);
+    String outerWf = MDC.get(MDC_WORKFLOW);
+    MDC.put(MDC_TRANSACTION_ID, transactionId);
+    MDC.put(MDC_WORKFLOW, spec.name());
+    try {
+      int errorsBefore = errors.size();
+      while (!completed.isEmpty()) {
+        Completed<?> next = completed.removeLast();
+        if (!compensate(next)) {
+          failedAgain.add(0, next);
+        }
+      }
+      completed.addAll(failedAgain);
+      if (!failedAgain.isEmpty()) {
+        ChildCompensationException e = new ChildCompensationException("compensation of child workflow '" + spec.name()
+            + "' (transaction " + transactionId + ") failed for step(s) " + failedAgain.stream()
+            .map(c -> "'" + c.step.name() + "'").collect(java.util.stream.Collectors.joining(", ")));
+        errors.subList(errorsBefore, errors.size()).forEach(error -> e.addSuppressed(error.cause()));
+        throw e;
+      }
+    } finally {
+      restore(MDC_TRANSACTION_ID, outerTx);
+      restore(MDC_WORKFLOW, outerWf);
+    }
   }
 
   private <R> WorkflowResult<R> finish(WorkflowResult<R> result) {
@@ -387,7 +548,7 @@ public final class WorkflowRun {
 
   /** Why no further step or attempt may start: cancelled, or past the workflow's timeout. */
   private Throwable stopReason(StepSpec step) {
-    if (cancelled) {
+    if (isCancelled()) {
       return new WorkflowCancelledException("workflow '" + spec.name() + "' (transaction " + transactionId
           + ") was cancelled before step '" + step.name() + "'");
     }
@@ -589,7 +750,7 @@ public final class WorkflowRun {
       WorkflowListener listener = listeners.get(i);
       try {
         event.accept(listener);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError | AssertionError e) {
         log.warn("Workflow '{}' ({}) listener {} threw; ignored", spec.name(), transactionId, listener, e);
       }
     }
@@ -647,6 +808,14 @@ public final class WorkflowRun {
 
     public <O> Branch<O, O> valueStep(StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
       return start(step, when, value(body), compensation);
+    }
+
+    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, ChildBody<R> body) {
+      return start(step, null, childBody(body), WorkflowRun::compensateChild);
+    }
+
+    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
+      return start(step, when, childBody(body), WorkflowRun::compensateChild);
     }
 
     public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
@@ -822,6 +991,10 @@ public final class WorkflowRun {
       this.step = step;
       this.attempt = attempt;
       this.compensating = compensating;
+    }
+
+    WorkflowRun run() {
+      return WorkflowRun.this;
     }
 
     @Override public String transactionId() { return transactionId; }

@@ -371,6 +371,23 @@ class ParallelGroupTest {
   }
 
   @Test
+  void aWorkflowTimeoutInATolerantBranchHaltsTheRunAtTheGroup() {
+    script.onInvoke("quote", Script.sleep(10_000)); // the only step running at the deadline
+    ParallelWorkflowRunner runner = ParallelWorkflowRunner.withTimeout(script, 200,
+        StepSpec.builder("quote").onFailure(StepSpec.OnFailure.SKIP).build());
+
+    WorkflowResult<String> result = runner.run(ANN, tracked);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    // the group itself fails: not tolerated, and confirm is never reached (not even to fail with 0 attempts)
+    assertEquals(List.of("quote/INVOKE/1"), describe(result.errors()));
+    assertInstanceOf(WorkflowTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(List.of("compensate:reserve(res-order-ann)@1", "compensate:create-order(order-ann)@1"),
+        script.events("compensate:"));
+    assertEquals(List.of("step-skipped:card@1"), listener.lines("step-skipped:"));
+  }
+
+  @Test
   void aCancelDuringTheGroupLetsTheBranchesFinishAndStopsBeforeTheNextStep() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

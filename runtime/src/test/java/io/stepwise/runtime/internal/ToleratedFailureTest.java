@@ -216,7 +216,7 @@ class ToleratedFailureTest {
   @Test
   void aWorkflowTimeoutInAContinueStepIsNeverTolerated() {
     script.onInvoke("loyalty", Script.sleep(10_000));
-    TolerantWorkflowRunner runner = TolerantWorkflowRunner.withTimeout(script, 150);
+    TolerantWorkflowRunner runner = TolerantWorkflowRunner.withTimeout(script, 200);
 
     WorkflowResult<String> result = runner.run("k", noThrow);
 
@@ -230,7 +230,7 @@ class ToleratedFailureTest {
   @Test
   void aWorkflowTimeoutInASkipStepIsNeverTolerated() {
     script.onInvoke("newsletter", Script.sleep(10_000));
-    TolerantWorkflowRunner runner = TolerantWorkflowRunner.withTimeout(script, 150);
+    TolerantWorkflowRunner runner = TolerantWorkflowRunner.withTimeout(script, 200);
 
     WorkflowResult<String> result = runner.run("k", noThrow);
 

@@ -100,14 +100,14 @@ class WorkflowTimeoutTest {
       @Override
       public void onStepSuccess(StepContext step, Object output) {
         if (step.stepName().equals("reserve")) {
-          long until = System.nanoTime() + 200 * MS;
+          long until = System.nanoTime() + 300 * MS;
           while (System.nanoTime() < until) {
             Thread.onSpinWait();
           }
         }
       }
     };
-    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 100, StepSpec.of("charge", 3));
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 200, StepSpec.of("charge", 3));
 
     WorkflowResult<String> result = runner.run("k",
         RunOptions.builder().throwOnError(false).listener(slow).listener(listener).build());
@@ -116,7 +116,7 @@ class WorkflowTimeoutTest {
     assertEquals(List.of("invoke:reserve@1", "compensate:reserve(res-k)@1"), script.events("invoke:", "compensate:"));
     assertEquals(List.of("charge/INVOKE/0"), describe(result.errors()));
     WorkflowTimeoutException timeout = assertInstanceOf(WorkflowTimeoutException.class, result.errors().get(0).cause());
-    assertEquals("workflow 'shipping' timed out after 100 ms, before step 'charge'", timeout.getMessage());
+    assertEquals("workflow 'shipping' timed out after 200 ms, before step 'charge'", timeout.getMessage());
     assertEquals(List.of(), listener.lines("step-begin:charge"));
   }
 
@@ -124,16 +124,16 @@ class WorkflowTimeoutTest {
   void aSlowConditionTakesTheRunPastItsDeadlineBeforeItsStep() {
     StepSpec reserveSpec = StepSpec.of("reserve", 0);
     StepSpec chargeSpec = StepSpec.of("charge", 2);
-    WorkflowSpec spec = WorkflowSpec.of(1, "slow-condition", reserveSpec, chargeSpec).withTimeout(100);
+    WorkflowSpec spec = WorkflowSpec.of(1, "slow-condition", reserveSpec, chargeSpec).withTimeout(200);
 
-    // the shape generated for a @When step, with a condition that takes 200 ms
+    // the shape generated for a @When step, with a condition that takes 300 ms
     WorkflowRun run = WorkflowRun.start(spec, options, Container.empty());
     WorkflowResult<String> result;
     try {
       String reserve = run.<String>valueStep(reserveSpec,
           ctx -> script.invoke("reserve", ctx, "r"), (c, ctx) -> script.compensate("reserve", c, ctx));
       Optional<String> charge = run.<String>valueStep(chargeSpec, ctx -> {
-        Thread.sleep(200);
+        Thread.sleep(300);
         return script.condition("charge", true, ctx);
       }, ctx -> script.invoke("charge", ctx, "c-" + reserve), null);
       result = run.done(charge.orElse("none"));
@@ -193,7 +193,7 @@ class WorkflowTimeoutTest {
   void compensationsAreNotBoundedByTheWorkflowTimeout() {
     script.onInvoke("charge", Script.sleep(10_000));
     script.onCompensate("reserve", Script.sleep(300)); // runs past the deadline; an interrupt would fail it
-    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 100);
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 200);
 
     long start = System.nanoTime();
     WorkflowResult<String> result = runner.run("k", options);
@@ -202,22 +202,22 @@ class WorkflowTimeoutTest {
     assertEquals(WorkflowStatus.REVERTED, result.status(), () -> result.errors().toString());
     assertEquals(List.of("charge/INVOKE/1"), describe(result.errors()));
     assertEquals(List.of(), script.events("compensate-throw:"));
-    assertTrue(elapsed >= 400 * MS, "took " + elapsed / MS + " ms");
+    assertTrue(elapsed >= 500 * MS, "took " + elapsed / MS + " ms");
   }
 
   @Test
   void aRetryPauseDoesNotOutlastTheDeadline() {
     script.onInvoke("charge", Script.failAlways());
-    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 150,
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 200,
         StepSpec.builder("charge").maxRetries(3).retryInterval(3_000).build());
 
     long start = System.nanoTime();
     WorkflowResult<String> result = runner.run("k", options);
     long elapsed = System.nanoTime() - start;
 
-    assertTrue(elapsed < 2_000 * MS, "the run outlasted its 150 ms timeout by a 3 s retry pause: "
+    assertTrue(elapsed < 2_000 * MS, "the run outlasted its 200 ms timeout by a 3 s retry pause: "
         + elapsed / MS + " ms");
-    assertTrue(elapsed >= 150 * MS, "took " + elapsed / MS + " ms");
+    assertTrue(elapsed >= 200 * MS, "took " + elapsed / MS + " ms");
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals(List.of("invoke:charge@1"), script.events("invoke:charge")); // no attempt after the deadline
     // the step failed with its last attempt's exception; the deadline only stopped the retries
