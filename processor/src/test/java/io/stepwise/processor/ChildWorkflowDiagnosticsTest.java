@@ -649,4 +649,18 @@ class ChildWorkflowDiagnosticsTest {
         .inFile(src).onLineContaining("void unship(");
     assertNoRunner(c, "Checkout");
   }
+
+  @Test
+  void childWorkflowOnAMethodThatIsNotAStep_isReported() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create\") String create(@Input String in) { return in; }",
+        "  @ChildWorkflow(Checkout.class) String ship(String order) { return order; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:ChildWorkflowOutsideStep] @ChildWorkflow is only allowed on @Step "
+        + "methods; ship(String) is not a step").inFile(src).onLineContaining("@ChildWorkflow(Checkout.class)");
+    assertNoRunner(c, "Checkout");
+  }
 }

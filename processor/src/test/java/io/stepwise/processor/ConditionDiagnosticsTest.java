@@ -330,4 +330,19 @@ class ConditionDiagnosticsTest {
         .inFile(src).onLineContaining("CharSequence text");
     assertThat(c).hadErrorContaining("parameter 'text' is CharSequence, but parameter 'in' of create(String) is String");
   }
+
+  @Test
+  void misspeltCondition_doesNotAlsoReportTheWiringOfTheMethodMeant() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create\") String create(@Input String in) { return in; }",
+        "  boolean isLarge(@From(\"create\") String order, @Input String in) { return true; }",
+        "  @Step(\"gift\") @When(\"isLage\") void gift(@From(\"create\") String order) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:UnknownCondition]").inFile(src).onLineContaining("isLage");
+    assertThat(c).hadErrorContaining("did you mean 'isLarge'?");
+    assertNoRunner(c, "Checkout");
+  }
 }

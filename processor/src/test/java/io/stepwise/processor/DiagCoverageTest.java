@@ -77,6 +77,7 @@ class DiagCoverageTest {
       Map.entry("ChildWorkflowNotVisible", "ChildWorkflowDiagnosticsTest"),
       Map.entry("ChildInputMismatch", "ChildWorkflowDiagnosticsTest"),
       Map.entry("ChildCompensation", "ChildWorkflowDiagnosticsTest"),
+      Map.entry("ChildWorkflowOutsideStep", "ChildWorkflowDiagnosticsTest"),
       // @Hook
       Map.entry("HookReturnsVoid", "HookDiagnosticsTest"),
       Map.entry("HookAndStep", "HookDiagnosticsTest"),

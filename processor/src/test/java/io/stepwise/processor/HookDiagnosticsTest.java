@@ -123,4 +123,18 @@ class HookDiagnosticsTest {
     assertThat(c).hadErrorCount(1);
     assertThat(c).hadErrorContaining("[stepwise:ParallelOutsideStep]").inFile(src).onLineContaining("@Parallel(\"p\")");
   }
+
+  @Test
+  void emptyHookName_isReportedAsAHook() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create\") String create(@Input String in) { return in; }",
+        "  @Hook(\"\") String orderCreated(@From(\"create\") String order) { return order; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepNameEmpty] @Hook names must not be empty; name it, for example "
+        + "@Hook(\"order-created\")").inFile(src).onLineContaining("@Hook(\"\")");
+    assertNoRunner(c, "Checkout");
+  }
 }

@@ -82,7 +82,7 @@ class StepDiagnosticsTest {
     assertThat(c).hadErrorCount(1);
     assertThat(c).hadErrorContaining("[stepwise:StepNameEmpty]")
         .inFile(src).onLineContaining("@Step(\"\")");
-    assertThat(c).hadErrorContaining("@Step names must not be empty; name the step, for example @Step(\"create-order\")");
+    assertThat(c).hadErrorContaining("@Step names must not be empty; name it, for example @Step(\"create-order\")");
     assertNoRunner(c, "Checkout");
   }
 

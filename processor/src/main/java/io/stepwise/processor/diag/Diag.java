@@ -40,7 +40,7 @@ public enum Diag {
   STEP_OUTSIDE_WORKFLOW("StepOutsideWorkflow",
       "@%s methods must be declared in a @Workflow class; %s is not one. Annotate it with @Workflow(\"...\")"),
   STEP_NAME_EMPTY("StepNameEmpty",
-      "@Step names must not be empty; name the step, for example @Step(\"%s\")"),
+      "@%s names must not be empty; name it, for example @%s(\"%s\")"),
   DUPLICATE_STEP("DuplicateStep",
       "@Step names must be unique in a workflow; '%s' is also the name of %s. Rename one of them"),
   STEP_PRIVATE("StepPrivate",
@@ -117,6 +117,8 @@ public enum Diag {
       "@ChildWorkflow must name a workflow whose runner this workflow's runner can call; %s is not public and lies in another package. Make it public"),
   CHILD_INPUT_MISMATCH("ChildInputMismatch",
       "@ChildWorkflow steps return the child workflow's input; workflow '%s' takes %s, but %s returns %s"),
+  CHILD_OUTSIDE_STEP("ChildWorkflowOutsideStep",
+      "@ChildWorkflow is only allowed on @Step methods; %s is not a step. Add @Step(\"...\")"),
   CHILD_COMPENSATION("ChildCompensation",
       "Steps that run a child workflow are compensated by the child's own compensations, as a unit; remove @Compensate from %s, or put it in %s"),
 

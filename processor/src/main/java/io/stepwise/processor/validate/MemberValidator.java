@@ -67,8 +67,8 @@ final class MemberValidator {
   private void validateStep(StepDecl step, Map<String, StepDecl> seen, ValidationReport report) {
     ExecutableElement method = step.method();
     if (step.name().isEmpty()) {
-      report.error(Diag.STEP_NAME_EMPTY, method, step.mirror(), step.nameValue(),
-          WorkflowShapeValidator.kebab(method.getSimpleName().toString()));
+      report.error(Diag.STEP_NAME_EMPTY, method, step.mirror(), step.nameValue(), step.annotationName(),
+          step.annotationName(), WorkflowShapeValidator.kebab(method.getSimpleName().toString()));
     } else {
       StepDecl first = seen.putIfAbsent(step.name(), step);
       if (first != null) {
@@ -246,8 +246,11 @@ final class MemberValidator {
    */
   private static void validatePlainMethods(WorkflowDecl decl, StepGraph graph, ValidationReport report) {
     Set<ExecutableElement> conditions = new HashSet<>();
+    boolean anyConditionUnresolved = false;
     for (StepDecl step : decl.steps()) {
-      conditions.addAll(graph.conditionCandidates(step));
+      List<ExecutableElement> candidates = graph.conditionCandidates(step);
+      conditions.addAll(candidates);
+      anyConditionUnresolved |= step.isConditional() && candidates.isEmpty();
     }
     for (ExecutableElement method : decl.methods()) {
       if (Mirrors.has(method, Names.STEP) || Mirrors.has(method, Names.HOOK)) {
@@ -257,10 +260,14 @@ final class MemberValidator {
           report.error(Diag.WHEN_OUTSIDE_STEP, method, when, ElementFormatter.element(method)));
       Mirrors.find(method, Names.PARALLEL).ifPresent(parallel ->
           report.error(Diag.PARALLEL_OUTSIDE_STEP, method, parallel, ElementFormatter.element(method)));
+      Mirrors.find(method, Names.CHILD_WORKFLOW).ifPresent(child ->
+          report.error(Diag.CHILD_OUTSIDE_STEP, method, child, ElementFormatter.element(method)));
       if (Mirrors.has(method, Names.COMPENSATE)) {
         continue; // its parameters are checked as a compensation's (CompensationWiredParameter)
       }
-      if (!conditions.contains(method)) {
+      // While a @When names no method (UnknownCondition, WhenEmpty), the method it was meant to name
+      // looks like a plain one: its wiring is not judged, so the one mistake gives one error.
+      if (!conditions.contains(method) && !anyConditionUnresolved) {
         reportMisplacedWiring(method, report);
       }
     }
