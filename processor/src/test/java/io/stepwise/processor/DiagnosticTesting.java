@@ -5,32 +5,20 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 import javax.annotation.processing.Completion;
-import javax.annotation.processing.Filer;
-import javax.annotation.processing.Messager;
-import javax.annotation.processing.ProcessingEnvironment;
-import javax.annotation.processing.Processor;
-import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 import javax.tools.Diagnostic;
-import javax.tools.FileObject;
-import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
 
 /**
@@ -65,10 +53,10 @@ final class DiagnosticTesting {
 
   /** Compiles with the processor under test and the given javac options. */
   static Compilation compile(List<String> options, JavaFileObject... sources) {
-    FilerRecorder processor = new FilerRecorder(new WorkflowProcessor());
+    RecordingProcessor processor = new RecordingProcessor();
     Compilation compilation = javac().withProcessors(processor).withOptions(options).compile(sources);
-    assertWithMessage("the processor under test was initialised").that(processor.initialised).isTrue();
-    CREATED.put(compilation, List.copyOf(processor.created));
+    assertWithMessage("the processor under test was initialised").that(processor.initialised()).isTrue();
+    CREATED.put(compilation, processor.created().stream().map(RecordingProcessor.Created::name).toList());
     return compilation;
   }
 
@@ -134,83 +122,5 @@ final class DiagnosticTesting {
         .map(d -> d.getMessage(Locale.ROOT))
         .filter(m -> m.contains("[stepwise:"))
         .collect(Collectors.toList());
-  }
-
-  /** Runs the processor under test with a Filer that records each source file it creates. */
-  private static final class FilerRecorder implements Processor {
-    private final Processor delegate;
-    final List<String> created = Collections.synchronizedList(new ArrayList<>());
-    boolean initialised;
-
-    FilerRecorder(Processor delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Set<String> getSupportedOptions() {
-      return delegate.getSupportedOptions();
-    }
-
-    @Override
-    public Set<String> getSupportedAnnotationTypes() {
-      return delegate.getSupportedAnnotationTypes();
-    }
-
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-      return delegate.getSupportedSourceVersion();
-    }
-
-    @Override
-    public void init(ProcessingEnvironment env) {
-      initialised = true;
-      Filer filer = env.getFiler();
-      Filer recording = new Filer() {
-        @Override
-        public JavaFileObject createSourceFile(CharSequence name, Element... originatingElements) throws IOException {
-          created.add(name.toString());
-          return filer.createSourceFile(name, originatingElements);
-        }
-
-        @Override
-        public JavaFileObject createClassFile(CharSequence name, Element... originatingElements) throws IOException {
-          created.add(name.toString());
-          return filer.createClassFile(name, originatingElements);
-        }
-
-        @Override
-        public FileObject createResource(JavaFileManager.Location location, CharSequence moduleAndPkg,
-            CharSequence relativeName, Element... originatingElements) throws IOException {
-          return filer.createResource(location, moduleAndPkg, relativeName, originatingElements);
-        }
-
-        @Override
-        public FileObject getResource(JavaFileManager.Location location, CharSequence moduleAndPkg,
-            CharSequence relativeName) throws IOException {
-          return filer.getResource(location, moduleAndPkg, relativeName);
-        }
-      };
-      delegate.init(new ProcessingEnvironment() {
-        @Override public Map<String, String> getOptions() { return env.getOptions(); }
-        @Override public Messager getMessager() { return env.getMessager(); }
-        @Override public Filer getFiler() { return recording; }
-        @Override public Elements getElementUtils() { return env.getElementUtils(); }
-        @Override public Types getTypeUtils() { return env.getTypeUtils(); }
-        @Override public SourceVersion getSourceVersion() { return env.getSourceVersion(); }
-        @Override public Locale getLocale() { return env.getLocale(); }
-        @Override public boolean isPreviewEnabled() { return env.isPreviewEnabled(); }
-      });
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-      return delegate.process(annotations, round);
-    }
-
-    @Override
-    public Iterable<? extends Completion> getCompletions(Element element, AnnotationMirror annotation,
-        ExecutableElement member, String userText) {
-      return delegate.getCompletions(element, annotation, member, userText);
-    }
   }
 }

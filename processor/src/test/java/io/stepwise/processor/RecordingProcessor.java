@@ -29,15 +29,22 @@ public final class RecordingProcessor extends AbstractProcessor {
   public record Created(String name, List<String> originatingElements) {}
 
   private final WorkflowProcessor delegate = new WorkflowProcessor();
-  private final List<Created> created = new ArrayList<>();
+  private final List<Created> created = java.util.Collections.synchronizedList(new ArrayList<>());
+  private boolean initialised;
 
   public List<Created> created() {
     return List.copyOf(created);
   }
 
+  /** Whether javac initialised this instance: proof that the compile ran the processor under test. */
+  public boolean initialised() {
+    return initialised;
+  }
+
   @Override
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
+    initialised = true;
     Filer filer = env.getFiler();
     Filer recording = new Filer() {
       @Override

@@ -225,30 +225,30 @@ public final class RunnerWriter {
 
   /** {@code onOrderCreated(handler)} and {@code onOrderCreated(handler, compensation)}. */
   private static void addHookRegistration(TypeSpec.Builder type, WorkflowModel model, StepModel step, StepModel.Hook hook) {
-    type.addMethod(MethodSpec.methodBuilder(hook.registration())
+    type.addMethod(hookRegistration(model, step, hook, false));
+    type.addMethod(hookRegistration(model, step, hook, true));
+  }
+
+  private static MethodSpec hookRegistration(WorkflowModel model, StepModel step, StepModel.Hook hook,
+      boolean withCompensation) {
+    MethodSpec.Builder method = MethodSpec.methodBuilder(hook.registration())
         .addModifiers(modifiers(model))
         .returns(model.runnerClass())
-        .addJavadoc("Registers the handler of hook {@code $L}, which runs at the hook's place among the steps.\n"
-            + "A hook takes at most one handler.\n\n"
-            + "@return this runner\n"
-            + "@throws IllegalStateException if the hook already has a handler\n", step.name())
-        .addParameter(ParameterizedTypeName.get(HOOK_HANDLER, hook.input()), "handler")
-        .addStatement("$N.register(handler, null)", hook.slot())
-        .addStatement("return this")
-        .build());
-    type.addMethod(MethodSpec.methodBuilder(hook.registration())
-        .addModifiers(modifiers(model))
-        .returns(model.runnerClass())
-        .addJavadoc("Registers the handler of hook {@code $L} with the compensation that undoes it when a later\n"
-            + "step fails. A hook takes at most one handler.\n\n"
-            + "@return this runner\n"
-            + "@throws IllegalStateException if the hook already has a handler\n", step.name())
-        .addParameter(ParameterizedTypeName.get(HOOK_HANDLER, hook.input()), "handler")
-        .addParameter(ParameterizedTypeName.get(HOOK_COMPENSATION, hook.input()), "compensation")
-        .addStatement("$N.register(handler, $T.requireNonNull(compensation, $S))", hook.slot(), Objects.class,
-            "compensation")
-        .addStatement("return this")
-        .build());
+        .addJavadoc(withCompensation
+            ? "Registers the handler of hook {@code $L} with the compensation that undoes it when a later\n"
+                + "step fails. A hook takes at most one handler.\n\n"
+            : "Registers the handler of hook {@code $L}, which runs at the hook's place among the steps.\n"
+                + "A hook takes at most one handler.\n\n", step.name())
+        .addJavadoc("@return this runner\n@throws IllegalStateException if the hook already has a handler\n")
+        .addParameter(ParameterizedTypeName.get(HOOK_HANDLER, hook.input()), "handler");
+    if (withCompensation) {
+      method.addParameter(ParameterizedTypeName.get(HOOK_COMPENSATION, hook.input()), "compensation")
+          .addStatement("$N.register(handler, $T.requireNonNull(compensation, $S))", hook.slot(), Objects.class,
+              "compensation");
+    } else {
+      method.addStatement("$N.register(handler, null)", hook.slot());
+    }
+    return method.addStatement("return this").build();
   }
 
   /** The runners of child workflows, built from the same container. */
