@@ -143,8 +143,10 @@ public final class WorkflowRun {
     }
     log.debug("Workflow '{}' ({}) started{}", spec.name(), run.transactionId,
         parent == null ? "" : " as a child of '" + parent.spec.name() + "'");
-    WorkflowEvent event = new WorkflowEvent(spec.name(), run.transactionId);
-    run.fire(listener -> listener.onBegin(event));
+    if (!run.listeners.isEmpty()) { // the common case has none: allocate nothing for them
+      WorkflowEvent event = new WorkflowEvent(spec.name(), run.transactionId);
+      run.fire(listener -> listener.onBegin(event));
+    }
     return run;
   }
 
@@ -391,7 +393,9 @@ public final class WorkflowRun {
     if (registry != null) {
       registry.remove(this);
     }
-    fire(listener -> listener.onFinish(result));
+    if (!listeners.isEmpty()) {
+      fire(listener -> listener.onFinish(result));
+    }
     restore(MDC_TRANSACTION_ID, outerTransactionId);
     restore(MDC_WORKFLOW, outerWorkflow);
     return result;
@@ -445,7 +449,9 @@ public final class WorkflowRun {
       Throwable error = null;
       boolean retryable = true;
       try {
-        fire(listener -> listener.onStepBegin(context));
+        if (!listeners.isEmpty()) {
+          fire(listener -> listener.onStepBegin(context));
+        }
         response = invokeWithTimeout(step, body, context);
       } catch (Throwable t) {
         rethrowIfFatal(t);
@@ -466,7 +472,9 @@ public final class WorkflowRun {
       if (error == null) {
         StepResponse<O, C> done = response;
         log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
-        fire(listener -> listener.onStepSuccess(context, done.output()));
+        if (!listeners.isEmpty()) {
+          fire(listener -> listener.onStepSuccess(context, done.output()));
+        }
         return Outcome.ok(response, attempt);
       }
       if (retryable && attempt < step.maxAttempts() && isRetryable(error)) {
