@@ -578,9 +578,16 @@ public final class WorkflowRun {
       }
       delay = Math.min(delay, TimeUnit.NANOSECONDS.toMillis(left) + 1);
     }
-    if (delay > 0) {
+    // A step's pause ends early when the run is cancelled (checked every 50 ms), so a cancel never
+    // waits out a long retry interval; a compensation's pause does not, as compensations must run.
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+    for (long left = end - System.nanoTime(); delay > 0 && left > 0; left = end - System.nanoTime()) {
+      if (!compensating && isCancelled()) {
+        return false;
+      }
       try {
-        Thread.sleep(delay);
+        // round up, so the pause never ends before it is over (nor before the deadline it was cut to)
+        Thread.sleep(Math.min((left + 999_999) / 1_000_000, PAUSE_SLICE_MILLIS));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
@@ -588,6 +595,8 @@ public final class WorkflowRun {
     }
     return compensating || stopReason(step) == null;
   }
+
+  private static final long PAUSE_SLICE_MILLIS = 50;
 
   /**
    * Evaluates the condition of a step. False also when it threw and the step tolerates failures;

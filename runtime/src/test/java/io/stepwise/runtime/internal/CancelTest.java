@@ -240,6 +240,29 @@ class CancelTest {
   }
 
   @Test
+  void cancelDuringALongRetryPauseEndsThePauseAtOnce() throws Exception {
+    CountDownLatch failedOnce = new CountDownLatch(1);
+    script.onInvoke("charge", ctx -> {
+      failedOnce.countDown();
+      throw new Script.Boom("charge failed on attempt " + ctx.attempt());
+    });
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.create(script,
+        StepSpec.builder("charge").maxRetries(3).retryInterval(60_000).build());
+
+    Future<WorkflowResult<String>> run = callers.submit(() -> runner.run("k10", options("tx-pausing", new RecordingListener())));
+    Script.await(failedOnce);
+    long cancelledAt = System.nanoTime();
+    assertTrue(runner.cancel("tx-pausing"));
+    WorkflowResult<String> result = get(run);
+    long tookMillis = (System.nanoTime() - cancelledAt) / 1_000_000;
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertTrue(tookMillis < 5_000, "the run waited " + tookMillis + " ms of a 60 s retry pause after the cancel");
+    assertEquals(List.of("charge/INVOKE/1"), describe(result.errors()));
+    assertEquals(List.of("compensate:reserve(res-k10)@1"), script.events("compensate:"));
+  }
+
+  @Test
   void compensationsOfACancelledRunAreRetriedAndTheRunEndsFailedIfOneNeverSucceeds() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
