@@ -15,14 +15,8 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
-import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
-import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -206,35 +200,6 @@ class ChildWorkflowDiagnosticsTest {
 
   // ---- rounds
 
-  /** A stand-in for another processor: writes {@code gen.Receipt} in its first round. */
-  static final class ReceiptProcessor extends AbstractProcessor {
-    private boolean done;
-
-    @Override
-    public Set<String> getSupportedAnnotationTypes() {
-      return Set.of("*");
-    }
-
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-      return SourceVersion.latestSupported();
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-      if (done || round.processingOver()) {
-        return false;
-      }
-      done = true;
-      try (Writer writer = processingEnv.getFiler().createSourceFile("gen.Receipt").openWriter()) {
-        writer.write("package gen;\npublic class Receipt {\n  public Receipt(String order) {}\n}\n");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return false;
-    }
-  }
-
   /** A child, in another package, whose result type another processor generates. */
   private static JavaFileObject receiptShipment() {
     return JavaFileObjects.forSourceLines("shipping.Shipment",
@@ -258,7 +223,7 @@ class ChildWorkflowDiagnosticsTest {
   @Test
   void childWaitingForAGeneratedType_theParentWaitsWithIt() {
     Compilation c = javac()
-        .withProcessors(new ReceiptProcessor(), new WorkflowProcessor())
+        .withProcessors(new LaterRoundProcessor("gen.Receipt", "package gen;\npublic class Receipt {\n  public Receipt(String order) {}\n}\n"), new WorkflowProcessor())
         .withOptions(LINT)
         .compile(receiptCheckout(), receiptShipment());
     assertThat(c).succeededWithoutWarnings();
