@@ -1,16 +1,10 @@
 package io.stepwise.processor.collect;
 
-import io.stepwise.processor.Names;
 import io.stepwise.processor.diag.ElementFormatter;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import javax.lang.model.element.Element;
-import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.DeclaredType;
 
 /**
  * Finds types that javac could not resolve (yet) in the child workflows a workflow runs through
@@ -29,7 +23,7 @@ final class UnresolvedChildren {
   }
 
   private static Optional<String> find(TypeElement workflow, Set<String> seen) {
-    for (TypeElement child : children(workflow)) {
+    for (TypeElement child : WorkflowCollector.childWorkflows(workflow)) {
       if (!seen.add(child.getQualifiedName().toString())) {
         continue; // already looked at, or a cycle (ChildWorkflowCycle)
       }
@@ -43,22 +37,5 @@ final class UnresolvedChildren {
       }
     }
     return Optional.empty();
-  }
-
-  /** The {@code @Workflow} classes that steps of {@code workflow} run as children. */
-  private static List<TypeElement> children(TypeElement workflow) {
-    List<TypeElement> children = new ArrayList<>();
-    for (Element member : workflow.getEnclosedElements()) {
-      if (member.getKind() != ElementKind.METHOD || !Mirrors.has(member, Names.STEP)) {
-        continue;
-      }
-      Mirrors.find(member, Names.CHILD_WORKFLOW).ifPresent(mirror -> mirror.getElementValues().values().forEach(value -> {
-        if (value.getValue() instanceof DeclaredType type && type.asElement() instanceof TypeElement child
-            && Mirrors.has(child, Names.WORKFLOW)) {
-          children.add(child);
-        }
-      }));
-    }
-    return children;
   }
 }

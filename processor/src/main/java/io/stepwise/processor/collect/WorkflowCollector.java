@@ -64,29 +64,45 @@ public final class WorkflowCollector {
   private StepDecl step(int index, ExecutableElement method, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     AnnotationValue retries = Mirrors.value(elements, mirror, "maxRetries");
-    Optional<StepDecl.WhenDecl> when = Mirrors.find(method, Names.WHEN).map(whenMirror -> {
-      AnnotationValue value = Mirrors.value(elements, whenMirror, "value");
-      return new StepDecl.WhenDecl(whenMirror, Mirrors.string(value), value);
-    });
     Optional<StepDecl.ParallelDecl> parallel = Mirrors.find(method, Names.PARALLEL).map(parallelMirror -> {
       AnnotationValue value = Mirrors.value(elements, parallelMirror, "value");
       return new StepDecl.ParallelDecl(parallelMirror, Mirrors.string(value), value);
     });
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
         Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
-        params(method), when, options(mirror), parallel);
+        params(method), when(method), options(mirror), parallel);
   }
 
   /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
   private StepDecl hook(int index, ExecutableElement method, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
-    Optional<StepDecl.WhenDecl> when = Mirrors.find(method, Names.WHEN).map(whenMirror -> {
+    StepDecl.Options none = new StepDecl.Options("", null, 1.0, null, "", null, "", null, false, null, false, null);
+    return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
+        new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty());
+  }
+
+  private Optional<StepDecl.WhenDecl> when(ExecutableElement method) {
+    return Mirrors.find(method, Names.WHEN).map(whenMirror -> {
       AnnotationValue value = Mirrors.value(elements, whenMirror, "value");
       return new StepDecl.WhenDecl(whenMirror, Mirrors.string(value), value);
     });
-    StepDecl.Options none = new StepDecl.Options("", null, 1.0, null, "", null, "", null, false, null, false, null);
-    return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
-        new Returns.Hook(method.getReturnType()), params(method), when, none, Optional.empty());
+  }
+
+  /** The {@code @Workflow} classes that the steps of {@code workflow} run through {@code @ChildWorkflow}. */
+  public static List<TypeElement> childWorkflows(TypeElement workflow) {
+    List<TypeElement> children = new ArrayList<>();
+    for (Element member : workflow.getEnclosedElements()) {
+      if (member.getKind() != ElementKind.METHOD || !Mirrors.has(member, Names.STEP)) {
+        continue;
+      }
+      Mirrors.find(member, Names.CHILD_WORKFLOW).ifPresent(mirror -> mirror.getElementValues().values().forEach(value -> {
+        if (value.getValue() instanceof DeclaredType type && type.asElement() instanceof TypeElement child
+            && Mirrors.has(child, Names.WORKFLOW)) {
+          children.add(child);
+        }
+      }));
+    }
+    return children;
   }
 
   private static StepDecl.Options options(AnnotationMirror step) {

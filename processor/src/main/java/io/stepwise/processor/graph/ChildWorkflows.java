@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
@@ -87,21 +86,17 @@ public final class ChildWorkflows {
 
   /** The workflows from {@code child} back to {@code parent}, if {@code child} runs {@code parent}, directly or not. */
   public Optional<List<String>> cycle(TypeElement parent, TypeMirror child) {
-    return path(parent, child, new ArrayList<>(), new HashSet<>());
+    return workflowElement(child).flatMap(element -> path(parent, element, new ArrayList<>(), new HashSet<>()));
   }
 
-  private Optional<List<String>> path(TypeElement parent, TypeMirror current, List<String> path, Set<String> seen) {
-    Optional<TypeElement> element = workflowElement(current);
-    if (element.isEmpty()) {
-      return Optional.empty();
-    }
-    String name = element.get().getQualifiedName().toString();
-    path.add(element.get().getSimpleName().toString());
+  private Optional<List<String>> path(TypeElement parent, TypeElement element, List<String> path, Set<String> seen) {
+    String name = element.getQualifiedName().toString();
+    path.add(element.getSimpleName().toString());
     if (name.equals(parent.getQualifiedName().toString())) {
       return Optional.of(new ArrayList<>(path));
     }
     if (seen.add(name)) {
-      for (TypeMirror next : children(element.get())) {
+      for (TypeElement next : WorkflowCollector.childWorkflows(element)) {
         Optional<List<String>> found = path(parent, next, path, seen);
         if (found.isPresent()) {
           return found;
@@ -110,20 +105,6 @@ public final class ChildWorkflows {
     }
     path.remove(path.size() - 1);
     return Optional.empty();
-  }
-
-  private static List<TypeMirror> children(TypeElement workflow) {
-    List<TypeMirror> children = new ArrayList<>();
-    for (var member : workflow.getEnclosedElements()) {
-      if (member instanceof ExecutableElement method && Mirrors.has(method, Names.STEP)) {
-        Mirrors.find(method, Names.CHILD_WORKFLOW).ifPresent(mirror -> mirror.getElementValues().values().forEach(value -> {
-          if (value.getValue() instanceof TypeMirror type) {
-            children.add(type);
-          }
-        }));
-      }
-    }
-    return children;
   }
 
   private static Optional<TypeElement> workflowElement(TypeMirror type) {
@@ -142,9 +123,7 @@ public final class ChildWorkflows {
   private Signature signature(WorkflowDecl decl, StepGraph graph, boolean valid) {
     Optional<TypeMirror> input = Optional.empty();
     for (StepDecl step : decl.steps()) {
-      List<ParamDecl> params = new ArrayList<>(step.params());
-      graph.condition(step).ifPresent(condition -> params.addAll(decl.params(condition)));
-      for (ParamDecl param : params) {
+      for (ParamDecl param : graph.wiredParams(step)) {
         if (param.binding() instanceof Binding.Input && input.isEmpty()) {
           input = Optional.of(param.type());
         }

@@ -50,9 +50,7 @@ public final class ParallelCheck {
         continue;
       }
       for (StepDecl member : members) {
-        List<ParamDecl> params = new ArrayList<>(member.params());
-        graph.condition(member).ifPresent(condition -> params.addAll(graph.decl().params(condition)));
-        for (ParamDecl param : params) {
+        for (ParamDecl param : graph.wiredParams(member)) {
           if (param.binding() instanceof Binding.From from) {
             Optional<StepDecl> target = graph.step(from.step());
             if (target.isPresent() && target.get() != member && group(target.get()).equals(Optional.of(group.getKey()))

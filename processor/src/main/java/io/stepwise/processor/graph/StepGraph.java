@@ -3,6 +3,7 @@ package io.stepwise.processor.graph;
 import io.stepwise.processor.Names;
 import io.stepwise.processor.collect.CompensationDecl;
 import io.stepwise.processor.collect.Mirrors;
+import io.stepwise.processor.collect.ParamDecl;
 import io.stepwise.processor.collect.StepDecl;
 import io.stepwise.processor.collect.WorkflowDecl;
 import java.util.ArrayList;
@@ -66,6 +67,17 @@ public final class StepGraph {
   public Optional<ExecutableElement> condition(StepDecl step) {
     List<ExecutableElement> candidates = conditionCandidates(step);
     return step.isConditional() && candidates.size() == 1 ? Optional.of(candidates.get(0)) : Optional.empty();
+  }
+
+  /**
+   * The parameters through which a step takes values: those of its condition (called first), then
+   * its own.
+   */
+  public List<ParamDecl> wiredParams(StepDecl step) {
+    List<ParamDecl> params = new ArrayList<>();
+    condition(step).ifPresent(method -> params.addAll(decl.params(method)));
+    params.addAll(step.params());
+    return params;
   }
 
   /** Methods that are neither steps nor compensations: what {@code @When} may name. */

@@ -55,9 +55,7 @@ public final class ModelBuilder {
     resultStep.ifPresent(step -> used.add(step.name()));
     Optional<TypeMirror> input = Optional.empty();
     for (StepDecl step : decl.steps()) {
-      List<ParamDecl> params = new ArrayList<>(step.params());
-      graph.condition(step).ifPresent(condition -> params.addAll(decl.params(condition)));
-      for (ParamDecl param : params) {
+      for (ParamDecl param : graph.wiredParams(step)) {
         if (param.binding() instanceof Binding.From from) {
           used.add(from.step());
         } else if (param.binding() instanceof Binding.Input && input.isEmpty()) {
@@ -160,12 +158,9 @@ public final class ModelBuilder {
     Optional<ExecutableElement> conditionMethod = graph.condition(step);
     Optional<Call> condition = conditionMethod.map(method -> call(method, decl.params(method), localOfStep));
     Optional<Call> compensation = graph.compensationOf(step).map(ModelBuilder::compensation);
-    List<ParamDecl> params = new ArrayList<>();
-    conditionMethod.ifPresent(method -> params.addAll(decl.params(method)));
-    params.addAll(step.params());
     Set<String> sources = new java.util.LinkedHashSet<>();
     boolean takesInput = false;
-    for (ParamDecl param : params) {
+    for (ParamDecl param : graph.wiredParams(step)) {
       if (param.binding() instanceof Binding.From from) {
         sources.add(from.step());
       }

@@ -633,12 +633,20 @@ public final class WorkflowRun {
 
   /** A step failed for good: tolerate it if the step says so, else halt the run. */
   private <C> void settleFailure(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
-    boolean stoppedRun = outcome.cause instanceof WorkflowCancelledException
-        || outcome.cause instanceof WorkflowTimeoutException;
-    if (step.onFailure() == StepSpec.OnFailure.COMPENSATE || stoppedRun) {
+    if (!isTolerated(step, outcome)) {
       throw fail(List.of(new Failed<>(step, outcome, compensation)));
     }
     tolerate(step, outcome, compensation);
+  }
+
+  /**
+   * Whether the run goes on after this failure: the step has a failure option, and the failure is
+   * the step's own, not a cancellation or the workflow's timeout (which stop the run whatever the step says).
+   */
+  private static boolean isTolerated(StepSpec step, Outcome<?, ?> outcome) {
+    boolean stoppedRun = outcome.cause instanceof WorkflowCancelledException
+        || outcome.cause instanceof WorkflowTimeoutException;
+    return step.onFailure() != StepSpec.OnFailure.COMPENSATE && !stoppedRun;
   }
 
   /**
@@ -942,12 +950,10 @@ public final class WorkflowRun {
         }
         return;
       }
-      boolean stoppedRun = outcome.cause instanceof WorkflowCancelledException
-          || outcome.cause instanceof WorkflowTimeoutException;
-      if (branch.step.onFailure() == StepSpec.OnFailure.COMPENSATE || stoppedRun) {
-        failed.add(new Failed<C>(branch.step, outcome, branch.compensation));
-      } else {
+      if (isTolerated(branch.step, outcome)) {
         tolerate(branch.step, outcome, branch.compensation);
+      } else {
+        failed.add(new Failed<C>(branch.step, outcome, branch.compensation));
       }
     }
   }
