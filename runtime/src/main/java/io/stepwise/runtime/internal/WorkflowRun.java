@@ -22,13 +22,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -69,6 +72,12 @@ public final class WorkflowRun {
   /** {@link System#nanoTime()} at which the workflow's timeout expires; only if {@link #hasDeadline}. */
   private final long deadline;
   private final boolean hasDeadline;
+  /**
+   * Whether the run goes on in segments, on whichever thread completes a step's {@code
+   * CompletionStage}: each segment sets the MDC itself, so {@link #begin()} and {@link #finish} leave
+   * the thread's MDC alone.
+   */
+  private final boolean async;
   private final String outerTransactionId;
   private final String outerWorkflow;
   private volatile boolean cancelled;
@@ -82,8 +91,9 @@ public final class WorkflowRun {
   private WorkflowStatus status;
 
   private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
-      WorkflowRun parent, String transactionId) {
+      WorkflowRun parent, String transactionId, boolean async) {
     this.spec = spec;
+    this.async = async;
     this.options = options;
     this.container = container;
     this.registry = registry;
@@ -99,8 +109,8 @@ public final class WorkflowRun {
       this.deadline = own;
       this.hasDeadline = ownDeadline;
     }
-    this.outerTransactionId = MDC.get(MDC_TRANSACTION_ID);
-    this.outerWorkflow = MDC.get(MDC_WORKFLOW);
+    this.outerTransactionId = async ? null : MDC.get(MDC_TRANSACTION_ID);
+    this.outerWorkflow = async ? null : MDC.get(MDC_WORKFLOW);
   }
 
   /** Starts a run that cannot be cancelled through a runner. */
@@ -110,12 +120,17 @@ public final class WorkflowRun {
 
   /** Starts a run: fixes its transaction id, sets the MDC, registers it for {@code cancel}. */
   public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry) {
+    return create(spec, options, container, registry, false).begin();
+  }
+
+  /** A top-level run, not begun yet: its transaction id is fixed, nothing else happened. */
+  static WorkflowRun create(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
+      boolean async) {
     if (options == null) {
       throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
     }
-    WorkflowRun run = new WorkflowRun(spec, options, container, registry, null,
-        options.transactionId().orElseGet(TransactionIds::next));
-    return run.begin();
+    return new WorkflowRun(spec, options, container, registry, null,
+        options.transactionId().orElseGet(TransactionIds::next), async);
   }
 
   /**
@@ -125,19 +140,26 @@ public final class WorkflowRun {
    * parent is cancelled.
    */
   public static WorkflowRun startChild(WorkflowSpec spec, StepContext parentStep, Container container) {
+    return createChild(spec, parentStep, container, false).begin();
+  }
+
+  /** A child run, not begun yet; see {@link #startChild}. */
+  static WorkflowRun createChild(WorkflowSpec spec, StepContext parentStep, Container container, boolean async) {
     if (!(parentStep instanceof Context context)) {
       throw new IllegalArgumentException("runAsChild needs the StepContext of a running step, got " + parentStep);
     }
     WorkflowRun parent = context.run();
     String id = parent.transactionId + "/" + parentStep.stepName()
         + (parentStep.attempt() > 1 ? "#" + parentStep.attempt() : "");
-    return new WorkflowRun(spec, parent.options, container, null, parent, id).begin();
+    return new WorkflowRun(spec, parent.options, container, null, parent, id, async);
   }
 
-  private WorkflowRun begin() {
+  WorkflowRun begin() {
     WorkflowRun run = this;
-    MDC.put(MDC_TRANSACTION_ID, run.transactionId);
-    MDC.put(MDC_WORKFLOW, spec.name());
+    if (!async) {
+      MDC.put(MDC_TRANSACTION_ID, run.transactionId);
+      MDC.put(MDC_WORKFLOW, spec.name());
+    }
     if (registry != null) {
       registry.add(run);
     }
@@ -154,12 +176,53 @@ public final class WorkflowRun {
     return transactionId;
   }
 
+  WorkflowSpec spec() {
+    return spec;
+  }
+
+  /** Where the run's concurrent work goes on: {@link RunOptions#executor()}, or Stepwise's pool. */
+  Executor executor() {
+    return options.executor().orElseGet(Scheduling::pool);
+  }
+
+  /**
+   * Runs {@code body} with the run's MDC keys set, and restores the thread's own afterwards: each
+   * segment of an asynchronous run, on whichever thread it runs.
+   */
+  void inScope(Runnable body) {
+    String outerTx = MDC.get(MDC_TRANSACTION_ID);
+    String outerWf = MDC.get(MDC_WORKFLOW);
+    MDC.put(MDC_TRANSACTION_ID, transactionId);
+    MDC.put(MDC_WORKFLOW, spec.name());
+    try {
+      body.run();
+    } finally {
+      restore(MDC_TRANSACTION_ID, outerTx);
+      restore(MDC_WORKFLOW, outerWf);
+    }
+  }
+
+  /**
+   * Goes on with the run on its executor, in scope: after a step's {@code CompletionStage}
+   * completed on a thread that is not the run's (an HTTP client's, say), or after a timer. If the
+   * executor refuses the task, the run goes on where it is rather than being lost.
+   */
+  void hop(Runnable body) {
+    try {
+      executor().execute(() -> inScope(body));
+    } catch (RejectedExecutionException e) {
+      log.warn("Workflow '{}' ({}) executor rejected the run's next segment; going on in {}", spec.name(),
+          transactionId, Thread.currentThread().getName());
+      inScope(body);
+    }
+  }
+
   /** Asks the run to stop before its next step (or attempt) and compensate. */
   void cancel() {
     cancelled = true;
   }
 
-  private boolean isCancelled() {
+  boolean isCancelled() {
     return cancelled || (parent != null && parent.isCancelled());
   }
 
@@ -172,10 +235,7 @@ public final class WorkflowRun {
       settleFailure(step, outcome, compensation);
       return null;
     }
-    if (compensation != null) {
-      completed.addLast(new Completed<C>(step, compensation, outcome.response.compensationInput()));
-    }
-    return outcome.response.output();
+    return completed(step, outcome.response, compensation);
   }
 
   /**
@@ -223,14 +283,14 @@ public final class WorkflowRun {
     return shouldRun(step, when) ? Optional.ofNullable(childStep(step, body)) : Optional.empty();
   }
 
-  private static <R> StepBody<R, ChildRun<R>> childBody(ChildBody<R> body) {
+  static <R> StepBody<R, ChildRun<R>> childBody(ChildBody<R> body) {
     return context -> {
       ChildRun<R> child = body.invoke(context);
       return new StepResponse<R, ChildRun<R>>(child.result(), child);
     };
   }
 
-  private static void compensateChild(ChildRun<?> child, StepContext context) {
+  static void compensateChild(ChildRun<?> child, StepContext context) {
     child.run().compensateAsChild();
   }
 
@@ -260,7 +320,7 @@ public final class WorkflowRun {
     }
   }
 
-  private static <T> StepBody<Void, HookCall<T>> hookBody(HookSlot<T> slot, ValueBody<T> input) {
+  static <T> StepBody<Void, HookCall<T>> hookBody(HookSlot<T> slot, ValueBody<T> input) {
     return context -> {
       T value = input.invoke(context);
       HookSlot.Registration<T> registration = slot.current();
@@ -271,7 +331,7 @@ public final class WorkflowRun {
     };
   }
 
-  private static <T> void compensateHook(HookCall<T> call, StepContext context) throws Exception {
+  static <T> void compensateHook(HookCall<T> call, StepContext context) throws Exception {
     if (call.registration != null && call.registration.compensation != null) {
       call.registration.compensation.compensate(call.input, context);
     }
@@ -282,21 +342,21 @@ public final class WorkflowRun {
     return new Group(name);
   }
 
-  private static <O> StepBody<O, O> value(ValueBody<O> body) {
+  static <O> StepBody<O, O> value(ValueBody<O> body) {
     return context -> {
       O output = body.invoke(context);
       return new StepResponse<O, O>(output, output);
     };
   }
 
-  private static StepBody<Void, Void> nothing(VoidBody body) {
+  static StepBody<Void, Void> nothing(VoidBody body) {
     return context -> {
       body.invoke(context);
       return VOID_RESPONSE;
     };
   }
 
-  private static Compensation<Void> adapt(VoidCompensation compensation) {
+  static Compensation<Void> adapt(VoidCompensation compensation) {
     return compensation == null ? null : (Void ignored, StepContext context) -> compensation.compensate(context);
   }
 
@@ -396,31 +456,42 @@ public final class WorkflowRun {
     if (!listeners.isEmpty()) {
       fire(listener -> listener.onFinish(result));
     }
-    restore(MDC_TRANSACTION_ID, outerTransactionId);
-    restore(MDC_WORKFLOW, outerWorkflow);
+    if (!async) {
+      restore(MDC_TRANSACTION_ID, outerTransactionId);
+      restore(MDC_WORKFLOW, outerWorkflow);
+    }
     return result;
   }
 
   // ---------------------------------------------------------------- executing one step
 
-  /** The outcome of a step: its response, or the failure of its last attempt. */
-  private static final class Outcome<O, C> {
+  /**
+   * The outcome of a step: its response, or the failure of its last attempt; or, while the step is
+   * still being tried, a failed attempt that is to be retried.
+   */
+  static final class Outcome<O, C> {
     final StepResponse<O, C> response;
     final Throwable cause;
     final int attempts;
+    final boolean retry;
 
-    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts) {
+    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts, boolean retry) {
       this.response = response;
       this.cause = cause;
       this.attempts = attempts;
+      this.retry = retry;
     }
 
     static <O, C> Outcome<O, C> ok(StepResponse<O, C> response, int attempts) {
-      return new Outcome<>(response, null, attempts);
+      return new Outcome<>(response, null, attempts, false);
     }
 
     static <O, C> Outcome<O, C> failed(Throwable cause, int attempts, StepResponse<O, C> permanentFailure) {
-      return new Outcome<>(permanentFailure, cause, attempts);
+      return new Outcome<>(permanentFailure, cause, attempts, false);
+    }
+
+    static <O, C> Outcome<O, C> retry(Throwable cause, int attempts) {
+      return new Outcome<>(null, cause, attempts, true);
     }
 
     boolean failed() {
@@ -437,7 +508,7 @@ public final class WorkflowRun {
    * Runs a step with its retries, retry delays and timeout. Safe on any thread: it touches no state
    * of the run but the cancellation flag and the deadline.
    */
-  private <O, C> Outcome<O, C> execute(StepSpec step, StepBody<O, C> body) {
+  <O, C> Outcome<O, C> execute(StepSpec step, StepBody<O, C> body) {
     Throwable stop = stopReason(step);
     if (stop != null) {
       return Outcome.failed(stop, 0, null);
@@ -447,11 +518,8 @@ public final class WorkflowRun {
       String outerStep = enterStep(step);
       StepResponse<O, C> response = null;
       Throwable error = null;
-      boolean retryable = true;
       try {
-        if (!listeners.isEmpty()) {
-          fire(listener -> listener.onStepBegin(context));
-        }
+        beginAttempt(context);
         response = invokeWithTimeout(step, body, context);
       } catch (Throwable t) {
         rethrowIfFatal(t);
@@ -459,35 +527,61 @@ public final class WorkflowRun {
       } finally {
         restore(MDC_STEP, outerStep);
       }
-      if (error == null && response == null) {
-        error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
-            + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
-        retryable = false;
+      Outcome<O, C> outcome = judge(context, response, error, true);
+      if (!outcome.retry) {
+        return outcome;
       }
-      if (error == null && response.isPermanentFailure()) {
-        PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
-        fire(listener -> listener.onStepFailure(context, cause));
-        return Outcome.failed(cause, attempt, response);
+      if (!pauseBeforeRetry(step, attempt, false)) {
+        return giveUp(context, outcome.cause);
       }
-      if (error == null) {
-        StepResponse<O, C> done = response;
-        log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
-        if (!listeners.isEmpty()) {
-          fire(listener -> listener.onStepSuccess(context, done.output()));
-        }
-        return Outcome.ok(response, attempt);
-      }
-      if (retryable && attempt < step.maxAttempts() && isRetryable(error)) {
-        log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
-            spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
-        if (pauseBeforeRetry(step, attempt, false)) {
-          continue;
-        }
-      }
-      Throwable last = error;
-      fire(listener -> listener.onStepFailure(context, last));
-      return Outcome.failed(error, attempt, null);
     }
+  }
+
+  /** Fires onStepBegin for an attempt. */
+  void beginAttempt(Context context) {
+    if (!listeners.isEmpty()) {
+      fire(listener -> listener.onStepBegin(context));
+    }
+  }
+
+  /**
+   * What an attempt came to: the step's outcome, with its event fired, or {@link Outcome#retry} when
+   * the step is to be tried again. {@code retryable} is false when the attempt failed in a way no
+   * retry can mend (the step returned null).
+   */
+  <O, C> Outcome<O, C> judge(Context context, StepResponse<O, C> response, Throwable error, boolean retryable) {
+    StepSpec step = context.step;
+    int attempt = context.attempt;
+    if (error == null && response == null) {
+      error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
+          + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
+      retryable = false;
+    }
+    if (error == null && response.isPermanentFailure()) {
+      PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
+      fire(listener -> listener.onStepFailure(context, cause));
+      return Outcome.failed(cause, attempt, response);
+    }
+    if (error == null) {
+      StepResponse<O, C> done = response;
+      log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
+      if (!listeners.isEmpty()) {
+        fire(listener -> listener.onStepSuccess(context, done.output()));
+      }
+      return Outcome.ok(response, attempt);
+    }
+    if (retryable && attempt < step.maxAttempts() && isRetryable(error)) {
+      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
+          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
+      return Outcome.retry(error, attempt);
+    }
+    return giveUp(context, error);
+  }
+
+  /** The step failed for good on this attempt: fires onStepFailure. */
+  <O, C> Outcome<O, C> giveUp(Context context, Throwable error) {
+    fire(listener -> listener.onStepFailure(context, error));
+    return Outcome.failed(error, context.attempt, null);
   }
 
   private static final int RUNNING = 0;
@@ -510,7 +604,7 @@ public final class WorkflowRun {
     }
     boolean workflowLimited = workflowLeft < stepTimeout;
     if (timeout <= 0) {
-      throw new WorkflowTimeoutException(workflowTimeoutMessage(step));
+      throw timedOut(context, true);
     }
     Thread thread = Thread.currentThread();
     AtomicInteger state = new AtomicInteger(RUNNING);
@@ -537,10 +631,31 @@ public final class WorkflowRun {
       alarm.cancel(false);
     }
     Thread.interrupted(); // the interrupt was ours; clear it before the run goes on
+    throw timedOut(context, workflowLimited);
+  }
+
+  /**
+   * How long the next attempt of a step may take, in nanoseconds: the step's timeout, or what is left
+   * of the workflow's if that is shorter; {@code Long.MAX_VALUE} if neither is set.
+   */
+  long attemptTimeoutNanos(StepSpec step) {
+    long stepTimeout = step.timeoutMillis() > 0 ? TimeUnit.MILLISECONDS.toNanos(step.timeoutMillis()) : Long.MAX_VALUE;
+    long workflowLeft = hasDeadline ? deadline - System.nanoTime() : Long.MAX_VALUE;
+    return Math.min(stepTimeout, workflowLeft);
+  }
+
+  /** Whether a timeout of {@code timeoutNanos} for the step is the workflow's deadline, not the step's own. */
+  boolean isWorkflowLimit(StepSpec step, long timeoutNanos) {
+    return step.timeoutMillis() <= 0 || timeoutNanos < TimeUnit.MILLISECONDS.toNanos(step.timeoutMillis());
+  }
+
+  /** The failure of an attempt that ran out of time: the step's timeout, or the workflow's. */
+  RuntimeException timedOut(Context context, boolean workflowLimited) {
+    StepSpec step = context.step;
     if (workflowLimited) {
-      throw new WorkflowTimeoutException(workflowTimeoutMessage(step));
+      return new WorkflowTimeoutException(workflowTimeoutMessage(step));
     }
-    throw new StepTimeoutException("step '" + step.name() + "' timed out after " + step.timeoutMillis()
+    return new StepTimeoutException("step '" + step.name() + "' timed out after " + step.timeoutMillis()
         + " ms on attempt " + context.attempt());
   }
 
@@ -555,7 +670,7 @@ public final class WorkflowRun {
   }
 
   /** Why no further step or attempt may start: cancelled, or past the workflow's timeout. */
-  private Throwable stopReason(StepSpec step) {
+  Throwable stopReason(StepSpec step) {
     if (isCancelled()) {
       return new WorkflowCancelledException("workflow '" + spec.name() + "' (transaction " + transactionId
           + ") was cancelled before step '" + step.name() + "'");
@@ -569,19 +684,14 @@ public final class WorkflowRun {
 
   /** Waits before a retry; false if the retry must not happen (interrupted, cancelled, timed out). */
   private boolean pauseBeforeRetry(StepSpec step, int attempt, boolean compensating) {
-    long delay = step.retryDelayMillis(attempt);
-    if (!compensating && hasDeadline && delay > 0) {
-      // a step's retries are bounded by the workflow's timeout: never pause past the deadline
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      delay = Math.min(delay, TimeUnit.NANOSECONDS.toMillis(left) + 1);
+    long delay = retryDelayNanos(step, attempt, compensating);
+    if (delay < 0) {
+      return false;
     }
     // A step's pause ends early when the run is cancelled (checked every 50 ms), so a cancel never
     // waits out a long retry interval; a compensation's pause does not, as compensations must run.
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-    for (long left = end - System.nanoTime(); delay > 0 && left > 0; left = end - System.nanoTime()) {
+    long end = System.nanoTime() + delay;
+    for (long left = delay; left > 0; left = end - System.nanoTime()) {
       if (!compensating && isCancelled()) {
         return false;
       }
@@ -596,39 +706,82 @@ public final class WorkflowRun {
     return compensating || stopReason(step) == null;
   }
 
-  private static final long PAUSE_SLICE_MILLIS = 50;
+  /**
+   * The pause before the retry after {@code attempt}, in nanoseconds; a step's pause is cut at the
+   * workflow's deadline, and is -1 if the deadline has passed (no retry).
+   */
+  long retryDelayNanos(StepSpec step, int attempt, boolean compensating) {
+    long delay = TimeUnit.MILLISECONDS.toNanos(step.retryDelayMillis(attempt));
+    if (!compensating && hasDeadline && delay > 0) {
+      // a step's retries are bounded by the workflow's timeout: never pause past the deadline
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return -1;
+      }
+      delay = Math.min(delay, left);
+    }
+    return delay;
+  }
+
+  static final long PAUSE_SLICE_MILLIS = 50;
 
   /**
    * Evaluates the condition of a step. False also when it threw and the step tolerates failures;
    * a failure that stops the run throws {@link Halt}.
    */
   private boolean shouldRun(StepSpec step, Condition when) {
-    Throwable stop = stopReason(step);
-    if (stop != null) {
-      throw fail(List.of(new Failed<>(step, Outcome.failed(stop, 0, null), null)));
-    }
-    if (when == Condition.ALWAYS) {
+    Outcome<Void, Void> check = checkCondition(step, when);
+    if (check == null) {
       return true;
+    }
+    if (check != SKIPPED) {
+      settleFailure(step, check, null);
+    }
+    return false;
+  }
+
+  /** What {@link #checkCondition} returns for a step that its condition skips. */
+  static final Outcome<Void, Void> SKIPPED = Outcome.ok(VOID_RESPONSE, 0);
+
+  /**
+   * Whether a step is to run: null if so; {@link #SKIPPED} if its condition says no; the failure
+   * otherwise (the run was cancelled or timed out, or the condition threw).
+   */
+  Outcome<Void, Void> checkCondition(StepSpec step, Condition when) {
+    Throwable stop = stopReason(step);
+    return stop != null ? Outcome.failed(stop, 0, null) : evaluate(step, when);
+  }
+
+  /** The condition alone: null if the step is to run, {@link #SKIPPED}, or the condition's failure. */
+  private Outcome<Void, Void> evaluate(StepSpec step, Condition when) {
+    if (when == null || when == Condition.ALWAYS) {
+      return null;
     }
     Context context = new Context(step, 1, false);
     String outerStep = enterStep(step);
-    boolean run;
     try {
-      run = when.test(context);
+      if (when.test(context)) {
+        return null;
+      }
     } catch (Throwable t) {
       rethrowIfFatal(t);
       log.debug("Workflow '{}' ({}) the @When condition of step '{}' threw", spec.name(), transactionId, step.name());
       fire(listener -> listener.onStepFailure(context, t));
-      settleFailure(step, Outcome.failed(t, 1, null), null);
-      return false;
+      return Outcome.failed(t, 1, null);
     } finally {
       restore(MDC_STEP, outerStep);
     }
-    if (!run) {
-      log.debug("Workflow '{}' ({}) step '{}' skipped by its condition", spec.name(), transactionId, step.name());
-      fire(listener -> listener.onStepSkipped(context));
+    log.debug("Workflow '{}' ({}) step '{}' skipped by its condition", spec.name(), transactionId, step.name());
+    fire(listener -> listener.onStepSkipped(context));
+    return SKIPPED;
+  }
+
+  /** A step completed: its compensation, if any, joins the run's compensation stack. */
+  <O, C> O completed(StepSpec step, StepResponse<O, C> response, Compensation<? super C> compensation) {
+    if (compensation != null) {
+      completed.addLast(new Completed<C>(step, compensation, response.compensationInput()));
     }
-    return run;
+    return response.output();
   }
 
   /** A step failed for good: tolerate it if the step says so, else halt the run. */
@@ -643,7 +796,7 @@ public final class WorkflowRun {
    * Whether the run goes on after this failure: the step has a failure option, and the failure is
    * the step's own, not a cancellation or the workflow's timeout (which stop the run whatever the step says).
    */
-  private static boolean isTolerated(StepSpec step, Outcome<?, ?> outcome) {
+  static boolean isTolerated(StepSpec step, Outcome<?, ?> outcome) {
     boolean stoppedRun = outcome.cause instanceof WorkflowCancelledException
         || outcome.cause instanceof WorkflowTimeoutException;
     return step.onFailure() != StepSpec.OnFailure.COMPENSATE && !stoppedRun;
@@ -654,7 +807,7 @@ public final class WorkflowRun {
    * step has no output, and the run goes on. Partial work the step handed over is compensated only
    * if the run later fails.
    */
-  private <C> void tolerate(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
+  <C> void tolerate(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
     errors.add(new StepError(step.name(), StepPhase.INVOKE, outcome.cause, outcome.attempts));
     log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; the run goes on ({})",
         spec.name(), transactionId, step.name(), outcome.attempts, outcome.cause.toString(),
@@ -669,7 +822,7 @@ public final class WorkflowRun {
   }
 
   /** A failed step, with its compensation for partial work it handed over. */
-  private static final class Failed<C> {
+  static final class Failed<C> {
     final StepSpec step;
     final Outcome<?, C> outcome;
     final Compensation<? super C> compensation;
@@ -687,29 +840,42 @@ public final class WorkflowRun {
    * in reverse order of completion), and returns the {@link Halt} for the caller to throw.
    */
   private Halt fail(List<Failed<?>> failed) {
+    boolean allCompensated = true;
+    for (Completed<?> next : beginCompensation(failed)) {
+      allCompensated &= compensate(next);
+    }
+    return endCompensation(allCompensated);
+  }
+
+  /**
+   * Records the failure of the steps and returns what is to be compensated, in order: the failed
+   * steps' partial work, then every completed step, the most recent first.
+   */
+  List<Completed<?>> beginCompensation(List<Failed<?>> failed) {
     Failed<?> first = failed.get(0);
     failure = first.outcome.cause;
     failedStep = first.step.name();
-    List<Completed<?>> partial = new ArrayList<>();
+    List<Completed<?>> toCompensate = new ArrayList<>(completed.size() + failed.size());
     for (Failed<?> f : failed) {
       errors.add(new StepError(f.step.name(), StepPhase.INVOKE, f.outcome.cause, f.outcome.attempts));
-      partial(f).ifPresent(partial::add);
+      partial(f).ifPresent(toCompensate::add);
     }
     // A failed step is the workflow working as designed (the saga undoes it), and its exception is
     // in the result: one line here, the stack trace at debug level.
     log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
         spec.name(), transactionId, failedStep, first.outcome.attempts, failure.toString(),
-        completed.size() + partial.size());
+        completed.size() + toCompensate.size());
     log.debug("Workflow '{}' ({}) step '{}' failure", spec.name(), transactionId, failedStep, failure);
+    while (!completed.isEmpty()) {
+      toCompensate.add(completed.removeLast());
+    }
     WorkflowEvent event = new WorkflowEvent(spec.name(), transactionId);
     fire(listener -> listener.onCompensateBegin(event));
-    boolean allCompensated = true;
-    for (Completed<?> own : partial) {
-      allCompensated &= compensate(own);
-    }
-    while (!completed.isEmpty()) {
-      allCompensated &= compensate(completed.removeLast());
-    }
+    return toCompensate;
+  }
+
+  /** The compensations ran: the run ends REVERTED, or FAILED if one of them failed for good. */
+  Halt endCompensation(boolean allCompensated) {
     status = allCompensated ? WorkflowStatus.REVERTED : WorkflowStatus.FAILED;
     log.info("Workflow '{}' ({}) {}", spec.name(), transactionId, status);
     return HALT;
@@ -722,33 +888,58 @@ public final class WorkflowRun {
     return Optional.empty();
   }
 
-  private <C> boolean compensate(Completed<C> done) {
-    StepSpec step = done.step;
+  private boolean compensate(Completed<?> done) {
     for (int attempt = 1; ; attempt++) {
-      Context context = new Context(step, attempt, true);
-      String outerStep = enterStep(step);
-      try {
-        done.compensation.compensate(done.input, context);
-        log.debug("Workflow '{}' ({}) step '{}' compensated on attempt {}", spec.name(), transactionId, step.name(), attempt);
-        fire(listener -> listener.onCompensateStepSuccess(context));
+      Throwable error = compensateOnce(done, attempt);
+      if (error == null) {
         return true;
-      } catch (Throwable t) {
-        rethrowIfFatal(t);
-        if (attempt < step.maxAttempts() && isRetryable(t)) {
-          log.info("Workflow '{}' ({}) compensation of step '{}' failed on attempt {} of {}; retrying: {}",
-              spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), t.toString());
-          if (pauseBeforeRetry(step, attempt, true)) {
-            continue;
-          }
-        }
-        errors.add(new StepError(step.name(), StepPhase.COMPENSATE, t, attempt));
-        log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
-            spec.name(), transactionId, step.name(), attempt, t);
-        fire(listener -> listener.onCompensateStepFailure(context, t));
-        return false;
-      } finally {
-        restore(MDC_STEP, outerStep);
       }
+      if (!retriesCompensation(done.step, attempt, error) || !pauseBeforeRetry(done.step, attempt, true)) {
+        compensationFailed(done.step, attempt, error);
+        return false;
+      }
+    }
+  }
+
+  /** One attempt at a compensation: null if it succeeded, else what it threw. */
+  <C> Throwable compensateOnce(Completed<C> done, int attempt) {
+    StepSpec step = done.step;
+    Context context = new Context(step, attempt, true);
+    String outerStep = enterStep(step);
+    try {
+      done.compensation.compensate(done.input, context);
+      log.debug("Workflow '{}' ({}) step '{}' compensated on attempt {}", spec.name(), transactionId, step.name(), attempt);
+      fire(listener -> listener.onCompensateStepSuccess(context));
+      return null;
+    } catch (Throwable t) {
+      rethrowIfFatal(t);
+      return t;
+    } finally {
+      restore(MDC_STEP, outerStep);
+    }
+  }
+
+  /** Whether a compensation that failed on {@code attempt} is tried again. */
+  boolean retriesCompensation(StepSpec step, int attempt, Throwable error) {
+    if (attempt < step.maxAttempts() && isRetryable(error)) {
+      log.info("Workflow '{}' ({}) compensation of step '{}' failed on attempt {} of {}; retrying: {}",
+          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
+      return true;
+    }
+    return false;
+  }
+
+  /** A compensation failed for good: recorded in the run's errors; the run will end FAILED. */
+  void compensationFailed(StepSpec step, int attempt, Throwable error) {
+    errors.add(new StepError(step.name(), StepPhase.COMPENSATE, error, attempt));
+    log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
+        spec.name(), transactionId, step.name(), attempt, error);
+    Context context = new Context(step, attempt, true);
+    String outerStep = enterStep(step);
+    try {
+      fire(listener -> listener.onCompensateStepFailure(context, error));
+    } finally {
+      restore(MDC_STEP, outerStep);
     }
   }
 
@@ -763,7 +954,7 @@ public final class WorkflowRun {
         && !Thread.currentThread().isInterrupted();
   }
 
-  private static void rethrowIfFatal(Throwable t) {
+  static void rethrowIfFatal(Throwable t) {
     if (t instanceof VirtualMachineError) {
       throw (VirtualMachineError) t;
     }
@@ -785,13 +976,13 @@ public final class WorkflowRun {
    * Sets the step's MDC key and returns its previous value, which the caller restores: a step may run
    * a workflow of its own, whose steps must not erase the outer step's key.
    */
-  private static String enterStep(StepSpec step) {
+  static String enterStep(StepSpec step) {
     String outer = MDC.get(MDC_STEP);
     MDC.put(MDC_STEP, step.name());
     return outer;
   }
 
-  private static void restore(String key, String value) {
+  static void restore(String key, String value) {
     if (value == null) {
       MDC.remove(key);
     } else {
@@ -809,7 +1000,7 @@ public final class WorkflowRun {
    */
   public final class Group {
     private final String name;
-    private final Executor executor = options.executor().orElseGet(Scheduling::pool);
+    private final Executor executor = executor();
     private final Map<String, String> mdc = MDC.getCopyOfContextMap();
     private final AtomicInteger completions = new AtomicInteger();
     private final List<Branch<?, ?>> branches = new ArrayList<>();
@@ -852,6 +1043,15 @@ public final class WorkflowRun {
     }
 
     private <O, C> Branch<O, C> start(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+      return launch(step, when, compensation, () -> CompletableFuture.completedFuture(execute(step, body)));
+    }
+
+    /**
+     * Starts a step on the group's executor: its condition, then {@code execution}, whose outcome
+     * may come later (an asynchronous step's).
+     */
+    <O, C> Branch<O, C> launch(StepSpec step, Condition when, Compensation<? super C> compensation,
+        Supplier<CompletionStage<Outcome<O, C>>> execution) {
       Branch<O, C> branch = new Branch<>(step, compensation);
       branches.add(branch);
       Runnable task = () -> {
@@ -860,47 +1060,34 @@ public final class WorkflowRun {
           MDC.setContextMap(mdc);
         }
         try {
-          branch.outcome = evaluate(step, when, body, branch);
+          // a group's steps all started together: a cancel stops the run after the group, not
+          // inside it, so a step's condition is evaluated whatever happened meanwhile
+          Outcome<Void, Void> check = evaluate(step, when);
+          if (check == SKIPPED) {
+            branch.skipped = true;
+            branch.complete(null, completions);
+          } else if (check != null) {
+            branch.complete(Outcome.failed(check.cause, check.attempts, null), completions);
+          } else {
+            execution.get().whenComplete((outcome, error) -> branch.complete(
+                error == null ? outcome : Outcome.failed(unwrap(error), 1, null), completions));
+          }
         } catch (Throwable t) {
-          branch.outcome = Outcome.failed(t, 1, null);
+          branch.complete(Outcome.failed(t, 1, null), completions);
         } finally {
-          branch.order = completions.incrementAndGet();
           if (previous == null) {
             MDC.clear();
           } else {
             MDC.setContextMap(previous);
           }
-          branch.done.countDown();
         }
       };
       try {
         executor.execute(task);
       } catch (RejectedExecutionException e) {
-        branch.outcome = Outcome.failed(e, 0, null);
-        branch.order = completions.incrementAndGet();
-        branch.done.countDown();
+        branch.complete(Outcome.failed(e, 0, null), completions);
       }
       return branch;
-    }
-
-    private <O, C> Outcome<O, C> evaluate(StepSpec step, Condition when, StepBody<O, C> body, Branch<O, C> branch) {
-      if (when != null && when != Condition.ALWAYS) {
-        Context context = new Context(step, 1, false);
-        String outerStep = enterStep(step);
-        try {
-          if (!when.test(context)) {
-            branch.skipped = true;
-            fire(listener -> listener.onStepSkipped(context));
-            return null;
-          }
-        } catch (Exception e) {
-          fire(listener -> listener.onStepFailure(context, e));
-          return Outcome.failed(e, 1, null);
-        } finally {
-          restore(MDC_STEP, outerStep);
-        }
-      }
-      return execute(step, body);
     }
 
     /**
@@ -909,33 +1096,36 @@ public final class WorkflowRun {
      * @throws Halt if a step failed: the group's completed steps and the earlier steps are compensated
      */
     public void join() {
+      for (Branch<?, ?> branch : branches()) {
+        branch.done.join(); // uninterruptible: the branches must finish before anything is compensated
+      }
+      List<Failed<?>> failed = settle();
+      if (!failed.isEmpty()) {
+        throw fail(failed);
+      }
+    }
+
+    /** The group's branches, once: a group is joined once. */
+    List<Branch<?, ?>> branches() {
       if (joined) {
         throw new IllegalStateException("group '" + name + "' of workflow '" + spec.name() + "' was already joined");
       }
       joined = true;
-      boolean interrupted = false;
-      for (Branch<?, ?> branch : branches) {
-        while (true) {
-          try {
-            branch.done.await();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true; // the branches must finish before anything is compensated
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      return branches;
+    }
+
+    /**
+     * Settles the finished branches in the order they completed: outputs are set, compensations
+     * join the run's stack, tolerated failures are recorded. Returns the failures that halt the run.
+     */
+    List<Failed<?>> settle() {
       List<Branch<?, ?>> byCompletion = new ArrayList<>(branches);
       byCompletion.sort(Comparator.comparingInt(b -> b.order));
       List<Failed<?>> failed = new ArrayList<>();
       for (Branch<?, ?> branch : byCompletion) {
         settle(branch, failed);
       }
-      if (!failed.isEmpty()) {
-        throw fail(failed);
-      }
+      return failed;
     }
 
     private <O, C> void settle(Branch<O, C> branch, List<Failed<?>> failed) {
@@ -944,13 +1134,8 @@ public final class WorkflowRun {
         return; // skipped by its condition
       }
       if (!outcome.failed()) {
-        branch.output = outcome.response.output();
-        if (branch.compensation != null) {
-          completed.addLast(new Completed<C>(branch.step, branch.compensation, outcome.response.compensationInput()));
-        }
-        return;
-      }
-      if (isTolerated(branch.step, outcome)) {
+        branch.output = completed(branch.step, outcome.response, branch.compensation);
+      } else if (isTolerated(branch.step, outcome)) {
         tolerate(branch.step, outcome, branch.compensation);
       } else {
         failed.add(new Failed<C>(branch.step, outcome, branch.compensation));
@@ -958,11 +1143,16 @@ public final class WorkflowRun {
     }
   }
 
+  /** The cause of a failed {@code CompletionStage}: unwrapped from its {@code CompletionException}. */
+  static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+
   /** One step of a {@link Group}; its output is readable after {@link Group#join()}. Not API. */
   public static final class Branch<O, C> {
     private final StepSpec step;
     private final Compensation<? super C> compensation;
-    private final CountDownLatch done = new CountDownLatch(1);
+    final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile Outcome<O, C> outcome;
     private volatile int order;
     private volatile boolean skipped;
@@ -971,6 +1161,12 @@ public final class WorkflowRun {
     private Branch(StepSpec step, Compensation<? super C> compensation) {
       this.step = step;
       this.compensation = compensation;
+    }
+
+    private void complete(Outcome<O, C> outcome, AtomicInteger completions) {
+      this.outcome = outcome;
+      this.order = completions.incrementAndGet();
+      done.complete(null);
     }
 
     /** The step's output: null if it was skipped or failed with a tolerated failure. */
@@ -992,7 +1188,7 @@ public final class WorkflowRun {
   // ---------------------------------------------------------------- context
 
   /** A completed step with its compensation and compensation input. */
-  private static final class Completed<C> {
+  static final class Completed<C> {
     final StepSpec step;
     final Compensation<? super C> compensation;
     final C input;
@@ -1005,7 +1201,7 @@ public final class WorkflowRun {
   }
 
   /** The {@link StepContext} of one attempt. */
-  private final class Context implements StepContext {
+  final class Context implements StepContext {
     private final StepSpec step;
     private final int attempt;
     private final boolean compensating;
