@@ -59,7 +59,7 @@ public final class WorkflowRun {
 
   private static final Logger log = LoggerFactory.getLogger(WorkflowRun.class);
   private static final Halt HALT = new Halt();
-  private static final StepResponse<Void, Void> VOID_RESPONSE = new StepResponse<>(null, null);
+  static final StepResponse<Void, Void> VOID_RESPONSE = new StepResponse<>(null, null);
 
   private final WorkflowSpec spec;
   private final RunOptions options;
@@ -310,7 +310,7 @@ public final class WorkflowRun {
   }
 
   /** A hook's handler call: what its compensation needs. */
-  private static final class HookCall<T> {
+  static final class HookCall<T> {
     final HookSlot.Registration<T> registration;
     final T input;
 
@@ -447,6 +447,18 @@ public final class WorkflowRun {
       restore(MDC_TRANSACTION_ID, outerTx);
       restore(MDC_WORKFLOW, outerWf);
     }
+  }
+
+  /**
+   * A run whose generated code failed with an unexpected exception (a bug in Stepwise): it leaves the
+   * registry, and the exception is logged and returned for the run's future.
+   */
+  Throwable broken(Throwable cause) {
+    if (registry != null) {
+      registry.remove(this);
+    }
+    log.error("Workflow '{}' ({}) broke down; this is a bug in Stepwise", spec.name(), transactionId, cause);
+    return cause;
   }
 
   private <R> WorkflowResult<R> finish(WorkflowResult<R> result) {

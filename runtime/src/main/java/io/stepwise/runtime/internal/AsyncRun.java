@@ -1,0 +1,595 @@
+package io.stepwise.runtime.internal;
+
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.internal.WorkflowRun.Branch;
+import io.stepwise.runtime.internal.WorkflowRun.Completed;
+import io.stepwise.runtime.internal.WorkflowRun.Context;
+import io.stepwise.runtime.internal.WorkflowRun.Failed;
+import io.stepwise.runtime.internal.WorkflowRun.Outcome;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One run of a workflow that has asynchronous steps (steps that return a {@code CompletionStage}),
+ * driven by a generated runner. Not API.
+ *
+ * <p>The generated {@code steps} method chains the steps with {@code thenCompose}: each step method
+ * here returns a stage of the step's output, which completes once the step is done (with its
+ * retries). When a step fails for good, its stage completes exceptionally with {@link
+ * WorkflowRun.Halt} once the completed steps are compensated, which skips the rest of the chain.
+ *
+ * <p>No thread waits for an asynchronous step: when its stage completes, the run goes on in a new
+ * segment on the run's executor ({@link RunOptions#executor()}, or Stepwise's pool), never on the
+ * thread that completed the stage (an HTTP client's, say). Retry pauses and timeouts are timers, not
+ * sleeping threads. Steps that return plain values run where the run is, as in a synchronous run.
+ * The segments of a run follow each other (each starts when the one before it handed over), so the
+ * run's state needs no locks.
+ */
+public final class AsyncRun {
+  /** The {@code steps} method of a generated runner, chained on an {@code AsyncRun}. */
+  @FunctionalInterface
+  public interface Steps<R> {
+    CompletionStage<R> run(AsyncRun run);
+  }
+
+  private final WorkflowRun run;
+
+  private AsyncRun(WorkflowRun run) {
+    this.run = run;
+  }
+
+  // ---------------------------------------------------------------- starting and ending
+
+  /**
+   * Starts a run on the calling thread, which runs its steps until the first one that has to wait;
+   * the future completes when the run ends. It completes exceptionally with {@link
+   * WorkflowFailedException} if the run does not end {@code DONE} and {@code options.throwOnError()}.
+   */
+  public static <R> CompletableFuture<WorkflowResult<R>> start(
+      WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
+    WorkflowRun run = WorkflowRun.create(spec, options, container, registry, true);
+    CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
+    run.inScope(() -> {
+      run.begin();
+      chain(run, steps).whenComplete((value, error) -> {
+        if (error == null) {
+          result.complete(run.done(value));
+          return;
+        }
+        Throwable cause = WorkflowRun.unwrap(error);
+        if (cause instanceof WorkflowRun.Halt halt) {
+          try {
+            result.complete(run.halted(halt));
+          } catch (WorkflowFailedException e) {
+            result.completeExceptionally(e);
+          }
+        } else {
+          result.completeExceptionally(run.broken(cause));
+        }
+      });
+    });
+    return result;
+  }
+
+  /** Starts a run on its executor, so that the caller never runs a step; see {@link #start}. */
+  public static <R> CompletableFuture<WorkflowResult<R>> submit(
+      WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
+    if (options == null) {
+      throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
+    }
+    CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
+    try {
+      options.executor().orElseGet(Scheduling::pool).execute(() ->
+          start(spec, options, container, registry, steps).whenComplete((value, error) -> {
+            if (error == null) {
+              result.complete(value);
+            } else {
+              result.completeExceptionally(WorkflowRun.unwrap(error));
+            }
+          }));
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  /**
+   * Waits for a run started with {@link #start}: the synchronous {@code run} of a workflow with
+   * asynchronous steps.
+   *
+   * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()}
+   */
+  public static <R> WorkflowResult<R> join(CompletableFuture<WorkflowResult<R>> run) {
+    return joinUnwrapped(run);
+  }
+
+  /**
+   * Starts a run of a child workflow inside a step of its parent (see {@link
+   * WorkflowRun#startChild}): the stage completes with the child's run, or exceptionally with the
+   * {@link WorkflowFailedException} that fails the parent's step once the child compensated itself.
+   */
+  public static <R> CompletableFuture<ChildRun<R>> startChild(
+      WorkflowSpec spec, StepContext parent, Container container, Steps<R> steps) {
+    WorkflowRun run = WorkflowRun.createChild(spec, parent, container, true);
+    CompletableFuture<ChildRun<R>> result = new CompletableFuture<>();
+    run.inScope(() -> {
+      run.begin();
+      chain(run, steps).whenComplete((value, error) -> {
+        if (error == null) {
+          result.complete(run.childDone(value));
+          return;
+        }
+        Throwable cause = WorkflowRun.unwrap(error);
+        result.completeExceptionally(cause instanceof WorkflowRun.Halt halt ? run.childFailed(halt) : run.broken(cause));
+      });
+    });
+    return result;
+  }
+
+  /** Waits for a child run, in a step of a parent whose steps are all synchronous. */
+  public static <R> ChildRun<R> joinChild(CompletionStage<ChildRun<R>> child) {
+    return joinUnwrapped(child.toCompletableFuture());
+  }
+
+  private static <T> T joinUnwrapped(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /** The steps' chain; a generated {@code steps} method that throws (it never should) fails the chain. */
+  private static <R> CompletionStage<R> chain(WorkflowRun run, Steps<R> steps) {
+    try {
+      CompletionStage<R> chain = steps.run(new AsyncRun(run));
+      return chain != null ? chain : CompletableFuture.failedFuture(new NullPointerException("steps returned null"));
+    } catch (RuntimeException | Error e) {
+      WorkflowRun.rethrowIfFatal(e);
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- steps with plain results
+
+  /** Runs a step that returns a {@link StepResponse}; the stage completes with its output. */
+  public <O, C> CompletionStage<O> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
+    return settle(step, CompletableFuture.completedFuture(run.execute(step, body)), compensation);
+  }
+
+  /** Runs a step that may have no output (a condition, a tolerated failure); empty then. */
+  public <O, C> CompletionStage<Optional<O>> step(
+      StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+    return when(step, when, () -> step(step, body, compensation));
+  }
+
+  /** Runs a step with a plain return type, whose output is also its compensation input. */
+  public <O> CompletionStage<O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
+    return step(step, WorkflowRun.value(body), compensation);
+  }
+
+  public <O> CompletionStage<Optional<O>> valueStep(
+      StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
+    return step(step, when, WorkflowRun.value(body), compensation);
+  }
+
+  /** Runs a step that returns {@code void}. */
+  public CompletionStage<Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
+    return step(step, WorkflowRun.nothing(body), WorkflowRun.adapt(compensation));
+  }
+
+  public CompletionStage<Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
+    return step(step, when, WorkflowRun.nothing(body), WorkflowRun.adapt(compensation)).thenApply(AsyncRun::nothing);
+  }
+
+  /** Runs a child workflow whose steps are all synchronous. */
+  public <R> CompletionStage<R> childStep(StepSpec step, ChildBody<R> body) {
+    return step(step, WorkflowRun.childBody(body), WorkflowRun::compensateChild);
+  }
+
+  public <R> CompletionStage<Optional<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
+    return step(step, when, WorkflowRun.childBody(body), WorkflowRun::compensateChild);
+  }
+
+  /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */
+  public <T> CompletionStage<Void> hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
+    return step(step, WorkflowRun.hookBody(slot, input), WorkflowRun::compensateHook).thenApply(AsyncRun::nothing);
+  }
+
+  public <T> CompletionStage<Void> hook(StepSpec step, Condition when, HookSlot<T> slot, ValueBody<T> input) {
+    return step(step, when, WorkflowRun.hookBody(slot, input), WorkflowRun::compensateHook).thenApply(AsyncRun::nothing);
+  }
+
+  // ---------------------------------------------------------------- steps that return a CompletionStage
+
+  /** Runs a step that returns a {@code CompletionStage<StepResponse<O, C>>}. */
+  public <O, C> CompletionStage<O> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
+    return settle(step, execute(step, body), compensation);
+  }
+
+  public <O, C> CompletionStage<Optional<O>> stepAsync(
+      StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
+    return when(step, when, () -> stepAsync(step, body, compensation));
+  }
+
+  /** Runs a step that returns a {@code CompletionStage<O>}: the output is also the compensation input. */
+  public <O> CompletionStage<O> valueStepAsync(StepSpec step, AsyncValueBody<O> body, Compensation<? super O> compensation) {
+    return stepAsync(step, value(body), compensation);
+  }
+
+  public <O> CompletionStage<Optional<O>> valueStepAsync(
+      StepSpec step, Condition when, AsyncValueBody<O> body, Compensation<? super O> compensation) {
+    return stepAsync(step, when, value(body), compensation);
+  }
+
+  /** Runs a step that returns a {@code CompletionStage<Void>}: it has no output. */
+  public CompletionStage<Void> voidStepAsync(StepSpec step, AsyncVoidBody body, VoidCompensation compensation) {
+    return stepAsync(step, nothing(body), WorkflowRun.adapt(compensation));
+  }
+
+  public CompletionStage<Void> voidStepAsync(StepSpec step, Condition when, AsyncVoidBody body, VoidCompensation compensation) {
+    return stepAsync(step, when, nothing(body), WorkflowRun.adapt(compensation)).thenApply(AsyncRun::nothing);
+  }
+
+  /** Runs a child workflow that has asynchronous steps, without waiting on a thread. */
+  public <R> CompletionStage<R> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
+    return stepAsync(step, child(body), WorkflowRun::compensateChild);
+  }
+
+  public <R> CompletionStage<Optional<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
+    return stepAsync(step, when, child(body), WorkflowRun::compensateChild);
+  }
+
+  /** Starts a {@code @Parallel} group: its steps run concurrently, and {@link Group#join()} completes when all did. */
+  public Group parallel(String name) {
+    return new Group(run.parallel(name));
+  }
+
+  private static <O> AsyncStepBody<O, O> value(AsyncValueBody<O> body) {
+    return context -> {
+      CompletionStage<? extends O> stage = body.invoke(context);
+      return stage == null ? null : stage.thenApply(output -> new StepResponse<O, O>(output, output));
+    };
+  }
+
+  private static AsyncStepBody<Void, Void> nothing(AsyncVoidBody body) {
+    return context -> {
+      CompletionStage<?> stage = body.invoke(context);
+      return stage == null ? null : stage.thenApply(ignored -> WorkflowRun.VOID_RESPONSE);
+    };
+  }
+
+  private static <R> AsyncStepBody<R, ChildRun<R>> child(AsyncChildBody<R> body) {
+    return context -> {
+      CompletionStage<ChildRun<R>> stage = body.invoke(context);
+      return stage == null ? null : stage.thenApply(child -> new StepResponse<R, ChildRun<R>>(child.result(), child));
+    };
+  }
+
+  private static Void nothing(Object ignored) {
+    return null;
+  }
+
+  // ---------------------------------------------------------------- settling a step
+
+  /** A step whose condition decides whether it runs: empty when it is skipped, or fails with a tolerated failure. */
+  private <O> CompletionStage<Optional<O>> when(StepSpec step, Condition when, Supplier<CompletionStage<O>> then) {
+    Outcome<Void, Void> check = run.checkCondition(step, when);
+    if (check == null) {
+      return then.get().thenApply(Optional::ofNullable);
+    }
+    if (check == WorkflowRun.SKIPPED) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return settle(step, CompletableFuture.completedFuture(check), null).thenApply(ignored -> Optional.empty());
+  }
+
+  /**
+   * What a step's outcome means for the run: its output goes on (and its compensation joins the
+   * stack); a tolerated failure goes on without an output; any other failure compensates and halts.
+   */
+  private <O, C> CompletionStage<O> settle(
+      StepSpec step, CompletableFuture<Outcome<O, C>> execution, Compensation<? super C> compensation) {
+    return execution.thenCompose(outcome -> {
+      if (!outcome.failed()) {
+        return CompletableFuture.completedFuture(run.completed(step, outcome.response, compensation));
+      }
+      if (WorkflowRun.isTolerated(step, outcome)) {
+        run.tolerate(step, outcome, compensation);
+        return CompletableFuture.completedFuture(null);
+      }
+      return fail(List.of(new Failed<>(step, outcome, compensation)));
+    });
+  }
+
+  // ---------------------------------------------------------------- executing one step
+
+  /** Runs an asynchronous step with its retries, retry pauses and timeout; the future completes with its outcome. */
+  private <O, C> CompletableFuture<Outcome<O, C>> execute(StepSpec step, AsyncStepBody<O, C> body) {
+    CompletableFuture<Outcome<O, C>> outcome = new CompletableFuture<>();
+    Throwable stop = run.stopReason(step);
+    if (stop != null) {
+      outcome.complete(Outcome.failed(stop, 0, null));
+    } else {
+      attempt(step, body, 1, outcome);
+    }
+    return outcome;
+  }
+
+  private <O, C> void attempt(StepSpec step, AsyncStepBody<O, C> body, int attempt, CompletableFuture<Outcome<O, C>> outcome) {
+    Context context = run.new Context(step, attempt, false);
+    String outerStep = WorkflowRun.enterStep(step);
+    CompletionStage<? extends StepResponse<O, C>> stage = null;
+    Throwable error = null;
+    boolean retryable = true;
+    try {
+      run.beginAttempt(context);
+      stage = body.invoke(context);
+      if (stage == null) {
+        error = new IllegalStateException("step '" + step.name() + "' returned null instead of a CompletionStage; "
+            + "return CompletableFuture.completedFuture(output) when the output is at hand");
+        retryable = false;
+      }
+    } catch (Throwable t) {
+      WorkflowRun.rethrowIfFatal(t);
+      error = t;
+    } finally {
+      WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
+    }
+    if (error != null) {
+      judge(step, context, null, error, retryable, body, outcome);
+      return;
+    }
+    resume(await(step, context, stage)).whenComplete((response, failure) ->
+        judge(step, context, response, failure == null ? null : WorkflowRun.unwrap(failure), true, body, outcome));
+  }
+
+  /** What an attempt came to: the step's outcome, or a pause and the next attempt. */
+  private <O, C> void judge(StepSpec step, Context context, StepResponse<O, C> response, Throwable error,
+      boolean retryable, AsyncStepBody<O, C> body, CompletableFuture<Outcome<O, C>> outcome) {
+    Outcome<O, C> judged = run.judge(context, response, error, retryable);
+    if (!judged.retry) {
+      outcome.complete(judged);
+      return;
+    }
+    int attempt = context.attempt();
+    pause(step, attempt,
+        () -> attempt(step, body, attempt + 1, outcome),
+        () -> outcome.complete(run.giveUp(context, judged.cause)));
+  }
+
+  /**
+   * The step's stage, bounded by its timeout (the step's, or what is left of the workflow's). When
+   * the time is up, the run stops waiting and the attempt fails; the stage is left alone (it may be
+   * shared, so it is not cancelled) and what it later completes with is discarded.
+   */
+  private <T> CompletableFuture<T> await(StepSpec step, Context context, CompletionStage<? extends T> stage) {
+    CompletableFuture<T> awaited = new CompletableFuture<>();
+    long timeout = run.attemptTimeoutNanos(step);
+    ScheduledFuture<?> alarm = null;
+    if (timeout != Long.MAX_VALUE) {
+      boolean workflowLimited = run.isWorkflowLimit(step, timeout);
+      if (timeout <= 0) {
+        awaited.completeExceptionally(run.timedOut(context, true));
+        return awaited;
+      }
+      alarm = Scheduling.timer().schedule(() -> awaited.completeExceptionally(run.timedOut(context, workflowLimited)),
+          timeout, TimeUnit.NANOSECONDS);
+    }
+    ScheduledFuture<?> timer = alarm;
+    stage.whenComplete((value, error) -> {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (error == null) {
+        awaited.complete(value);
+      } else {
+        awaited.completeExceptionally(error);
+      }
+    });
+    return awaited;
+  }
+
+  /**
+   * {@code future}, completing in a segment of this run: at once if it is done, else on the run's
+   * executor when it completes (never on the thread that completed it).
+   */
+  private <T> CompletableFuture<T> resume(CompletableFuture<T> future) {
+    if (future.isDone()) {
+      return future;
+    }
+    CompletableFuture<T> resumed = new CompletableFuture<>();
+    future.whenComplete((value, error) -> run.hop(() -> {
+      if (error == null) {
+        resumed.complete(value);
+      } else {
+        resumed.completeExceptionally(error);
+      }
+    }));
+    return resumed;
+  }
+
+  /**
+   * The pause before a step's retry, on a timer: then {@code retry}, or {@code giveUp} if the run
+   * was cancelled meanwhile (checked every 50 ms) or ran out of time.
+   */
+  private void pause(StepSpec step, int attempt, Runnable retry, Runnable giveUp) {
+    long delay = run.retryDelayNanos(step, attempt, false);
+    if (delay < 0) {
+      giveUp.run();
+    } else if (delay == 0) {
+      (run.stopReason(step) == null ? retry : giveUp).run();
+    } else {
+      tick(step, System.nanoTime() + delay, retry, giveUp);
+    }
+  }
+
+  private void tick(StepSpec step, long end, Runnable retry, Runnable giveUp) {
+    long left = end - System.nanoTime();
+    if (run.isCancelled()) {
+      run.hop(giveUp);
+    } else if (left <= 0) {
+      run.hop(run.stopReason(step) == null ? retry : giveUp);
+    } else {
+      Scheduling.timer().schedule(() -> tick(step, end, retry, giveUp),
+          Math.min(left, TimeUnit.MILLISECONDS.toNanos(WorkflowRun.PAUSE_SLICE_MILLIS)), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  // ---------------------------------------------------------------- compensating
+
+  /**
+   * Records the failure, compensates (a compensation's retry pauses are timers), and completes the
+   * returned stage exceptionally with {@link WorkflowRun.Halt}.
+   */
+  private <T> CompletableFuture<T> fail(List<Failed<?>> failed) {
+    CompletableFuture<T> halted = new CompletableFuture<>();
+    compensate(run.beginCompensation(failed), 0, 1, true, halted);
+    return halted;
+  }
+
+  private void compensate(List<Completed<?>> todo, int index, int attempt, boolean allCompensated,
+      CompletableFuture<?> halted) {
+    while (index < todo.size()) {
+      Completed<?> next = todo.get(index);
+      Throwable error = run.compensateOnce(next, attempt);
+      if (error == null) {
+        index++;
+        attempt = 1;
+      } else if (run.retriesCompensation(next.step, attempt, error)) {
+        long delay = run.retryDelayNanos(next.step, attempt, true);
+        if (delay > 0) {
+          int at = index;
+          int again = attempt + 1;
+          boolean ok = allCompensated;
+          Scheduling.timer().schedule(() -> run.hop(() -> compensate(todo, at, again, ok, halted)),
+              delay, TimeUnit.NANOSECONDS);
+          return;
+        }
+        attempt++;
+      } else {
+        run.compensationFailed(next.step, attempt, error);
+        allCompensated = false;
+        index++;
+        attempt = 1;
+      }
+    }
+    halted.completeExceptionally(run.endCompensation(allCompensated));
+  }
+
+  // ---------------------------------------------------------------- parallel groups
+
+  /**
+   * A {@code @Parallel} group of a run with asynchronous steps: like {@link WorkflowRun.Group}, but
+   * its steps may return a {@code CompletionStage}, and {@link #join()} waits without a thread. Not API.
+   */
+  public final class Group {
+    private final WorkflowRun.Group group;
+
+    private Group(WorkflowRun.Group group) {
+      this.group = group;
+    }
+
+    public <O, C> Branch<O, C> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
+      return group.step(step, body, compensation);
+    }
+
+    public <O, C> Branch<O, C> step(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+      return group.step(step, when, body, compensation);
+    }
+
+    public <O> Branch<O, O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
+      return group.valueStep(step, body, compensation);
+    }
+
+    public <O> Branch<O, O> valueStep(StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
+      return group.valueStep(step, when, body, compensation);
+    }
+
+    public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
+      return group.voidStep(step, body, compensation);
+    }
+
+    public Branch<Void, Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
+      return group.voidStep(step, when, body, compensation);
+    }
+
+    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, ChildBody<R> body) {
+      return group.childStep(step, body);
+    }
+
+    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
+      return group.childStep(step, when, body);
+    }
+
+    public <O, C> Branch<O, C> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
+      return launch(step, null, body, compensation);
+    }
+
+    public <O, C> Branch<O, C> stepAsync(
+        StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
+      return launch(step, when, body, compensation);
+    }
+
+    public <O> Branch<O, O> valueStepAsync(StepSpec step, AsyncValueBody<O> body, Compensation<? super O> compensation) {
+      return launch(step, null, value(body), compensation);
+    }
+
+    public <O> Branch<O, O> valueStepAsync(
+        StepSpec step, Condition when, AsyncValueBody<O> body, Compensation<? super O> compensation) {
+      return launch(step, when, value(body), compensation);
+    }
+
+    public Branch<Void, Void> voidStepAsync(StepSpec step, AsyncVoidBody body, VoidCompensation compensation) {
+      return launch(step, null, nothing(body), WorkflowRun.adapt(compensation));
+    }
+
+    public Branch<Void, Void> voidStepAsync(StepSpec step, Condition when, AsyncVoidBody body, VoidCompensation compensation) {
+      return launch(step, when, nothing(body), WorkflowRun.adapt(compensation));
+    }
+
+    public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
+      return launch(step, null, child(body), WorkflowRun::compensateChild);
+    }
+
+    public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
+      return launch(step, when, child(body), WorkflowRun::compensateChild);
+    }
+
+    private <O, C> Branch<O, C> launch(
+        StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
+      return group.launch(step, when, compensation, () -> execute(step, body));
+    }
+
+    /**
+     * Completes when every step of the group has, after settling them in the order they completed;
+     * exceptionally with {@link WorkflowRun.Halt} if one failed and the compensations ran.
+     */
+    public CompletionStage<Void> join() {
+      CompletableFuture<?>[] branches = group.branches().stream().map(branch -> branch.done)
+          .toArray(CompletableFuture<?>[]::new);
+      return resume(CompletableFuture.allOf(branches)).thenCompose(ignored -> {
+        List<Failed<?>> failed = group.settle();
+        return failed.isEmpty() ? CompletableFuture.completedFuture(null) : fail(failed);
+      });
+    }
+  }
+}
