@@ -62,7 +62,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
     super.init(env);
     elements = env.getElementUtils();
     messager = env.getMessager();
-    collector = new WorkflowCollector(elements);
+    collector = new WorkflowCollector(elements, env.getTypeUtils());
     TypeRules typeRules = new TypeRules(env.getTypeUtils(), elements);
     children = new ChildWorkflows(elements, typeRules, collector);
     validator = new WorkflowValidator(typeRules, elements, children);

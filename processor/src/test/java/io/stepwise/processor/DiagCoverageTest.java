@@ -46,6 +46,11 @@ class DiagCoverageTest {
       Map.entry("NegativeRetries", "StepDiagnosticsTest"),
       Map.entry("RawStepResponse", "StepDiagnosticsTest"),
       Map.entry("WildcardStepResponse", "StepDiagnosticsTest"),
+      // asynchronous steps
+      Map.entry("RawCompletionStage", "AsyncStepDiagnosticsTest"),
+      Map.entry("WildcardCompletionStage", "AsyncStepDiagnosticsTest"),
+      Map.entry("NestedCompletionStage", "AsyncStepDiagnosticsTest"),
+      Map.entry("CompletionStageNotAllowed", "AsyncStepDiagnosticsTest"),
       // parameters and the flow between steps
       Map.entry("UnwiredParameter", "WiringDiagnosticsTest"),
       Map.entry("InputAndFrom", "WiringDiagnosticsTest"),

@@ -6,7 +6,13 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
 
-/** A {@code @Step} method, as written. {@code index} is its position among the workflow's steps. */
+/**
+ * A {@code @Step} method, as written. {@code index} is its position among the workflow's steps.
+ * {@code async} is whether the method returns a {@code CompletionStage} (or a subtype, such as
+ * {@code CompletableFuture}); {@link #returns} then describes what the stage completes with. Only
+ * {@code @Step} methods may be asynchronous: for a {@code @Hook} or {@code @ChildWorkflow} method
+ * it is an error.
+ */
 public record StepDecl(
     int index,
     ExecutableElement method,
@@ -19,7 +25,8 @@ public record StepDecl(
     List<ParamDecl> params,
     Optional<WhenDecl> when,
     Options options,
-    Optional<ParallelDecl> parallel) {
+    Optional<ParallelDecl> parallel,
+    boolean async) {
 
   /** {@code @When("method")} on a step. */
   public record WhenDecl(AnnotationMirror mirror, String methodName, AnnotationValue value) {}

@@ -1,6 +1,7 @@
 package io.stepwise.processor.collect;
 
 import io.stepwise.processor.Names;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,16 +15,26 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.IntersectionType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /** Reads a {@code @Workflow} class into a {@link WorkflowDecl}: facts only, no judgement. */
 public final class WorkflowCollector {
-  private final Elements elements;
+  private static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
+  /** How deep to look for the {@code CompletionStage} supertype; class hierarchies are far shallower. */
+  private static final int MAX_SUPERTYPE_STEPS = 1_000;
 
-  public WorkflowCollector(Elements elements) {
+  private final Elements elements;
+  private final Types types;
+
+  public WorkflowCollector(Elements elements, Types types) {
     this.elements = elements;
+    this.types = types;
   }
 
   public WorkflowDecl collect(TypeElement type) {
@@ -70,7 +81,7 @@ public final class WorkflowCollector {
     });
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
         Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
-        params(method), when(method), options(mirror), parallel);
+        params(method), when(method), options(mirror), parallel, isCompletionStage(method.getReturnType()));
   }
 
   /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
@@ -78,7 +89,8 @@ public final class WorkflowCollector {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     StepDecl.Options none = new StepDecl.Options("", null, 1.0, null, "", null, "", null, false, null, false, null);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
-        new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty());
+        new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty(),
+        isCompletionStage(method.getReturnType()));
   }
 
   private Optional<StepDecl.WhenDecl> when(ExecutableElement method) {
@@ -171,20 +183,101 @@ public final class WorkflowCollector {
       TypeMirror workflow = value != null && value.getValue() instanceof TypeMirror t ? t : null;
       return new Returns.Child(workflow, type, child.get(), value);
     }
+    if (isCompletionStage(type)) {
+      return stageReturns(type);
+    }
+    return valueReturns(type, type);
+  }
+
+  /**
+   * What a step returns synchronously, or what its stage completes with: {@code type}.
+   * {@code returned} is the method's return type, for messages.
+   */
+  private static Returns valueReturns(TypeMirror type, TypeMirror returned) {
     if (type.getKind() == TypeKind.VOID) {
       return new Returns.Void();
     }
     if (isNamed(type, Names.STEP_RESPONSE)) {
       List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
       if (args.size() != 2) {
-        return new Returns.BadResponse(type, true);
+        return new Returns.BadResponse(returned, true);
       }
       if (args.get(0).getKind() == TypeKind.WILDCARD || args.get(1).getKind() == TypeKind.WILDCARD) {
-        return new Returns.BadResponse(type, false);
+        return new Returns.BadResponse(returned, false);
       }
       return new Returns.Response(args.get(0), args.get(1));
     }
     return new Returns.Plain(type);
+  }
+
+  /**
+   * A step that returns a {@code CompletionStage} (or a subtype): read as what the stage completes
+   * with, {@code X} of its {@code CompletionStage<X>} supertype. {@code Void} is no output,
+   * {@code ? extends T} is T; a raw stage, {@code ?}, {@code ? super T} and a stage of a stage are
+   * errors.
+   */
+  private Returns stageReturns(TypeMirror type) {
+    Optional<DeclaredType> stage = completionStageSupertype(type);
+    if (stage.isEmpty() || stage.get().getTypeArguments().size() != 1) {
+      return new Returns.BadStage(type, Returns.BadStage.Problem.RAW);
+    }
+    TypeMirror completesWith = stage.get().getTypeArguments().get(0);
+    if (completesWith.getKind() == TypeKind.WILDCARD) {
+      TypeMirror bound = ((WildcardType) completesWith).getExtendsBound();
+      if (bound == null) {
+        return new Returns.BadStage(type, Returns.BadStage.Problem.WILDCARD);
+      }
+      completesWith = bound;
+    }
+    if (isNamed(completesWith, "java.lang.Void")) {
+      return new Returns.Void();
+    }
+    if (isCompletionStage(completesWith)) {
+      return new Returns.BadStage(type, Returns.BadStage.Problem.NESTED);
+    }
+    return valueReturns(completesWith, type);
+  }
+
+  private boolean isCompletionStage(TypeMirror type) {
+    return isCompletionStage(elements, types, type);
+  }
+
+  /** Whether {@code type} is {@code CompletionStage} or a subtype of it, such as {@code CompletableFuture}. */
+  public static boolean isCompletionStage(Elements elements, Types types, TypeMirror type) {
+    TypeElement stage = elements.getTypeElement(COMPLETION_STAGE);
+    if (stage == null || (type.getKind() != TypeKind.DECLARED && type.getKind() != TypeKind.TYPEVAR)) {
+      return false;
+    }
+    return types.isSubtype(types.erasure(type), types.erasure(stage.asType()));
+  }
+
+  /**
+   * The {@code CompletionStage<X>} that {@code type} is, or extends: found through the direct
+   * supertypes, so that the type arguments of {@code type} are substituted
+   * ({@code class Booking<T> implements CompletionStage<List<T>>}). Raw where {@code type} is raw.
+   */
+  private Optional<DeclaredType> completionStageSupertype(TypeMirror type) {
+    TypeElement stage = elements.getTypeElement(COMPLETION_STAGE);
+    if (stage == null) {
+      return Optional.empty();
+    }
+    TypeMirror stageErasure = types.erasure(stage.asType());
+    ArrayDeque<TypeMirror> pending = new ArrayDeque<>(List.of(type));
+    for (int steps = 0; !pending.isEmpty() && steps < MAX_SUPERTYPE_STEPS; steps++) {
+      TypeMirror next = pending.removeFirst();
+      switch (next.getKind()) {
+        case DECLARED -> {
+          if (types.isSameType(types.erasure(next), stageErasure)) {
+            return Optional.of((DeclaredType) next);
+          }
+          pending.addAll(types.directSupertypes(next));
+        }
+        case TYPEVAR -> pending.add(((TypeVariable) next).getUpperBound());
+        case INTERSECTION -> pending.addAll(((IntersectionType) next).getBounds());
+        default -> { }
+      }
+    }
+    return Optional.empty();
   }
 
   public static boolean isStepContext(TypeMirror type) {

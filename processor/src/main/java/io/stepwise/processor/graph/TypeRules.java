@@ -42,6 +42,11 @@ public final class TypeRules {
     return types.isSubtype(source, target);
   }
 
+  /** Whether {@code type} is {@code CompletionStage} or a subtype of it, such as {@code CompletableFuture}. */
+  public boolean isCompletionStage(TypeMirror type) {
+    return io.stepwise.processor.collect.WorkflowCollector.isCompletionStage(elements, types, type);
+  }
+
   public boolean same(TypeMirror a, TypeMirror b) {
     return types.isSameType(a, b);
   }

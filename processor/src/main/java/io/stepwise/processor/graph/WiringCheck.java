@@ -127,7 +127,9 @@ public final class WiringCheck {
       return;
     }
     if (target.returns() instanceof Returns.Void) {
-      report.error(Diag.FROM_VOID_STEP, param.element(), from.mirror(), from.value(), target.name(), target.name());
+      String returned = target.async() ? ElementFormatter.type(target.method().getReturnType()) : "void";
+      report.error(Diag.FROM_VOID_STEP, param.element(), from.mirror(), from.value(), target.name(), returned,
+          target.name());
       return;
     }
     if (output.isEmpty()) {

@@ -97,6 +97,23 @@ final class MemberValidator {
       report.error(bad.raw() ? Diag.RAW_STEP_RESPONSE : Diag.WILDCARD_STEP_RESPONSE, method,
           ElementFormatter.element(method), ElementFormatter.type(bad.type()));
     }
+    if (step.returns() instanceof Returns.BadStage bad) {
+      Diag diag = switch (bad.problem()) {
+        case RAW -> Diag.RAW_COMPLETION_STAGE;
+        case WILDCARD -> Diag.WILDCARD_COMPLETION_STAGE;
+        case NESTED -> Diag.NESTED_COMPLETION_STAGE;
+      };
+      report.error(diag, method, ElementFormatter.element(method), ElementFormatter.type(bad.type()));
+    }
+    if (step.async() && step.isHook()) {
+      report.error(Diag.COMPLETION_STAGE_NOT_ALLOWED, method, "@Hook methods", "the hook's input",
+          ElementFormatter.element(method), ElementFormatter.type(method.getReturnType()),
+          "Return the value the handler needs itself");
+    } else if (step.async() && step.returns() instanceof Returns.Child) {
+      report.error(Diag.COMPLETION_STAGE_NOT_ALLOWED, method, "@ChildWorkflow steps", "the child workflow's input",
+          ElementFormatter.element(method), ElementFormatter.type(method.getReturnType()),
+          "Return the input itself: a child workflow with asynchronous steps is awaited without blocking a thread");
+    }
     validateOptions(step, report);
     step.parallel().ifPresent(parallel -> {
       if (parallel.group().isEmpty()) {
@@ -181,8 +198,11 @@ final class MemberValidator {
     ExecutableElement method = compensation.method();
     checkCallable(method, "Compensate", report);
     if (method.getReturnType().getKind() != TypeKind.VOID) {
+      String hint = typeRules.isCompletionStage(method.getReturnType())
+          ? ". Compensations run synchronously: finish the work in the method, for example with join(), and return void"
+          : "";
       report.error(Diag.COMPENSATE_NOT_VOID, method, ElementFormatter.element(method),
-          ElementFormatter.type(method.getReturnType()));
+          ElementFormatter.type(method.getReturnType()), hint);
     }
     Optional<StepDecl> step = graph.step(compensation.step());
     if (step.isEmpty()) {

@@ -6,9 +6,9 @@ import java.util.Random;
 
 /**
  * A workflow as editable parts, so a test can mutate it (rename @From targets, swap types, drop,
- * duplicate or move annotations, reorder methods, break generics) and render it back to Java that
- * the compiler can at least parse. Method bodies always fit their return type, so every error
- * comes from the wiring.
+ * duplicate or move annotations, reorder methods, break generics, wrap return types in a
+ * CompletionStage) and render it back to Java that the compiler can at least parse. Method bodies
+ * always fit their return type, so every error comes from the wiring.
  */
 final class MutantWorkflow {
   static final List<String> TYPES = List.of("String", "int", "long", "Integer", "Long", "Object", "boolean",
@@ -150,7 +150,7 @@ final class MutantWorkflow {
     Method method = methods.get(random.nextInt(methods.size()));
     List<Param> allParams = new ArrayList<>();
     methods.forEach(m -> allParams.addAll(m.params));
-    switch (random.nextInt(12)) {
+    switch (random.nextInt(13)) {
       case 0: { // rename a @From target
         List<Param> froms = allParams.stream().filter(p -> p.annotations.stream().anyMatch(a -> a.startsWith("@From"))).toList();
         if (froms.isEmpty()) {
@@ -269,6 +269,10 @@ final class MutantWorkflow {
         method.param(annotation.isEmpty() ? null : annotation, TYPES.get(random.nextInt(TYPES.size())), "extra" + method.params.size());
         return "extra param on " + method.name;
       }
+      case 12: { // make a method asynchronous: a CompletionStage of its return type, good or bad
+        method.returnType = stageOf(method.returnType, random);
+        return method.name + " returns " + method.returnType;
+      }
       default: { // rename a step or compensation target
         String name = pickName(random);
         if (!method.annotations.isEmpty()) {
@@ -280,6 +284,28 @@ final class MutantWorkflow {
         }
         return "rename on " + method.name + " -> " + name;
       }
+    }
+  }
+
+  private static final String STAGE = "java.util.concurrent.CompletionStage";
+  private static final String FUTURE = "java.util.concurrent.CompletableFuture";
+
+  /** {@code type} wrapped in a CompletionStage: mostly a good one, sometimes raw, a wildcard or a stage of a stage. */
+  private static String stageOf(String type, Random random) {
+    String boxed = switch (type) {
+      case "void" -> "Void";
+      case "int" -> "Integer";
+      case "long" -> "Long";
+      case "boolean" -> "Boolean";
+      default -> type;
+    };
+    switch (random.nextInt(8)) {
+      case 0: return STAGE + "<" + boxed + ">";
+      case 1: return STAGE + "<? extends " + boxed + ">";
+      case 2: return STAGE;
+      case 3: return FUTURE + "<?>";
+      case 4: return STAGE + "<" + FUTURE + "<" + boxed + ">>";
+      default: return FUTURE + "<" + boxed + ">";
     }
   }
 
