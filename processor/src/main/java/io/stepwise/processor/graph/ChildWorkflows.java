@@ -30,7 +30,12 @@ import javax.lang.model.util.Elements;
  */
 public final class ChildWorkflows {
   /** A child workflow's signature; {@code input} is empty when no step takes {@code @Input}. */
-  public record Signature(TypeElement type, String name, Optional<TypeMirror> input, TypeMirror result, boolean valid) {}
+  /**
+   * What a parent needs of a child workflow. {@code async}: whether the child's runner runs it as an
+   * asynchronous chain, because a step of it, or of a workflow it runs, returns a {@code CompletionStage}.
+   */
+  public record Signature(TypeElement type, String name, Optional<TypeMirror> input, TypeMirror result, boolean valid,
+      boolean async) {}
 
   private final Elements elements;
   private final TypeRules typeRules;
@@ -72,11 +77,11 @@ public final class ChildWorkflows {
     if (!inProgress.add(key)) {
       // A cycle, reported by ChildCheck. Invalid, and with no result: working it out would follow
       // the cycle again (its result step may run a child that leads back here) and never end.
-      return Optional.of(signature(decl, graph, false));
+      return Optional.of(signature(decl, graph, false, false));
     }
     try {
       boolean valid = validator == null || validator.apply(decl, graph).isClean();
-      Signature signature = signature(decl, graph, valid);
+      Signature signature = signature(decl, graph, valid, true);
       cache.put(key, signature);
       return Optional.of(signature);
     } finally {
@@ -120,7 +125,7 @@ public final class ChildWorkflows {
    * invalid one's may be unknown (an unknown result step, a child on a cycle), and {@link #output}
    * never hands it out.
    */
-  private Signature signature(WorkflowDecl decl, StepGraph graph, boolean valid) {
+  private Signature signature(WorkflowDecl decl, StepGraph graph, boolean valid, boolean followChildren) {
     Optional<TypeMirror> input = Optional.empty();
     for (StepDecl step : decl.steps()) {
       for (ParamDecl param : graph.wiredParams(step)) {
@@ -137,7 +142,12 @@ public final class ChildWorkflows {
         result = resultStep.get().mayHaveNoOutput() ? typeRules.optionalOf(output.get()) : typeRules.boxed(output.get());
       }
     }
-    return new Signature(decl.type(), decl.name(), input, result, valid);
+    boolean async = false;
+    for (StepDecl step : decl.steps()) {
+      async |= step.async() || (followChildren && step.returns() instanceof Returns.Child child
+          && of(child.workflow()).map(Signature::async).orElse(false));
+    }
+    return new Signature(decl.type(), decl.name(), input, result, valid, async);
   }
 
   /**

@@ -125,6 +125,7 @@ public final class ModelBuilder {
     TypeName compensationInput;
     Optional<StepModel.Child> child = Optional.empty();
     Optional<StepModel.Hook> hook = Optional.empty();
+    boolean async = step.async();
     if (step.returns() instanceof Returns.Hook hookReturns) {
       shape = StepModel.Shape.HOOK;
       output = ClassName.get(Void.class);
@@ -138,6 +139,7 @@ public final class ModelBuilder {
       output = boxed(signature.result(), suppressions);
       compensationInput = output;
       ClassName runner = runnerName(signature.type());
+      async = signature.async();
       child = Optional.of(new StepModel.Child(runner,
           fields.newName(camel(step.name()) + "Runner", "child:" + step.name()), signature.input().isPresent(),
           signature.name()));
@@ -173,7 +175,7 @@ public final class ModelBuilder {
     Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
     return new StepModel(step.name(), step.maxRetries(), constant, shape, output, compensationInput, local, call,
         condition, child.isPresent() ? Optional.empty() : compensation, List.copyOf(sources), takesInput,
-        step.mayHaveNoOutput(), options, group, child, hook);
+        step.mayHaveNoOutput(), options, group, child, hook, async);
   }
 
   /** A duration the validator accepted, in milliseconds; 0 if not given. */

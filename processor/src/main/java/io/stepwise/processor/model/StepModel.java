@@ -15,6 +15,8 @@ import java.util.Optional;
  *     failure): its local is {@code Optional<O>}
  * @param options retry pauses, timeout and failure handling
  * @param group the {@code @Parallel} group of the step
+ * @param async whether the step returns a {@code CompletionStage} (for a child: whether the child
+ *     workflow is asynchronous), so that the run waits for it without a thread
  */
 public record StepModel(
     String name,
@@ -33,7 +35,8 @@ public record StepModel(
     Options options,
     Optional<String> group,
     Optional<Child> child,
-    Optional<Hook> hook) {
+    Optional<Hook> hook,
+    boolean async) {
 
   /**
    * A {@code @Hook}: its handler lives in the runner field {@code slot}, registered with the

@@ -48,6 +48,14 @@ public record WorkflowModel(
     return stages;
   }
 
+  /**
+   * Whether the runner chains the steps asynchronously ({@code AsyncRun}): some step returns a
+   * {@code CompletionStage}, or runs a child workflow that does.
+   */
+  public boolean isAsync() {
+    return steps.stream().anyMatch(StepModel::async);
+  }
+
   /** A constructor parameter: its type and the class literal to resolve it by. */
   public record Dependency(TypeName type, TypeName classLiteral) {
     public boolean needsCast() {

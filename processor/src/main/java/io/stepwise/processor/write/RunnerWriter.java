@@ -46,6 +46,8 @@ public final class RunnerWriter {
   private static final ClassName CHILD_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRun");
   private static final ClassName STEP_CONTEXT = ClassName.get(Names.RUNTIME_PACKAGE, "StepContext");
   private static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
+  private static final ClassName COMPLETION_STAGE = ClassName.get("java.util.concurrent", "CompletionStage");
+  private static final ClassName ASYNC_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "AsyncRun");
 
   /** The runner of {@code model}, which carries {@code diagram}, the workflow's Mermaid flowchart. */
   public TypeSpec typeSpec(WorkflowModel model, String diagram) {
@@ -131,17 +133,27 @@ public final class RunnerWriter {
     MethodSpec.Builder run = MethodSpec.methodBuilder("run")
         .addModifiers(modifiers(model))
         .returns(resultType)
-        .addJavadoc("Runs the workflow. When a step fails, the steps that completed are compensated in reverse order.\n\n")
-        .addJavadoc("@throws $T if the run does not end {@code DONE} and {@code options.throwOnError()} is true\n",
-            WORKFLOW_FAILED);
+        .addJavadoc("Runs the workflow. When a step fails, the steps that completed are compensated in reverse order.\n\n");
+    if (model.isAsync()) {
+      run.addJavadoc("<p>Waits on the calling thread while a step's {@code CompletionStage} is pending; {@link #runAsync}\n"
+          + "waits without a thread.\n\n");
+    }
+    run.addJavadoc("@throws $T if the run does not end {@code DONE} and {@code options.throwOnError()} is true\n",
+        WORKFLOW_FAILED);
     input.ifPresent(t -> run.addParameter(t, "input"));
-    run.addParameter(RUN_OPTIONS, "options")
-        .addStatement("$T run = $T.start(SPEC, options, container, runs)", WORKFLOW_RUN, WORKFLOW_RUN)
-        .beginControlFlow("try")
-        .addStatement(input.isPresent() ? "return run.done(steps(run, input))" : "return run.done(steps(run))")
-        .nextControlFlow("catch ($T halt)", HALT)
-        .addStatement("return run.halted(halt)")
-        .endControlFlow();
+    run.addParameter(RUN_OPTIONS, "options");
+    String stepsCall = input.isPresent() ? "steps(run, input)" : "steps(run)";
+    if (model.isAsync()) {
+      run.addStatement("return $T.join($T.start(SPEC, options, container, runs, run -> $L))", ASYNC_RUN, ASYNC_RUN,
+              stepsCall);
+    } else {
+      run.addStatement("$T run = $T.start(SPEC, options, container, runs)", WORKFLOW_RUN, WORKFLOW_RUN)
+          .beginControlFlow("try")
+          .addStatement("return run.done($L)", stepsCall)
+          .nextControlFlow("catch ($T halt)", HALT)
+          .addStatement("return run.halted(halt)")
+          .endControlFlow();
+    }
     type.addMethod(run.build());
 
     MethodSpec.Builder runAsChild = MethodSpec.methodBuilder("runAsChild")
@@ -150,36 +162,63 @@ public final class RunnerWriter {
         .addJavadoc("Runs the workflow as a child, inside a step of another workflow ({@code @ChildWorkflow}).\n"
             + "For generated code only; may change in any release.\n");
     input.ifPresent(t -> runAsChild.addParameter(t, "input"));
-    type.addMethod(runAsChild
-        .addParameter(STEP_CONTEXT, "parent")
-        .addStatement("$T run = $T.startChild(SPEC, parent, container)", WORKFLOW_RUN, WORKFLOW_RUN)
-        .beginControlFlow("try")
-        .addStatement(input.isPresent() ? "return run.childDone(steps(run, input))" : "return run.childDone(steps(run))")
-        .nextControlFlow("catch ($T halt)", HALT)
-        .addStatement("throw run.childFailed(halt)")
-        .endControlFlow()
-        .build());
+    runAsChild.addParameter(STEP_CONTEXT, "parent");
+    if (model.isAsync()) {
+      type.addMethod(runAsChild
+          .addStatement(input.isPresent() ? "return $T.joinChild(runAsChildAsync(input, parent))"
+              : "return $T.joinChild(runAsChildAsync(parent))", ASYNC_RUN)
+          .build());
+      MethodSpec.Builder runAsChildAsync = MethodSpec.methodBuilder("runAsChildAsync")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, ParameterizedTypeName.get(CHILD_RUN, model.resultType())))
+          .addJavadoc("Runs the workflow as a child, inside a step of another workflow, without waiting on a thread.\n"
+              + "For generated code only; may change in any release.\n");
+      input.ifPresent(t -> runAsChildAsync.addParameter(t, "input"));
+      type.addMethod(runAsChildAsync
+          .addParameter(STEP_CONTEXT, "parent")
+          .addStatement("return $T.startChild(SPEC, parent, container, run -> $L)", ASYNC_RUN, stepsCall)
+          .build());
+    } else {
+      type.addMethod(runAsChild
+          .addStatement("$T run = $T.startChild(SPEC, parent, container)", WORKFLOW_RUN, WORKFLOW_RUN)
+          .beginControlFlow("try")
+          .addStatement("return run.childDone($L)", stepsCall)
+          .nextControlFlow("catch ($T halt)", HALT)
+          .addStatement("throw run.childFailed(halt)")
+          .endControlFlow()
+          .build());
+    }
 
-    MethodSpec.Builder steps = MethodSpec.methodBuilder("steps")
-        .addModifiers(Modifier.PRIVATE)
-        .returns(model.resultType())
-        .addJavadoc("Runs the steps in order; throws {@link $T} when a failed step has been compensated.\n", HALT)
-        .addParameter(WORKFLOW_RUN, "run");
-    input.ifPresent(t -> steps.addParameter(t, "input"));
     NameAllocator names = new NameAllocator();
     for (String reserved : List.of("workflow", "container", "runs", "input", "options", "run", "halt", "ctx",
         "compensationInput", "parent")) {
       names.newName(reserved, "reserved:" + reserved);
     }
     model.steps().forEach(step -> step.local().ifPresent(local -> names.newName(local, "local:" + local)));
-    for (List<StepModel> stage : model.stages()) {
-      if (stage.get(0).group().isPresent()) {
-        steps.addCode(groupStatements(model, stage, names));
-      } else {
-        steps.addStatement(stepStatement(model, stage.get(0)));
+    MethodSpec.Builder steps = MethodSpec.methodBuilder("steps").addModifiers(Modifier.PRIVATE);
+    if (model.isAsync()) {
+      steps.returns(ParameterizedTypeName.get(COMPLETION_STAGE, model.resultType()))
+          .addJavadoc("Chains the steps in order: each starts when the one before it is done. The stage completes\n"
+              + "exceptionally with {@link $T} when a failed step has been compensated.\n", HALT)
+          .addParameter(ASYNC_RUN, "run");
+      input.ifPresent(t -> steps.addParameter(t, "input"));
+      steps.addCode(new AsyncChain(model, names).statements(0));
+    } else {
+      steps.returns(model.resultType())
+          .addJavadoc("Runs the steps in order; throws {@link $T} when a failed step has been compensated.\n", HALT)
+          .addParameter(WORKFLOW_RUN, "run");
+      input.ifPresent(t -> steps.addParameter(t, "input"));
+      for (List<StepModel> stage : model.stages()) {
+        if (stage.get(0).group().isPresent()) {
+          steps.addCode(groupStatements(model, stage, names, GROUP));
+          steps.addStatement("$N.join()", names.get("group:" + stage.get(0).group().orElseThrow()));
+          steps.addCode(branchOutputs(stage, names));
+        } else {
+          steps.addStatement(stepStatement(model, stage.get(0)));
+        }
       }
+      steps.addStatement("return $L", model.result().orElse("null"));
     }
-    steps.addStatement("return $L", model.result().orElse("null"));
     type.addMethod(steps.build());
 
     TypeName futureType = ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType);
@@ -197,15 +236,22 @@ public final class RunnerWriter {
     MethodSpec.Builder runAsync = MethodSpec.methodBuilder("runAsync")
         .addModifiers(modifiers(model))
         .returns(futureType)
-        .addJavadoc("Runs the workflow on {@code options.executor()} (Stepwise's default executor if none).\n\n")
-        .addJavadoc("@return the result; completes exceptionally with {@link $T} if the run does not end\n"
+        .addJavadoc("Runs the workflow on {@code options.executor()} (Stepwise's default executor if none).\n\n");
+    if (model.isAsync()) {
+      runAsync.addJavadoc("<p>No thread waits while a step's {@code CompletionStage} is pending: the run goes on, on the\n"
+          + "executor, when it completes.\n\n");
+    }
+    runAsync.addJavadoc("@return the result; completes exceptionally with {@link $T} if the run does not end\n"
             + "    {@code DONE} and {@code options.throwOnError()} is true\n", WORKFLOW_FAILED);
     input.ifPresent(t -> runAsync.addParameter(t, "input"));
-    type.addMethod(runAsync
-        .addParameter(RUN_OPTIONS, "options")
-        .addStatement(input.isPresent() ? "return $T.supply(options, () -> run(input, options))"
-            : "return $T.supply(options, () -> run(options))", ASYNC_RUNS)
-        .build());
+    runAsync.addParameter(RUN_OPTIONS, "options");
+    if (model.isAsync()) {
+      runAsync.addStatement("return $T.submit(SPEC, options, container, runs, run -> $L)", ASYNC_RUN, stepsCall);
+    } else {
+      runAsync.addStatement(input.isPresent() ? "return $T.supply(options, () -> run(input, options))"
+          : "return $T.supply(options, () -> run(options))", ASYNC_RUNS);
+    }
+    type.addMethod(runAsync.build());
 
     for (StepModel step : model.steps()) {
       step.hook().ifPresent(hook -> addHookRegistration(type, model, step, hook));
@@ -290,33 +336,35 @@ public final class RunnerWriter {
   }
 
   /**
-   * A {@code @Parallel} group: start each step, join, then read the outputs later steps use.
+   * A {@code @Parallel} group: the group, and each of its steps started, in a {@code Branch} where
+   * its output is used later.
    */
-  private static CodeBlock groupStatements(WorkflowModel model, List<StepModel> stage, NameAllocator names) {
+  static CodeBlock groupStatements(WorkflowModel model, List<StepModel> stage, NameAllocator names, ClassName groupType) {
     String groupName = stage.get(0).group().orElseThrow();
     String group = names.newName(ModelBuilder.camel(groupName) + "Group", "group:" + groupName);
     CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("$T $N = run.parallel($S)", GROUP, group, groupName);
-    List<String> branches = new ArrayList<>();
+        .addStatement("$T $N = run.parallel($S)", groupType, group, groupName);
     for (StepModel step : stage) {
       CodeBlock.Builder statement = CodeBlock.builder();
-      String branch = null;
       if (step.local().isPresent()) {
-        branch = names.newName(step.local().get() + "Branch", "branch:" + step.name());
+        String branch = names.newName(step.local().get() + "Branch", "branch:" + step.name());
         TypeName compensationInput = step.shape() == StepModel.Shape.CHILD
             ? ParameterizedTypeName.get(CHILD_RUN, step.output())
             : step.compensationInput();
         statement.add("$T $N = ", ParameterizedTypeName.get(BRANCH, step.output(), compensationInput), branch);
       }
-      branches.add(branch);
       statement.add(call(model, step, group));
       code.addStatement(statement.build());
     }
-    code.addStatement("$N.join()", group);
-    for (int i = 0; i < stage.size(); i++) {
-      StepModel step = stage.get(i);
-      if (branches.get(i) != null) {
-        code.addStatement("$T $N = $N.$L()", localType(step), step.local().get(), branches.get(i),
+    return code.build();
+  }
+
+  /** After a group's join: the locals of the outputs that later steps use, read from their branches. */
+  static CodeBlock branchOutputs(List<StepModel> stage, NameAllocator names) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (StepModel step : stage) {
+      if (step.local().isPresent()) {
+        code.addStatement("$T $N = $N.$L()", localType(step), step.local().get(), names.get("branch:" + step.name()),
             step.optionalOutput() ? "optionalOutput" : "output");
       }
     }
@@ -360,7 +408,7 @@ public final class RunnerWriter {
     return create.build();
   }
 
-  private static TypeName localType(StepModel step) {
+  static TypeName localType(StepModel step) {
     return step.optionalOutput() ? ParameterizedTypeName.get(ClassName.get(Optional.class), step.output()) : step.output();
   }
 
@@ -372,24 +420,28 @@ public final class RunnerWriter {
     return code.add(call(model, step, "run")).build();
   }
 
-  /** {@code run.<O, C>step(SPEC, [condition,] body, compensation)} on the run or a group. */
-  private static CodeBlock call(WorkflowModel model, StepModel step, String target) {
+  /**
+   * {@code run.<O, C>step(SPEC, [condition,] body, compensation)} on the run or a group; {@code
+   * stepAsync} and the like for a step that returns a {@code CompletionStage}.
+   */
+  static CodeBlock call(WorkflowModel model, StepModel step, String target) {
     CodeBlock.Builder code = CodeBlock.builder();
+    String async = step.async() ? "Async" : "";
     switch (step.shape()) {
       case RESPONSE:
-        code.add("$N.<$T, $T>step($N", target, step.output(), step.compensationInput(), step.constant());
+        code.add("$N.<$T, $T>step$L($N", target, step.output(), step.compensationInput(), async, step.constant());
         break;
       case VALUE:
-        code.add("$N.<$T>valueStep($N", target, step.output(), step.constant());
+        code.add("$N.<$T>valueStep$L($N", target, step.output(), async, step.constant());
         break;
       case CHILD:
-        code.add("$N.<$T>childStep($N", target, step.output(), step.constant());
+        code.add("$N.<$T>childStep$L($N", target, step.output(), async, step.constant());
         break;
       case HOOK:
         code.add("$N.<$T>hook($N", target, step.hook().orElseThrow().input(), step.constant());
         break;
       default:
-        code.add("$N.voidStep($N", target, step.constant());
+        code.add("$N.voidStep$L($N", target, async, step.constant());
         break;
     }
     code.add(",$>$>");
@@ -403,10 +455,12 @@ public final class RunnerWriter {
     }
     if (step.child().isPresent()) {
       StepModel.Child child = step.child().get();
+      String runAsChild = step.async() ? "runAsChildAsync" : "runAsChild";
       if (child.takesInput()) {
-        code.add("\nctx -> $N.runAsChild($L, ctx))$<$<", child.field(), invocation(model, step.call()));
+        code.add("\nctx -> $N.$L($L, ctx))$<$<", child.field(), runAsChild, invocation(model, step.call()));
       } else {
-        code.add("\nctx -> {$>\n$L;\nreturn $N.runAsChild(ctx);$<\n})$<$<", invocation(model, step.call()), child.field());
+        code.add("\nctx -> {$>\n$L;\nreturn $N.$L(ctx);$<\n})$<$<", invocation(model, step.call()), child.field(),
+            runAsChild);
       }
       return code.build();
     }
@@ -422,7 +476,7 @@ public final class RunnerWriter {
   }
 
 
-  private static CodeBlock invocation(WorkflowModel model, Call call) {
+  static CodeBlock invocation(WorkflowModel model, Call call) {
     CodeBlock.Builder code = CodeBlock.builder();
     if (call.isStatic()) {
       code.add("$T.$N(", model.workflowClass(), call.method());

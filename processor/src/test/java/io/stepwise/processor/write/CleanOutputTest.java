@@ -51,6 +51,55 @@ class CleanOutputTest {
   }
 
   @Test
+  void everyAsynchronousStepShapeCompilesWithoutWarnings() {
+    JavaFileObject child = JavaFileObjects.forSourceLines("test.Pack",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "import java.util.concurrent.*;",
+        "@Workflow(\"pack\")",
+        "public class Pack {",
+        "  @Step(\"box\") CompletableFuture<Integer> box(@Input String order) { return CompletableFuture.completedFuture(1); }",
+        "  @Compensate(\"box\") void unbox(Integer box) {}",
+        "}");
+    JavaFileObject source = JavaFileObjects.forSourceLines("test.AsyncShapes",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "import io.stepwise.runtime.*;",
+        "import java.util.*;",
+        "import java.util.concurrent.*;",
+        "@Workflow(value = \"async-shapes\", result = \"label\")",
+        "public class AsyncShapes {",
+        "  @Step(\"response\") CompletionStage<StepResponse<List<? extends Number>, Map<String, Integer>>> response(@Input int n) {",
+        "    return CompletableFuture.completedFuture(new StepResponse<>(List.of(n), Map.of(\"n\", n))); }",
+        "  @Compensate(\"response\") void undoResponse(Map<String, ?> input, StepContext ctx) {}",
+        "  @Step(\"plain\") CompletableFuture<Integer> plain(@From(\"response\") List<? extends Number> numbers) {",
+        "    return CompletableFuture.completedFuture(numbers.size()); }",
+        "  @Compensate(\"plain\") static void undoPlain(long size) {}",
+        "  boolean big(@From(\"plain\") Integer size) { return size > 1; }",
+        "  @Step(\"maybe\") @When(\"big\") CompletionStage<? extends String> maybe(@Input int n) {",
+        "    return CompletableFuture.completedFuture(\"x\"); }",
+        "  @Step(value = \"tolerant\", continueOnPermanentFailure = true) CompletionStage<String> tolerant() {",
+        "    return CompletableFuture.completedFuture(\"t\"); }",
+        "  @Step(\"nothing\") CompletionStage<Void> nothing(@From(\"maybe\") Optional<String> name) {",
+        "    return CompletableFuture.completedFuture(null); }",
+        "  @Compensate(\"nothing\") void undoNothing() {}",
+        "  @Step(\"left\") @Parallel(\"sides\") CompletableFuture<String> left(@From(\"tolerant\") Optional<String> t) {",
+        "    return CompletableFuture.completedFuture(\"l\"); }",
+        "  @Step(\"right\") @Parallel(\"sides\") String right(@From(\"plain\") Integer size) { return \"r\"; }",
+        "  @Step(\"pack\") @ChildWorkflow(Pack.class) String pack(@From(\"left\") String left) { return left; }",
+        "  @Hook(\"packed\") Integer packed(@From(\"pack\") Integer box) { return box; }",
+        "  @Step(\"label\") String label(@From(\"left\") String left, @From(\"right\") String right) { return left + right; }",
+        "}");
+    Compilation compilation = strict(source, child);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test/AsyncShapesRunner").contentsAsUtf8String()
+        .contains("private CompletionStage<String> steps(AsyncRun run, int input)");
+    assertThat(compilation).generatedSourceFile("test/AsyncShapesRunner").contentsAsUtf8String()
+        .contains("ctx -> packRunner.runAsChildAsync(workflow.pack(left), ctx)");
+  }
+
+  @Test
   void rawTypesOfTheUserAreSuppressedOnTheRunnerAndNothingElse() {
     JavaFileObject source = JavaFileObjects.forSourceLines("test.Raw",
         "package test;",

@@ -16,6 +16,9 @@ class RunnerGoldenTest {
   private static final List<JavaFileObject> RESTOCK = Fixtures.sources("restock",
       "CreateRestockOrderWorkflow", "SupplierService", "RestockOrder", "RestockOrderItem", "CreateRestockOrderInput");
 
+  private static final List<JavaFileObject> SHIPPING = Fixtures.sources("shipping",
+      "ShipOrderWorkflow", "Warehouse", "PaymentGateway", "ShipOrderInput");
+
   private static Compilation compile(List<JavaFileObject> sources) {
     return javac()
         .withProcessors(new WorkflowProcessor())
@@ -29,6 +32,14 @@ class RunnerGoldenTest {
     assertThat(compilation).succeededWithoutWarnings();
     Goldens.assertGenerated(compilation, RunnerGoldenTest.class, "restockRunner",
         "com.acme.restock.CreateRestockOrderWorkflowRunner");
+  }
+
+  /** A workflow with asynchronous steps and a parallel group: the steps are chained with thenCompose. */
+  @Test
+  void asyncRunner() {
+    Compilation compilation = compile(SHIPPING);
+    assertThat(compilation).succeededWithoutWarnings();
+    Goldens.assertGenerated(compilation, RunnerGoldenTest.class, "asyncRunner", "com.acme.shipping.ShipOrderWorkflowRunner");
   }
 
   @Test
