@@ -34,6 +34,11 @@ public final class Script {
     return BY_ID.get(id.contains("/") ? id.substring(0, id.indexOf('/')) : id);
   }
 
+  /** The script whose id is {@code id}, or null: how a test's HTTP server finds the run a request belongs to. */
+  static Script byId(String id) {
+    return BY_ID.get(id);
+  }
+
   /** Run options that give the run this script's id as its transaction id. */
   public RunOptions options() {
     return RunOptions.builder().transactionId(id).throwOnError(false).build();
