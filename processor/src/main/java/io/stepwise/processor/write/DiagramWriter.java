@@ -39,6 +39,7 @@ public final class DiagramWriter {
       String label = escape(step.name())
           + step.group().map(g -> "<br/>parallel: " + escape(g)).orElse("")
           + step.child().map(c -> "<br/>child workflow: " + escape(c.workflowName())).orElse("")
+          + (step.async() && step.child().isEmpty() ? "<br/>async" : "")
           + (step.maxRetries() > 0 ? "<br/>retries: " + step.maxRetries() : "")
           + (step.options().timeoutMillis() > 0 ? "<br/>timeout: " + step.options().timeoutMillis() + " ms" : "")
           + step.condition().map(c -> "<br/>when " + c.method() + "()").orElse("")
