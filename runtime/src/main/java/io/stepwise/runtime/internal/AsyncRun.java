@@ -4,6 +4,7 @@ import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
@@ -13,9 +14,11 @@ import io.stepwise.runtime.internal.WorkflowRun.Failed;
 import io.stepwise.runtime.internal.WorkflowRun.Outcome;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +126,7 @@ public final class AsyncRun {
   public static <R> CompletableFuture<ChildRun<R>> startChild(
       WorkflowSpec spec, StepContext parent, Container container, Steps<R> steps) {
     WorkflowRun run = WorkflowRun.createChild(spec, parent, container, true);
-    CompletableFuture<ChildRun<R>> result = new CompletableFuture<>();
+    CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
     run.inScope(() -> {
       run.begin();
       chain(run, steps).whenComplete((value, error) -> {
@@ -138,9 +141,47 @@ public final class AsyncRun {
     return result;
   }
 
-  /** Waits for a child run, in a step of a parent whose steps are all synchronous. */
+  /**
+   * Waits for a child run, in a step of a parent whose steps are all synchronous. The wait ends when
+   * the thread is interrupted (the parent step's timeout interrupts it): the child is then cancelled,
+   * so that it stops before its next step and compensates itself, and this throws {@link
+   * WorkflowCancelledException}. (An uninterruptible wait made the parent ignore its step's timeout
+   * until the child ended, and then discard the child's result without compensating its steps.)
+   */
   public static <R> ChildRun<R> joinChild(CompletionStage<ChildRun<R>> child) {
-    return joinUnwrapped(child.toCompletableFuture());
+    CompletableFuture<ChildRun<R>> future = child.toCompletableFuture();
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      String which = "child workflow";
+      if (child instanceof ChildFuture<?> running) {
+        running.run.cancel();
+        which = "child workflow '" + running.run.spec().name() + "' (transaction " + running.run.transactionId() + ")";
+      }
+      WorkflowCancelledException cancelled = new WorkflowCancelledException(
+          "the thread waiting for " + which + " was interrupted; the child is cancelled");
+      cancelled.initCause(e);
+      throw cancelled;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new CompletionException(cause);
+    }
+  }
+
+  /** The future of a child run started by {@link #startChild}: it knows the run, so that {@link #joinChild} can cancel it. */
+  private static final class ChildFuture<R> extends CompletableFuture<ChildRun<R>> {
+    private final WorkflowRun run;
+
+    ChildFuture(WorkflowRun run) {
+      this.run = run;
+    }
   }
 
   private static <T> T joinUnwrapped(CompletableFuture<T> future) {
@@ -334,44 +375,70 @@ public final class AsyncRun {
     return outcome;
   }
 
-  private <O, C> void attempt(StepSpec step, AsyncStepBody<O, C> body, int attempt, CompletableFuture<Outcome<O, C>> outcome) {
-    Context context = run.new Context(step, attempt, false);
-    String outerStep = WorkflowRun.enterStep(step);
-    CompletionStage<? extends StepResponse<O, C>> stage = null;
-    Throwable error = null;
-    boolean retryable = true;
-    try {
-      run.beginAttempt(context);
-      stage = body.invoke(context);
-      if (stage == null) {
-        error = new IllegalStateException("step '" + step.name() + "' returned null instead of a CompletionStage; "
-            + "return CompletableFuture.completedFuture(output) when the output is at hand");
-        retryable = false;
+  /**
+   * Tries the step from attempt {@code first} on. A loop, not a recursion: an attempt whose stage is
+   * complete at once (or that throws, or returns null) and that is retried at once (no retry
+   * interval) goes round the loop here. A recursion through {@link #judge} and {@link #pause} grew
+   * the stack by each such retry, and overflowed at a few hundred retries: the StackOverflowError was
+   * swallowed by a CompletableFuture callback and the run never ended.
+   */
+  private <O, C> void attempt(StepSpec step, AsyncStepBody<O, C> body, int first, CompletableFuture<Outcome<O, C>> outcome) {
+    for (int attempt = first; ; attempt++) {
+      Context context = run.new Context(step, attempt, false);
+      String outerStep = WorkflowRun.enterStep(step);
+      CompletionStage<? extends StepResponse<O, C>> stage = null;
+      Throwable error = null;
+      boolean retryable = true;
+      try {
+        run.beginAttempt(context);
+        stage = body.invoke(context);
+        if (stage == null) {
+          error = new IllegalStateException("step '" + step.name() + "' returned null instead of a CompletionStage; "
+              + "return CompletableFuture.completedFuture(output) when the output is at hand");
+          retryable = false;
+        }
+      } catch (Throwable t) {
+        WorkflowRun.rethrowIfFatal(t);
+        error = t;
+      } finally {
+        WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
       }
-    } catch (Throwable t) {
-      WorkflowRun.rethrowIfFatal(t);
-      error = t;
-    } finally {
-      WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
+      StepResponse<O, C> response = null;
+      if (error == null) {
+        CompletableFuture<StepResponse<O, C>> awaited = resume(await(step, context, stage));
+        if (!awaited.isDone()) {
+          awaited.whenComplete((done, failure) -> {
+            if (judge(step, context, done, failure == null ? null : WorkflowRun.unwrap(failure), true, body, outcome)) {
+              attempt(step, body, context.attempt() + 1, outcome);
+            }
+          });
+          return;
+        }
+        try {
+          response = awaited.join();
+        } catch (CompletionException | CancellationException failure) {
+          error = WorkflowRun.unwrap(failure);
+        }
+      }
+      if (!judge(step, context, response, error, retryable, body, outcome)) {
+        return;
+      }
     }
-    if (error != null) {
-      judge(step, context, null, error, retryable, body, outcome);
-      return;
-    }
-    resume(await(step, context, stage)).whenComplete((response, failure) ->
-        judge(step, context, response, failure == null ? null : WorkflowRun.unwrap(failure), true, body, outcome));
   }
 
-  /** What an attempt came to: the step's outcome, or a pause and the next attempt. */
-  private <O, C> void judge(StepSpec step, Context context, StepResponse<O, C> response, Throwable error,
+  /**
+   * What an attempt came to: the step's outcome, or a pause on a timer and then the next attempt.
+   * True if the next attempt is to start at once, which the caller does.
+   */
+  private <O, C> boolean judge(StepSpec step, Context context, StepResponse<O, C> response, Throwable error,
       boolean retryable, AsyncStepBody<O, C> body, CompletableFuture<Outcome<O, C>> outcome) {
     Outcome<O, C> judged = run.judge(context, response, error, retryable);
     if (!judged.retry) {
       outcome.complete(judged);
-      return;
+      return false;
     }
     int attempt = context.attempt();
-    pause(step, attempt,
+    return pause(step, attempt,
         () -> attempt(step, body, attempt + 1, outcome),
         () -> outcome.complete(run.giveUp(context, judged.cause)));
   }
@@ -379,7 +446,9 @@ public final class AsyncRun {
   /**
    * The step's stage, bounded by its timeout (the step's, or what is left of the workflow's). When
    * the time is up, the run stops waiting and the attempt fails; the stage is left alone (it may be
-   * shared, so it is not cancelled) and what it later completes with is discarded.
+   * shared, so it is not cancelled) and what it later completes with is discarded. The attempt is
+   * marked abandoned, so that a child workflow it started stops before its next step and compensates
+   * itself instead of running on unseen (see {@link WorkflowRun#isCancelled()}).
    */
   private <T> CompletableFuture<T> await(StepSpec step, Context context, CompletionStage<? extends T> stage) {
     CompletableFuture<T> awaited = new CompletableFuture<>();
@@ -388,11 +457,14 @@ public final class AsyncRun {
     if (timeout != Long.MAX_VALUE) {
       boolean workflowLimited = run.isWorkflowLimit(step, timeout);
       if (timeout <= 0) {
+        context.abandon();
         awaited.completeExceptionally(run.timedOut(context, true));
         return awaited;
       }
-      alarm = Scheduling.timer().schedule(() -> awaited.completeExceptionally(run.timedOut(context, workflowLimited)),
-          timeout, TimeUnit.NANOSECONDS);
+      alarm = Scheduling.timer().schedule(() -> {
+        context.abandon();
+        awaited.completeExceptionally(run.timedOut(context, workflowLimited));
+      }, timeout, TimeUnit.NANOSECONDS);
     }
     ScheduledFuture<?> timer = alarm;
     stage.whenComplete((value, error) -> {
@@ -429,17 +501,22 @@ public final class AsyncRun {
 
   /**
    * The pause before a step's retry, on a timer: then {@code retry}, or {@code giveUp} if the run
-   * was cancelled meanwhile (checked every 50 ms) or ran out of time.
+   * was cancelled meanwhile (checked every 50 ms) or ran out of time. Without a pause, returns true
+   * for the caller to retry at once (without deepening the stack), or gives up if the run must stop.
    */
-  private void pause(StepSpec step, int attempt, Runnable retry, Runnable giveUp) {
+  private boolean pause(StepSpec step, int attempt, Runnable retry, Runnable giveUp) {
     long delay = run.retryDelayNanos(step, attempt, false);
     if (delay < 0) {
       giveUp.run();
     } else if (delay == 0) {
-      (run.stopReason(step) == null ? retry : giveUp).run();
+      if (run.stopReason(step) == null) {
+        return true;
+      }
+      giveUp.run();
     } else {
       tick(step, System.nanoTime() + delay, retry, giveUp);
     }
+    return false;
   }
 
   private void tick(StepSpec step, long end, Runnable retry, Runnable giveUp) {

@@ -68,6 +68,11 @@ public final class WorkflowRun {
   private final RunRegistry registry;
   /** The run whose step runs this one as a child workflow; null for a top-level run. */
   private final WorkflowRun parent;
+  /**
+   * The attempt of the parent's step that runs this child; null for a top-level run. When the parent
+   * stops waiting for it (the attempt timed out), the child stops as if cancelled: see {@link #isCancelled()}.
+   */
+  private final Context parentStep;
   private final List<WorkflowListener> listeners;
   /** {@link System#nanoTime()} at which the workflow's timeout expires; only if {@link #hasDeadline}. */
   private final long deadline;
@@ -91,13 +96,14 @@ public final class WorkflowRun {
   private WorkflowStatus status;
 
   private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
-      WorkflowRun parent, String transactionId, boolean async) {
+      Context parentStep, String transactionId, boolean async) {
     this.spec = spec;
     this.async = async;
     this.options = options;
     this.container = container;
     this.registry = registry;
-    this.parent = parent;
+    this.parent = parentStep == null ? null : parentStep.run();
+    this.parentStep = parentStep;
     this.listeners = options.listeners();
     this.transactionId = transactionId;
     long own = spec.timeoutMillis() > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(spec.timeoutMillis()) : 0;
@@ -151,7 +157,7 @@ public final class WorkflowRun {
     WorkflowRun parent = context.run();
     String id = parent.transactionId + "/" + parentStep.stepName()
         + (parentStep.attempt() > 1 ? "#" + parentStep.attempt() : "");
-    return new WorkflowRun(spec, parent.options, container, null, parent, id, async);
+    return new WorkflowRun(spec, parent.options, container, null, context, id, async);
   }
 
   WorkflowRun begin() {
@@ -223,7 +229,10 @@ public final class WorkflowRun {
   }
 
   boolean isCancelled() {
-    return cancelled || (parent != null && parent.isCancelled());
+    // A child also stops when its parent's step gave up waiting for it (an asynchronous attempt that
+    // timed out): otherwise the abandoned child would go on with its next steps once its current one
+    // completed, and nothing would ever compensate them. Stopped, it compensates itself.
+    return cancelled || (parent != null && (parentStep.abandoned || parent.isCancelled()));
   }
 
   // ---------------------------------------------------------------- steps
@@ -1217,6 +1226,8 @@ public final class WorkflowRun {
     private final StepSpec step;
     private final int attempt;
     private final boolean compensating;
+    /** Whether the run stopped waiting for this attempt (it timed out); a child run it started then stops. */
+    private volatile boolean abandoned;
 
     Context(StepSpec step, int attempt, boolean compensating) {
       this.step = step;
@@ -1226,6 +1237,11 @@ public final class WorkflowRun {
 
     WorkflowRun run() {
       return WorkflowRun.this;
+    }
+
+    /** The run no longer waits for this attempt: a child workflow it started stops before its next step. */
+    void abandon() {
+      abandoned = true;
     }
 
     @Override public String transactionId() { return transactionId; }
