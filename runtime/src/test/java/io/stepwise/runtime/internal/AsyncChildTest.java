@@ -1,0 +1,317 @@
+package io.stepwise.runtime.internal;
+
+import static io.stepwise.runtime.internal.WorkflowRun.MDC_STEP;
+import static io.stepwise.runtime.internal.WorkflowRun.MDC_TRANSACTION_ID;
+import static io.stepwise.runtime.internal.WorkflowRun.MDC_WORKFLOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepError;
+import io.stepwise.runtime.StepTimeoutException;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowListener;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.fixtures.AsyncOrderWorkflowRunner;
+import io.stepwise.runtime.fixtures.AsyncShippingWorkflowRunner;
+import io.stepwise.runtime.fixtures.Completer;
+import io.stepwise.runtime.fixtures.CountingExecutor;
+import io.stepwise.runtime.fixtures.RecordingListener;
+import io.stepwise.runtime.fixtures.Script;
+import io.stepwise.runtime.fixtures.Script.Boom;
+import io.stepwise.runtime.fixtures.Stages;
+import io.stepwise.runtime.fixtures.SyncOrderWorkflowRunner;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.MDC;
+
+/**
+ * {@link AsyncRun#startChild} and {@link AsyncRun#childStepAsync}: a child workflow with asynchronous
+ * steps runs inside a step of its parent without a waiting thread, with the transaction id
+ * {@code <parent tx>/<step>}; when the parent fails later, the child's completed steps are
+ * compensated as a unit, in reverse, in the parent's compensation order.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class AsyncChildTest {
+  final Script script = new Script();
+  final Stages stages = new Stages();
+  final CountingExecutor executor = new CountingExecutor("run-exec");
+  final RecordingListener listener = new RecordingListener();
+  final AsyncShippingWorkflowRunner shipping = AsyncShippingWorkflowRunner.create(script, stages);
+  final AsyncOrderWorkflowRunner orders = AsyncOrderWorkflowRunner.create(script, stages, shipping);
+
+  final ExecutorService callers = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void tearDown() {
+    executor.close();
+    callers.shutdownNow();
+    MDC.clear();
+  }
+
+  RunOptions options(String tx) {
+    return RunOptions.builder().transactionId(tx).throwOnError(false).executor(executor).listener(listener).build();
+  }
+
+  static <T> T get(Future<T> future) throws Exception {
+    try {
+      return future.get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("the run failed", e.getCause());
+    }
+  }
+
+  static List<String> describe(List<StepError> errors) {
+    return errors.stream().map(e -> e.step() + "/" + e.phase() + "/" + e.attempts()).toList();
+  }
+
+  @Test
+  void aChildWithAsyncStepsRunsUnderTheParentsTransactionAndWaitsWithoutAThread() throws Exception {
+    stages.hold("charge");
+
+    CompletableFuture<WorkflowResult<String>> run = orders.runAsync("k1", options("tx-parent"));
+    Stages.Call charge = stages.next("charge");
+    executor.drain();
+    assertEquals(0, executor.active());
+    assertFalse(run.isDone());
+    assertEquals("tx-parent/fulfil", charge.transactionId());
+    assertEquals(Map.of(MDC_TRANSACTION_ID, "tx-parent/fulfil", MDC_WORKFLOW, AsyncShippingWorkflowRunner.WORKFLOW,
+        MDC_STEP, "charge"), charge.mdc());
+    Completer.on("http-client", () -> assertTrue(charge.complete()));
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals("tx-parent", result.transactionId());
+    assertEquals("invoice-order-k1 for shipped k1 with charge-reservation-k1, gift gift-k1, label label-k1",
+        result.result());
+    assertEquals(List.of("invoke:open@1", "invoke:reserve@1", "invoke:charge@1", "invoke:gift@1", "invoke:label@1",
+        "invoke:ship@1", "invoke:invoice@1"), script.events("invoke:"));
+    // the child's later steps ran in its own segment, with its own keys
+    assertEquals(Map.of(MDC_TRANSACTION_ID, "tx-parent/fulfil", MDC_WORKFLOW, AsyncShippingWorkflowRunner.WORKFLOW,
+        MDC_STEP, "ship"), script.entry("invoke:ship@1").mdc());
+    // the parent's next step, with the parent's keys
+    assertEquals(Map.of(MDC_TRANSACTION_ID, "tx-parent", MDC_WORKFLOW, AsyncOrderWorkflowRunner.WORKFLOW,
+        MDC_STEP, "invoice"), script.entry("invoke:invoice@1").mdc());
+    assertEquals(executor.threadName(), script.entry("invoke:invoice@1").thread());
+    assertEquals(List.of("begin:async-order/tx-parent", "begin:async-shipping/tx-parent/fulfil"),
+        listener.lines("begin:"));
+    assertEquals(List.of("finish:DONE", "finish:DONE"), listener.lines("finish:"));
+    executor.drain();
+    assertEquals(List.of(), executor.leftovers());
+  }
+
+  @Test
+  void whenTheParentFailsLaterTheChildsCompletedStepsAreCompensatedAsAUnitInReverse() throws Exception {
+    stages.hold("invoice");
+    Boom boom = new Boom("invoice rejected");
+
+    CompletableFuture<WorkflowResult<String>> run = orders.runAsync("k2", options("tx-parent-fails"));
+    Stages.Call invoice = stages.next("invoice");
+    Completer.on("http-client", () -> assertTrue(invoice.fail(boom)));
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("invoice/INVOKE/1"), describe(result.errors()));
+    assertSame(boom, result.errors().get(0).cause());
+    assertEquals(List.of(
+        "compensate:label(label-id-k2)@1",
+        "compensate:gift(gift-k2)@1",
+        "compensate:charge(charge-reservation-k2)@1",
+        "compensate:reserve(res-k2)@1",
+        "compensate:open(order-k2)@1"), script.events("compensate:"));
+    assertEquals(Map.of(MDC_TRANSACTION_ID, "tx-parent-fails/fulfil", MDC_WORKFLOW, AsyncShippingWorkflowRunner.WORKFLOW,
+        MDC_STEP, "label"), script.entry("compensate:label(label-id-k2)@1").mdc());
+    assertEquals(Map.of(MDC_TRANSACTION_ID, "tx-parent-fails", MDC_WORKFLOW, AsyncOrderWorkflowRunner.WORKFLOW,
+        MDC_STEP, "open"), script.entry("compensate:open(order-k2)@1").mdc());
+  }
+
+  @Test
+  void aChildThatFailsCompensatesItselfAndFailsTheParentsStep() throws Exception {
+    stages.hold("label");
+    Boom boom = new Boom("label rejected");
+
+    CompletableFuture<WorkflowResult<String>> run = orders.runAsync("k3", options("tx-child-fails"));
+    Stages.Call label = stages.next("label");
+    assertEquals("tx-child-fails/fulfil", label.transactionId());
+    Completer.on("http-client", () -> assertTrue(label.fail(boom)));
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of(
+        "compensate:gift(gift-k3)@1",
+        "compensate:charge(charge-reservation-k3)@1",
+        "compensate:reserve(res-k3)@1",
+        "compensate:open(order-k3)@1"), script.events("compensate:"));
+    assertEquals(List.of("fulfil/INVOKE/1"), describe(result.errors()));
+    WorkflowFailedException cause = assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause());
+    assertSame(boom, cause.getCause());
+    assertEquals("tx-child-fails/fulfil", cause.result().transactionId());
+    assertEquals(WorkflowStatus.REVERTED, cause.result().status());
+    assertEquals(List.of("label/INVOKE/1"), describe(cause.result().errors()));
+    assertEquals(List.of(), script.events("invoke:invoice"));
+  }
+
+  @Test
+  void cancellingTheParentStopsTheWaitingChildAfterItsStep() throws Exception {
+    stages.hold("charge");
+
+    CompletableFuture<WorkflowResult<String>> run = orders.runAsync("k4", options("tx-parent-cancel"));
+    Stages.Call charge = stages.next("charge");
+    assertTrue(orders.cancel("tx-parent-cancel"));
+    Completer.on("http-client", () -> assertTrue(charge.complete()));
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("compensate:charge(charge-reservation-k4)@1", "compensate:reserve(res-k4)@1",
+        "compensate:open(order-k4)@1"), script.events("compensate:"));
+    assertEquals(List.of(), script.events("invoke:gift", "invoke:invoice"));
+    WorkflowFailedException cause = assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause());
+    assertInstanceOf(WorkflowCancelledException.class, cause.getCause());
+    assertEquals("fulfil", result.errors().get(0).step());
+  }
+
+  /** Opens when the run with this transaction id finishes (a child's run finishes after its parent's here). */
+  static final class Finished implements WorkflowListener {
+    final String transactionId;
+    final CountDownLatch latch = new CountDownLatch(1);
+    volatile WorkflowResult<?> result;
+
+    Finished(String transactionId) {
+      this.transactionId = transactionId;
+    }
+
+    @Override
+    public void onFinish(WorkflowResult<?> result) {
+      if (result.transactionId().equals(transactionId)) {
+        this.result = result;
+        latch.countDown();
+      }
+    }
+  }
+
+  @Test
+  void aChildWhoseParentStepTimedOutStopsAfterItsStepAndCompensatesItself() throws Exception {
+    // regression: the abandoned child went on with gift, label and ship once charge completed, and
+    // nothing ever compensated its steps, while the parent said REVERTED
+    stages.hold("charge");
+    AsyncOrderWorkflowRunner timed = AsyncOrderWorkflowRunner.create(script, stages, shipping,
+        StepSpec.builder("fulfil").timeout(150).build());
+    Finished child = new Finished("tx-abandon/fulfil");
+
+    CompletableFuture<WorkflowResult<String>> run = timed.runAsync("k5",
+        RunOptions.builder().transactionId("tx-abandon").throwOnError(false).executor(executor).listener(child).build());
+    Stages.Call charge = stages.next("charge");
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("fulfil/INVOKE/1"), describe(result.errors()));
+    assertInstanceOf(StepTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(List.of("compensate:open(order-k5)@1"), script.events("compensate:"));
+    assertFalse(charge.future().isDone(), "the child's stage is left alone");
+
+    Completer.on("http-client", () -> assertTrue(charge.complete()));
+    Script.await(child.latch);
+
+    assertEquals(WorkflowStatus.REVERTED, child.result.status());
+    assertEquals(List.of(), script.events("invoke:gift", "invoke:label", "invoke:ship", "invoke:invoice"));
+    assertEquals(List.of("compensate:open(order-k5)@1", "compensate:charge(charge-reservation-k5)@1",
+        "compensate:reserve(res-k5)@1"), script.events("compensate:"));
+  }
+
+  @Test
+  void aSynchronousParentWaitsForAnAsyncChildOnItsThread() throws Exception {
+    stages.hold("charge");
+    SyncOrderWorkflowRunner parent = SyncOrderWorkflowRunner.create(script, stages, shipping);
+
+    CompletableFuture<Thread> parentThread = new CompletableFuture<>();
+    Future<WorkflowResult<String>> run = callers.submit(() -> {
+      parentThread.complete(Thread.currentThread());
+      return parent.run("k6", options("tx-sync-parent"));
+    });
+    Stages.Call charge = stages.next("charge");
+    Completer.awaitParked(get(parentThread)); // the parent's step waits for the child in joinChild
+    assertEquals("tx-sync-parent/fulfil", charge.transactionId());
+    Completer.on("http-client", () -> assertTrue(charge.complete()));
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals("shipped k6 with charge-reservation-k6, gift gift-k6, label label-k6", result.result());
+    assertEquals(executor.threadName(), script.entry("invoke:ship@1").thread());
+  }
+
+  @Test
+  void aSynchronousParentsStepTimeoutEndsItsWaitForAnAsyncChildWhichStopsAndCompensatesItself() throws Exception {
+    // regression: joinChild waited uninterruptibly, so the parent ignored its step's timeout until the
+    // child ended, then discarded the child's result without compensating any of its steps
+    stages.hold("charge");
+    SyncOrderWorkflowRunner parent = SyncOrderWorkflowRunner.create(script, stages, shipping,
+        StepSpec.builder("fulfil").timeout(150).build());
+    Finished child = new Finished("tx-sync-timeout/fulfil");
+
+    long start = System.nanoTime();
+    Future<WorkflowResult<String>> run = callers.submit(() -> parent.run("k7",
+        RunOptions.builder().transactionId("tx-sync-timeout").throwOnError(false).executor(executor).listener(child).build()));
+    Stages.Call charge = stages.next("charge");
+    WorkflowResult<String> result = get(run);
+    long took = System.nanoTime() - start;
+
+    assertTrue(took < 2_000_000_000L, "the parent waited " + took / 1_000_000 + " ms for a step with a 150 ms timeout");
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("fulfil/INVOKE/1"), describe(result.errors()));
+    assertInstanceOf(StepTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(List.of("compensate:open(order-k7)@1"), script.events("compensate:"));
+
+    Completer.on("http-client", () -> assertTrue(charge.complete()));
+    Script.await(child.latch);
+
+    assertEquals(WorkflowStatus.REVERTED, child.result.status());
+    assertEquals(List.of(), script.events("invoke:gift", "invoke:label", "invoke:ship"));
+    assertEquals(List.of("compensate:open(order-k7)@1", "compensate:charge(charge-reservation-k7)@1",
+        "compensate:reserve(res-k7)@1"), script.events("compensate:"));
+  }
+
+  @Test
+  void anInterruptOfASynchronousParentWaitingForAnAsyncChildCancelsTheChild() throws Exception {
+    stages.hold("charge");
+    SyncOrderWorkflowRunner parent = SyncOrderWorkflowRunner.create(script, stages, shipping);
+    Finished child = new Finished("tx-interrupt/fulfil");
+    CompletableFuture<Thread> parentThread = new CompletableFuture<>();
+
+    Future<WorkflowResult<String>> run = callers.submit(() -> {
+      parentThread.complete(Thread.currentThread());
+      return parent.run("k8",
+          RunOptions.builder().transactionId("tx-interrupt").throwOnError(false).executor(executor).listener(child).build());
+    });
+    Stages.Call charge = stages.next("charge");
+    parentThread.get(5, TimeUnit.SECONDS).interrupt();
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("fulfil/INVOKE/1"), describe(result.errors()));
+    WorkflowCancelledException cause = assertInstanceOf(WorkflowCancelledException.class, result.errors().get(0).cause());
+    assertTrue(cause.getMessage().contains("tx-interrupt/fulfil"), cause.getMessage());
+    assertInstanceOf(InterruptedException.class, cause.getCause());
+
+    Completer.on("http-client", () -> assertTrue(charge.complete()));
+    Script.await(child.latch);
+    assertEquals(WorkflowStatus.REVERTED, child.result.status());
+    assertEquals(List.of(), script.events("invoke:gift"));
+    assertEquals(List.of("compensate:open(order-k8)@1", "compensate:charge(charge-reservation-k8)@1",
+        "compensate:reserve(res-k8)@1"), script.events("compensate:"));
+  }
+}
