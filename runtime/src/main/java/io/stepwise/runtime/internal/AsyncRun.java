@@ -13,6 +13,7 @@ import io.stepwise.runtime.internal.WorkflowRun.Context;
 import io.stepwise.runtime.internal.WorkflowRun.Failed;
 import io.stepwise.runtime.internal.WorkflowRun.Outcome;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 
 /**
  * One run of a workflow that has asynchronous steps (steps that return a {@code CompletionStage}),
@@ -62,7 +64,10 @@ public final class AsyncRun {
    */
   public static <R> CompletableFuture<WorkflowResult<R>> start(
       WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
-    WorkflowRun run = WorkflowRun.create(spec, options, container, registry, true);
+    return start(WorkflowRun.create(spec, options, container, registry, true), steps);
+  }
+
+  private static <R> CompletableFuture<WorkflowResult<R>> start(WorkflowRun run, Steps<R> steps) {
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     run.inScope(() -> {
       run.begin();
@@ -93,15 +98,17 @@ public final class AsyncRun {
       throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
     }
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
+    Map<String, String> callerMdc = MDC.getCopyOfContextMap(); // the run's segments carry it, as run() does
     try {
       options.executor().orElseGet(Scheduling::pool).execute(() ->
-          start(spec, options, container, registry, steps).whenComplete((value, error) -> {
-            if (error == null) {
-              result.complete(value);
-            } else {
-              result.completeExceptionally(WorkflowRun.unwrap(error));
-            }
-          }));
+          start(WorkflowRun.create(spec, options, container, registry, true).carryMdc(callerMdc), steps)
+              .whenComplete((value, error) -> {
+                if (error == null) {
+                  result.complete(value);
+                } else {
+                  result.completeExceptionally(WorkflowRun.unwrap(error));
+                }
+              }));
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(e);
     }

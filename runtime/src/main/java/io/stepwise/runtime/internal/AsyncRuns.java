@@ -1,21 +1,39 @@
 package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.RunOptions;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 
 /** Runs a workflow on the run's executor for a runner's {@code runAsync}. Not API. */
 public final class AsyncRuns {
   private AsyncRuns() {}
 
   /**
-   * The run on {@code options.executor()}, or Stepwise's default pool. A {@code WorkflowFailedException}
+   * The run on {@code options.executor()}, or Stepwise's default pool, with the caller's MDC (a
+   * request id, say) on the executor's thread while it runs. A {@code WorkflowFailedException}
    * completes the future exceptionally (wrapped in a {@code CompletionException} for {@code join}).
    */
   public static <T> CompletableFuture<T> supply(RunOptions options, Supplier<T> run) {
     if (options == null) {
       throw new NullPointerException("RunOptions must not be null; use RunOptions.defaults()");
     }
-    return CompletableFuture.supplyAsync(run, options.executor().orElseGet(Scheduling::pool));
+    Map<String, String> callerMdc = MDC.getCopyOfContextMap(); // the run carries the caller's MDC, as run() does
+    return CompletableFuture.supplyAsync(() -> {
+      Map<String, String> previous = MDC.getCopyOfContextMap();
+      if (callerMdc != null) {
+        MDC.setContextMap(callerMdc);
+      }
+      try {
+        return run.get();
+      } finally {
+        if (previous == null) {
+          MDC.clear();
+        } else {
+          MDC.setContextMap(previous);
+        }
+      }
+    }, options.executor().orElseGet(Scheduling::pool));
   }
 }

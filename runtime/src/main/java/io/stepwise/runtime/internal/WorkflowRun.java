@@ -19,6 +19,7 @@ import io.stepwise.runtime.WorkflowTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,11 @@ public final class WorkflowRun {
   private final boolean async;
   private final String outerTransactionId;
   private final String outerWorkflow;
+  /**
+   * The MDC of the thread that started an asynchronous run (a request id, say), which every segment
+   * of the run carries, wherever it runs; null if that MDC was empty, and for a synchronous run.
+   */
+  private Map<String, String> callerMdc;
   private volatile boolean cancelled;
 
   // Touched only by the run's own thread.
@@ -117,6 +123,15 @@ public final class WorkflowRun {
     }
     this.outerTransactionId = async ? null : MDC.get(MDC_TRANSACTION_ID);
     this.outerWorkflow = async ? null : MDC.get(MDC_WORKFLOW);
+    if (async) {
+      carryMdc(MDC.getCopyOfContextMap());
+    }
+  }
+
+  /** Sets the MDC that the segments of this asynchronous run carry: the caller's. */
+  WorkflowRun carryMdc(Map<String, String> mdc) {
+    this.callerMdc = mdc == null || mdc.isEmpty() ? null : mdc;
+    return this;
   }
 
   /** Starts a run that cannot be cancelled through a runner. */
@@ -192,10 +207,28 @@ public final class WorkflowRun {
   }
 
   /**
-   * Runs {@code body} with the run's MDC keys set, and restores the thread's own afterwards: each
-   * segment of an asynchronous run, on whichever thread it runs.
+   * Runs {@code body} with the run's MDC keys set (over the MDC of the thread that started an
+   * asynchronous run), and restores the thread's own afterwards: each segment of an asynchronous
+   * run, on whichever thread it runs.
    */
   void inScope(Runnable body) {
+    if (callerMdc != null) {
+      Map<String, String> previous = MDC.getCopyOfContextMap();
+      Map<String, String> scope = new HashMap<>(callerMdc);
+      scope.put(MDC_TRANSACTION_ID, transactionId);
+      scope.put(MDC_WORKFLOW, spec.name());
+      MDC.setContextMap(scope);
+      try {
+        body.run();
+      } finally {
+        if (previous == null) {
+          MDC.clear();
+        } else {
+          MDC.setContextMap(previous);
+        }
+      }
+      return;
+    }
     String outerTx = MDC.get(MDC_TRANSACTION_ID);
     String outerWf = MDC.get(MDC_WORKFLOW);
     MDC.put(MDC_TRANSACTION_ID, transactionId);

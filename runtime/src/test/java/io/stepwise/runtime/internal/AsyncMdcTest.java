@@ -101,6 +101,26 @@ class AsyncMdcTest {
   }
 
   @Test
+  void runAsyncCarriesTheCallersMdcIntoEverySegmentAndLeavesNoneBehind() throws Exception {
+    stages.hold("charge");
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);
+
+    MDC.put("request-id", "caller");
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k4", options("tx-mdc-async"));
+    MDC.clear();
+    Stages.Call charge = stages.next("charge");
+    Completer.on("http-client", CLIENT_MDC, () -> assertTrue(charge.complete()));
+    assertEquals(WorkflowStatus.DONE, get(run).status());
+
+    // the first segment ran on the executor, the others after charge's stage completed elsewhere
+    assertEquals(withRequestId(runKeys("tx-mdc-async", "reserve")), script.entry("invoke:reserve@1").mdc());
+    assertEquals(withRequestId(runKeys("tx-mdc-async", "charge")), charge.mdc());
+    assertEquals(withRequestId(runKeys("tx-mdc-async", "ship")), script.entry("invoke:ship@1").mdc());
+    executor.drain();
+    assertEquals(List.of(), executor.leftovers(), "a segment left keys on the executor's thread");
+  }
+
+  @Test
   void compensationsAfterAStageFailedElsewhereHaveTheRunsKeysAndTheirStep() throws Exception {
     stages.hold("label");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);
@@ -144,8 +164,8 @@ class AsyncMdcTest {
     assertEquals(withRequestId(runKeys("tx-mdc-sync", "reserve")), script.entry("invoke:reserve@1").mdc());
     assertEquals(withRequestId(runKeys("tx-mdc-sync", "charge")), charge.mdc());
     assertEquals(script.entry("invoke:reserve@1").thread(), charge.thread());
-    // the later segments run on the executor with the run's keys only (the caller's are not carried over)
-    assertEquals(runKeys("tx-mdc-sync", "ship"), script.entry("invoke:ship@1").mdc());
+    // the later segments run on the executor, and carry the caller's keys too (as log lines of one request should)
+    assertEquals(withRequestId(runKeys("tx-mdc-sync", "ship")), script.entry("invoke:ship@1").mdc());
     assertEquals(executor.threadName(), script.entry("invoke:ship@1").thread());
   }
 

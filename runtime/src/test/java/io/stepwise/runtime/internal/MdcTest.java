@@ -182,6 +182,30 @@ class MdcTest {
     assertEquals(Map.of("request-id", "req-1"), MDC.getCopyOfContextMap());
   }
 
+  /** A runner's runAsync: {@code AsyncRuns.supply(options, () -> run(input, options))}, as generated. */
+  @Test
+  void runAsyncCarriesTheCallersKeysToTheExecutorsThreadAndLeavesNoneThere() throws Exception {
+    LoggingWorkflow workflow = new LoggingWorkflow();
+    LoggingWorkflowRunner runner = new LoggingWorkflowRunner(workflow);
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      RunOptions options = RunOptions.builder().transactionId("tx-async").executor(executor).build();
+      // start the executor's thread now: a thread inherits the MDC of the thread that creates it
+      executor.submit(() -> { }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      MDC.put("request-id", "req-2");
+      WorkflowResult<String> result = AsyncRuns.supply(options, () -> runner.run(false, options))
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertEquals(WorkflowStatus.DONE, result.status());
+      assertEquals(new Seen("invoke:reserve", "tx-async", "logging", "reserve", "req-2"), workflow.seen.get(0));
+      assertEquals(Map.of("request-id", "req-2"), MDC.getCopyOfContextMap(), "the caller's own MDC is untouched");
+      Map<String, String> left = executor.submit(MDC::getCopyOfContextMap).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(left == null || left.isEmpty(), "the run left " + left + " on the executor's thread");
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
   @Test
   void keysAreRemovedAfterADoneRunWithAFreshTransactionId() {
     LoggingWorkflow workflow = new LoggingWorkflow();
