@@ -72,19 +72,17 @@ public final class AsyncRun {
     run.inScope(() -> {
       run.begin();
       chain(run, steps).whenComplete((value, error) -> {
-        if (error == null) {
-          result.complete(run.done(value));
-          return;
-        }
-        Throwable cause = WorkflowRun.unwrap(error);
-        if (cause instanceof WorkflowRun.Halt halt) {
-          try {
+        Throwable cause = error == null ? null : WorkflowRun.unwrap(error);
+        try {
+          if (cause == null) {
+            result.complete(run.done(value));
+          } else if (cause instanceof WorkflowRun.Halt halt) {
             result.complete(run.halted(halt));
-          } catch (WorkflowFailedException e) {
-            result.completeExceptionally(e);
+          } else {
+            result.completeExceptionally(run.broken(cause));
           }
-        } else {
-          result.completeExceptionally(run.broken(cause));
+        } catch (WorkflowFailedException e) {
+          result.completeExceptionally(e);
         }
       });
     });

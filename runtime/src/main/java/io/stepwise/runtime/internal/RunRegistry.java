@@ -22,8 +22,7 @@ public final class RunRegistry {
   public boolean cancel(String transactionId) {
     boolean found = false;
     for (WorkflowRun run : active) {
-      if (run.transactionId().equals(transactionId)) {
-        run.cancel();
+      if (run.transactionId().equals(transactionId) && run.cancel()) {
         found = true;
       }
     }

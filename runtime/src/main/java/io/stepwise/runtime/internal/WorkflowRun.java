@@ -92,6 +92,8 @@ public final class WorkflowRun {
    */
   private Map<String, String> callerMdc;
   private volatile boolean cancelled;
+  /** Set once the steps are over, under the run's lock with {@link #cancel()}. */
+  private boolean stepsOver;
 
   // Touched only by the run's own thread.
   /** Completed steps that have a compensation, the most recent last. */
@@ -257,8 +259,21 @@ public final class WorkflowRun {
   }
 
   /** Asks the run to stop before its next step (or attempt) and compensate. */
-  void cancel() {
+  synchronized boolean cancel() {
+    if (stepsOver) {
+      return false; // too late: the run has ended its steps, and ends as they left it
+    }
     cancelled = true;
+    return true;
+  }
+
+  /**
+   * The run's steps are over: from now on a cancel finds nothing to stop. Returns whether a cancel
+   * came before, while the last step ran (no later step was left to stop before).
+   */
+  private synchronized boolean endSteps() {
+    stepsOver = true;
+    return cancelled;
   }
 
   boolean isCancelled() {
@@ -404,8 +419,22 @@ public final class WorkflowRun {
 
   // ---------------------------------------------------------------- endings
 
-  /** Ends a run whose steps all completed (or failed with a tolerated failure, listed in its errors). */
+  /**
+   * Ends a run whose steps all completed (or failed with a tolerated failure, listed in its errors).
+   * A run that was cancelled while its last step ran is compensated instead, and ends like {@link #halted}.
+   *
+   * @throws WorkflowFailedException for such a cancelled run, unless {@link RunOptions#throwOnError()} is false
+   */
   public <R> WorkflowResult<R> done(R result) {
+    if (parent == null && registry != null && endSteps()) {
+      // cancelled while its last step ran: a cancel that returned true compensates, as it promises
+      List<StepSpec> steps = spec.steps();
+      StepSpec last = steps.get(steps.size() - 1);
+      WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + spec.name()
+          + "' (transaction " + transactionId + ") was cancelled during its last step '" + last.name()
+          + "'; the completed steps are compensated");
+      return halted(fail(List.of(new Failed<Void>(last, Outcome.failed(cancelled, 0, null), null))));
+    }
     status = WorkflowStatus.DONE;
     log.debug("Workflow '{}' ({}) done", spec.name(), transactionId);
     return finish(new WorkflowResult<>(spec.name(), transactionId, WorkflowStatus.DONE, result, errors));

@@ -312,6 +312,27 @@ class AsyncTimingTest {
   }
 
   @Test
+  void cancelDuringTheLastStepCompensatesEveryCompletedStep() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    script.onInvoke("ship", Script.block(entered, release));
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k10", options("tx-cancel-last"));
+    Script.await(entered);
+    assertTrue(runner.cancel("tx-cancel-last"));
+    release.countDown();
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("compensate:label(label-id-k10)@1", "compensate:gift(gift-k10)@1",
+        "compensate:charge(charge-reservation-k10)@1", "compensate:reserve(res-k10)@1"), script.events("compensate:"));
+    assertEquals(List.of("ship/INVOKE/0"), describe(result.errors()));
+    assertInstanceOf(WorkflowCancelledException.class, result.errors().get(0).cause());
+    assertFalse(runner.cancel("tx-cancel-last"));
+  }
+
+  @Test
   void cancelDuringATimerRetryPauseEndsThePauseWithoutAnotherAttempt() throws Exception {
     stages.hold("charge");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,

@@ -100,6 +100,31 @@ class CancelTest {
   }
 
   @Test
+  void cancelDuringTheLastStepCompensatesEveryStepAsTheCancelPromised() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    script.onInvoke("ship", Script.block(entered, release));
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.create(script);
+
+    Future<WorkflowResult<String>> run = callers.submit(() -> runner.run("k9", options("tx-last", new RecordingListener())));
+    Script.await(entered);
+    assertTrue(runner.cancel("tx-last"), "the run is in its last step: the cancel is taken");
+    release.countDown();
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertNull(result.result());
+    assertEquals(List.of("compensate:charge(charge-reservation-k9)@1", "compensate:reserve(res-k9)@1"),
+        script.events("compensate:"));
+    StepError error = result.errors().get(0);
+    assertEquals("ship", error.step());
+    assertEquals(0, error.attempts());
+    WorkflowCancelledException cause = assertInstanceOf(WorkflowCancelledException.class, error.cause());
+    assertTrue(cause.getMessage().contains("during its last step 'ship'"), cause.getMessage());
+    assertFalse(runner.cancel("tx-last"), "the run is over");
+  }
+
+  @Test
   void aCancelledRunThrowsWithTheCancellationAsCauseByDefault() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
