@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepwise.runtime.RunOptions;
-import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepTimeoutException;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
@@ -20,8 +18,6 @@ import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.fixtures.AsyncOrderWorkflowRunner;
 import io.stepwise.runtime.fixtures.AsyncShippingWorkflowRunner;
 import io.stepwise.runtime.fixtures.Completer;
-import io.stepwise.runtime.fixtures.CountingExecutor;
-import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.fixtures.Script;
 import io.stepwise.runtime.fixtures.Script.Boom;
 import io.stepwise.runtime.fixtures.Stages;
@@ -30,15 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.slf4j.MDC;
 
 /**
  * {@link AsyncRun#startChild} and {@link AsyncRun#childStepAsync}: a child workflow with asynchronous
@@ -46,39 +36,9 @@ import org.slf4j.MDC;
  * {@code <parent tx>/<step>}; when the parent fails later, the child's completed steps are
  * compensated as a unit, in reverse, in the parent's compensation order.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class AsyncChildTest {
-  final Script script = new Script();
-  final Stages stages = new Stages();
-  final CountingExecutor executor = new CountingExecutor("run-exec");
-  final RecordingListener listener = new RecordingListener();
+class AsyncChildTest extends AsyncRunTestSupport {
   final AsyncShippingWorkflowRunner shipping = AsyncShippingWorkflowRunner.create(script, stages);
   final AsyncOrderWorkflowRunner orders = AsyncOrderWorkflowRunner.create(script, stages, shipping);
-
-  final ExecutorService callers = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void tearDown() {
-    executor.close();
-    callers.shutdownNow();
-    MDC.clear();
-  }
-
-  RunOptions options(String tx) {
-    return RunOptions.builder().transactionId(tx).throwOnError(false).executor(executor).listener(listener).build();
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    try {
-      return future.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the run failed", e.getCause());
-    }
-  }
-
-  static List<String> describe(List<StepError> errors) {
-    return errors.stream().map(e -> e.step() + "/" + e.phase() + "/" + e.attempts()).toList();
-  }
 
   @Test
   void aChildWithAsyncStepsRunsUnderTheParentsTransactionAndWaitsWithoutAThread() throws Exception {
@@ -214,7 +174,7 @@ class AsyncChildTest {
     Finished child = new Finished("tx-abandon/fulfil");
 
     CompletableFuture<WorkflowResult<String>> run = timed.runAsync("k5",
-        RunOptions.builder().transactionId("tx-abandon").throwOnError(false).executor(executor).listener(child).build());
+        optionsBuilder("tx-abandon").listener(child).build());
     Stages.Call charge = stages.next("charge");
     WorkflowResult<String> result = get(run);
 
@@ -265,7 +225,7 @@ class AsyncChildTest {
 
     long start = System.nanoTime();
     Future<WorkflowResult<String>> run = callers.submit(() -> parent.run("k7",
-        RunOptions.builder().transactionId("tx-sync-timeout").throwOnError(false).executor(executor).listener(child).build()));
+        optionsBuilder("tx-sync-timeout").listener(child).build()));
     Stages.Call charge = stages.next("charge");
     WorkflowResult<String> result = get(run);
     long took = System.nanoTime() - start;
@@ -294,8 +254,7 @@ class AsyncChildTest {
 
     Future<WorkflowResult<String>> run = callers.submit(() -> {
       parentThread.complete(Thread.currentThread());
-      return parent.run("k8",
-          RunOptions.builder().transactionId("tx-interrupt").throwOnError(false).executor(executor).listener(child).build());
+      return parent.run("k8", optionsBuilder("tx-interrupt").listener(child).build());
     });
     Stages.Call charge = stages.next("charge");
     parentThread.get(5, TimeUnit.SECONDS).interrupt();

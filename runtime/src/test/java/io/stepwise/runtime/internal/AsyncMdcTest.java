@@ -12,21 +12,13 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.fixtures.AsyncShippingWorkflowRunner;
 import io.stepwise.runtime.fixtures.Completer;
-import io.stepwise.runtime.fixtures.CountingExecutor;
-import io.stepwise.runtime.fixtures.Script;
 import io.stepwise.runtime.fixtures.Script.Boom;
 import io.stepwise.runtime.fixtures.Stages;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.slf4j.MDC;
 
 /**
@@ -35,35 +27,16 @@ import org.slf4j.MDC;
  * thread that completed the user's stage, the caller of {@code run} and the executor's thread keep
  * their own MDC.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class AsyncMdcTest {
+class AsyncMdcTest extends AsyncRunTestSupport {
   static final String WF = AsyncShippingWorkflowRunner.WORKFLOW;
   /** The completing thread's own MDC, with keys of another run that must survive the completion. */
   static final Map<String, String> CLIENT_MDC = Map.of("request-id", "http-1",
       MDC_TRANSACTION_ID, "client-tx", MDC_WORKFLOW, "client-wf", MDC_STEP, "client-step");
 
-  final Script script = new Script();
-  final Stages stages = new Stages();
-  final CountingExecutor executor = new CountingExecutor("run-exec");
-  final ExecutorService callers = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void tearDown() {
-    executor.close();
-    callers.shutdownNow();
-    MDC.clear();
-  }
-
+  /** This class's runs have no listener: the options of {@link #optionsBuilder} alone. */
+  @Override
   RunOptions options(String tx) {
-    return RunOptions.builder().transactionId(tx).throwOnError(false).executor(executor).build();
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    try {
-      return future.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the run failed", e.getCause());
-    }
+    return optionsBuilder(tx).build();
   }
 
   static Map<String, String> runKeys(String tx, String step) {

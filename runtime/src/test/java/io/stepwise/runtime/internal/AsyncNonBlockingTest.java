@@ -10,7 +10,6 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.fixtures.AsyncShippingWorkflowRunner;
 import io.stepwise.runtime.fixtures.Completer;
-import io.stepwise.runtime.fixtures.CountingExecutor;
 import io.stepwise.runtime.fixtures.Script;
 import io.stepwise.runtime.fixtures.Stages;
 import java.lang.management.ManagementFactory;
@@ -20,42 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.slf4j.MDC;
 
 /**
  * {@link AsyncRun}: no thread waits for a step's {@code CompletionStage}. While a run waits, it holds
  * no thread at all; when the stage completes, the run goes on in a task on the run's executor, never
  * on the thread that completed the stage.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class AsyncNonBlockingTest {
+class AsyncNonBlockingTest extends AsyncRunTestSupport {
   static final int RUNS = 200;
 
-  final Script script = new Script();
-  final Stages stages = new Stages();
-  final CountingExecutor executor = new CountingExecutor("run-exec");
-
-  @AfterEach
-  void tearDown() {
-    executor.close();
-    MDC.clear();
-  }
-
+  /** This class's runs have no listener: the options of {@link #optionsBuilder} alone. */
+  @Override
   RunOptions options(String tx) {
-    return RunOptions.builder().transactionId(tx).throwOnError(false).executor(executor).build();
-  }
-
-  static <T> T get(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the run failed", e.getCause());
-    }
+    return optionsBuilder(tx).build();
   }
 
   static String shipped(String order) {

@@ -7,60 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.PermanentStepFailureException;
-import io.stepwise.runtime.RunOptions;
-import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.fixtures.AsyncParallelWorkflowRunner;
 import io.stepwise.runtime.fixtures.Completer;
-import io.stepwise.runtime.fixtures.CountingExecutor;
-import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.fixtures.Script;
 import io.stepwise.runtime.fixtures.Script.Boom;
 import io.stepwise.runtime.fixtures.Stages;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.slf4j.MDC;
 
 /**
  * {@link AsyncRun.Group}: the asynchronous steps of a {@code @Parallel} group wait at the same time
  * without a thread (here on a ONE-thread executor), the join waits for all of them, and a failure
  * compensates the group's completed steps (in reverse order of completion) and the earlier steps.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class AsyncParallelTest {
-  final Script script = new Script();
-  final Stages stages = new Stages().hold("reserve").hold("quote");
-  final CountingExecutor executor = new CountingExecutor("run-exec");
-  final RecordingListener listener = new RecordingListener();
-  final AsyncParallelWorkflowRunner runner = AsyncParallelWorkflowRunner.create(script, stages);
+class AsyncParallelTest extends AsyncRunTestSupport {
+  final AsyncParallelWorkflowRunner runner;
 
-  @AfterEach
-  void tearDown() {
-    executor.close();
-    MDC.clear();
-  }
-
-  RunOptions options(String tx) {
-    return RunOptions.builder().transactionId(tx).throwOnError(false).executor(executor).listener(listener).build();
-  }
-
-  static <T> T get(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the run failed", e.getCause());
-    }
-  }
-
-  static List<String> describe(List<StepError> errors) {
-    return errors.stream().map(e -> e.step() + "/" + e.phase() + "/" + e.attempts()).toList();
+  AsyncParallelTest() {
+    stages.hold("reserve").hold("quote"); // both branches of every run wait until the test completes them
+    runner = AsyncParallelWorkflowRunner.create(script, stages);
   }
 
   @Test

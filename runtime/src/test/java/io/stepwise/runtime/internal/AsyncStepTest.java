@@ -9,15 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.RunOptions;
-import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.fixtures.AsyncShippingWorkflowRunner;
 import io.stepwise.runtime.fixtures.Completer;
-import io.stepwise.runtime.fixtures.CountingExecutor;
-import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.fixtures.Script;
 import io.stepwise.runtime.fixtures.Script.Boom;
 import io.stepwise.runtime.fixtures.Stages;
@@ -26,14 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.slf4j.MDC;
 
 /**
  * {@link AsyncRun}: what a step's {@code CompletionStage} means for the run. A stage that fails is
@@ -42,36 +34,7 @@ import org.slf4j.MDC;
  * behave as in a synchronous run; {@code run} throws and {@code runAsync} fails with
  * {@link WorkflowFailedException}.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class AsyncStepTest {
-  final Script script = new Script();
-  final Stages stages = new Stages();
-  final CountingExecutor executor = new CountingExecutor("run-exec");
-  final RecordingListener listener = new RecordingListener();
-  final ExecutorService callers = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void tearDown() {
-    executor.close();
-    callers.shutdownNow();
-    MDC.clear();
-  }
-
-  RunOptions options(String tx) {
-    return RunOptions.builder().transactionId(tx).throwOnError(false).executor(executor).listener(listener).build();
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    try {
-      return future.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the run failed", e.getCause());
-    }
-  }
-
-  static List<String> describe(List<StepError> errors) {
-    return errors.stream().map(e -> e.step() + "/" + e.phase() + "/" + e.attempts()).toList();
-  }
+class AsyncStepTest extends AsyncRunTestSupport {
 
   // ---------------------------------------------------------------- failure and compensation
 

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepwise.runtime.RunOptions;
-import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepTimeoutException;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowResult;
@@ -16,20 +14,13 @@ import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.fixtures.AsyncShippingWorkflowRunner;
 import io.stepwise.runtime.fixtures.Completer;
-import io.stepwise.runtime.fixtures.CountingExecutor;
-import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.fixtures.Script;
 import io.stepwise.runtime.fixtures.Script.Boom;
 import io.stepwise.runtime.fixtures.Stages;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.slf4j.MDC;
 
 /**
  * {@link AsyncRun}: retry pauses, a compensation's retry pauses and timeouts are timers, and
@@ -37,36 +28,8 @@ import org.slf4j.MDC;
  * (its one thread is free); on a timeout the run stops waiting without cancelling the user's stage,
  * and what the stage later completes with is discarded.
  */
-@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class AsyncTimingTest {
+class AsyncTimingTest extends AsyncRunTestSupport {
   static final long MS = 1_000_000;
-
-  final Script script = new Script();
-  final Stages stages = new Stages();
-  final CountingExecutor executor = new CountingExecutor("run-exec");
-  final RecordingListener listener = new RecordingListener();
-
-  @AfterEach
-  void tearDown() {
-    executor.close();
-    MDC.clear();
-  }
-
-  RunOptions options(String tx) {
-    return RunOptions.builder().transactionId(tx).throwOnError(false).executor(executor).listener(listener).build();
-  }
-
-  static <T> T get(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the run failed", e.getCause());
-    }
-  }
-
-  static List<String> describe(List<StepError> errors) {
-    return errors.stream().map(e -> e.step() + "/" + e.phase() + "/" + e.attempts()).toList();
-  }
 
   // ---------------------------------------------------------------- retries
 
