@@ -26,7 +26,7 @@ public final class RestockDemo {
 
   /** Runs the demo, printing to {@code out}. */
   static void run(PrintStream out) {
-    SupplierService service = new SupplierService();
+    SupplierService service = new InMemorySupplierService();
     CreateRestockOrderWorkflowRunner runner = CreateRestockOrderWorkflowRunner.create(Container.of(service));
 
     Supplier supplier = service.findSupplier(SupplierService.SEED_SUPPLIER_ID).orElseThrow();

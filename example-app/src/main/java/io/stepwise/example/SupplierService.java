@@ -1,86 +1,46 @@
 package io.stepwise.example;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The restock service's store, in memory: suppliers, restock orders and their items. Thread-safe:
- * every change to an order (its items included) is one atomic update of that order, so concurrent
- * runs never see half an operation, and an operation that fails changes nothing.
+ * The restock service's store: suppliers, restock orders and their items. The workflow's steps and
+ * the HTTP API use it. {@link InMemorySupplierService} keeps it in memory.
  *
- * <p>A new service holds the seed supplier {@value #SEED_SUPPLIER_ID}, which carries
- * {@code prod_1}, {@code prod_2} and {@code prod_3} and grants a credit limit of
- * {@link #SEED_CREDIT_LIMIT} per order.
+ * <p>The rules: every operation is atomic, and one that fails changes nothing; items are added all
+ * or none; deleting what does not exist (any more) does nothing, so that a compensation may run
+ * again safely; only a pending order with items can be confirmed, and only if the
+ * {@link ConfirmationPolicy} accepts it. Implementations are thread-safe.
+ *
+ * <p>A new store holds the seed supplier {@value #SEED_SUPPLIER_ID}, which carries {@code prod_1},
+ * {@code prod_2} and {@code prod_3} and grants a credit limit of {@link #SEED_CREDIT_LIMIT} per order.
  */
-public final class SupplierService {
-  /** The id of the supplier every new service holds. */
-  public static final String SEED_SUPPLIER_ID = "sup_1";
+public interface SupplierService {
+  /** The id of the supplier every new store holds. */
+  String SEED_SUPPLIER_ID = "sup_1";
   /** The credit limit per order of the seed supplier. */
-  public static final BigDecimal SEED_CREDIT_LIMIT = new BigDecimal("1000.00");
+  BigDecimal SEED_CREDIT_LIMIT = new BigDecimal("1000.00");
 
-  private static final Comparator<String> BY_ID =
-      Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
-
-  private final ConfirmationPolicy confirmationPolicy;
-  private final ConcurrentHashMap<String, Supplier> suppliers = new ConcurrentHashMap<>();
-  /** Orders by id; each holds its items. */
-  private final ConcurrentHashMap<String, RestockOrder> orders = new ConcurrentHashMap<>();
-  /** The order of each item, by item id; updated inside the update of that order. */
-  private final ConcurrentHashMap<String, String> itemOrders = new ConcurrentHashMap<>();
-  private final AtomicLong orderIds = new AtomicLong();
-  private final AtomicLong itemIds = new AtomicLong();
-  private final AuditTrail auditTrail = new AuditTrail();
-  private volatile String writesSuspendedBecause;
-
-  /** A service that confirms orders within the supplier's credit limit ({@link ConfirmationPolicy#creditLimit()}). */
-  public SupplierService() {
-    this(ConfirmationPolicy.creditLimit());
+  /** The supplier every new store holds: {@value #SEED_SUPPLIER_ID}, with three products. */
+  static Supplier seedSupplier() {
+    return new Supplier(SEED_SUPPLIER_ID, "Acme Supplies", Set.of("prod_1", "prod_2", "prod_3"), SEED_CREDIT_LIMIT);
   }
 
-  /** A service that confirms orders by {@code confirmationPolicy}. */
-  public SupplierService(ConfirmationPolicy confirmationPolicy) {
-    this.confirmationPolicy = Objects.requireNonNull(confirmationPolicy, "confirmationPolicy");
-    Supplier seed = new Supplier(SEED_SUPPLIER_ID, "Acme Supplies",
-        Set.of("prod_1", "prod_2", "prod_3"), SEED_CREDIT_LIMIT);
-    suppliers.put(seed.id(), seed);
-  }
-
-  /** The audit trail the workflow records into. */
-  public AuditTrail auditTrail() {
-    return auditTrail;
-  }
+  /** The audit trail the workflow records into (in memory, for the run in progress and the demo). */
+  AuditTrail auditTrail();
 
   // ------------------------------------------------------------------ suppliers
 
   /** Adds a supplier, or replaces the one with its id. */
-  public Supplier putSupplier(Supplier supplier) {
-    Objects.requireNonNull(supplier, "supplier");
-    requireWritable();
-    suppliers.put(supplier.id(), supplier);
-    return supplier;
-  }
+  Supplier putSupplier(Supplier supplier);
 
-  public Optional<Supplier> findSupplier(String supplierId) {
-    return supplierId == null ? Optional.empty() : Optional.ofNullable(suppliers.get(supplierId));
-  }
+  Optional<Supplier> findSupplier(String supplierId);
 
   /** Every supplier, by id. */
-  public List<Supplier> listSuppliers() {
-    List<Supplier> list = new ArrayList<>(suppliers.values());
-    list.sort(Comparator.comparing(Supplier::id, BY_ID));
-    return list;
-  }
+  List<Supplier> listSuppliers();
 
   // ------------------------------------------------------------------ orders
 
@@ -90,15 +50,7 @@ public final class SupplierService {
    *
    * @throws RestockException {@link RestockException.Reason#UNKNOWN_SUPPLIER} if there is no such supplier
    */
-  public RestockOrder createRestockOrder(CreateRestockOrderInput input) {
-    Objects.requireNonNull(input, "input");
-    requireWritable();
-    Supplier supplier = requireSupplier(input.supplierId());
-    RestockOrder order = RestockOrder.of(
-        "ro_" + orderIds.incrementAndGet(), supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
-    orders.put(order.id(), order);
-    return order;
-  }
+  RestockOrder createRestockOrder(CreateRestockOrderInput input);
 
   /**
    * Deletes an order with all of its items. Deleting an order that does not exist (any more) does
@@ -106,17 +58,7 @@ public final class SupplierService {
    *
    * @return the order as it was deleted, or empty if there was none
    */
-  public Optional<RestockOrder> deleteRestockOrder(String orderId) {
-    Objects.requireNonNull(orderId, "orderId");
-    requireWritable();
-    RestockOrder removed = orders.remove(orderId);
-    if (removed != null) {
-      for (RestockOrderItem item : removed.items()) {
-        itemOrders.remove(item.id(), orderId);
-      }
-    }
-    return Optional.ofNullable(removed);
-  }
+  Optional<RestockOrder> deleteRestockOrder(String orderId);
 
   /**
    * Adds items to a pending order, all or none: if the supplier does not carry one of the products,
@@ -126,47 +68,7 @@ public final class SupplierService {
    * @throws RestockException {@link RestockException.Reason#PRODUCT_NOT_CARRIED} if the supplier does
    *     not carry a product; {@code ORDER_NOT_FOUND}; {@code INVALID_STATUS} if the order is not pending
    */
-  public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items) {
-    Objects.requireNonNull(orderId, "orderId");
-    List<ItemInput> inputs = Checks.elements(items, "items");
-    if (inputs.isEmpty()) {
-      throw new IllegalArgumentException("items must contain at least one item");
-    }
-    requireWritable();
-    List<RestockOrderItem> created = new ArrayList<>(inputs.size());
-    orders.compute(orderId, (id, order) -> {
-      // Everything that can fail is checked before anything is written: a failure leaves no trace.
-      if (order == null) {
-        throw orderNotFound(id);
-      }
-      if (!order.isPending()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "items can only be added to a pending order; order " + id + " is " + order.status());
-      }
-      Supplier supplier = requireSupplier(order.supplierId());
-      Set<String> notCarried = new LinkedHashSet<>();
-      for (ItemInput input : inputs) {
-        if (!supplier.carries(input.productId())) {
-          notCarried.add(input.productId());
-        }
-      }
-      if (!notCarried.isEmpty()) {
-        throw new RestockException(RestockException.Reason.PRODUCT_NOT_CARRIED,
-            "supplier " + supplier.id() + " does not carry " + (notCarried.size() == 1 ? "product " : "products ")
-                + String.join(", ", notCarried));
-      }
-      for (ItemInput input : inputs) {
-        RestockOrderItem item = new RestockOrderItem(
-            "roi_" + itemIds.incrementAndGet(), input.productId(), input.quantity(), input.unitCost());
-        created.add(item);
-        itemOrders.put(item.id(), id);
-      }
-      List<RestockOrderItem> all = new ArrayList<>(order.items());
-      all.addAll(created);
-      return order.withItems(all);
-    });
-    return List.copyOf(created);
-  }
+  List<RestockOrderItem> createItems(String orderId, List<ItemInput> items);
 
   /**
    * Deletes items by id, from whichever orders hold them. Ids that do not exist (any more) are
@@ -174,70 +76,17 @@ public final class SupplierService {
    *
    * @return how many items were deleted
    */
-  public int deleteItems(Collection<String> itemIdsToDelete) {
-    Objects.requireNonNull(itemIdsToDelete, "itemIds");
-    requireWritable();
-    Map<String, Set<String>> byOrder = new LinkedHashMap<>();
-    for (String itemId : itemIdsToDelete) {
-      String orderId = itemId == null ? null : itemOrders.get(itemId);
-      if (orderId != null) {
-        byOrder.computeIfAbsent(orderId, k -> new LinkedHashSet<>()).add(itemId);
-      }
-    }
-    int[] deleted = {0};
-    byOrder.forEach((orderId, ids) -> orders.computeIfPresent(orderId, (id, order) -> {
-      List<RestockOrderItem> remaining = new ArrayList<>(order.items().size());
-      for (RestockOrderItem item : order.items()) {
-        if (ids.contains(item.id())) {
-          itemOrders.remove(item.id(), id);
-          deleted[0]++;
-        } else {
-          remaining.add(item);
-        }
-      }
-      return order.withItems(remaining);
-    }));
-    return deleted[0];
-  }
+  int deleteItems(Collection<String> itemIds);
 
   /**
-   * Confirms a pending order that has items, if the {@link ConfirmationPolicy} accepts it.
+   * Confirms a pending order that has items, if the {@link ConfirmationPolicy} accepts it. The
+   * policy sees the order as it is confirmed: if the order changes meanwhile, the policy is asked again.
    *
    * @return the confirmed order
    * @throws RestockException {@link RestockException.Reason#ORDER_REJECTED} if the policy rejects the
    *     order; {@code ORDER_NOT_FOUND}; {@code INVALID_STATUS} if it is not pending or has no items
    */
-  public RestockOrder confirmRestockOrder(String orderId) {
-    Objects.requireNonNull(orderId, "orderId");
-    requireWritable();
-    while (true) {
-      RestockOrder order = orders.get(orderId);
-      if (order == null) {
-        throw orderNotFound(orderId);
-      }
-      if (!order.isPending()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "only a pending order can be confirmed; order " + orderId + " is " + order.status());
-      }
-      if (order.items().isEmpty()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "order " + orderId + " has no items and cannot be confirmed");
-      }
-      Supplier supplier = requireSupplier(order.supplierId());
-      // The policy is someone else's code: run it outside any lock, then confirm only if the
-      // order is still exactly what the policy saw (or look again).
-      Optional<String> rejection = confirmationPolicy.rejectionReason(supplier, order);
-      if (rejection.isPresent()) {
-        throw new RestockException(RestockException.Reason.ORDER_REJECTED,
-            "order " + orderId + " rejected: " + rejection.get());
-      }
-      requireWritable();
-      RestockOrder confirmed = order.withStatus(RestockOrder.CONFIRMED);
-      if (orders.replace(orderId, order, confirmed)) {
-        return confirmed;
-      }
-    }
-  }
+  RestockOrder confirmRestockOrder(String orderId);
 
   /**
    * Sets the status of an order, without the {@link ConfirmationPolicy}: for corrections such as
@@ -246,41 +95,17 @@ public final class SupplierService {
    * @return the updated order
    * @throws RestockException {@link RestockException.Reason#ORDER_NOT_FOUND}
    */
-  public RestockOrder updateStatus(String orderId, String status) {
-    Objects.requireNonNull(orderId, "orderId");
-    RestockOrder.requireStatus(status);
-    requireWritable();
-    return orders.compute(orderId, (id, order) -> {
-      if (order == null) {
-        throw orderNotFound(id);
-      }
-      return order.withStatus(status);
-    });
-  }
+  RestockOrder updateStatus(String orderId, String status);
 
-  public Optional<RestockOrder> findOrder(String orderId) {
-    return orderId == null ? Optional.empty() : Optional.ofNullable(orders.get(orderId));
-  }
+  Optional<RestockOrder> findOrder(String orderId);
 
   /** Every order, oldest first. */
-  public List<RestockOrder> listOrders() {
-    List<RestockOrder> list = new ArrayList<>(orders.values());
-    list.sort(Comparator.comparing(RestockOrder::id, BY_ID));
-    return list;
-  }
+  List<RestockOrder> listOrders();
 
-  public int countOrders() {
-    return orders.size();
-  }
+  int countOrders();
 
   /** How many items all orders hold together. */
-  public int countItems() {
-    int count = 0;
-    for (RestockOrder order : orders.values()) {
-      count += order.items().size();
-    }
-    return count;
-  }
+  int countItems();
 
   // ------------------------------------------------------------------ maintenance
 
@@ -289,37 +114,10 @@ public final class SupplierService {
    * {@link StoreUnavailableException} (reads still work). Runs in progress fail, and so may their
    * compensations: such a run ends {@code FAILED}, and its {@code errors()} tell what is left to clean up.
    */
-  public void suspendWrites(String reason) {
-    writesSuspendedBecause = Checks.nonBlank(reason, "reason");
-  }
+  void suspendWrites(String reason);
 
   /** Ends the maintenance begun by {@link #suspendWrites(String)}. */
-  public void resumeWrites() {
-    writesSuspendedBecause = null;
-  }
+  void resumeWrites();
 
-  public boolean writesSuspended() {
-    return writesSuspendedBecause != null;
-  }
-
-  // ------------------------------------------------------------------ internals
-
-  private void requireWritable() {
-    String reason = writesSuspendedBecause;
-    if (reason != null) {
-      throw new StoreUnavailableException("the store accepts no writes at the moment: " + reason);
-    }
-  }
-
-  private Supplier requireSupplier(String supplierId) {
-    Supplier supplier = suppliers.get(supplierId);
-    if (supplier == null) {
-      throw new RestockException(RestockException.Reason.UNKNOWN_SUPPLIER, "unknown supplier " + supplierId);
-    }
-    return supplier;
-  }
-
-  private static RestockException orderNotFound(String orderId) {
-    return new RestockException(RestockException.Reason.ORDER_NOT_FOUND, "restock order " + orderId + " does not exist");
-  }
+  boolean writesSuspended();
 }

@@ -39,7 +39,7 @@ class CreateRestockOrderWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    service = new SupplierService();
+    service = new InMemorySupplierService();
     runner = CreateRestockOrderWorkflowRunner.create(Container.of(service));
   }
 
@@ -206,7 +206,7 @@ class CreateRestockOrderWorkflowTest {
     // The store stops accepting writes while the order is being confirmed (a database failover,
     // say): update-status fails, and so do the compensations, which cannot write either.
     AtomicReference<SupplierService> store = new AtomicReference<>();
-    service = new SupplierService((supplier, order) -> {
+    service = new InMemorySupplierService((supplier, order) -> {
       store.get().suspendWrites("database failover");
       return Optional.empty();
     });

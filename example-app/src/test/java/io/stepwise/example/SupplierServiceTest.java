@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class SupplierServiceTest {
 
-  private final SupplierService service = new SupplierService();
+  private final SupplierService service = new InMemorySupplierService();
 
   private RestockOrder newOrder() {
     return service.createRestockOrder(
@@ -125,7 +125,7 @@ class SupplierServiceTest {
 
   @Test
   void appliesTheGivenConfirmationPolicy() {
-    SupplierService strict = new SupplierService(ConfirmationPolicy.creditLimit().and(
+    SupplierService strict = new InMemorySupplierService(ConfirmationPolicy.creditLimit().and(
         (supplier, order) -> order.notes() == null ? Optional.of("a note is required") : Optional.empty()));
     RestockOrder order = strict.createRestockOrder(
         new CreateRestockOrderInput("sup_1", List.of(ItemInput.of("prod_1", 1, "1.00"))));
@@ -133,7 +133,7 @@ class SupplierServiceTest {
     RestockException e = assertThrows(RestockException.class, () -> strict.confirmRestockOrder(order.id()));
     assertEquals("order ro_1 rejected: a note is required", e.getMessage());
 
-    SupplierService lenient = new SupplierService(ConfirmationPolicy.approveAll());
+    SupplierService lenient = new InMemorySupplierService(ConfirmationPolicy.approveAll());
     RestockOrder big = lenient.createRestockOrder(
         new CreateRestockOrderInput("sup_1", List.of(ItemInput.of("prod_1", 1, "1.00"))));
     lenient.createItems(big.id(), List.of(ItemInput.of("prod_1", 1000, "1000")));
