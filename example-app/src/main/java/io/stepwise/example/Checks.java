@@ -32,6 +32,27 @@ final class Checks {
     return value;
   }
 
+  /** The largest amount of money, exclusive: what a {@code NUMERIC(19, 4)} column holds. */
+  static final BigDecimal MONEY_LIMIT = new BigDecimal("1000000000000000");
+  /** The most decimal places of an amount of money. */
+  static final int MONEY_SCALE = 4;
+
+  /**
+   * An amount of money: at least 0, less than {@link #MONEY_LIMIT}, with at most
+   * {@value #MONEY_SCALE} decimal places, so that a database stores it exactly.
+   */
+  static BigDecimal money(BigDecimal value, String field) {
+    if (value != null && value.abs().compareTo(MONEY_LIMIT) >= 0) {
+      throw new IllegalArgumentException(field + " must be less than " + MONEY_LIMIT.toPlainString() + ", was " + value);
+    }
+    nonNegative(value, field);
+    if (value.stripTrailingZeros().scale() > MONEY_SCALE) {
+      throw new IllegalArgumentException(
+          field + " must have at most " + MONEY_SCALE + " decimal places, was " + value);
+    }
+    return value;
+  }
+
   /** An unmodifiable copy of {@code list}, which must not be null nor contain null. */
   static <T> List<T> elements(List<T> list, String field) {
     if (list == null) {

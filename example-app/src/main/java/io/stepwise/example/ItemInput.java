@@ -7,14 +7,14 @@ import java.math.BigDecimal;
  *
  * @param productId the product, for example {@code "prod_1"}; non-empty
  * @param quantity how many units; at least 1
- * @param unitCost the cost of one unit; at least 0
+ * @param unitCost the cost of one unit; at least 0, less than 10^15, at most 4 decimal places
  */
 public record ItemInput(String productId, int quantity, BigDecimal unitCost) {
 
   public ItemInput {
     Checks.nonBlank(productId, "productId");
     Checks.positive(quantity, "quantity");
-    Checks.nonNegative(unitCost, "unitCost");
+    Checks.money(unitCost, "unitCost");
   }
 
   /** An item whose unit cost is given as a decimal string such as {@code "10.50"}. */

@@ -8,7 +8,7 @@ import java.math.BigDecimal;
  * @param id the item's id, for example {@code "roi_1"}
  * @param productId the product ordered
  * @param quantity how many units; at least 1
- * @param unitCost the cost of one unit; at least 0
+ * @param unitCost the cost of one unit; at least 0, less than 10^15, at most 4 decimal places
  */
 public record RestockOrderItem(String id, String productId, int quantity, BigDecimal unitCost) {
 
@@ -16,7 +16,7 @@ public record RestockOrderItem(String id, String productId, int quantity, BigDec
     Checks.nonBlank(id, "id");
     Checks.nonBlank(productId, "productId");
     Checks.positive(quantity, "quantity");
-    Checks.nonNegative(unitCost, "unitCost");
+    Checks.money(unitCost, "unitCost");
   }
 
   /** {@code quantity * unitCost}. */

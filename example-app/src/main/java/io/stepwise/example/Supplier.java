@@ -9,7 +9,7 @@ import java.util.Set;
  * @param id the supplier's id, for example {@code "sup_1"}
  * @param name a display name
  * @param productIds the products it carries
- * @param creditLimit the highest total cost of an order it accepts; at least 0
+ * @param creditLimit the highest total cost of an order it accepts; at least 0, less than 10^15, at most 4 decimal places
  */
 public record Supplier(String id, String name, Set<String> productIds, BigDecimal creditLimit) {
 
@@ -23,7 +23,7 @@ public record Supplier(String id, String name, Set<String> productIds, BigDecima
       Checks.nonBlank(productId, "productIds element");
     }
     productIds = Set.copyOf(productIds);
-    Checks.nonNegative(creditLimit, "creditLimit");
+    Checks.money(creditLimit, "creditLimit");
   }
 
   public boolean carries(String productId) {

@@ -26,7 +26,12 @@ class DomainTest {
     assertRejected("unitCost must be a number >= 0, was -0.01", () -> ItemInput.of("prod_1", 1, "-0.01"));
     assertRejected("unitCost must be a number >= 0, was null", () -> new ItemInput("prod_1", 1, null));
     assertRejected("unitCost must be a number >= 0, was \"ten\"", () -> ItemInput.of("prod_1", 1, "ten"));
+    assertRejected("unitCost must have at most 4 decimal places, was 0.00001", () -> ItemInput.of("prod_1", 1, "0.00001"));
+    assertRejected("unitCost must be less than 1000000000000000, was 1E+15", () -> ItemInput.of("prod_1", 1, "1e15"));
+    assertRejected("unitCost must be less than 1000000000000000, was -1E+999999999",
+        () -> ItemInput.of("prod_1", 1, "-1e999999999"));
     assertEquals(new ItemInput("prod_1", 1, BigDecimal.ZERO), ItemInput.of("prod_1", 1, "0"));
+    assertEquals(new BigDecimal("1.50000"), ItemInput.of("prod_1", 1, "1.50000").unitCost());
   }
 
   @Test
