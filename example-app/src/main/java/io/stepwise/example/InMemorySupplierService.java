@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe: every change to an order (its items included) is one atomic update of that order, so
  * concurrent runs never see half an operation, and an operation that fails changes nothing. Ids
  * count up per store: {@code ro_1}, {@code ro_2}, ... and {@code roi_1}, ...
+ *
+ * <p>{@link JdbcSupplierService} keeps the same rules in a database.
  */
 public final class InMemorySupplierService implements SupplierService {
   private static final Comparator<String> BY_ID =

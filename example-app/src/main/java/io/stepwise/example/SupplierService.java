@@ -8,7 +8,9 @@ import java.util.Set;
 
 /**
  * The restock service's store: suppliers, restock orders and their items. The workflow's steps and
- * the HTTP API use it. {@link InMemorySupplierService} keeps it in memory.
+ * the HTTP API use it. Two implementations keep the same rules, checked by the same contract tests:
+ * {@link InMemorySupplierService} (the console demo's) and {@link JdbcSupplierService} (the
+ * service's, on H2 or PostgreSQL).
  *
  * <p>The rules: every operation is atomic, and one that fails changes nothing; items are added all
  * or none; deleting what does not exist (any more) does nothing, so that a compensation may run

@@ -1,0 +1,140 @@
+package io.stepwise.example;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The service's database: a connection pool (HikariCP) for a JDBC URL, with the tables of
+ * {@code schema.sql} created and, in an empty database, the seed supplier
+ * ({@link SupplierService#seedSupplier()}) added. Both the restock store ({@link JdbcSupplierService})
+ * and the record of workflow runs ({@link ExecutionLog}) live in it.
+ *
+ * <p>Any JDBC URL of H2 or PostgreSQL works, for example
+ * {@code jdbc:postgresql://127.0.0.1:5432/shop?user=postgres}. Without one, {@link #DEFAULT_URL} is an
+ * H2 database in the file {@code ./data/restock.mv.db}, created on first start.
+ */
+public final class Database implements AutoCloseable {
+  /** The H2 file database under {@code ./data} that the service uses when no URL is given. */
+  public static final String DEFAULT_URL = "jdbc:h2:file:./data/restock;DB_CLOSE_ON_EXIT=FALSE";
+
+  private final HikariDataSource pool;
+  private final String url;
+
+  private Database(HikariDataSource pool, String url) {
+    this.pool = pool;
+    this.url = url;
+  }
+
+  /**
+   * Opens a pool for {@code jdbcUrl}, creates the tables that do not exist yet, and seeds an empty
+   * database.
+   *
+   * @throws StoreException if the database cannot be reached or set up
+   */
+  public static Database open(String jdbcUrl) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setPoolName("restock");
+    config.setMaximumPoolSize(10);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot connect to the database " + redact(jdbcUrl), e);
+    }
+    Database database = new Database(pool, jdbcUrl);
+    try {
+      database.createSchema();
+      database.seed();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return database;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** The JDBC URL, with a password in it replaced by {@code ***}: safe to log. */
+  public String displayUrl() {
+    return redact(url);
+  }
+
+  /** Closes the pool: its connections are closed, and no new ones are handed out. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** Runs each statement of {@code schema.sql}; they all are {@code ... IF NOT EXISTS}. */
+  private void createSchema() {
+    try (Connection c = pool.getConnection(); Statement statement = c.createStatement()) {
+      for (String sql : schemaStatements()) {
+        statement.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot create the tables", e);
+    }
+  }
+
+  /** Adds the seed supplier if the database has no supplier at all. */
+  private void seed() {
+    try (Connection c = pool.getConnection();
+        Statement statement = c.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM supplier")) {
+      rows.next();
+      if (rows.getInt(1) > 0) {
+        return;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the suppliers", e);
+    }
+    new JdbcSupplierService(pool).putSupplier(SupplierService.seedSupplier());
+  }
+
+  /** The statements of {@code schema.sql}: the text between semicolons, without {@code --} comments. */
+  static List<String> schemaStatements() {
+    String text;
+    try (InputStream in = Database.class.getResourceAsStream("schema.sql")) {
+      if (in == null) {
+        throw new IllegalStateException("schema.sql is missing from the class path");
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    StringBuilder withoutComments = new StringBuilder();
+    for (String line : text.split("\n")) {
+      if (!line.strip().startsWith("--")) {
+        withoutComments.append(line).append('\n');
+      }
+    }
+    List<String> statements = new ArrayList<>();
+    for (String statement : withoutComments.toString().split(";")) {
+      if (!statement.isBlank()) {
+        statements.add(statement.strip());
+      }
+    }
+    return statements;
+  }
+
+  /** {@code jdbcUrl} with the value of a {@code password} parameter replaced by {@code ***}. */
+  static String redact(String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+}

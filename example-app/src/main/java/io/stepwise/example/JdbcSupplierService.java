@@ -1,0 +1,479 @@
+package io.stepwise.example;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+
+/**
+ * The restock store in a database: the tables of {@code schema.sql} (see {@link Database}), with the
+ * same SQL on H2 and PostgreSQL. The rules are those of {@link SupplierService}, and the same contract
+ * tests check them as for {@link InMemorySupplierService}:
+ *
+ * <ul>
+ *   <li>each operation is one transaction, and one that fails (a rule, or the database) rolls back:
+ *       it writes nothing;
+ *   <li>a change to an order or its items first bumps the order's {@code version}, which also locks
+ *       the order's row until the transaction ends, so that changes to one order never interleave;
+ *   <li>confirming reads the order, asks the {@link ConfirmationPolicy} outside any transaction,
+ *       then confirms with {@code UPDATE ... WHERE status = 'pending' AND version = ?}: if the order
+ *       changed meanwhile, it looks again.
+ * </ul>
+ *
+ * <p>Ids are made in Java ({@code ro_...}, {@code roi_...}; see {@link Ids}). Amounts of money come
+ * back with at least two decimal places ({@code 10.5} as {@code 10.50}). A failure of the database
+ * is a {@link StoreException}. The {@link AuditTrail} stays in memory.
+ */
+public final class JdbcSupplierService implements SupplierService {
+
+  private final DataSource dataSource;
+  private final ConfirmationPolicy confirmationPolicy;
+  private final AuditTrail auditTrail = new AuditTrail();
+  private volatile String writesSuspendedBecause;
+
+  /** A store that confirms orders within the supplier's credit limit ({@link ConfirmationPolicy#creditLimit()}). */
+  public JdbcSupplierService(DataSource dataSource) {
+    this(dataSource, ConfirmationPolicy.creditLimit());
+  }
+
+  /** A store in the tables of {@code dataSource} (created by {@link Database}) that confirms by {@code confirmationPolicy}. */
+  public JdbcSupplierService(DataSource dataSource, ConfirmationPolicy confirmationPolicy) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.confirmationPolicy = Objects.requireNonNull(confirmationPolicy, "confirmationPolicy");
+  }
+
+  @Override
+  public AuditTrail auditTrail() {
+    return auditTrail;
+  }
+
+  // ------------------------------------------------------------------ suppliers
+
+  @Override
+  public Supplier putSupplier(Supplier supplier) {
+    Objects.requireNonNull(supplier, "supplier");
+    requireWritable();
+    return inTransaction(c -> {
+      int updated = update(c, "UPDATE supplier SET name = ?, credit_limit = ? WHERE id = ?",
+          supplier.name(), supplier.creditLimit(), supplier.id());
+      if (updated == 0) {
+        update(c, "INSERT INTO supplier (id, name, credit_limit) VALUES (?, ?, ?)",
+            supplier.id(), supplier.name(), supplier.creditLimit());
+      }
+      update(c, "DELETE FROM supplier_product WHERE supplier_id = ?", supplier.id());
+      for (String productId : new TreeSet<>(supplier.productIds())) {
+        update(c, "INSERT INTO supplier_product (supplier_id, product_id) VALUES (?, ?)", supplier.id(), productId);
+      }
+      return supplier;
+    });
+  }
+
+  @Override
+  public Optional<Supplier> findSupplier(String supplierId) {
+    if (supplierId == null) {
+      return Optional.empty();
+    }
+    return inTransaction(c -> findSupplier(c, supplierId));
+  }
+
+  @Override
+  public List<Supplier> listSuppliers() {
+    return inTransaction(c -> readSuppliers(c, SUPPLIERS + " ORDER BY s.id, p.product_id"));
+  }
+
+  // ------------------------------------------------------------------ orders
+
+  @Override
+  public RestockOrder createRestockOrder(CreateRestockOrderInput input) {
+    Objects.requireNonNull(input, "input");
+    requireWritable();
+    return inTransaction(c -> {
+      Supplier supplier = requireSupplier(c, input.supplierId());
+      String id = Ids.next("ro");
+      update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at) VALUES (?, ?, ?, ?, 0, ?)",
+          id, supplier.id(), RestockOrder.PENDING, input.notes(), now());
+      return RestockOrder.of(id, supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
+    });
+  }
+
+  @Override
+  public Optional<RestockOrder> deleteRestockOrder(String orderId) {
+    Objects.requireNonNull(orderId, "orderId");
+    requireWritable();
+    return inTransaction(c -> {
+      if (!lockOrder(c, orderId)) {
+        return Optional.empty();
+      }
+      Optional<RestockOrder> order = readOrder(c, orderId);
+      update(c, "DELETE FROM restock_order_item WHERE order_id = ?", orderId);
+      update(c, "DELETE FROM restock_order WHERE id = ?", orderId);
+      return order;
+    });
+  }
+
+  @Override
+  public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items) {
+    Objects.requireNonNull(orderId, "orderId");
+    List<ItemInput> inputs = Checks.elements(items, "items");
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("items must contain at least one item");
+    }
+    requireWritable();
+    return inTransaction(c -> {
+      // Lock the order first; everything that can fail is checked before anything is written, and
+      // a failure rolls back the version bump too.
+      if (!lockOrder(c, orderId)) {
+        throw orderNotFound(orderId);
+      }
+      RestockOrder order = readOrder(c, orderId).orElseThrow(() -> orderNotFound(orderId));
+      if (!order.isPending()) {
+        throw new RestockException(RestockException.Reason.INVALID_STATUS,
+            "items can only be added to a pending order; order " + orderId + " is " + order.status());
+      }
+      Supplier supplier = requireSupplier(c, order.supplierId());
+      Set<String> notCarried = new LinkedHashSet<>();
+      for (ItemInput input : inputs) {
+        if (!supplier.carries(input.productId())) {
+          notCarried.add(input.productId());
+        }
+      }
+      if (!notCarried.isEmpty()) {
+        throw new RestockException(RestockException.Reason.PRODUCT_NOT_CARRIED,
+            "supplier " + supplier.id() + " does not carry " + (notCarried.size() == 1 ? "product " : "products ")
+                + String.join(", ", notCarried));
+      }
+      List<RestockOrderItem> created = new ArrayList<>(inputs.size());
+      for (ItemInput input : inputs) {
+        RestockOrderItem item = new RestockOrderItem(
+            Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
+        update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)", item.id(), orderId, item.productId(), item.quantity(), item.unitCost(), now());
+        created.add(item);
+      }
+      return List.copyOf(created);
+    });
+  }
+
+  @Override
+  public int deleteItems(Collection<String> itemIds) {
+    Objects.requireNonNull(itemIds, "itemIds");
+    requireWritable();
+    Set<String> ids = new LinkedHashSet<>();
+    for (String itemId : itemIds) {
+      if (itemId != null) {
+        ids.add(itemId);
+      }
+    }
+    return inTransaction(c -> {
+      // Lock the orders of the items, in id order so that two such transactions never wait for each other.
+      Set<String> orderIds = new TreeSet<>();
+      for (String itemId : ids) {
+        try (PreparedStatement select = prepare(c, "SELECT order_id FROM restock_order_item WHERE id = ?", itemId);
+            ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            orderIds.add(rows.getString(1));
+          }
+        }
+      }
+      for (String orderId : orderIds) {
+        lockOrder(c, orderId);
+      }
+      int deleted = 0;
+      for (String itemId : ids) {
+        deleted += update(c, "DELETE FROM restock_order_item WHERE id = ?", itemId);
+      }
+      return deleted;
+    });
+  }
+
+  @Override
+  public RestockOrder confirmRestockOrder(String orderId) {
+    Objects.requireNonNull(orderId, "orderId");
+    requireWritable();
+    while (true) {
+      VersionedOrder read = inTransaction(c -> readVersionedOrder(c, orderId)).orElseThrow(() -> orderNotFound(orderId));
+      RestockOrder order = read.order();
+      if (!order.isPending()) {
+        throw new RestockException(RestockException.Reason.INVALID_STATUS,
+            "only a pending order can be confirmed; order " + orderId + " is " + order.status());
+      }
+      if (order.items().isEmpty()) {
+        throw new RestockException(RestockException.Reason.INVALID_STATUS,
+            "order " + orderId + " has no items and cannot be confirmed");
+      }
+      Supplier supplier = inTransaction(c -> requireSupplier(c, order.supplierId()));
+      // The policy is someone else's code: run it outside any transaction, then confirm only if
+      // the order is still exactly what the policy saw (or look again).
+      Optional<String> rejection = confirmationPolicy.rejectionReason(supplier, order);
+      if (rejection.isPresent()) {
+        throw new RestockException(RestockException.Reason.ORDER_REJECTED,
+            "order " + orderId + " rejected: " + rejection.get());
+      }
+      requireWritable();
+      int confirmed = inTransaction(c -> update(c, "UPDATE restock_order SET status = ?, version = version + 1"
+          + " WHERE id = ? AND status = ? AND version = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING, read.version()));
+      if (confirmed == 1) {
+        return order.withStatus(RestockOrder.CONFIRMED);
+      }
+    }
+  }
+
+  @Override
+  public RestockOrder updateStatus(String orderId, String status) {
+    Objects.requireNonNull(orderId, "orderId");
+    RestockOrder.requireStatus(status);
+    requireWritable();
+    return inTransaction(c -> {
+      if (update(c, "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ?", status, orderId) == 0) {
+        throw orderNotFound(orderId);
+      }
+      return readOrder(c, orderId).orElseThrow(() -> orderNotFound(orderId));
+    });
+  }
+
+  @Override
+  public Optional<RestockOrder> findOrder(String orderId) {
+    if (orderId == null) {
+      return Optional.empty();
+    }
+    return inTransaction(c -> readOrder(c, orderId));
+  }
+
+  @Override
+  public List<RestockOrder> listOrders() {
+    return inTransaction(c -> {
+      List<RestockOrder> orders = new ArrayList<>();
+      for (VersionedOrder read : readOrders(c, ORDERS + " ORDER BY o.created_at, o.id, i.created_at, i.id")) {
+        orders.add(read.order());
+      }
+      return orders;
+    });
+  }
+
+  @Override
+  public int countOrders() {
+    return inTransaction(c -> count(c, "SELECT COUNT(*) FROM restock_order"));
+  }
+
+  @Override
+  public int countItems() {
+    return inTransaction(c -> count(c, "SELECT COUNT(*) FROM restock_order_item"));
+  }
+
+  // ------------------------------------------------------------------ maintenance
+
+  @Override
+  public void suspendWrites(String reason) {
+    writesSuspendedBecause = Checks.nonBlank(reason, "reason");
+  }
+
+  @Override
+  public void resumeWrites() {
+    writesSuspendedBecause = null;
+  }
+
+  @Override
+  public boolean writesSuspended() {
+    return writesSuspendedBecause != null;
+  }
+
+  // ------------------------------------------------------------------ reading rows
+
+  private static final String SUPPLIERS = "SELECT s.id, s.name, s.credit_limit, p.product_id"
+      + " FROM supplier s LEFT JOIN supplier_product p ON p.supplier_id = s.id";
+
+  private static final String ORDERS = "SELECT o.id, o.supplier_id, o.status, o.notes, o.version,"
+      + " i.id AS item_id, i.product_id, i.quantity, i.unit_cost"
+      + " FROM restock_order o LEFT JOIN restock_order_item i ON i.order_id = o.id";
+
+  /** An order as read, with the version it was read at. */
+  private record VersionedOrder(RestockOrder order, int version) {}
+
+  private static Optional<Supplier> findSupplier(Connection c, String supplierId) throws SQLException {
+    List<Supplier> found = readSuppliers(c, SUPPLIERS + " WHERE s.id = ?", supplierId);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  private static Supplier requireSupplier(Connection c, String supplierId) throws SQLException {
+    return findSupplier(c, supplierId).orElseThrow(() ->
+        new RestockException(RestockException.Reason.UNKNOWN_SUPPLIER, "unknown supplier " + supplierId));
+  }
+
+  /** Suppliers from {@link #SUPPLIERS} rows: one row per product (or one with no product). */
+  private static List<Supplier> readSuppliers(Connection c, String sql, Object... parameters) throws SQLException {
+    Map<String, Supplier> suppliers = new LinkedHashMap<>();
+    Map<String, Set<String>> products = new LinkedHashMap<>();
+    try (PreparedStatement select = prepare(c, sql, parameters); ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        String id = rows.getString("id");
+        if (!suppliers.containsKey(id)) {
+          suppliers.put(id, new Supplier(id, rows.getString("name"), Set.of(), money(rows, "credit_limit")));
+          products.put(id, new HashSet<>());
+        }
+        String productId = rows.getString("product_id");
+        if (productId != null) {
+          products.get(id).add(productId);
+        }
+      }
+    }
+    List<Supplier> list = new ArrayList<>(suppliers.size());
+    for (Supplier s : suppliers.values()) {
+      list.add(new Supplier(s.id(), s.name(), products.get(s.id()), s.creditLimit()));
+    }
+    return list;
+  }
+
+  private static Optional<RestockOrder> readOrder(Connection c, String orderId) throws SQLException {
+    return readVersionedOrder(c, orderId).map(VersionedOrder::order);
+  }
+
+  private static Optional<VersionedOrder> readVersionedOrder(Connection c, String orderId) throws SQLException {
+    List<VersionedOrder> found = readOrders(c, ORDERS + " WHERE o.id = ? ORDER BY i.created_at, i.id", orderId);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /**
+   * Orders from {@link #ORDERS} rows: one row per item (or one with no item). One statement reads
+   * an order with its items, so they are always seen together.
+   */
+  private static List<VersionedOrder> readOrders(Connection c, String sql, Object... parameters) throws SQLException {
+    Map<String, List<RestockOrderItem>> items = new LinkedHashMap<>();
+    Map<String, VersionedOrder> orders = new LinkedHashMap<>();
+    try (PreparedStatement select = prepare(c, sql, parameters); ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        String id = rows.getString("id");
+        if (!orders.containsKey(id)) {
+          RestockOrder order = RestockOrder.of(id, rows.getString("supplier_id"), rows.getString("status"),
+              rows.getString("notes"), List.of());
+          orders.put(id, new VersionedOrder(order, rows.getInt("version")));
+          items.put(id, new ArrayList<>());
+        }
+        String itemId = rows.getString("item_id");
+        if (itemId != null) {
+          items.get(id).add(new RestockOrderItem(
+              itemId, rows.getString("product_id"), rows.getInt("quantity"), money(rows, "unit_cost")));
+        }
+      }
+    }
+    List<VersionedOrder> list = new ArrayList<>(orders.size());
+    for (VersionedOrder read : orders.values()) {
+      list.add(new VersionedOrder(read.order().withItems(items.get(read.order().id())), read.version()));
+    }
+    return list;
+  }
+
+  /**
+   * An amount of money as stored ({@code NUMERIC(19, 4)}: {@code 10.5000}), with its trailing zeros
+   * dropped down to two decimal places ({@code 10.50}).
+   */
+  private static BigDecimal money(ResultSet rows, String column) throws SQLException {
+    return money(rows.getBigDecimal(column));
+  }
+
+  /** {@code amount} as it comes back from the database: {@code 10.5} and {@code 10.5000} as {@code 10.50}. */
+  private static BigDecimal money(BigDecimal amount) {
+    BigDecimal stripped = amount.stripTrailingZeros();
+    return stripped.scale() < 2 ? stripped.setScale(2) : stripped;
+  }
+
+  // ------------------------------------------------------------------ writing rows
+
+  /**
+   * Bumps the version of an order, which also locks its row until the transaction ends.
+   *
+   * @return whether the order exists
+   */
+  private static boolean lockOrder(Connection c, String orderId) throws SQLException {
+    return update(c, "UPDATE restock_order SET version = version + 1 WHERE id = ?", orderId) == 1;
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+
+  private void requireWritable() {
+    String reason = writesSuspendedBecause;
+    if (reason != null) {
+      throw new StoreUnavailableException("the store accepts no writes at the moment: " + reason);
+    }
+  }
+
+  private static RestockException orderNotFound(String orderId) {
+    return new RestockException(RestockException.Reason.ORDER_NOT_FOUND, "restock order " + orderId + " does not exist");
+  }
+
+  // ------------------------------------------------------------------ JDBC plumbing
+
+  /** Work done with a connection, inside a transaction. */
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: commits if it returns, rolls back if it throws. A
+   * {@link SQLException} becomes a {@link StoreException}; anything else (a {@link RestockException})
+   * is thrown as it is.
+   */
+  private <T> T inTransaction(SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the database failed", e);
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
+    PreparedStatement statement = c.prepareStatement(sql);
+    try {
+      for (int i = 0; i < parameters.length; i++) {
+        if (parameters[i] == null) {
+          statement.setNull(i + 1, Types.VARCHAR); // only text columns (notes) are nullable
+        } else {
+          statement.setObject(i + 1, parameters[i]);
+        }
+      }
+      return statement;
+    } catch (SQLException e) {
+      statement.close();
+      throw e;
+    }
+  }
+
+  private static int update(Connection c, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = prepare(c, sql, parameters)) {
+      return statement.executeUpdate();
+    }
+  }
+
+  private static int count(Connection c, String sql) throws SQLException {
+    try (PreparedStatement select = c.prepareStatement(sql); ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+}
