@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -70,15 +69,15 @@ public final class JdbcSupplierService implements SupplierService {
     Objects.requireNonNull(supplier, "supplier");
     requireWritable();
     return inTransaction(c -> {
-      int updated = update(c, "UPDATE supplier SET name = ?, credit_limit = ? WHERE id = ?",
+      int updated = Jdbc.update(c, "UPDATE supplier SET name = ?, credit_limit = ? WHERE id = ?",
           supplier.name(), supplier.creditLimit(), supplier.id());
       if (updated == 0) {
-        update(c, "INSERT INTO supplier (id, name, credit_limit) VALUES (?, ?, ?)",
+        Jdbc.update(c, "INSERT INTO supplier (id, name, credit_limit) VALUES (?, ?, ?)",
             supplier.id(), supplier.name(), supplier.creditLimit());
       }
-      update(c, "DELETE FROM supplier_product WHERE supplier_id = ?", supplier.id());
+      Jdbc.update(c, "DELETE FROM supplier_product WHERE supplier_id = ?", supplier.id());
       for (String productId : new TreeSet<>(supplier.productIds())) {
-        update(c, "INSERT INTO supplier_product (supplier_id, product_id) VALUES (?, ?)", supplier.id(), productId);
+        Jdbc.update(c, "INSERT INTO supplier_product (supplier_id, product_id) VALUES (?, ?)", supplier.id(), productId);
       }
       return supplier;
     });
@@ -106,7 +105,7 @@ public final class JdbcSupplierService implements SupplierService {
     return inTransaction(c -> {
       Supplier supplier = requireSupplier(c, input.supplierId());
       String id = Ids.next("ro");
-      update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at) VALUES (?, ?, ?, ?, 0, ?)",
+      Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at) VALUES (?, ?, ?, ?, 0, ?)",
           id, supplier.id(), RestockOrder.PENDING, input.notes(), now());
       return RestockOrder.of(id, supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
     });
@@ -121,8 +120,8 @@ public final class JdbcSupplierService implements SupplierService {
         return Optional.empty();
       }
       Optional<RestockOrder> order = readOrder(c, orderId);
-      update(c, "DELETE FROM restock_order_item WHERE order_id = ?", orderId);
-      update(c, "DELETE FROM restock_order WHERE id = ?", orderId);
+      Jdbc.update(c, "DELETE FROM restock_order_item WHERE order_id = ?", orderId);
+      Jdbc.update(c, "DELETE FROM restock_order WHERE id = ?", orderId);
       return order;
     });
   }
@@ -162,7 +161,7 @@ public final class JdbcSupplierService implements SupplierService {
       for (ItemInput input : inputs) {
         RestockOrderItem item = new RestockOrderItem(
             Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
-        update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at)"
+        Jdbc.update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at)"
             + " VALUES (?, ?, ?, ?, ?, ?)", item.id(), orderId, item.productId(), item.quantity(), item.unitCost(), now());
         created.add(item);
       }
@@ -184,7 +183,7 @@ public final class JdbcSupplierService implements SupplierService {
       // Lock the orders of the items, in id order so that two such transactions never wait for each other.
       Set<String> orderIds = new TreeSet<>();
       for (String itemId : ids) {
-        try (PreparedStatement select = prepare(c, "SELECT order_id FROM restock_order_item WHERE id = ?", itemId);
+        try (PreparedStatement select = Jdbc.prepare(c, "SELECT order_id FROM restock_order_item WHERE id = ?", itemId);
             ResultSet rows = select.executeQuery()) {
           if (rows.next()) {
             orderIds.add(rows.getString(1));
@@ -196,7 +195,7 @@ public final class JdbcSupplierService implements SupplierService {
       }
       int deleted = 0;
       for (String itemId : ids) {
-        deleted += update(c, "DELETE FROM restock_order_item WHERE id = ?", itemId);
+        deleted += Jdbc.update(c, "DELETE FROM restock_order_item WHERE id = ?", itemId);
       }
       return deleted;
     });
@@ -226,7 +225,7 @@ public final class JdbcSupplierService implements SupplierService {
             "order " + orderId + " rejected: " + rejection.get());
       }
       requireWritable();
-      int confirmed = inTransaction(c -> update(c, "UPDATE restock_order SET status = ?, version = version + 1"
+      int confirmed = inTransaction(c -> Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1"
           + " WHERE id = ? AND status = ? AND version = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING, read.version()));
       if (confirmed == 1) {
         return order.withStatus(RestockOrder.CONFIRMED);
@@ -240,7 +239,7 @@ public final class JdbcSupplierService implements SupplierService {
     RestockOrder.requireStatus(status);
     requireWritable();
     return inTransaction(c -> {
-      if (update(c, "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ?", status, orderId) == 0) {
+      if (Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ?", status, orderId) == 0) {
         throw orderNotFound(orderId);
       }
       return readOrder(c, orderId).orElseThrow(() -> orderNotFound(orderId));
@@ -319,7 +318,7 @@ public final class JdbcSupplierService implements SupplierService {
   private static List<Supplier> readSuppliers(Connection c, String sql, Object... parameters) throws SQLException {
     Map<String, Supplier> suppliers = new LinkedHashMap<>();
     Map<String, Set<String>> products = new LinkedHashMap<>();
-    try (PreparedStatement select = prepare(c, sql, parameters); ResultSet rows = select.executeQuery()) {
+    try (PreparedStatement select = Jdbc.prepare(c, sql, parameters); ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         String id = rows.getString("id");
         if (!suppliers.containsKey(id)) {
@@ -355,7 +354,7 @@ public final class JdbcSupplierService implements SupplierService {
   private static List<VersionedOrder> readOrders(Connection c, String sql, Object... parameters) throws SQLException {
     Map<String, List<RestockOrderItem>> items = new LinkedHashMap<>();
     Map<String, VersionedOrder> orders = new LinkedHashMap<>();
-    try (PreparedStatement select = prepare(c, sql, parameters); ResultSet rows = select.executeQuery()) {
+    try (PreparedStatement select = Jdbc.prepare(c, sql, parameters); ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         String id = rows.getString("id");
         if (!orders.containsKey(id)) {
@@ -400,7 +399,7 @@ public final class JdbcSupplierService implements SupplierService {
    * @return whether the order exists
    */
   private static boolean lockOrder(Connection c, String orderId) throws SQLException {
-    return update(c, "UPDATE restock_order SET version = version + 1 WHERE id = ?", orderId) == 1;
+    return Jdbc.update(c, "UPDATE restock_order SET version = version + 1 WHERE id = ?", orderId) == 1;
   }
 
   private static OffsetDateTime now() {
@@ -420,54 +419,8 @@ public final class JdbcSupplierService implements SupplierService {
 
   // ------------------------------------------------------------------ JDBC plumbing
 
-  /** Work done with a connection, inside a transaction. */
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  /**
-   * Runs {@code work} in one transaction: commits if it returns, rolls back if it throws. A
-   * {@link SQLException} becomes a {@link StoreException}; anything else (a {@link RestockException})
-   * is thrown as it is.
-   */
-  private <T> T inTransaction(SqlWork<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("the database failed", e);
-    }
-  }
-
-  private static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
-    PreparedStatement statement = c.prepareStatement(sql);
-    try {
-      for (int i = 0; i < parameters.length; i++) {
-        if (parameters[i] == null) {
-          statement.setNull(i + 1, Types.VARCHAR); // only text columns (notes) are nullable
-        } else {
-          statement.setObject(i + 1, parameters[i]);
-        }
-      }
-      return statement;
-    } catch (SQLException e) {
-      statement.close();
-      throw e;
-    }
-  }
-
-  private static int update(Connection c, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement = prepare(c, sql, parameters)) {
-      return statement.executeUpdate();
-    }
+  private <T> T inTransaction(Jdbc.SqlWork<T> work) {
+    return Jdbc.inTransaction(dataSource, work);
   }
 
   private static int count(Connection c, String sql) throws SQLException {
