@@ -13,19 +13,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * PostgreSQL server (zonky's real PostgreSQL binaries), started on first use and stopped when the
  * test JVM ends.
  */
-final class TestDatabases {
+public final class TestDatabases {
   private static final AtomicInteger COUNT = new AtomicInteger();
   private static EmbeddedPostgres postgres;
 
   private TestDatabases() {}
 
   /** The JDBC URL of a new H2 database in memory, which lives as long as the JVM. */
-  static String h2() {
+  public static String h2() {
     return "jdbc:h2:mem:test" + COUNT.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
   }
 
   /** The JDBC URL of a new, empty PostgreSQL database. */
-  static synchronized String postgres() {
+  public static synchronized String postgres() {
     try {
       if (postgres == null) {
         postgres = EmbeddedPostgres.start();
