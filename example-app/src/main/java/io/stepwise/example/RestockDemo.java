@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * the supplier's credit limit rejects at update-status, so that the steps before are undone. Prints
  * what each step and compensation did, each run's outcome, and what the store holds afterwards.
  *
- * <p>Run it with {@code java -jar example-app/target/stepwise-example-app.jar}.
+ * <p>Run it with {@code java -jar example-app/target/stepwise-example-app.jar demo}.
  */
 public final class RestockDemo {
 
