@@ -99,6 +99,42 @@ class CleanOutputTest {
         .contains("ctx -> packRunner.runAsChildAsync(workflow.pack(left), ctx)");
   }
 
+  /** The edges of the chain: a group first, a group last whose member is the result, one step, no result. */
+  @Test
+  void asynchronousChainsStartingOrEndingWithAGroupOrWithOneStepCompileWithoutWarnings() {
+    JavaFileObject groups = JavaFileObjects.forSourceLines("test.Groups",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "import java.util.concurrent.*;",
+        "@Workflow(value = \"groups\", result = \"b\")",
+        "public class Groups {",
+        "  @Step(\"a\") @Parallel(\"first\") CompletableFuture<String> a(@Input String in) {",
+        "    return CompletableFuture.completedFuture(in); }",
+        "  @Step(\"z\") @Parallel(\"first\") int z() { return 1; }",
+        "  @Step(\"b\") @Parallel(\"last\") CompletionStage<Long> b(@From(\"a\") String a, @From(\"z\") Integer z) {",
+        "    return CompletableFuture.completedFuture(1L); }",
+        "  @Step(\"c\") @Parallel(\"last\") @When(\"yes\") CompletionStage<Void> c() {",
+        "    return CompletableFuture.completedFuture(null); }",
+        "  boolean yes() { return true; }",
+        "}");
+    JavaFileObject single = JavaFileObjects.forSourceLines("test.Single",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "import java.util.concurrent.*;",
+        "@Workflow(\"single\")",
+        "public class Single {",
+        "  @Step(\"only\") CompletionStage<Void> only() { return CompletableFuture.completedFuture(null); }",
+        "  @Compensate(\"only\") void undo() {}",
+        "}");
+    Compilation compilation = strict(groups, single);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test/GroupsRunner").contentsAsUtf8String()
+        .contains("private CompletionStage<Long> steps(AsyncRun run, String input)");
+    assertThat(compilation).generatedSourceFile("test/SingleRunner").contentsAsUtf8String()
+        .contains("public WorkflowResult<Void> run(RunOptions options)");
+  }
+
   @Test
   void rawTypesOfTheUserAreSuppressedOnTheRunnerAndNothingElse() {
     JavaFileObject source = JavaFileObjects.forSourceLines("test.Raw",
