@@ -143,6 +143,26 @@ class RuntimeFeaturesTest {
   }
 
   @Test
+  void cancelRightAfterRunAsyncStopsTheQueuedRunBeforeItsFirstStep() throws Exception {
+    FulfilmentScript run = script();
+    java.util.List<Runnable> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RunOptions options = RunOptions.builder().transactionId(run.script.id).throwOnError(false)
+        .executor(queued::add).build(); // holds the run until the test starts it
+    CompletableFuture<WorkflowResult<String>> future = runner.runAsync(run, options);
+
+    assertTrue(runner.cancel(run.script.id), "the queued run is found");
+    assertEquals(1, queued.size());
+    queued.get(0).run();
+    WorkflowResult<String> result = future.get(5, TimeUnit.SECONDS);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(0, run.script.calls("order"));
+    assertEquals(0, result.errors().get(0).attempts());
+    assertInstanceOf(WorkflowCancelledException.class, result.errors().get(0).cause());
+    assertEquals(false, runner.cancel(run.script.id), "the run is over");
+  }
+
+  @Test
   void runAsyncCompletesExceptionallyWithWorkflowFailedException() {
     FulfilmentScript run = script();
     run.script.failAlways("order");

@@ -163,7 +163,7 @@ public final class CreateRestockOrderWorkflowRunner {
    */
   public CompletableFuture<WorkflowResult<RestockOrder>> runAsync(CreateRestockOrderInput input,
       RunOptions options) {
-    return AsyncRuns.supply(options, () -> run(input, options));
+    return AsyncRuns.supply(options, runs, () -> run(input, options));
   }
 
   /**

@@ -248,8 +248,8 @@ public final class RunnerWriter {
     if (model.isAsync()) {
       runAsync.addStatement("return $T.submit(SPEC, options, container, runs, run -> $L)", ASYNC_RUN, stepsCall);
     } else {
-      runAsync.addStatement(input.isPresent() ? "return $T.supply(options, () -> run(input, options))"
-          : "return $T.supply(options, () -> run(options))", ASYNC_RUNS);
+      runAsync.addStatement(input.isPresent() ? "return $T.supply(options, runs, () -> run(input, options))"
+          : "return $T.supply(options, runs, () -> run(options))", ASYNC_RUNS);
     }
     type.addMethod(runAsync.build());
 

@@ -97,8 +97,14 @@ public final class AsyncRun {
     }
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     Map<String, String> callerMdc = MDC.getCopyOfContextMap(); // the run's segments carry it, as run() does
+    // a cancel that comes before the run starts on the executor is kept for it
+    String queued = registry == null ? null : options.transactionId().orElse(null);
+    if (queued != null) {
+      registry.queue(queued);
+    }
     try {
-      options.executor().orElseGet(Scheduling::pool).execute(() ->
+      options.executor().orElseGet(Scheduling::pool).execute(() -> {
+        try {
           start(WorkflowRun.create(spec, options, container, registry, true).carryMdc(callerMdc), steps)
               .whenComplete((value, error) -> {
                 if (error == null) {
@@ -106,8 +112,17 @@ public final class AsyncRun {
                 } else {
                   result.completeExceptionally(WorkflowRun.unwrap(error));
                 }
-              }));
+              });
+        } finally {
+          if (queued != null) {
+            registry.unqueue(queued); // if the run failed before it started
+          }
+        }
+      });
     } catch (RejectedExecutionException e) {
+      if (queued != null) {
+        registry.unqueue(queued);
+      }
       result.completeExceptionally(e);
     }
     return result;

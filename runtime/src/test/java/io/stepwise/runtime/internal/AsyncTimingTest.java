@@ -296,6 +296,23 @@ class AsyncTimingTest extends AsyncRunTestSupport {
   }
 
   @Test
+  void cancelRightAfterRunAsyncBeforeTheRunStartedStopsItBeforeItsFirstStep() throws Exception {
+    CountDownLatch unblock = executor.block(); // the run stays queued on the executor
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k11", options("tx-queued"));
+    assertTrue(runner.cancel("tx-queued"), "the queued run is found");
+    unblock.countDown();
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of(), script.events("invoke:"));
+    assertEquals(List.of("reserve/INVOKE/0"), describe(result.errors()));
+    assertInstanceOf(WorkflowCancelledException.class, result.errors().get(0).cause());
+    assertFalse(runner.cancel("tx-queued"), "the run is over");
+  }
+
+  @Test
   void cancelDuringATimerRetryPauseEndsThePauseWithoutAnotherAttempt() throws Exception {
     stages.hold("charge");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,

@@ -182,7 +182,7 @@ class MdcTest {
     assertEquals(Map.of("request-id", "req-1"), MDC.getCopyOfContextMap());
   }
 
-  /** A runner's runAsync: {@code AsyncRuns.supply(options, () -> run(input, options))}, as generated. */
+  /** A runner's runAsync: {@code AsyncRuns.supply(options, runs, () -> run(input, options))}, as generated. */
   @Test
   void runAsyncCarriesTheCallersKeysToTheExecutorsThreadAndLeavesNoneThere() throws Exception {
     LoggingWorkflow workflow = new LoggingWorkflow();
@@ -193,7 +193,7 @@ class MdcTest {
       // start the executor's thread now: a thread inherits the MDC of the thread that creates it
       executor.submit(() -> { }).get(5, java.util.concurrent.TimeUnit.SECONDS);
       MDC.put("request-id", "req-2");
-      WorkflowResult<String> result = AsyncRuns.supply(options, () -> runner.run(false, options))
+      WorkflowResult<String> result = AsyncRuns.supply(options, new RunRegistry(), () -> runner.run(false, options))
           .get(5, java.util.concurrent.TimeUnit.SECONDS);
 
       assertEquals(WorkflowStatus.DONE, result.status());
