@@ -32,6 +32,7 @@ class MutationRobustnessTest {
     Random random = new Random(seed);
     List<String> problems = new ArrayList<>();
     int withStepwiseErrors = 0;
+    int runnersCompiled = 0;
     for (int batch = 0; batch < MUTANTS_PER_SEED / MUTANTS_PER_COMPILE; batch++) {
       List<JavaFileObject> sources = new ArrayList<>();
       List<String> descriptions = new ArrayList<>();
@@ -55,7 +56,11 @@ class MutationRobustnessTest {
       Set<String> inputs = new HashSet<>();
       sources.forEach(s -> inputs.add(s.toUri().toString()));
       Set<String> filesWithStepwiseErrors = new HashSet<>();
+      Set<String> filesWithErrors = new HashSet<>();
       for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
+        if (d.getKind() == Diagnostic.Kind.ERROR && d.getSource() != null) {
+          filesWithErrors.add(d.getSource().toUri().toString());
+        }
         String message = d.getMessage(null);
         if (message.contains("[stepwise:InternalError]")) {
           problems.add("internal error: " + message);
@@ -73,10 +78,61 @@ class MutationRobustnessTest {
         }
       }
       withStepwiseErrors += filesWithStepwiseErrors.size();
+      runnersCompiled += compileValidMutantsAlone(sources, filesWithErrors, problems);
     }
     assertEquals(List.of(), problems);
+    // javac skips generated code while any source of a batch has an error: the valid mutants were
+    // compiled again on their own, and their runners must have compiled too.
+    assertTrue(runnersCompiled >= 10, "only " + runnersCompiled + " valid mutants had their runner compiled");
     // The mutants must really exercise the checks, not only javac's own errors.
     assertTrue(withStepwiseErrors > MUTANTS_PER_SEED / 3,
         "only " + withStepwiseErrors + " of " + MUTANTS_PER_SEED + " mutants had a stepwise error");
+  }
+
+  /**
+   * Compiles the mutants of a batch that had no error, together, and reports every error in code
+   * the processor generated for them, and every one of them left without a runner. Returns how many
+   * runners compiled.
+   */
+  private static int compileValidMutantsAlone(List<JavaFileObject> sources, Set<String> filesWithErrors,
+      List<String> problems) {
+    List<JavaFileObject> valid = new ArrayList<>();
+    for (JavaFileObject source : sources) {
+      if (!filesWithErrors.contains(source.toUri().toString())) {
+        valid.add(source);
+      }
+    }
+    if (valid.isEmpty()) {
+      return 0;
+    }
+    Compilation compilation = javac().withProcessors(new WorkflowProcessor()).compile(valid);
+    Set<String> inputs = new HashSet<>();
+    valid.forEach(s -> inputs.add(s.toUri().toString()));
+    boolean inputErrors = false;
+    for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
+      if (d.getKind() != Diagnostic.Kind.ERROR) {
+        continue;
+      }
+      if (d.getSource() != null && inputs.contains(d.getSource().toUri().toString())) {
+        inputErrors = true; // a javac error of the mutant's own that the first compile did not get to
+      } else {
+        problems.add("generated code does not compile (" + (d.getSource() == null ? "no source" : d.getSource().getName())
+            + "): " + d.getMessage(null));
+      }
+    }
+    if (inputErrors) {
+      return 0;
+    }
+    int compiled = 0;
+    for (JavaFileObject source : valid) {
+      String name = source.getName().replace(".java", "Runner.java");
+      boolean generated = compilation.generatedSourceFiles().stream().anyMatch(f -> f.getName().endsWith(name));
+      if (generated) {
+        compiled++;
+      } else {
+        problems.add("no runner for the valid mutant " + source.getName());
+      }
+    }
+    return compiled;
   }
 }
