@@ -12,6 +12,7 @@ import io.stepwise.runtime.internal.WorkflowRun.Completed;
 import io.stepwise.runtime.internal.WorkflowRun.Context;
 import io.stepwise.runtime.internal.WorkflowRun.Failed;
 import io.stepwise.runtime.internal.WorkflowRun.Outcome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
 
@@ -263,11 +265,11 @@ public final class AsyncRun {
 
   /** Runs a child workflow whose steps are all synchronous. */
   public <R> CompletionStage<R> childStep(StepSpec step, ChildBody<R> body) {
-    return step(step, WorkflowRun.childBody(body), WorkflowRun::compensateChild);
+    return step(step, WorkflowRun.childBody(body), WorkflowRun.ChildCompensation.INSTANCE);
   }
 
   public <R> CompletionStage<Optional<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-    return step(step, when, WorkflowRun.childBody(body), WorkflowRun::compensateChild);
+    return step(step, when, WorkflowRun.childBody(body), WorkflowRun.ChildCompensation.INSTANCE);
   }
 
   /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */
@@ -312,11 +314,11 @@ public final class AsyncRun {
 
   /** Runs a child workflow that has asynchronous steps, without waiting on a thread. */
   public <R> CompletionStage<R> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
-    return stepAsync(step, child(body), WorkflowRun::compensateChild);
+    return stepAsync(step, child(body), WorkflowRun.ChildCompensation.INSTANCE);
   }
 
   public <R> CompletionStage<Optional<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
-    return stepAsync(step, when, child(body), WorkflowRun::compensateChild);
+    return stepAsync(step, when, child(body), WorkflowRun.ChildCompensation.INSTANCE);
   }
 
   /** Starts a {@code @Parallel} group: its steps run concurrently, and {@link Group#join()} completes when all did. */
@@ -559,37 +561,87 @@ public final class AsyncRun {
    */
   private <T> CompletableFuture<T> fail(List<Failed<?>> failed) {
     CompletableFuture<T> halted = new CompletableFuture<>();
-    compensate(run.beginCompensation(failed), 0, 1, true, halted);
+    new Compensating(run.beginCompensation(failed),
+        failedForGood -> halted.completeExceptionally(run.endCompensation(failedForGood.isEmpty()))).next();
     return halted;
   }
 
-  private void compensate(List<Completed<?>> todo, int index, int attempt, boolean allCompensated,
-      CompletableFuture<?> halted) {
-    while (index < todo.size()) {
-      Completed<?> next = todo.get(index);
-      Throwable error = run.compensateOnce(next, attempt);
+  /**
+   * Compensates {@code todo} in order, each with its retries, and then hands over those that failed
+   * for good. No thread waits: a retry pause is a timer, and a child workflow's steps are
+   * compensated as a unit the same way, in the child's own run.
+   */
+  private final class Compensating {
+    private final List<Completed<?>> todo;
+    private final Consumer<List<Completed<?>>> then;
+    private final List<Completed<?>> failedForGood = new ArrayList<>();
+    private int index;
+    private int attempt = 1;
+
+    Compensating(List<Completed<?>> todo, Consumer<List<Completed<?>>> then) {
+      this.todo = todo;
+      this.then = then;
+    }
+
+    /** Goes on from the current compensation and attempt, until a pause or the end. */
+    void next() {
+      while (index < todo.size()) {
+        Completed<?> next = todo.get(index);
+        if (next.compensation instanceof WorkflowRun.ChildCompensation && next.input instanceof ChildRun<?> child) {
+          Context context = run.new Context(next.step, attempt, true);
+          resume(compensateUnit(child.run())).whenComplete((error, never) -> {
+            if (error == null) {
+              run.compensated(context);
+            }
+            if (settle(next, error)) {
+              next();
+            }
+          });
+          return;
+        }
+        if (!settle(next, run.compensateOnce(next, attempt))) {
+          return;
+        }
+      }
+      then.accept(failedForGood);
+    }
+
+    /** What an attempt came to; false if a timer goes on later. */
+    private boolean settle(Completed<?> next, Throwable error) {
       if (error == null) {
         index++;
         attempt = 1;
-      } else if (run.retriesCompensation(next.step, attempt, error)) {
-        long delay = run.retryDelayNanos(next.step, attempt, true);
-        if (delay > 0) {
-          int at = index;
-          int again = attempt + 1;
-          boolean ok = allCompensated;
-          Scheduling.timer().schedule(() -> run.hop(() -> compensate(todo, at, again, ok, halted)),
-              delay, TimeUnit.NANOSECONDS);
-          return;
-        }
-        attempt++;
-      } else {
-        run.compensationFailed(next.step, attempt, error);
-        allCompensated = false;
-        index++;
-        attempt = 1;
+        return true;
       }
+      if (run.retriesCompensation(next.step, attempt, error)) {
+        long delay = run.retryDelayNanos(next.step, attempt, true);
+        attempt++;
+        if (delay > 0) {
+          Scheduling.timer().schedule(() -> run.hop(this::next), delay, TimeUnit.NANOSECONDS);
+          return false;
+        }
+        return true;
+      }
+      run.compensationFailed(next.step, attempt, error);
+      failedForGood.add(next);
+      index++;
+      attempt = 1;
+      return true;
     }
-    halted.completeExceptionally(run.endCompensation(allCompensated));
+  }
+
+  /**
+   * Compensates a completed child run as a unit, in the child's scope and without a waiting thread:
+   * completes with null, or with the {@code ChildCompensationException} for the parent's step.
+   */
+  private static CompletableFuture<Throwable> compensateUnit(WorkflowRun child) {
+    CompletableFuture<Throwable> done = new CompletableFuture<>();
+    child.inScope(() -> {
+      int errorsBefore = child.errorCount();
+      new AsyncRun(child).new Compensating(child.takeCompleted(),
+          failedAgain -> done.complete(child.endUnitCompensation(failedAgain, errorsBefore))).next();
+    });
+    return done;
   }
 
   // ---------------------------------------------------------------- parallel groups
@@ -664,11 +716,11 @@ public final class AsyncRun {
     }
 
     public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
-      return launch(step, null, child(body), WorkflowRun::compensateChild);
+      return launch(step, null, child(body), WorkflowRun.ChildCompensation.INSTANCE);
     }
 
     public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
-      return launch(step, when, child(body), WorkflowRun::compensateChild);
+      return launch(step, when, child(body), WorkflowRun.ChildCompensation.INSTANCE);
     }
 
     private <O, C> Branch<O, C> launch(

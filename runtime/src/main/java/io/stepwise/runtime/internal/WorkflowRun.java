@@ -332,7 +332,7 @@ public final class WorkflowRun {
    * compensates the child's completed steps as a unit.
    */
   public <R> R childStep(StepSpec step, ChildBody<R> body) {
-    return step(step, childBody(body), WorkflowRun::compensateChild);
+    return step(step, childBody(body), ChildCompensation.INSTANCE);
   }
 
   /** Runs a child-workflow step that may have no output; see {@link #step(StepSpec, Condition, StepBody, Compensation)}. */
@@ -347,8 +347,18 @@ public final class WorkflowRun {
     };
   }
 
-  static void compensateChild(ChildRun<?> child, StepContext context) {
-    child.run().compensateAsChild();
+  /**
+   * The compensation of a child-workflow step: the child's completed steps, as a unit. A class of
+   * its own, so that an asynchronous run can tell it apart and compensate the child without a
+   * waiting thread ({@code AsyncRun}).
+   */
+  static final class ChildCompensation implements Compensation<ChildRun<?>> {
+    static final ChildCompensation INSTANCE = new ChildCompensation();
+
+    @Override
+    public void compensate(ChildRun<?> child, StepContext context) {
+      child.run().compensateAsChild();
+    }
   }
 
   /**
@@ -493,31 +503,60 @@ public final class WorkflowRun {
    * for a retry of the parent step's compensation.
    */
   void compensateAsChild() {
-    List<Completed<?>> failedAgain = new ArrayList<>();
     String outerTx = MDC.get(MDC_TRANSACTION_ID);
     String outerWf = MDC.get(MDC_WORKFLOW);
     MDC.put(MDC_TRANSACTION_ID, transactionId);
     MDC.put(MDC_WORKFLOW, spec.name());
     try {
       int errorsBefore = errors.size();
-      while (!completed.isEmpty()) {
-        Completed<?> next = completed.removeLast();
+      List<Completed<?>> failedAgain = new ArrayList<>();
+      for (Completed<?> next : takeCompleted()) {
         if (!compensate(next)) {
-          failedAgain.add(0, next);
+          failedAgain.add(next);
         }
       }
-      completed.addAll(failedAgain);
-      if (!failedAgain.isEmpty()) {
-        ChildCompensationException e = new ChildCompensationException("compensation of child workflow '" + spec.name()
-            + "' (transaction " + transactionId + ") failed for step(s) " + failedAgain.stream()
-            .map(c -> "'" + c.step.name() + "'").collect(java.util.stream.Collectors.joining(", ")));
-        errors.subList(errorsBefore, errors.size()).forEach(error -> e.addSuppressed(error.cause()));
-        throw e;
+      ChildCompensationException failure = endUnitCompensation(failedAgain, errorsBefore);
+      if (failure != null) {
+        throw failure;
       }
     } finally {
       restore(MDC_TRANSACTION_ID, outerTx);
       restore(MDC_WORKFLOW, outerWf);
     }
+  }
+
+  /** How many errors the run has recorded: where a compensation of the child as a unit starts. */
+  int errorCount() {
+    return errors.size();
+  }
+
+  /** The completed steps that have a compensation, the most recent first; the run keeps none. */
+  List<Completed<?>> takeCompleted() {
+    List<Completed<?>> taken = new ArrayList<>(completed.size());
+    while (!completed.isEmpty()) {
+      taken.add(completed.removeLast());
+    }
+    return taken;
+  }
+
+  /**
+   * A compensation of this child run as a unit is over: the steps whose compensation failed for
+   * good ({@code failedAgain}, in the order they were compensated) stay for a retry of the parent
+   * step's compensation. Returns the failure for the parent's step, or null if all were undone.
+   */
+  ChildCompensationException endUnitCompensation(List<Completed<?>> failedAgain, int errorsBefore) {
+    for (int i = failedAgain.size() - 1; i >= 0; i--) {
+      completed.addLast(failedAgain.get(i)); // back in order of completion
+    }
+    if (failedAgain.isEmpty()) {
+      return null;
+    }
+    List<Completed<?>> inOrder = new ArrayList<>(completed);
+    ChildCompensationException e = new ChildCompensationException("compensation of child workflow '" + spec.name()
+        + "' (transaction " + transactionId + ") failed for step(s) " + inOrder.stream()
+        .map(c -> "'" + c.step.name() + "'").collect(java.util.stream.Collectors.joining(", ")));
+    errors.subList(errorsBefore, errors.size()).forEach(error -> e.addSuppressed(error.cause()));
+    return e;
   }
 
   /**
@@ -991,8 +1030,7 @@ public final class WorkflowRun {
     String outerStep = enterStep(step);
     try {
       done.compensation.compensate(done.input, context);
-      log.debug("Workflow '{}' ({}) step '{}' compensated on attempt {}", spec.name(), transactionId, step.name(), attempt);
-      fire(listener -> listener.onCompensateStepSuccess(context));
+      compensated(context);
       return null;
     } catch (Throwable t) {
       rethrowIfFatal(t);
@@ -1000,6 +1038,13 @@ public final class WorkflowRun {
     } finally {
       restore(MDC_STEP, outerStep);
     }
+  }
+
+  /** A step's compensation succeeded on this attempt. */
+  void compensated(Context context) {
+    log.debug("Workflow '{}' ({}) step '{}' compensated on attempt {}", spec.name(), transactionId, context.step.name(),
+        context.attempt);
+    fire(listener -> listener.onCompensateStepSuccess(context));
   }
 
   /** Whether a compensation that failed on {@code attempt} is tried again. */
@@ -1110,11 +1155,11 @@ public final class WorkflowRun {
     }
 
     public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, ChildBody<R> body) {
-      return start(step, null, childBody(body), WorkflowRun::compensateChild);
+      return start(step, null, childBody(body), ChildCompensation.INSTANCE);
     }
 
     public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-      return start(step, when, childBody(body), WorkflowRun::compensateChild);
+      return start(step, when, childBody(body), ChildCompensation.INSTANCE);
     }
 
     public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {

@@ -100,6 +100,41 @@ class AsyncChildTest extends AsyncRunTestSupport {
         MDC_STEP, "open"), script.entry("compensate:open(order-k2)@1").mdc());
   }
 
+  /**
+   * The child's compensations, run as a unit for the parent, retry on timers too: while the
+   * child's compensation of charge waits out its retry interval, no task of the run is active.
+   */
+  @Test
+  void aChildsCompensationRetriesOnATimerWhenTheParentCompensatesItAsAUnit() throws Exception {
+    AsyncShippingWorkflowRunner retrying = AsyncShippingWorkflowRunner.create(script, stages,
+        StepSpec.builder("charge").maxRetries(1).retryInterval(300).build());
+    AsyncOrderWorkflowRunner parent = AsyncOrderWorkflowRunner.create(script, stages, retrying);
+    script.onCompensate("charge", Script.fail(1));
+    stages.hold("invoice");
+
+    CompletableFuture<WorkflowResult<String>> run = parent.runAsync("k7", options("tx-unit-retry"));
+    Stages.Call invoice = stages.next("invoice");
+    Completer.on("http-client", () -> assertTrue(invoice.fail(new Boom("invoice rejected"))));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (script.events("compensate:charge").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(100); // inside the 300 ms pause
+    assertFalse(run.isDone());
+    assertEquals(0, executor.active(), "no thread of the run waits out the child's retry pause");
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("invoice/INVOKE/1"), describe(result.errors()));
+    assertEquals(List.of(
+        "compensate:label(label-id-k7)@1",
+        "compensate:gift(gift-k7)@1",
+        "compensate:charge(charge-reservation-k7)@1",
+        "compensate:charge(charge-reservation-k7)@2",
+        "compensate:reserve(res-k7)@1",
+        "compensate:open(order-k7)@1"), script.events("compensate:"));
+  }
+
   @Test
   void aChildThatFailsCompensatesItselfAndFailsTheParentsStep() throws Exception {
     stages.hold("label");
