@@ -73,11 +73,12 @@ public final class AsyncRun {
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     run.inScope(() -> {
       run.begin();
-      chain(run, steps).whenComplete((value, error) -> {
+      AsyncRun async = new AsyncRun(run);
+      async.chain(steps).thenCompose(async::endOfSteps).whenComplete((value, error) -> {
         Throwable cause = error == null ? null : WorkflowRun.unwrap(error);
         try {
           if (cause == null) {
-            result.complete(run.done(value));
+            result.complete(run.completeDone(value));
           } else if (cause instanceof WorkflowRun.Halt halt) {
             result.complete(run.halted(halt));
           } else {
@@ -151,7 +152,7 @@ public final class AsyncRun {
     CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
     run.inScope(() -> {
       run.begin();
-      chain(run, steps).whenComplete((value, error) -> {
+      new AsyncRun(run).chain(steps).whenComplete((value, error) -> {
         if (error == null) {
           result.complete(run.childDone(value));
           return;
@@ -221,14 +222,20 @@ public final class AsyncRun {
   }
 
   /** The steps' chain; a generated {@code steps} method that throws (it never should) fails the chain. */
-  private static <R> CompletionStage<R> chain(WorkflowRun run, Steps<R> steps) {
+  private <R> CompletionStage<R> chain(Steps<R> steps) {
     try {
-      CompletionStage<R> chain = steps.run(new AsyncRun(run));
+      CompletionStage<R> chain = steps.run(this);
       return chain != null ? chain : CompletableFuture.failedFuture(new NullPointerException("steps returned null"));
     } catch (RuntimeException | Error e) {
       WorkflowRun.rethrowIfFatal(e);
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** The steps are over: the result, or the compensation of a run that was cancelled during its last step. */
+  private <R> CompletionStage<R> endOfSteps(R value) {
+    Failed<Void> cancelled = run.cancelledDuringLastStep();
+    return cancelled == null ? CompletableFuture.completedFuture(value) : fail(List.of(cancelled));
   }
 
   // ---------------------------------------------------------------- steps with plain results

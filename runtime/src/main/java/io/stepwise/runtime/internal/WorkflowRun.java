@@ -436,15 +436,31 @@ public final class WorkflowRun {
    * @throws WorkflowFailedException for such a cancelled run, unless {@link RunOptions#throwOnError()} is false
    */
   public <R> WorkflowResult<R> done(R result) {
-    if (parent == null && registry != null && endSteps()) {
-      // cancelled while its last step ran: a cancel that returned true compensates, as it promises
-      List<StepSpec> steps = spec.steps();
-      StepSpec last = steps.get(steps.size() - 1);
-      WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + spec.name()
-          + "' (transaction " + transactionId + ") was cancelled during its last step '" + last.name()
-          + "'; the completed steps are compensated");
-      return halted(fail(List.of(new Failed<Void>(last, Outcome.failed(cancelled, 0, null), null))));
+    Failed<Void> cancelled = cancelledDuringLastStep();
+    if (cancelled != null) {
+      return halted(fail(List.of(cancelled)));
     }
+    return completeDone(result);
+  }
+
+  /**
+   * The steps are over. If a cancel came while the last step ran, the failure that compensates the
+   * run, as a cancel that returned true promises; else null, and no cancel can come any more.
+   */
+  Failed<Void> cancelledDuringLastStep() {
+    if (parent != null || registry == null || !endSteps()) {
+      return null; // a child stops with its parent; a run without a registry cannot be cancelled
+    }
+    List<StepSpec> steps = spec.steps();
+    StepSpec last = steps.get(steps.size() - 1);
+    WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + spec.name()
+        + "' (transaction " + transactionId + ") was cancelled during its last step '" + last.name()
+        + "'; the completed steps are compensated");
+    return new Failed<Void>(last, Outcome.failed(cancelled, 0, null), null);
+  }
+
+  /** Ends a run whose steps are over and that was not cancelled: DONE. */
+  <R> WorkflowResult<R> completeDone(R result) {
     status = WorkflowStatus.DONE;
     log.debug("Workflow '{}' ({}) done", spec.name(), transactionId);
     return finish(new WorkflowResult<>(spec.name(), transactionId, WorkflowStatus.DONE, result, errors));
@@ -482,7 +498,7 @@ public final class WorkflowRun {
 
   /** Ends a child run whose steps all completed; its completed steps stay for the parent to compensate. */
   public <R> ChildRun<R> childDone(R result) {
-    done(result);
+    completeDone(result);
     return new ChildRun<>(result, this);
   }
 
