@@ -56,6 +56,8 @@ public final class WorkflowProcessor extends AbstractProcessor {
   private GeneratedFiles files;
   /** Workflows waiting for a type that a later round may generate: qualified name → missing type. */
   private final Map<String, String> deferred = new LinkedHashMap<>();
+  /** The workflows written so far, by their diagram's resource path: their name and class. */
+  private final Map<String, Map.Entry<String, String>> workflowNames = new LinkedHashMap<>();
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
@@ -126,10 +128,33 @@ public final class WorkflowProcessor extends AbstractProcessor {
     if (!report.isClean()) {
       return;
     }
+    if (!claimName(decl)) {
+      return;
+    }
     WorkflowModel model = models.build(decl, graph);
     String diagram = diagramWriter.mermaid(model);
     files.write(model.runnerClass().packageName(), runnerWriter.typeSpec(model, diagram), type);
     files.writeResource(RunnerWriter.resourcePath(model.workflowName()), diagram, type);
+  }
+
+  /**
+   * Claims the workflow's name, and so its diagram's resource path, for its class: false, with an
+   * error on the name, if another workflow of this compilation has it (or a name with the same path,
+   * such as {@code a/b} and {@code a_b}). Only the workflows this compilation sees are compared.
+   */
+  private boolean claimName(WorkflowDecl decl) {
+    String owner = decl.type().getQualifiedName().toString();
+    String resource = RunnerWriter.resourcePath(decl.name());
+    Map.Entry<String, String> other = workflowNames.putIfAbsent(resource, Map.entry(decl.name(), owner));
+    if (other == null || other.getValue().equals(owner)) {
+      return true;
+    }
+    ValidationReport report = new ValidationReport();
+    report.error(Diag.DUPLICATE_WORKFLOW_NAME, decl.type(), decl.mirror(), decl.nameValue(), resource,
+        ElementFormatter.nestedName(decl.type()), decl.name(), other.getValue(),
+        other.getKey().equals(decl.name()) ? "" : " (its name '" + other.getKey() + "' gives the same path)");
+    report.printTo(messager);
+    return false;
   }
 
   /**

@@ -30,6 +30,7 @@ class DiagCoverageTest {
       Map.entry("WorkflowInnerClass", "WorkflowClassDiagnosticsTest"),
       Map.entry("WorkflowPrivate", "WorkflowClassDiagnosticsTest"),
       Map.entry("WorkflowNameEmpty", "WorkflowClassDiagnosticsTest"),
+      Map.entry("DuplicateWorkflowName", "WorkflowClassDiagnosticsTest"),
       Map.entry("NoSteps", "WorkflowClassDiagnosticsTest"),
       Map.entry("NoUsableConstructor", "WorkflowClassDiagnosticsTest"),
       Map.entry("AmbiguousConstructor", "WorkflowClassDiagnosticsTest"),

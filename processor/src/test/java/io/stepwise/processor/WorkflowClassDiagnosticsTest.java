@@ -174,6 +174,43 @@ class WorkflowClassDiagnosticsTest {
   }
 
   @Test
+  void twoWorkflowsWithOneName_theSecondIsReportedAndGetsNoRunner() {
+    JavaFileObject first = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"pay\") String pay(@Input String in) { return in; }",
+        "}");
+    JavaFileObject second = source("EuCheckout",
+        "@Workflow(\"checkout\") class EuCheckout {",
+        "  @Step(\"pay\") String pay(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(first, second);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:DuplicateWorkflowName] @Workflow names must be unique, because runs and "
+        + "the diagram META-INF/stepwise/checkout.mmd are named after them; EuCheckout is named 'checkout', as "
+        + "test.Checkout is. Rename one of them")
+        .inFile(second).onLineContaining("@Workflow(\"checkout\")");
+    assertRunner(c, "Checkout");
+    assertNoRunner(c, "EuCheckout");
+  }
+
+  @Test
+  void namesThatGiveTheSameDiagramPathAreDuplicatesToo() {
+    JavaFileObject first = source("Checkout",
+        "@Workflow(\"checkout/eu\") class Checkout {",
+        "  @Step(\"pay\") String pay(@Input String in) { return in; }",
+        "}");
+    JavaFileObject second = source("EuCheckout",
+        "@Workflow(\"checkout_eu\") class EuCheckout {",
+        "  @Step(\"pay\") String pay(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(first, second);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("EuCheckout is named 'checkout_eu', as test.Checkout is (its name 'checkout/eu' "
+        + "gives the same path)")
+        .inFile(second).onLineContaining("@Workflow(\"checkout_eu\")");
+  }
+
+  @Test
   void workflowWithoutSteps() {
     JavaFileObject src = source("Checkout",
         "@Workflow(\"checkout\") class Checkout {",

@@ -23,6 +23,8 @@ public enum Diag {
       "@Workflow classes must be visible to their runner in the same package; %s is private. Make it package-private or public"),
   WORKFLOW_NAME_EMPTY("WorkflowNameEmpty",
       "@Workflow names must not be empty; name the workflow, for example @Workflow(\"%s\")"),
+  DUPLICATE_WORKFLOW_NAME("DuplicateWorkflowName",
+      "@Workflow names must be unique, because runs and the diagram %s are named after them; %s is named '%s', as %s is%s. Rename one of them"),
   NO_STEPS("NoSteps",
       "@Workflow classes must declare at least one @Step method; %s has none"),
   NO_USABLE_CONSTRUCTOR("NoUsableConstructor",
