@@ -29,10 +29,10 @@ import javax.lang.model.util.Elements;
  * without printing (its own errors are reported where it is declared), cached for the round.
  */
 public final class ChildWorkflows {
-  /** A child workflow's signature; {@code input} is empty when no step takes {@code @Input}. */
   /**
-   * What a parent needs of a child workflow. {@code async}: whether the child's runner runs it as an
-   * asynchronous chain, because a step of it, or of a workflow it runs, returns a {@code CompletionStage}.
+   * What a parent needs of a child workflow. {@code input} is empty when no step takes {@code @Input};
+   * {@code async}: whether the child's runner runs it as an asynchronous chain, because a step of it,
+   * or of a workflow it runs, returns a {@code CompletionStage}.
    */
   public record Signature(TypeElement type, String name, Optional<TypeMirror> input, TypeMirror result, boolean valid,
       boolean async) {}
