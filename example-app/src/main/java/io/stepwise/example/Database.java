@@ -83,28 +83,56 @@ public final class Database implements AutoCloseable {
 
   /** Runs each statement of {@code schema.sql}; they all are {@code ... IF NOT EXISTS}. */
   private void createSchema() {
-    try (Connection c = pool.getConnection(); Statement statement = c.createStatement()) {
-      for (String sql : schemaStatements()) {
-        statement.execute(sql);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = pool.getConnection(); Statement statement = c.createStatement()) {
+        for (String sql : schemaStatements()) {
+          statement.execute(sql);
+        }
+        return;
+      } catch (SQLException e) {
+        // "IF NOT EXISTS" is not atomic: an instance that starts at the same moment may create a
+        // table or index between our check and our create (H2: "object already exists", PostgreSQL:
+        // a duplicate key in its catalog). Run the statements again: they find it all there.
+        if (attempt == SCHEMA_ATTEMPTS) {
+          throw new StoreException("cannot create the tables", e);
+        }
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("cannot create the tables", e);
+        }
       }
-    } catch (SQLException e) {
-      throw new StoreException("cannot create the tables", e);
     }
   }
 
+  private static final int SCHEMA_ATTEMPTS = 5;
+
   /** Adds the seed supplier if the database has no supplier at all. */
   private void seed() {
+    if (countSuppliers() > 0) {
+      return;
+    }
+    try {
+      new JdbcSupplierService(pool).putSupplier(SupplierService.seedSupplier());
+    } catch (StoreException e) {
+      // Another instance that started at the same moment seeded first (its insert won the primary
+      // key): the database is seeded all the same. Any other failure still stops the start.
+      if (countSuppliers() == 0) {
+        throw e;
+      }
+    }
+  }
+
+  private int countSuppliers() {
     try (Connection c = pool.getConnection();
         Statement statement = c.createStatement();
         ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM supplier")) {
       rows.next();
-      if (rows.getInt(1) > 0) {
-        return;
-      }
+      return rows.getInt(1);
     } catch (SQLException e) {
       throw new StoreException("cannot read the suppliers", e);
     }
-    new JdbcSupplierService(pool).putSupplier(SupplierService.seedSupplier());
   }
 
   /** The statements of {@code schema.sql}: the text between semicolons, without {@code --} comments. */
