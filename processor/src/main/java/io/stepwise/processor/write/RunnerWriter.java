@@ -451,15 +451,16 @@ public final class RunnerWriter {
       code.add("\n$T.ALWAYS,", CONDITION);
     }
     if (step.hook().isPresent()) {
-      return code.add("\n$N,\nctx -> $L)$<$<", step.hook().get().slot(), invocation(model, step.call())).build();
+      // fields with this.: a step's local (a lambda parameter in an asynchronous chain) may have the same name
+      return code.add("\nthis.$N,\nctx -> $L)$<$<", step.hook().get().slot(), invocation(model, step.call())).build();
     }
     if (step.child().isPresent()) {
       StepModel.Child child = step.child().get();
       String runAsChild = step.async() ? "runAsChildAsync" : "runAsChild";
       if (child.takesInput()) {
-        code.add("\nctx -> $N.$L($L, ctx))$<$<", child.field(), runAsChild, invocation(model, step.call()));
+        code.add("\nctx -> this.$N.$L($L, ctx))$<$<", child.field(), runAsChild, invocation(model, step.call()));
       } else {
-        code.add("\nctx -> {$>\n$L;\nreturn $N.$L(ctx);$<\n})$<$<", invocation(model, step.call()), child.field(),
+        code.add("\nctx -> {$>\n$L;\nreturn this.$N.$L(ctx);$<\n})$<$<", invocation(model, step.call()), child.field(),
             runAsChild);
       }
       return code.build();

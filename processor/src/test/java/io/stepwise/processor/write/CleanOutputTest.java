@@ -96,7 +96,7 @@ class CleanOutputTest {
     assertThat(compilation).generatedSourceFile("test/AsyncShapesRunner").contentsAsUtf8String()
         .contains("private CompletionStage<String> steps(AsyncRun run, int input)");
     assertThat(compilation).generatedSourceFile("test/AsyncShapesRunner").contentsAsUtf8String()
-        .contains("ctx -> packRunner.runAsChildAsync(workflow.pack(left), ctx)");
+        .contains("ctx -> this.packRunner.runAsChildAsync(workflow.pack(left), ctx)");
   }
 
   /** The edges of the chain: a group first, a group last whose member is the result, one step, no result. */
@@ -133,6 +133,42 @@ class CleanOutputTest {
         .contains("private CompletionStage<Long> steps(AsyncRun run, String input)");
     assertThat(compilation).generatedSourceFile("test/SingleRunner").contentsAsUtf8String()
         .contains("public WorkflowResult<Void> run(RunOptions options)");
+  }
+
+  /**
+   * A step named like the runner's field of a child (or a hook's slot) has a local of that name; in
+   * an asynchronous chain it is a lambda parameter in scope of the later calls. The fields are
+   * referred to with this., so both compile.
+   */
+  @Test
+  void stepLocalsNamedLikeTheRunnersFieldsDoNotShadowThem() {
+    JavaFileObject kid = JavaFileObjects.forSourceLines("test.Kid",
+        "package test;",
+        "import io.stepwise.annotations.*;",
+        "@Workflow(\"kid\")",
+        "public class Kid {",
+        "  @Step(\"play\") String play(@Input String in) { return in; }",
+        "}");
+    for (String returns : new String[] {"String", "java.util.concurrent.CompletableFuture<String>"}) {
+      String value = returns.equals("String") ? "\"k\"" : "java.util.concurrent.CompletableFuture.completedFuture(\"k\")";
+      JavaFileObject parent = JavaFileObjects.forSourceLines("test.Parent",
+          "package test;",
+          "import io.stepwise.annotations.*;",
+          "@Workflow(value = \"parent\", result = \"last\")",
+          "public class Parent {",
+          "  @Step(\"kid-runner\") " + returns + " kidRunner() { return " + value + "; }",
+          "  @Step(\"greeted-hook\") " + returns + " greetedHook() { return " + value + "; }",
+          "  @Step(\"kid\") @ChildWorkflow(Kid.class) String kid(@From(\"kid-runner\") String k) { return k; }",
+          "  @Hook(\"greeted\") String greeted(@From(\"greeted-hook\") String g) { return g; }",
+          "  @Step(\"last\") String last(@From(\"kid\") String k, @From(\"kid-runner\") String r,",
+          "      @From(\"greeted-hook\") String g) { return k + r + g; }",
+          "}");
+      Compilation compilation = strict(parent, kid);
+
+      assertThat(compilation).succeededWithoutWarnings();
+      assertThat(compilation).generatedSourceFile("test/ParentRunner").contentsAsUtf8String()
+          .contains("this.kidRunner.");
+    }
   }
 
   @Test
