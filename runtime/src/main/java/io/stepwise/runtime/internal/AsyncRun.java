@@ -26,6 +26,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -45,6 +47,8 @@ import org.slf4j.MDC;
  * run's state needs no locks.
  */
 public final class AsyncRun {
+  private static final Logger log = LoggerFactory.getLogger(AsyncRun.class);
+
   /** The {@code steps} method of a generated runner, chained on an {@code AsyncRun}. */
   @FunctionalInterface
   public interface Steps<R> {
@@ -102,9 +106,7 @@ public final class AsyncRun {
     Map<String, String> callerMdc = MDC.getCopyOfContextMap(); // the run's segments carry it, as run() does
     // a cancel that comes before the run starts on the executor is kept for it
     String queued = registry == null ? null : options.transactionId().orElse(null);
-    if (queued != null) {
-      registry.queue(queued);
-    }
+    Object token = queued == null ? null : registry.queue(queued);
     try {
       options.executor().orElseGet(Scheduling::pool).execute(() -> {
         try {
@@ -118,15 +120,15 @@ public final class AsyncRun {
               });
         } finally {
           if (queued != null) {
-            registry.unqueue(queued); // if the run failed before it started
+            registry.unqueue(queued, token); // if the run failed before it started
           }
         }
       });
     } catch (RejectedExecutionException e) {
       if (queued != null) {
-        registry.unqueue(queued);
+        registry.unqueue(queued, token);
       }
-      result.completeExceptionally(e);
+      throw e; // as CompletableFuture.supplyAsync, and a synchronous workflow's runAsync, do
     }
     return result;
   }
@@ -152,7 +154,8 @@ public final class AsyncRun {
     CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
     run.inScope(() -> {
       run.begin();
-      new AsyncRun(run).chain(steps).whenComplete((value, error) -> {
+      AsyncRun async = new AsyncRun(run);
+      async.chain(steps).thenCompose(async::endOfSteps).whenComplete((value, error) -> {
         if (error == null) {
           result.complete(run.childDone(value));
           return;
@@ -418,8 +421,10 @@ public final class AsyncRun {
       CompletionStage<? extends StepResponse<O, C>> stage = null;
       Throwable error = null;
       boolean retryable = true;
+      long started = 0;
       try {
         run.beginAttempt(context);
+        started = System.nanoTime();
         stage = body.invoke(context);
         if (stage == null) {
           error = new IllegalStateException("step '" + step.name() + "' returned null instead of a CompletionStage; "
@@ -434,7 +439,7 @@ public final class AsyncRun {
       }
       StepResponse<O, C> response = null;
       if (error == null) {
-        CompletableFuture<StepResponse<O, C>> awaited = resume(await(step, context, stage));
+        CompletableFuture<StepResponse<O, C>> awaited = resume(await(step, context, stage, started));
         if (!awaited.isDone()) {
           awaited.whenComplete((done, failure) -> {
             if (judge(step, context, done, failure == null ? null : WorkflowRun.unwrap(failure), true, body, outcome)) {
@@ -479,35 +484,59 @@ public final class AsyncRun {
    * marked abandoned, so that a child workflow it started stops before its next step and compensates
    * itself instead of running on unseen (see {@link WorkflowRun#isCancelled()}).
    */
-  private <T> CompletableFuture<T> await(StepSpec step, Context context, CompletionStage<? extends T> stage) {
+  private <T> CompletableFuture<T> await(StepSpec step, Context context, CompletionStage<? extends T> stage,
+      long started) {
     CompletableFuture<T> awaited = new CompletableFuture<>();
-    long timeout = run.attemptTimeoutNanos(step);
+    long limit = run.attemptTimeoutNanos(step);
     ScheduledFuture<?> alarm = null;
-    if (timeout != Long.MAX_VALUE) {
-      boolean workflowLimited = run.isWorkflowLimit(step, timeout);
-      if (timeout <= 0) {
-        context.abandon();
-        awaited.completeExceptionally(run.timedOut(context, true));
-        return awaited;
-      }
-      alarm = Scheduling.timer().schedule(() -> {
+    if (limit != Long.MAX_VALUE) {
+      boolean workflowLimited = run.isWorkflowLimit(step, limit);
+      // the attempt's time counts from before the step was called: what it did before returning its stage too
+      long left = limit - (System.nanoTime() - started);
+      if (left <= 0) {
         context.abandon();
         awaited.completeExceptionally(run.timedOut(context, workflowLimited));
-      }, timeout, TimeUnit.NANOSECONDS);
+      } else {
+        alarm = Scheduling.timer().schedule(() -> {
+          context.abandon();
+          awaited.completeExceptionally(run.timedOut(context, workflowLimited));
+        }, left, TimeUnit.NANOSECONDS);
+      }
     }
     ScheduledFuture<?> timer = alarm;
     stage.whenComplete((value, error) -> {
       if (timer != null) {
         timer.cancel(false);
       }
-      if (error == null) {
-        awaited.complete(value);
-      } else {
-        awaited.completeExceptionally(error);
+      boolean taken = error == null ? awaited.complete(value) : awaited.completeExceptionally(error);
+      if (!taken && error == null) {
+        discardLate(step, context, value);
       }
     });
     return awaited;
   }
+
+  /**
+   * A stage completed after its attempt timed out: the run has gone on without its result. A child
+   * workflow's completed steps are compensated as a unit, since nothing else will ever undo them;
+   * any other step's late result is discarded, with a warning.
+   */
+  private void discardLate(StepSpec step, Context context, Object value) {
+    if (value instanceof StepResponse<?, ?> response && response.compensationInput() instanceof ChildRun<?> child) {
+      log.warn("Workflow '{}' ({}) child workflow of step '{}' completed after the step's timeout on attempt {};"
+          + " compensating its steps", run.spec().name(), run.transactionId(), step.name(), context.attempt());
+      compensateUnit(child.run()).whenComplete((failure, never) -> {
+        if (failure != null) {
+          log.error("Workflow '{}' ({}) compensation of the late child workflow of step '{}' failed; its work is not"
+              + " undone", run.spec().name(), run.transactionId(), step.name(), failure);
+        }
+      });
+      return;
+    }
+    log.warn("Workflow '{}' ({}) step '{}' completed after its timeout on attempt {}; its result is discarded",
+        run.spec().name(), run.transactionId(), step.name(), context.attempt());
+  }
+
 
   /**
    * {@code future}, completing in a segment of this run: at once if it is done, else on the run's

@@ -24,9 +24,7 @@ public final class AsyncRuns {
     }
     Map<String, String> callerMdc = MDC.getCopyOfContextMap(); // the run carries the caller's MDC, as run() does
     String transactionId = options.transactionId().orElse(null);
-    if (transactionId != null) {
-      registry.queue(transactionId);
-    }
+    Object token = transactionId == null ? null : registry.queue(transactionId);
     try {
       return CompletableFuture.supplyAsync(() -> {
         Map<String, String> previous = MDC.getCopyOfContextMap();
@@ -37,7 +35,7 @@ public final class AsyncRuns {
           return run.get();
         } finally {
           if (transactionId != null) {
-            registry.unqueue(transactionId); // if the run failed before it started
+            registry.unqueue(transactionId, token); // if the run failed before it started
           }
           if (previous == null) {
             MDC.clear();
@@ -48,7 +46,7 @@ public final class AsyncRuns {
       }, options.executor().orElseGet(Scheduling::pool));
     } catch (RejectedExecutionException e) {
       if (transactionId != null) {
-        registry.unqueue(transactionId);
+        registry.unqueue(transactionId, token);
       }
       throw e;
     }

@@ -19,13 +19,18 @@ public final class RunRegistry {
    * A run with this transaction id is queued: a cancel for it is kept until it starts ({@link
    * #add}), or until {@link #unqueue} when it never does.
    */
-  void queue(String transactionId) {
-    queued.put(transactionId, new AtomicBoolean());
+  Object queue(String transactionId) {
+    AtomicBoolean token = new AtomicBoolean();
+    queued.put(transactionId, token);
+    return token;
   }
 
-  /** The queued run will not start (its executor refused it). */
-  void unqueue(String transactionId) {
-    queued.remove(transactionId);
+  /**
+   * The queued run will not start (its executor refused it, or it failed first): forgets its entry,
+   * and only its own (another run queued with the same id keeps its entry).
+   */
+  void unqueue(String transactionId, Object token) {
+    queued.remove(transactionId, token);
   }
 
   void add(WorkflowRun run) {

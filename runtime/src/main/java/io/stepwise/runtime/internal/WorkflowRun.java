@@ -214,32 +214,24 @@ public final class WorkflowRun {
    * run, on whichever thread it runs.
    */
   void inScope(Runnable body) {
-    if (callerMdc != null) {
-      Map<String, String> previous = MDC.getCopyOfContextMap();
-      Map<String, String> scope = new HashMap<>(callerMdc);
-      scope.put(MDC_TRANSACTION_ID, transactionId);
-      scope.put(MDC_WORKFLOW, spec.name());
-      MDC.setContextMap(scope);
-      try {
-        body.run();
-      } finally {
-        if (previous == null) {
-          MDC.clear();
-        } else {
-          MDC.setContextMap(previous);
-        }
-      }
-      return;
-    }
-    String outerTx = MDC.get(MDC_TRANSACTION_ID);
-    String outerWf = MDC.get(MDC_WORKFLOW);
-    MDC.put(MDC_TRANSACTION_ID, transactionId);
-    MDC.put(MDC_WORKFLOW, spec.name());
+    Map<String, String> previous = MDC.getCopyOfContextMap();
+    // an asynchronous run's segments carry the caller's MDC (or none), whatever the thread had;
+    // a synchronous run (a child compensated as a unit) adds its keys to the thread's
+    Map<String, String> scope = callerMdc != null ? new HashMap<>(callerMdc)
+        : async || previous == null ? new HashMap<>() : new HashMap<>(previous);
+    scope.put(MDC_TRANSACTION_ID, transactionId);
+    scope.put(MDC_WORKFLOW, spec.name());
+    MDC.setContextMap(scope);
     try {
       body.run();
     } finally {
-      restore(MDC_TRANSACTION_ID, outerTx);
-      restore(MDC_WORKFLOW, outerWf);
+      // the whole map: a step or listener may have put keys of its own, which must not stay on a
+      // pool thread for the next task
+      if (previous == null) {
+        MDC.clear();
+      } else {
+        MDC.setContextMap(previous);
+      }
     }
   }
 
@@ -249,12 +241,22 @@ public final class WorkflowRun {
    * executor refuses the task, the run goes on where it is rather than being lost.
    */
   void hop(Runnable body) {
+    Runnable segment = () -> {
+      try {
+        inScope(body);
+      } catch (RuntimeException | Error e) {
+        // a bug, or a fatal error of the JVM: the executor would swallow it, and the run would wait forever
+        log.error("Workflow '{}' ({}) a segment of the run failed; the run cannot go on", spec.name(), transactionId, e);
+        throw e;
+      }
+    };
     try {
-      executor().execute(() -> inScope(body));
+      executor().execute(segment);
     } catch (RejectedExecutionException e) {
-      log.warn("Workflow '{}' ({}) executor rejected the run's next segment; going on in {}", spec.name(),
-          transactionId, Thread.currentThread().getName());
-      inScope(body);
+      // never go on inline: this may be the timer's thread, or the thread of whoever completed a stage
+      log.warn("Workflow '{}' ({}) executor rejected the run's next segment; it goes on in Stepwise's pool",
+          spec.name(), transactionId);
+      Scheduling.pool().execute(segment);
     }
   }
 
@@ -448,15 +450,32 @@ public final class WorkflowRun {
    * run, as a cancel that returned true promises; else null, and no cancel can come any more.
    */
   Failed<Void> cancelledDuringLastStep() {
-    if (parent != null || registry == null || !endSteps()) {
-      return null; // a child stops with its parent; a run without a registry cannot be cancelled
+    if (parent != null) {
+      // A child's result goes to its parent's step, which compensates the child if the parent is
+      // cancelled later. But a parent step that stopped waiting (its attempt timed out, or a
+      // synchronous parent's wait was interrupted and cancelled the child) takes no result: then
+      // nobody would ever compensate the child, so it compensates itself.
+      boolean cancelledItself = endSteps();
+      if (!cancelledItself && !parentStep.abandoned) {
+        return null;
+      }
+      return new Failed<Void>(lastStep(), Outcome.failed(new WorkflowCancelledException("child workflow '" + spec.name()
+          + "' (transaction " + transactionId + ") ended after its parent's step '" + parentStep.stepName()
+          + "' stopped waiting for it; its completed steps are compensated"), 0, null), null);
     }
-    List<StepSpec> steps = spec.steps();
-    StepSpec last = steps.get(steps.size() - 1);
+    if (registry == null || !endSteps()) {
+      return null; // a run without a registry cannot be cancelled
+    }
+    StepSpec last = lastStep();
     WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + spec.name()
         + "' (transaction " + transactionId + ") was cancelled during its last step '" + last.name()
         + "'; the completed steps are compensated");
     return new Failed<Void>(last, Outcome.failed(cancelled, 0, null), null);
+  }
+
+  private StepSpec lastStep() {
+    List<StepSpec> steps = spec.steps();
+    return steps.get(steps.size() - 1);
   }
 
   /** Ends a run whose steps are over and that was not cancelled: DONE. */
@@ -498,6 +517,10 @@ public final class WorkflowRun {
 
   /** Ends a child run whose steps all completed; its completed steps stay for the parent to compensate. */
   public <R> ChildRun<R> childDone(R result) {
+    Failed<Void> abandoned = cancelledDuringLastStep();
+    if (abandoned != null) {
+      throw childFailed(fail(List.of(abandoned)));
+    }
     completeDone(result);
     return new ChildRun<>(result, this);
   }

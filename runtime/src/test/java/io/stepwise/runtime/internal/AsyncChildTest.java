@@ -228,6 +228,37 @@ class AsyncChildTest extends AsyncRunTestSupport {
         "compensate:reserve(res-k5)@1"), script.events("compensate:"));
   }
 
+  /**
+   * The child runs inline until it has to wait: here it never does, and ends DONE inside the parent
+   * step's call, after the step's timeout. The timeout counts from the call, so the parent discards
+   * the child's result, and compensates the child's steps, which nothing else would ever undo.
+   */
+  @Test
+  void aChildThatEndsAfterItsParentStepsTimeoutIsCompensatedAsAUnitNotLost() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    script.onInvoke("ship", Script.block(entered, release));
+    AsyncOrderWorkflowRunner timed = AsyncOrderWorkflowRunner.create(script, stages, shipping,
+        StepSpec.builder("fulfil").timeout(150).build());
+    Finished child = new Finished("tx-late-child/fulfil");
+
+    CompletableFuture<WorkflowResult<String>> run = timed.runAsync("k8",
+        optionsBuilder("tx-late-child").listener(child).build());
+    Script.await(entered);
+    Thread.sleep(300); // past the parent step's timeout, while the child's last step runs
+    release.countDown();
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("fulfil/INVOKE/1"), describe(result.errors()));
+    assertInstanceOf(StepTimeoutException.class, result.errors().get(0).cause());
+    Script.await(child.latch);
+    assertEquals(WorkflowStatus.DONE, child.result.status(), "the child itself completed");
+    assertEquals(List.of("compensate:label(label-id-k8)@1", "compensate:gift(gift-k8)@1",
+        "compensate:charge(charge-reservation-k8)@1", "compensate:reserve(res-k8)@1", "compensate:open(order-k8)@1"),
+        script.events("compensate:"));
+  }
+
   @Test
   void aSynchronousParentWaitsForAnAsyncChildOnItsThread() throws Exception {
     stages.hold("charge");

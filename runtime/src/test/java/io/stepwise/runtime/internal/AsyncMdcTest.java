@@ -94,6 +94,24 @@ class AsyncMdcTest extends AsyncRunTestSupport {
   }
 
   @Test
+  void keysAStepPutsDoNotStayOnTheExecutorsThreadAfterTheRun() throws Exception {
+    stages.hold("charge");
+    script.onInvoke("gift", ctx -> {
+      MDC.put("request.user", "alice"); // a step's own key, never removed
+      return null;
+    });
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k5", options("tx-mdc-leak"));
+    Stages.Call charge = stages.next("charge");
+    Completer.on("http-client", () -> assertTrue(charge.complete()));
+    assertEquals(WorkflowStatus.DONE, get(run).status());
+
+    executor.drain();
+    assertEquals(List.of(), executor.leftovers(), "a segment left keys on the executor's thread");
+  }
+
+  @Test
   void compensationsAfterAStageFailedElsewhereHaveTheRunsKeysAndTheirStep() throws Exception {
     stages.hold("label");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);

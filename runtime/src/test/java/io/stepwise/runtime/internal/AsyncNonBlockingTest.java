@@ -40,6 +40,19 @@ class AsyncNonBlockingTest extends AsyncRunTestSupport {
   }
 
   @Test
+  void runAsyncOnAnExecutorThatRefusesTheRunThrowsAndLeavesNothingToCancel() {
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);
+    RunOptions refusing = RunOptions.builder().transactionId("tx-refused").executor(task -> {
+      throw new java.util.concurrent.RejectedExecutionException("shut down");
+    }).build();
+
+    org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.RejectedExecutionException.class,
+        () -> runner.runAsync("k9", refusing));
+    org.junit.jupiter.api.Assertions.assertFalse(runner.cancel("tx-refused"), "no run is queued");
+    assertEquals(List.of(), script.events("invoke:"));
+  }
+
+  @Test
   void twoHundredRunsWaitAtTheSameTimeOnAOneThreadExecutorAndAllFinish() throws Exception {
     stages.hold("charge");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages);
