@@ -65,4 +65,13 @@ final class Checks {
     }
     return List.copyOf(list);
   }
+
+  /** An unmodifiable copy of {@code list}, which must hold at least one item and no null. */
+  static <T> List<T> items(List<T> list, String field) {
+    List<T> copy = elements(list, field);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException(field + " must contain at least one item");
+    }
+    return copy;
+  }
 }

@@ -13,10 +13,7 @@ public record CreateRestockOrderInput(String supplierId, List<ItemInput> items, 
 
   public CreateRestockOrderInput {
     Checks.nonBlank(supplierId, "supplierId");
-    items = Checks.elements(items, "items");
-    if (items.isEmpty()) {
-      throw new IllegalArgumentException("items must contain at least one item");
-    }
+    items = Checks.items(items, "items");
   }
 
   /** An input without notes. */

@@ -34,7 +34,7 @@ public final class InMemorySupplierService implements SupplierService {
   private final AtomicLong orderIds = new AtomicLong();
   private final AtomicLong itemIds = new AtomicLong();
   private final AuditTrail auditTrail = new AuditTrail();
-  private volatile String writesSuspendedBecause;
+  private final WriteGate writeGate = new WriteGate();
 
   /** A service that confirms orders within the supplier's credit limit ({@link ConfirmationPolicy#creditLimit()}). */
   public InMemorySupplierService() {
@@ -58,7 +58,7 @@ public final class InMemorySupplierService implements SupplierService {
   @Override
   public Supplier putSupplier(Supplier supplier) {
     Objects.requireNonNull(supplier, "supplier");
-    requireWritable();
+    writeGate.requireWritable();
     suppliers.put(supplier.id(), supplier);
     return supplier;
   }
@@ -80,7 +80,7 @@ public final class InMemorySupplierService implements SupplierService {
   @Override
   public RestockOrder createRestockOrder(CreateRestockOrderInput input) {
     Objects.requireNonNull(input, "input");
-    requireWritable();
+    writeGate.requireWritable();
     Supplier supplier = requireSupplier(input.supplierId());
     RestockOrder order = RestockOrder.of(
         "ro_" + orderIds.incrementAndGet(), supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
@@ -91,7 +91,7 @@ public final class InMemorySupplierService implements SupplierService {
   @Override
   public Optional<RestockOrder> deleteRestockOrder(String orderId) {
     Objects.requireNonNull(orderId, "orderId");
-    requireWritable();
+    writeGate.requireWritable();
     RestockOrder removed = orders.remove(orderId);
     if (removed != null) {
       for (RestockOrderItem item : removed.items()) {
@@ -104,33 +104,17 @@ public final class InMemorySupplierService implements SupplierService {
   @Override
   public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items) {
     Objects.requireNonNull(orderId, "orderId");
-    List<ItemInput> inputs = Checks.elements(items, "items");
-    if (inputs.isEmpty()) {
-      throw new IllegalArgumentException("items must contain at least one item");
-    }
-    requireWritable();
+    List<ItemInput> inputs = Checks.items(items, "items");
+    writeGate.requireWritable();
     List<RestockOrderItem> created = new ArrayList<>(inputs.size());
     orders.compute(orderId, (id, order) -> {
       // Everything that can fail is checked before anything is written: a failure leaves no trace.
       if (order == null) {
-        throw orderNotFound(id);
+        throw RestockRules.orderNotFound(id);
       }
-      if (!order.isPending()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "items can only be added to a pending order; order " + id + " is " + order.status());
-      }
+      RestockRules.requireItemsAllowed(id, order);
       Supplier supplier = requireSupplier(order.supplierId());
-      Set<String> notCarried = new LinkedHashSet<>();
-      for (ItemInput input : inputs) {
-        if (!supplier.carries(input.productId())) {
-          notCarried.add(input.productId());
-        }
-      }
-      if (!notCarried.isEmpty()) {
-        throw new RestockException(RestockException.Reason.PRODUCT_NOT_CARRIED,
-            "supplier " + supplier.id() + " does not carry " + (notCarried.size() == 1 ? "product " : "products ")
-                + String.join(", ", notCarried));
-      }
+      RestockRules.requireCarried(supplier, inputs);
       for (ItemInput input : inputs) {
         RestockOrderItem item = new RestockOrderItem(
             "roi_" + itemIds.incrementAndGet(), input.productId(), input.quantity(), input.unitCost());
@@ -147,7 +131,7 @@ public final class InMemorySupplierService implements SupplierService {
   @Override
   public int deleteItems(Collection<String> itemIdsToDelete) {
     Objects.requireNonNull(itemIdsToDelete, "itemIds");
-    requireWritable();
+    writeGate.requireWritable();
     Map<String, Set<String>> byOrder = new LinkedHashMap<>();
     for (String itemId : itemIdsToDelete) {
       String orderId = itemId == null ? null : itemOrders.get(itemId);
@@ -174,29 +158,18 @@ public final class InMemorySupplierService implements SupplierService {
   @Override
   public RestockOrder confirmRestockOrder(String orderId) {
     Objects.requireNonNull(orderId, "orderId");
-    requireWritable();
+    writeGate.requireWritable();
     while (true) {
       RestockOrder order = orders.get(orderId);
       if (order == null) {
-        throw orderNotFound(orderId);
+        throw RestockRules.orderNotFound(orderId);
       }
-      if (!order.isPending()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "only a pending order can be confirmed; order " + orderId + " is " + order.status());
-      }
-      if (order.items().isEmpty()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "order " + orderId + " has no items and cannot be confirmed");
-      }
+      RestockRules.requireConfirmable(orderId, order);
       Supplier supplier = requireSupplier(order.supplierId());
       // The policy is someone else's code: run it outside any lock, then confirm only if the
       // order is still exactly what the policy saw (or look again).
-      Optional<String> rejection = confirmationPolicy.rejectionReason(supplier, order);
-      if (rejection.isPresent()) {
-        throw new RestockException(RestockException.Reason.ORDER_REJECTED,
-            "order " + orderId + " rejected: " + rejection.get());
-      }
-      requireWritable();
+      RestockRules.requireAccepted(orderId, confirmationPolicy.rejectionReason(supplier, order));
+      writeGate.requireWritable();
       RestockOrder confirmed = order.withStatus(RestockOrder.CONFIRMED);
       if (orders.replace(orderId, order, confirmed)) {
         return confirmed;
@@ -208,10 +181,10 @@ public final class InMemorySupplierService implements SupplierService {
   public RestockOrder updateStatus(String orderId, String status) {
     Objects.requireNonNull(orderId, "orderId");
     RestockOrder.requireStatus(status);
-    requireWritable();
+    writeGate.requireWritable();
     return orders.compute(orderId, (id, order) -> {
       if (order == null) {
-        throw orderNotFound(id);
+        throw RestockRules.orderNotFound(id);
       }
       return order.withStatus(status);
     });
@@ -247,37 +220,26 @@ public final class InMemorySupplierService implements SupplierService {
 
   @Override
   public void suspendWrites(String reason) {
-    writesSuspendedBecause = Checks.nonBlank(reason, "reason");
+    writeGate.suspend(reason);
   }
 
   @Override
   public void resumeWrites() {
-    writesSuspendedBecause = null;
+    writeGate.resume();
   }
 
   @Override
   public boolean writesSuspended() {
-    return writesSuspendedBecause != null;
+    return writeGate.suspended();
   }
 
   // ------------------------------------------------------------------ internals
 
-  private void requireWritable() {
-    String reason = writesSuspendedBecause;
-    if (reason != null) {
-      throw new StoreUnavailableException("the store accepts no writes at the moment: " + reason);
-    }
-  }
-
   private Supplier requireSupplier(String supplierId) {
     Supplier supplier = suppliers.get(supplierId);
     if (supplier == null) {
-      throw new RestockException(RestockException.Reason.UNKNOWN_SUPPLIER, "unknown supplier " + supplierId);
+      throw RestockRules.unknownSupplier(supplierId);
     }
     return supplier;
-  }
-
-  private static RestockException orderNotFound(String orderId) {
-    return new RestockException(RestockException.Reason.ORDER_NOT_FOUND, "restock order " + orderId + " does not exist");
   }
 }

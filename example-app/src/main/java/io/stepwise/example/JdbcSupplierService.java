@@ -44,7 +44,7 @@ public final class JdbcSupplierService implements SupplierService {
   private final DataSource dataSource;
   private final ConfirmationPolicy confirmationPolicy;
   private final AuditTrail auditTrail = new AuditTrail();
-  private volatile String writesSuspendedBecause;
+  private final WriteGate writeGate = new WriteGate();
 
   /** A store that confirms orders within the supplier's credit limit ({@link ConfirmationPolicy#creditLimit()}). */
   public JdbcSupplierService(DataSource dataSource) {
@@ -67,7 +67,7 @@ public final class JdbcSupplierService implements SupplierService {
   @Override
   public Supplier putSupplier(Supplier supplier) {
     Objects.requireNonNull(supplier, "supplier");
-    requireWritable();
+    writeGate.requireWritable();
     return inTransaction(c -> {
       int updated = Jdbc.update(c, "UPDATE supplier SET name = ?, credit_limit = ? WHERE id = ?",
           supplier.name(), supplier.creditLimit(), supplier.id());
@@ -101,7 +101,7 @@ public final class JdbcSupplierService implements SupplierService {
   @Override
   public RestockOrder createRestockOrder(CreateRestockOrderInput input) {
     Objects.requireNonNull(input, "input");
-    requireWritable();
+    writeGate.requireWritable();
     return inTransaction(c -> {
       Supplier supplier = requireSupplier(c, input.supplierId());
       String id = Ids.next("ro");
@@ -114,7 +114,7 @@ public final class JdbcSupplierService implements SupplierService {
   @Override
   public Optional<RestockOrder> deleteRestockOrder(String orderId) {
     Objects.requireNonNull(orderId, "orderId");
-    requireWritable();
+    writeGate.requireWritable();
     return inTransaction(c -> {
       if (!lockOrder(c, orderId)) {
         return Optional.empty();
@@ -129,34 +129,18 @@ public final class JdbcSupplierService implements SupplierService {
   @Override
   public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items) {
     Objects.requireNonNull(orderId, "orderId");
-    List<ItemInput> inputs = Checks.elements(items, "items");
-    if (inputs.isEmpty()) {
-      throw new IllegalArgumentException("items must contain at least one item");
-    }
-    requireWritable();
+    List<ItemInput> inputs = Checks.items(items, "items");
+    writeGate.requireWritable();
     return inTransaction(c -> {
       // Lock the order first; everything that can fail is checked before anything is written, and
       // a failure rolls back the version bump too.
       if (!lockOrder(c, orderId)) {
-        throw orderNotFound(orderId);
+        throw RestockRules.orderNotFound(orderId);
       }
-      RestockOrder order = readOrder(c, orderId).orElseThrow(() -> orderNotFound(orderId));
-      if (!order.isPending()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "items can only be added to a pending order; order " + orderId + " is " + order.status());
-      }
+      RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+      RestockRules.requireItemsAllowed(orderId, order);
       Supplier supplier = requireSupplier(c, order.supplierId());
-      Set<String> notCarried = new LinkedHashSet<>();
-      for (ItemInput input : inputs) {
-        if (!supplier.carries(input.productId())) {
-          notCarried.add(input.productId());
-        }
-      }
-      if (!notCarried.isEmpty()) {
-        throw new RestockException(RestockException.Reason.PRODUCT_NOT_CARRIED,
-            "supplier " + supplier.id() + " does not carry " + (notCarried.size() == 1 ? "product " : "products ")
-                + String.join(", ", notCarried));
-      }
+      RestockRules.requireCarried(supplier, inputs);
       List<RestockOrderItem> created = new ArrayList<>(inputs.size());
       for (ItemInput input : inputs) {
         RestockOrderItem item = new RestockOrderItem(
@@ -172,7 +156,7 @@ public final class JdbcSupplierService implements SupplierService {
   @Override
   public int deleteItems(Collection<String> itemIds) {
     Objects.requireNonNull(itemIds, "itemIds");
-    requireWritable();
+    writeGate.requireWritable();
     Set<String> ids = new LinkedHashSet<>();
     for (String itemId : itemIds) {
       if (itemId != null) {
@@ -204,27 +188,17 @@ public final class JdbcSupplierService implements SupplierService {
   @Override
   public RestockOrder confirmRestockOrder(String orderId) {
     Objects.requireNonNull(orderId, "orderId");
-    requireWritable();
+    writeGate.requireWritable();
     while (true) {
-      VersionedOrder read = inTransaction(c -> readVersionedOrder(c, orderId)).orElseThrow(() -> orderNotFound(orderId));
+      VersionedOrder read = inTransaction(c -> readVersionedOrder(c, orderId))
+          .orElseThrow(() -> RestockRules.orderNotFound(orderId));
       RestockOrder order = read.order();
-      if (!order.isPending()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "only a pending order can be confirmed; order " + orderId + " is " + order.status());
-      }
-      if (order.items().isEmpty()) {
-        throw new RestockException(RestockException.Reason.INVALID_STATUS,
-            "order " + orderId + " has no items and cannot be confirmed");
-      }
+      RestockRules.requireConfirmable(orderId, order);
       Supplier supplier = inTransaction(c -> requireSupplier(c, order.supplierId()));
       // The policy is someone else's code: run it outside any transaction, then confirm only if
       // the order is still exactly what the policy saw (or look again).
-      Optional<String> rejection = confirmationPolicy.rejectionReason(supplier, order);
-      if (rejection.isPresent()) {
-        throw new RestockException(RestockException.Reason.ORDER_REJECTED,
-            "order " + orderId + " rejected: " + rejection.get());
-      }
-      requireWritable();
+      RestockRules.requireAccepted(orderId, confirmationPolicy.rejectionReason(supplier, order));
+      writeGate.requireWritable();
       int confirmed = inTransaction(c -> Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1"
           + " WHERE id = ? AND status = ? AND version = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING, read.version()));
       if (confirmed == 1) {
@@ -237,12 +211,12 @@ public final class JdbcSupplierService implements SupplierService {
   public RestockOrder updateStatus(String orderId, String status) {
     Objects.requireNonNull(orderId, "orderId");
     RestockOrder.requireStatus(status);
-    requireWritable();
+    writeGate.requireWritable();
     return inTransaction(c -> {
       if (Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ?", status, orderId) == 0) {
-        throw orderNotFound(orderId);
+        throw RestockRules.orderNotFound(orderId);
       }
-      return readOrder(c, orderId).orElseThrow(() -> orderNotFound(orderId));
+      return readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
     });
   }
 
@@ -279,17 +253,17 @@ public final class JdbcSupplierService implements SupplierService {
 
   @Override
   public void suspendWrites(String reason) {
-    writesSuspendedBecause = Checks.nonBlank(reason, "reason");
+    writeGate.suspend(reason);
   }
 
   @Override
   public void resumeWrites() {
-    writesSuspendedBecause = null;
+    writeGate.resume();
   }
 
   @Override
   public boolean writesSuspended() {
-    return writesSuspendedBecause != null;
+    return writeGate.suspended();
   }
 
   // ------------------------------------------------------------------ reading rows
@@ -310,8 +284,7 @@ public final class JdbcSupplierService implements SupplierService {
   }
 
   private static Supplier requireSupplier(Connection c, String supplierId) throws SQLException {
-    return findSupplier(c, supplierId).orElseThrow(() ->
-        new RestockException(RestockException.Reason.UNKNOWN_SUPPLIER, "unknown supplier " + supplierId));
+    return findSupplier(c, supplierId).orElseThrow(() -> RestockRules.unknownSupplier(supplierId));
   }
 
   /** Suppliers from {@link #SUPPLIERS} rows: one row per product (or one with no product). */
@@ -404,17 +377,6 @@ public final class JdbcSupplierService implements SupplierService {
 
   private static OffsetDateTime now() {
     return OffsetDateTime.now(ZoneOffset.UTC);
-  }
-
-  private void requireWritable() {
-    String reason = writesSuspendedBecause;
-    if (reason != null) {
-      throw new StoreUnavailableException("the store accepts no writes at the moment: " + reason);
-    }
-  }
-
-  private static RestockException orderNotFound(String orderId) {
-    return new RestockException(RestockException.Reason.ORDER_NOT_FOUND, "restock order " + orderId + " does not exist");
   }
 
   // ------------------------------------------------------------------ JDBC plumbing
