@@ -189,19 +189,28 @@ class AsyncStepsOverHttpTest {
     assertEquals(List.of("undo:reserve res-" + script.id), undo(script));
   }
 
+  /**
+   * The parent's step stops waiting for its child after 2 s; the carrier answers after 3 s, so the
+   * child's last (and only) step completes when nobody takes its result any more: the child then
+   * compensates itself, and the parent has compensated its own completed steps.
+   */
   @Test
-  void aCarrierThatAnswersTooLateFailsTheChildOnItsTimeoutAndTheParentCompensates() throws Exception {
+  void aCarrierThatAnswersAfterTheParentStepsTimeoutIsUndoneByTheChildItself() throws Exception {
     bookDelayMillis = 3_000;
     Script script = script();
     WorkflowResult<String> result = runner.runAsync(script, options(script)).get(10, TimeUnit.SECONDS);
 
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals("book", result.errors().get(0).step());
-    WorkflowFailedException child = assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause());
-    assertEquals("carrier", child.result().workflowName());
-    assertEquals(script.id + "/book", child.result().transactionId());
-    assertInstanceOf(StepTimeoutException.class, child.result().errors().get(0).cause());
+    assertInstanceOf(StepTimeoutException.class, result.errors().get(0).cause());
     assertEquals(List.of("undo:charge pay-" + script.id, "undo:reserve res-" + script.id), undo(script));
+
+    String childUndo = "undo:book-carrier booking-" + script.id + "/book";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!script.journal().contains(childUndo) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of("undo:charge pay-" + script.id, "undo:reserve res-" + script.id, childUndo), undo(script));
   }
 
   @Test

@@ -17,7 +17,7 @@ public class CarrierWorkflow {
     this.api = api;
   }
 
-  @Step(value = "book-carrier", timeout = "1s")
+  @Step(value = "book-carrier", timeout = "5s")
   CompletionStage<StepResponse<String, String>> book(@Input String reservation, StepContext ctx) {
     return api.post("/book", ctx.transactionId())
         .thenApply(booking -> new StepResponse<>(booking, booking));

@@ -52,7 +52,7 @@ public class PayAndShipWorkflow {
     return api.post("/notify", script.id).thenAccept(answer -> script.record("notified " + paymentId));
   }
 
-  @Step("book")
+  @Step(value = "book", timeout = "2s")
   @Parallel("dispatch")
   @ChildWorkflow(CarrierWorkflow.class)
   String book(@From("reserve") String reservation) {
