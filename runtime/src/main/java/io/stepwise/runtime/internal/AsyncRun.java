@@ -75,6 +75,7 @@ public final class AsyncRun {
 
   private static <R> CompletableFuture<WorkflowResult<R>> start(WorkflowRun run, Steps<R> steps) {
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
+    run.onCrash(error -> result.completeExceptionally(run.broken(error)));
     run.inScope(() -> {
       run.begin();
       AsyncRun async = new AsyncRun(run);
@@ -152,6 +153,7 @@ public final class AsyncRun {
       WorkflowSpec spec, StepContext parent, Container container, Steps<R> steps) {
     WorkflowRun run = WorkflowRun.createChild(spec, parent, container, true);
     CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
+    run.onCrash(result::completeExceptionally); // the parent's step fails with it
     run.inScope(() -> {
       run.begin();
       AsyncRun async = new AsyncRun(run);
@@ -230,7 +232,7 @@ public final class AsyncRun {
       CompletionStage<R> chain = steps.run(this);
       return chain != null ? chain : CompletableFuture.failedFuture(new NullPointerException("steps returned null"));
     } catch (RuntimeException | Error e) {
-      WorkflowRun.rethrowIfFatal(e);
+      run.fatal(e);
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -432,7 +434,7 @@ public final class AsyncRun {
           retryable = false;
         }
       } catch (Throwable t) {
-        WorkflowRun.rethrowIfFatal(t);
+        run.fatal(t);
         error = t;
       } finally {
         WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);

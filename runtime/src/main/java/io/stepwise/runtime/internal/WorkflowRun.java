@@ -92,6 +92,8 @@ public final class WorkflowRun {
    */
   private Map<String, String> callerMdc;
   private volatile boolean cancelled;
+  /** Ends an asynchronous run's future on a fatal error; null for a synchronous run. */
+  private volatile Consumer<Throwable> crashHandler;
   /** Set once the steps are over, under the run's lock with {@link #cancel()}. */
   private boolean stepsOver;
 
@@ -683,7 +685,7 @@ public final class WorkflowRun {
         beginAttempt(context);
         response = invokeWithTimeout(step, body, context);
       } catch (Throwable t) {
-        rethrowIfFatal(t);
+        fatal(t);
         error = t;
       } finally {
         restore(MDC_STEP, outerStep);
@@ -925,7 +927,7 @@ public final class WorkflowRun {
         return null;
       }
     } catch (Throwable t) {
-      rethrowIfFatal(t);
+      fatal(t);
       log.debug("Workflow '{}' ({}) the @When condition of step '{}' threw", spec.name(), transactionId, step.name());
       fire(listener -> listener.onStepFailure(context, t));
       return Outcome.failed(t, 1, null);
@@ -1072,7 +1074,7 @@ public final class WorkflowRun {
       compensated(context);
       return null;
     } catch (Throwable t) {
-      rethrowIfFatal(t);
+      fatal(t);
       return t;
     } finally {
       restore(MDC_STEP, outerStep);
@@ -1121,10 +1123,28 @@ public final class WorkflowRun {
         && !Thread.currentThread().isInterrupted();
   }
 
-  static void rethrowIfFatal(Throwable t) {
-    if (t instanceof VirtualMachineError) {
-      throw (VirtualMachineError) t;
+  /**
+   * Rethrows a fatal error of the JVM, after handing it to the run's crash handler: in an
+   * asynchronous run the error is thrown inside a callback, which would swallow it and leave the
+   * run's future pending forever.
+   */
+  void fatal(Throwable t) {
+    if (t instanceof VirtualMachineError error) {
+      Consumer<Throwable> handler = crashHandler;
+      if (handler != null) {
+        try {
+          handler.accept(error);
+        } catch (RuntimeException ignored) {
+          // the error below is what matters
+        }
+      }
+      throw error;
     }
+  }
+
+  /** Sets what ends an asynchronous run's future when a fatal error breaks the run. */
+  void onCrash(Consumer<Throwable> handler) {
+    this.crashHandler = handler;
   }
 
   /** Calls every listener; a listener that throws is logged and never changes the run. */

@@ -36,6 +36,34 @@ import org.junit.jupiter.api.Test;
  */
 class AsyncStepTest extends AsyncRunTestSupport {
 
+  // ---------------------------------------------------------------- fatal errors
+
+  /**
+   * A fatal error of the JVM in a later segment (here thrown by attempt 2, which runs in the callback
+   * of attempt 1's failed stage) ends the run's future with it, instead of leaving it pending.
+   */
+  @Test
+  void aFatalErrorInALaterSegmentEndsTheRunsFutureAndTheRunLeavesTheRegistry() throws Exception {
+    stages.hold("charge");
+    script.onInvoke("charge", ctx -> {
+      if (ctx.attempt() == 2) {
+        throw new StackOverflowError("deep");
+      }
+      return null;
+    });
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,
+        StepSpec.builder("charge").maxRetries(1).build());
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k6", options("tx-fatal"));
+    Stages.Call first = stages.next("charge");
+    Completer.on("http-client", () -> assertTrue(first.fail(new Boom("declined"))));
+
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> run.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(StackOverflowError.class, e.getCause());
+    org.junit.jupiter.api.Assertions.assertFalse(runner.cancel("tx-fatal"), "the broken run left the registry");
+  }
+
   // ---------------------------------------------------------------- failure and compensation
 
   @Test
