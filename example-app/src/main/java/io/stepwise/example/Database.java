@@ -46,7 +46,7 @@ public final class Database implements AutoCloseable {
   public static Database open(String jdbcUrl) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
+    config.setJdbcUrl(keepH2OpenUntilClosed(jdbcUrl));
     config.setPoolName("restock");
     config.setMaximumPoolSize(10);
     HikariDataSource pool;
@@ -107,6 +107,19 @@ public final class Database implements AutoCloseable {
   }
 
   private static final int SCHEMA_ATTEMPTS = 5;
+
+  /**
+   * An H2 URL with {@code DB_CLOSE_ON_EXIT=FALSE}: otherwise H2's own shutdown hook closes the
+   * database at SIGTERM before the service has let its requests in progress finish, and their
+   * compensations fail ("Database is already closed"), leaving half-created orders. {@link #close()}
+   * closes it. Other URLs, and H2 URLs that set the option themselves, are left as they are.
+   */
+  static String keepH2OpenUntilClosed(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+      return jdbcUrl;
+    }
+    return jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE";
+  }
 
   /** Adds the seed supplier if the database has no supplier at all. */
   private void seed() {

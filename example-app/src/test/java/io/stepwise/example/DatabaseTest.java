@@ -28,6 +28,15 @@ class DatabaseTest {
     startTogether(TestDatabases.postgres());
   }
 
+  @Test
+  void anH2UrlKeepsTheDatabaseOpenUntilTheServiceClosesIt() {
+    assertEquals("jdbc:h2:file:/tmp/x;DB_CLOSE_ON_EXIT=FALSE", Database.keepH2OpenUntilClosed("jdbc:h2:file:/tmp/x"));
+    assertEquals("jdbc:h2:mem:a;MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE",
+        Database.keepH2OpenUntilClosed("jdbc:h2:mem:a;MODE=PostgreSQL"));
+    assertEquals("jdbc:h2:file:/tmp/x;db_close_on_exit=true", Database.keepH2OpenUntilClosed("jdbc:h2:file:/tmp/x;db_close_on_exit=true"));
+    assertEquals("jdbc:postgresql://127.0.0.1/shop", Database.keepH2OpenUntilClosed("jdbc:postgresql://127.0.0.1/shop"));
+  }
+
   private static void startTogether(String url) throws Exception {
     int instances = 8;
     CyclicBarrier together = new CyclicBarrier(instances);

@@ -29,6 +29,8 @@ final class CreateRestockOrderRequest {
   private static final BigDecimal MAX_QUANTITY = BigDecimal.valueOf(Integer.MAX_VALUE);
   private static final BigDecimal MONEY_LIMIT = new BigDecimal("1000000000000000");
   private static final int MONEY_SCALE = 4;
+  /** At most this many issues are listed (a 1 MiB body could otherwise yield a 27 MB answer). */
+  static final int MAX_ISSUES = 100;
 
   /** One bad field: its path, such as {@code items[0].quantity}, and what is wrong with it. */
   record Issue(String path, String message) {}
@@ -40,7 +42,13 @@ final class CreateRestockOrderRequest {
 
     InvalidRequestException(List<Issue> issues) {
       super("invalid request body: " + issues.size() + " issue(s)");
-      this.issues = List.copyOf(issues);
+      if (issues.size() > MAX_ISSUES) {
+        List<Issue> first = new ArrayList<>(issues.subList(0, MAX_ISSUES));
+        first.add(new Issue("", "and " + (issues.size() - MAX_ISSUES) + " more issue(s) like these"));
+        this.issues = List.copyOf(first);
+      } else {
+        this.issues = List.copyOf(issues);
+      }
     }
 
     List<Issue> issues() {
@@ -66,7 +74,9 @@ final class CreateRestockOrderRequest {
     String notes = null;
     JsonNode notesNode = body.get("notes");
     if (notesNode != null) {
-      if (notesNode.isTextual()) {
+      if (notesNode.isTextual() && hasNul(notesNode.textValue())) {
+        issues.add(new Issue("notes", NO_NUL));
+      } else if (notesNode.isTextual()) {
         notes = notesNode.textValue();
       } else {
         issues.add(new Issue("notes", "must be a string, or absent"));
@@ -120,7 +130,30 @@ final class CreateRestockOrderRequest {
       issues.add(new Issue(path, "must be a non-empty string"));
       return null;
     }
+    if (hasNul(node.textValue())) {
+      issues.add(new Issue(path, NO_NUL));
+      return null;
+    }
     return node.textValue();
+  }
+
+  /** PostgreSQL stores no NUL character in text: such a string is refused here, for both databases. */
+  private static final String NO_NUL = "must not contain the NUL character (\\u0000)";
+
+  private static boolean hasNul(String text) {
+    return text.indexOf('\u0000') >= 0;
+  }
+
+  /**
+   * The number of decimal places of {@code value} without trailing zeros; {@code Integer.MAX_VALUE}
+   * for a number whose exponent is too large to strip (such as {@code 100e2147483647}).
+   */
+  private static int decimals(BigDecimal value) {
+    try {
+      return value.stripTrailingZeros().scale();
+    } catch (ArithmeticException overflow) {
+      return Integer.MAX_VALUE;
+    }
   }
 
   private Integer quantity(JsonNode node, String path) {
@@ -129,7 +162,7 @@ final class CreateRestockOrderRequest {
       return null;
     }
     // 2 and 2.0 are the same number in JSON (and in zod's z.number().int()); 1.5 and "2" are no integers
-    if (!node.isNumber() || node.decimalValue().stripTrailingZeros().scale() > 0) {
+    if (!node.isNumber() || decimals(node.decimalValue()) > 0) {
       issues.add(new Issue(path, "must be an integer >= 1"));
       return null;
     }
@@ -155,7 +188,7 @@ final class CreateRestockOrderRequest {
       issues.add(new Issue(path, "must be less than " + MONEY_LIMIT.toPlainString()));
       return null;
     }
-    if (value.stripTrailingZeros().scale() > MONEY_SCALE) {
+    if (decimals(value) > MONEY_SCALE) {
       issues.add(new Issue(path, "must have at most " + MONEY_SCALE + " decimal places"));
       return null;
     }

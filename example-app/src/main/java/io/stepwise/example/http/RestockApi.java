@@ -118,9 +118,10 @@ public final class RestockApi implements HttpHandler {
     } catch (BodyTooLargeException e) {
       exchange.getResponseHeaders().set("Connection", "close");
       return new Response(413, Json.error("the request body is larger than 1 MiB"));
-    } catch (IOException e) {
-      // Jackson's message quotes the body and names classes: say only what is wrong
-      return invalid("the request body is not valid JSON", Json.MAPPER.createArrayNode());
+    } catch (IOException | NumberFormatException | ArithmeticException e) {
+      // Jackson's message quotes the body and names classes: say only what is wrong (a number such
+      // as 1e2147483648 is valid JSON but out of any range: Jackson throws NumberFormatException)
+      return invalid("the request body is not valid JSON, or holds a number out of range", Json.MAPPER.createArrayNode());
     }
     if (body == null || body.isMissingNode()) {
       return invalid("the request body is empty", Json.MAPPER.createArrayNode());
@@ -130,6 +131,8 @@ public final class RestockApi implements HttpHandler {
       input = CreateRestockOrderRequest.read(body);
     } catch (CreateRestockOrderRequest.InvalidRequestException e) {
       return invalid("invalid request body", Json.issues(e.issues()));
+    } catch (NumberFormatException | ArithmeticException e) {
+      return invalid("the request body holds a number out of range", Json.MAPPER.createArrayNode());
     }
 
     WorkflowResult<RestockOrder> result =

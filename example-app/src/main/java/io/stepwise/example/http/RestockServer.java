@@ -17,8 +17,20 @@ import java.util.concurrent.TimeUnit;
  * connections, and requests in progress get a few seconds to finish.
  */
 public final class RestockServer implements AutoCloseable {
-  private static final int THREADS = 8;
+  private static final int THREADS = 32;
   private static final int STOP_SECONDS = 5;
+
+  static {
+    // The JDK's server waits for a slow client forever by default: a few clients that send their
+    // request (or read the answer) byte by byte would hold every request thread. Bound both, in
+    // seconds, unless the application set them; the server reads them once, when first used.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "30");
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", "60");
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService threads;

@@ -190,6 +190,33 @@ abstract class RestockApiContractTest {
   }
 
   @Test
+  void rejectsNumbersOutOfAnyRangeAndNulCharactersWithA400() throws Exception {
+    Map<String, Integer> before = counts();
+    for (String number : List.of("1e2147483648", "1e-2147483648", "100e2147483647", "1.00e-2147483647")) {
+      for (String field : List.of("quantity", "unit_cost")) {
+        String body = "{\"supplier_id\": \"sup_1\", \"items\": [{\"product_id\": \"prod_1\", \"quantity\": 1,"
+            + " \"unit_cost\": 1, \"" + field + "\": " + number + "}]}";
+        Reply reply = post(body);
+        assertEquals(400, reply.status(), body + " -> " + reply.body());
+      }
+    }
+    assertIssues("{\"supplier_id\": \"sup_1\\u0000\", \"notes\": \"a\\u0000b\", \"items\": [{\"product_id\": \"prod_1\\u0000\","
+        + " \"quantity\": 1, \"unit_cost\": 1}]}", "supplier_id", "items[0].product_id", "notes");
+    assertEquals(before, counts());
+  }
+
+  @Test
+  void listsAtMostOneHundredIssuesAndSaysHowManyMore() throws Exception {
+    Reply reply = post("{\"supplier_id\": \"sup_1\", \"items\": [" + String.join(",", java.util.Collections.nCopies(500, "0")) + "]}");
+
+    assertEquals(400, reply.status());
+    List<String> paths = issuePaths(reply);
+    assertEquals(101, paths.size());
+    assertEquals("items[99]", paths.get(99));
+    assertEquals("and 400 more issue(s) like these", reply.json().get("issues").get(100).get("message").textValue());
+  }
+
+  @Test
   void rejectsMalformedJson() throws Exception {
     Map<String, Integer> before = counts();
     for (String body : List.of("{\"supplier_id\": ", "{\"supplier_id\": \"sup_1\"} trailing", "", "{'a': 1}",
