@@ -2,8 +2,9 @@ package io.stepwise.example.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import jakarta.servlet.http.HttpServletResponse;
 import io.stepwise.example.CreateRestockOrderInput;
 import io.stepwise.example.CreateRestockOrderWorkflowRunner;
 import io.stepwise.example.ExecutionLog;
@@ -20,8 +21,10 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +44,16 @@ import org.slf4j.LoggerFactory;
  * response carries a stack trace, SQL or a class name: an unexpected error is logged here and
  * answered {@code 500} with a generic message.
  */
-public final class RestockApi implements HttpHandler {
+public final class RestockApi implements Handler {
   /** The largest request body accepted: 1 MiB. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
   /** How much more of a too large body is read and dropped before the 413 is sent: 2 MiB. */
   private static final int MAX_SWALLOW_BYTES = 2 * 1024 * 1024;
 
+  /** The Content-Type of every response. */
+  static final String JSON_UTF_8 = "application/json; charset=utf-8";
+
+  private static final HttpField CONTENT_TYPE = new HttpField(null, "Content-Type", JSON_UTF_8);
   private static final Logger log = LoggerFactory.getLogger(RestockApi.class);
   private static final String ORDERS = "/admin/restock-orders";
   private static final String ORDER = "/admin/restock-orders/";
@@ -70,53 +77,54 @@ public final class RestockApi implements HttpHandler {
     private static final long serialVersionUID = 1L;
   }
 
+  /**
+   * Answers any request: {@link RestockServer} sends every method and path here, and does the
+   * routing itself, as the JDK's server did (the request's own method, never an
+   * {@code X-HTTP-Method-Override}; its raw path, still percent-encoded).
+   */
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
+  public void handle(Context ctx) throws IOException {
+    Response response;
     try {
-      Response response;
-      try {
-        response = route(exchange);
-      } catch (RuntimeException e) {
-        log.error("{} {} failed unexpectedly", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-        response = new Response(500, Json.error(PublicErrors.UNEXPECTED));
-      }
-      send(exchange, response);
-    } finally {
-      exchange.close();
+      response = route(ctx);
+    } catch (RuntimeException e) {
+      log.error("{} {} failed unexpectedly", ctx.req().getMethod(), ctx.req().getRequestURI(), e);
+      response = new Response(500, Json.error(PublicErrors.UNEXPECTED));
     }
+    send(ctx, response);
   }
 
-  private Response route(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod();
-    String path = exchange.getRequestURI().getRawPath();
+  private Response route(Context ctx) throws IOException {
+    String method = ctx.req().getMethod();
+    String path = ctx.req().getRequestURI();
     if (path.equals(ORDERS)) {
       if (method.equals("GET")) {
         return listOrders();
       }
       if (method.equals("POST")) {
-        return createOrder(exchange);
+        return createOrder(ctx);
       }
-      return methodNotAllowed(exchange, "GET, POST");
+      return methodNotAllowed(ctx, "GET, POST");
     }
     String orderId = idAfter(ORDER, path);
     if (orderId != null) {
-      return method.equals("GET") ? getOrder(orderId) : methodNotAllowed(exchange, "GET");
+      return method.equals("GET") ? getOrder(orderId) : methodNotAllowed(ctx, "GET");
     }
     String transactionId = idAfter(EXECUTION, path);
     if (transactionId != null) {
-      return method.equals("GET") ? getExecution(transactionId) : methodNotAllowed(exchange, "GET");
+      return method.equals("GET") ? getExecution(transactionId) : methodNotAllowed(ctx, "GET");
     }
     return new Response(404, Json.error("not found"));
   }
 
   // ------------------------------------------------------------------ endpoints
 
-  private Response createOrder(HttpExchange exchange) throws IOException {
+  private Response createOrder(Context ctx) throws IOException {
     JsonNode body;
     try {
-      body = Json.MAPPER.readTree(readBody(exchange));
+      body = Json.MAPPER.readTree(readBody(ctx));
     } catch (BodyTooLargeException e) {
-      exchange.getResponseHeaders().set("Connection", "close");
+      ctx.header("Connection", "close");
       return new Response(413, Json.error("the request body is larger than 1 MiB"));
     } catch (IOException | NumberFormatException | ArithmeticException e) {
       // Jackson's message quotes the body and names classes: say only what is wrong (a number such
@@ -214,9 +222,9 @@ public final class RestockApi implements HttpHandler {
     return new Response(400, json);
   }
 
-  private static Response methodNotAllowed(HttpExchange exchange, String allowed) {
-    exchange.getResponseHeaders().set("Allow", allowed);
-    return new Response(405, Json.error("method " + exchange.getRequestMethod() + " is not allowed here"));
+  private static Response methodNotAllowed(Context ctx, String allowed) {
+    ctx.header("Allow", allowed);
+    return new Response(405, Json.error("method " + ctx.req().getMethod() + " is not allowed here"));
   }
 
   /**
@@ -235,9 +243,9 @@ public final class RestockApi implements HttpHandler {
    * The request body, at most {@link #MAX_BODY_BYTES}: a larger declared Content-Length is refused
    * before the body is read, and no more than one byte over the limit is ever kept.
    */
-  private static byte[] readBody(HttpExchange exchange) throws IOException, BodyTooLargeException {
-    InputStream in = exchange.getRequestBody();
-    long declared = declaredLength(exchange);
+  private static byte[] readBody(Context ctx) throws IOException, BodyTooLargeException {
+    InputStream in = ctx.req().getInputStream();
+    long declared = declaredLength(ctx);
     if (declared > MAX_BODY_BYTES) {
       if (declared <= MAX_BODY_BYTES + MAX_SWALLOW_BYTES) {
         swallow(in);
@@ -253,8 +261,8 @@ public final class RestockApi implements HttpHandler {
   }
 
   /** The request's Content-Length, or -1 if it has none (a chunked body). */
-  private static long declaredLength(HttpExchange exchange) {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+  private static long declaredLength(Context ctx) {
+    String declared = ctx.header("Content-Length");
     try {
       return declared == null ? -1 : Long.parseLong(declared.trim());
     } catch (NumberFormatException e) {
@@ -279,12 +287,20 @@ public final class RestockApi implements HttpHandler {
     }
   }
 
-  private static void send(HttpExchange exchange, Response response) throws IOException {
-    byte[] bytes = Json.bytes(response.body());
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    exchange.sendResponseHeaders(response.status(), bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static void send(Context ctx, Response response) {
+    ctx.status(response.status()).result(Json.bytes(response.body()));
+    setJsonContentType(ctx.res());
+  }
+
+  /**
+   * Sets {@code Content-Type: application/json; charset=utf-8}, written as is. The servlet API
+   * ({@code setContentType}, {@code setHeader}) rewrites a content type it knows into Jetty's
+   * canonical form, {@code application/json;charset=utf-8}: the same media type, but not the text
+   * this service always sent. A header field made without Jetty's {@link HttpHeader} constant is
+   * passed through untouched.
+   */
+  static void setJsonContentType(HttpServletResponse response) {
+    response.setContentType(null);
+    ServletContextResponse.getServletContextResponse(response).getHeaders().put(CONTENT_TYPE);
   }
 }

@@ -1,43 +1,42 @@
 package io.stepwise.example.http;
 
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.EndpointNotFound;
+import io.javalin.util.JavalinBindException;
 import io.stepwise.example.ExecutionLog;
+import io.stepwise.example.PublicErrors;
 import io.stepwise.example.SupplierService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.BindException;
 import java.net.URI;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The JDK's HTTP server ({@code com.sun.net.httpserver}) serving {@link RestockApi} on all network
- * interfaces, with a fixed pool of request threads. {@link #close()} stops it gracefully: no new
- * connections, and requests in progress get a few seconds to finish.
+ * Javalin (on Jetty 12) serving {@link RestockApi} on all network interfaces. Every request, whatever
+ * its method and path, goes to the API, which routes it itself. What Jetty refuses before any
+ * handler (a malformed request line, URI, header, Content-Length or Transfer-Encoding, a header too
+ * large) is answered by {@link JsonErrorHandler}: JSON, as every other answer, naming no class.
+ * A connection idle for 30 s is closed, so slow clients cannot hold the server's threads.
+ * {@link #close()} stops it gracefully: no new connections, and requests in progress get a few
+ * seconds to finish.
  */
 public final class RestockServer implements AutoCloseable {
-  private static final int THREADS = 32;
+  /** How long a connection may stay idle (no byte read or written) before Jetty closes it. */
+  static final long IDLE_TIMEOUT_MILLIS = 30_000;
   private static final int STOP_SECONDS = 5;
+  private static final Logger log = LoggerFactory.getLogger(RestockServer.class);
 
-  static {
-    // The JDK's server waits for a slow client forever by default: a few clients that send their
-    // request (or read the answer) byte by byte would hold every request thread. Bound both, in
-    // seconds, unless the application set them; the server reads them once, when first used.
-    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-      System.setProperty("sun.net.httpserver.maxReqTime", "30");
-    }
-    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-      System.setProperty("sun.net.httpserver.maxRspTime", "60");
-    }
-  }
+  private final Javalin app;
 
-  private final HttpServer server;
-  private final ExecutorService threads;
-
-  private RestockServer(HttpServer server, ExecutorService threads) {
-    this.server = server;
-    this.threads = threads;
+  private RestockServer(Javalin app) {
+    this.app = app;
   }
 
   /**
@@ -46,22 +45,71 @@ public final class RestockServer implements AutoCloseable {
    * @throws UncheckedIOException if the port cannot be bound
    */
   public static RestockServer start(int port, SupplierService suppliers, ExecutionLog executions) {
-    HttpServer server;
+    return start(port, suppliers, executions, IDLE_TIMEOUT_MILLIS);
+  }
+
+  /** {@link #start(int, SupplierService, ExecutionLog)} with another idle timeout (for tests). */
+  static RestockServer start(int port, SupplierService suppliers, ExecutionLog executions, long idleTimeoutMillis) {
+    RestockApi api = new RestockApi(suppliers, executions);
+    Javalin app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.startup.startupWatcherEnabled = false;
+      // the API routes by the raw path: "/admin/restock-orders/" is a 404, not the list
+      config.router.ignoreTrailingSlashes = false;
+      config.router.treatMultipleSlashesAsSingleSlash = false;
+      config.http.defaultContentType = RestockApi.JSON_UTF_8;
+      config.jetty.modifyServer(server -> {
+        server.setErrorHandler(new JsonErrorHandler());
+        server.insertHandler(new GracefulHandler());
+        server.setStopTimeout(STOP_SECONDS * 1000L);
+      });
+      // errors that Jetty's servlet layer answers (an ambiguous path, for one)
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
+      config.jetty.modifyHttpConfiguration(http -> {
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+      });
+      config.jetty.addConnector((server, http) -> {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeoutMillis);
+        return connector;
+      });
+      for (HandlerType method : HandlerType.values()) {
+        if (method.isHttpMethod()) {
+          config.routes.addHttpHandler(method, "*", api);
+        }
+      }
+      // a method Javalin has no route for (an extension method such as PROPFIND): the API answers
+      // 405 or 404 as for any other method
+      config.routes.exception(EndpointNotFound.class, (e, ctx) -> {
+        try {
+          api.handle(ctx);
+        } catch (IOException | RuntimeException failure) {
+          unexpected(ctx, failure);
+        }
+      });
+      // what escapes the API (it answers its own errors; reading a request body can still fail)
+      config.routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+    });
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on port " + port, e);
+      app.start();
+    } catch (JavalinBindException e) {
+      throw new UncheckedIOException("cannot listen on port " + port, new BindException(e.getMessage()));
     }
-    ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-    server.setExecutor(threads);
-    server.createContext("/", new RestockApi(suppliers, executions));
-    server.start();
-    return new RestockServer(server, threads);
+    return new RestockServer(app);
+  }
+
+  private static void unexpected(Context ctx, Exception e) {
+    log.error("{} {} failed unexpectedly", ctx.req().getMethod(), ctx.req().getRequestURI(), e);
+    ctx.status(500).result(Json.bytes(Json.error(PublicErrors.UNEXPECTED)));
+    RestockApi.setJsonContentType(ctx.res());
   }
 
   /** The port it listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return app.port();
   }
 
   /** {@code http://localhost:<port>}. */
@@ -77,19 +125,10 @@ public final class RestockServer implements AutoCloseable {
 
   /**
    * Stops accepting connections, lets requests in progress finish within {@code graceSeconds}, then
-   * ends the threads. (The JDK's server waits out the whole grace period on Java 17, even when no
-   * request is in progress.)
+   * closes the remaining connections and ends the threads.
    */
   public void stop(int graceSeconds) {
-    server.stop(graceSeconds);
-    threads.shutdown();
-    try {
-      if (!threads.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
-        threads.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      threads.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    app.jettyServer().server().setStopTimeout(graceSeconds * 1000L);
+    app.stop();
   }
 }
