@@ -92,6 +92,18 @@ public final class RestockServer implements AutoCloseable {
       });
       // what escapes the API (it answers its own errors; reading a request body can still fail)
       config.routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+      // an Error (StackOverflowError, OutOfMemoryError...) thrown while answering: Javalin would
+      // send an empty 500
+      config.router.javaLangErrorHandler((response, error) -> {
+        log.error("A request failed with an error", error);
+        response.setStatus(500);
+        RestockApi.setJsonContentType(response);
+        try {
+          response.getOutputStream().write(Json.bytes(Json.error(PublicErrors.UNEXPECTED)));
+        } catch (IOException | RuntimeException e) {
+          log.debug("Could not answer 500", e);
+        }
+      });
     });
     try {
       app.start();
