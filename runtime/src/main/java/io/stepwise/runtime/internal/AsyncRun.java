@@ -14,21 +14,18 @@ import io.stepwise.runtime.internal.WorkflowRun.Failed;
 import io.stepwise.runtime.internal.WorkflowRun.Outcome;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One run of a workflow that has asynchronous steps (steps that return a {@code CompletionStage}),
@@ -104,33 +101,16 @@ public final class AsyncRun {
       throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
     }
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
-    Map<String, String> callerMdc = MDC.getCopyOfContextMap(); // the run's segments carry it, as run() does
-    // a cancel that comes before the run starts on the executor is kept for it
-    String queued = registry == null ? null : options.transactionId().orElse(null);
-    Object token = queued == null ? null : registry.queue(queued);
-    try {
-      options.executor().orElseGet(Scheduling::pool).execute(() -> {
-        try {
-          start(WorkflowRun.create(spec, options, container, registry, true).carryMdc(callerMdc), steps)
-              .whenComplete((value, error) -> {
-                if (error == null) {
-                  result.complete(value);
-                } else {
-                  result.completeExceptionally(WorkflowRun.unwrap(error));
-                }
-              });
-        } finally {
-          if (queued != null) {
-            registry.unqueue(queued, token); // if the run failed before it started
+    // throws RejectedExecutionException as CompletableFuture.supplyAsync, and a synchronous
+    // workflow's runAsync, do; the run takes the caller's MDC from the thread (WorkflowRun.create)
+    AsyncRuns.forRun(options, registry).execute(() ->
+        start(WorkflowRun.create(spec, options, container, registry, true), steps).whenComplete((value, error) -> {
+          if (error == null) {
+            result.complete(value);
+          } else {
+            result.completeExceptionally(WorkflowRun.unwrap(error));
           }
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      if (queued != null) {
-        registry.unqueue(queued, token);
-      }
-      throw e; // as CompletableFuture.supplyAsync, and a synchronous workflow's runAsync, do
-    }
+        }));
     return result;
   }
 

@@ -90,7 +90,7 @@ public final class WorkflowRun {
    * The MDC of the thread that started an asynchronous run (a request id, say), which every segment
    * of the run carries, wherever it runs; null if that MDC was empty, and for a synchronous run.
    */
-  private Map<String, String> callerMdc;
+  private final Map<String, String> callerMdc;
   private volatile boolean cancelled;
   /** Ends an asynchronous run's future on a fatal error; null for a synchronous run. */
   private volatile Consumer<Throwable> crashHandler;
@@ -127,15 +127,8 @@ public final class WorkflowRun {
     }
     this.outerTransactionId = async ? null : MDC.get(MDC_TRANSACTION_ID);
     this.outerWorkflow = async ? null : MDC.get(MDC_WORKFLOW);
-    if (async) {
-      carryMdc(MDC.getCopyOfContextMap());
-    }
-  }
-
-  /** Sets the MDC that the segments of this asynchronous run carry: the caller's. */
-  WorkflowRun carryMdc(Map<String, String> mdc) {
-    this.callerMdc = mdc == null || mdc.isEmpty() ? null : mdc;
-    return this;
+    Map<String, String> callerMdc = async ? MDC.getCopyOfContextMap() : null;
+    this.callerMdc = callerMdc == null || callerMdc.isEmpty() ? null : callerMdc;
   }
 
   /** Starts a run that cannot be cancelled through a runner. */
@@ -216,25 +209,14 @@ public final class WorkflowRun {
    * run, on whichever thread it runs.
    */
   void inScope(Runnable body) {
-    Map<String, String> previous = MDC.getCopyOfContextMap();
     // an asynchronous run's segments carry the caller's MDC (or none), whatever the thread had;
     // a synchronous run (a child compensated as a unit) adds its keys to the thread's
+    Map<String, String> outer = MDC.getCopyOfContextMap();
     Map<String, String> scope = callerMdc != null ? new HashMap<>(callerMdc)
-        : async || previous == null ? new HashMap<>() : new HashMap<>(previous);
+        : async || outer == null ? new HashMap<>() : new HashMap<>(outer);
     scope.put(MDC_TRANSACTION_ID, transactionId);
     scope.put(MDC_WORKFLOW, spec.name());
-    MDC.setContextMap(scope);
-    try {
-      body.run();
-    } finally {
-      // the whole map: a step or listener may have put keys of its own, which must not stay on a
-      // pool thread for the next task
-      if (previous == null) {
-        MDC.clear();
-      } else {
-        MDC.setContextMap(previous);
-      }
-    }
+    Mdc.with(scope, body);
   }
 
   /**
@@ -544,11 +526,7 @@ public final class WorkflowRun {
    * for a retry of the parent step's compensation.
    */
   void compensateAsChild() {
-    String outerTx = MDC.get(MDC_TRANSACTION_ID);
-    String outerWf = MDC.get(MDC_WORKFLOW);
-    MDC.put(MDC_TRANSACTION_ID, transactionId);
-    MDC.put(MDC_WORKFLOW, spec.name());
-    try {
+    inScope(() -> {
       int errorsBefore = errors.size();
       List<Completed<?>> failedAgain = new ArrayList<>();
       for (Completed<?> next : takeCompleted()) {
@@ -560,10 +538,7 @@ public final class WorkflowRun {
       if (failure != null) {
         throw failure;
       }
-    } finally {
-      restore(MDC_TRANSACTION_ID, outerTx);
-      restore(MDC_WORKFLOW, outerWf);
-    }
+    });
   }
 
   /** How many errors the run has recorded: where a compensation of the child as a unit starts. */
@@ -1241,11 +1216,7 @@ public final class WorkflowRun {
         Supplier<CompletionStage<Outcome<O, C>>> execution) {
       Branch<O, C> branch = new Branch<>(step, compensation);
       branches.add(branch);
-      Runnable task = () -> {
-        Map<String, String> previous = MDC.getCopyOfContextMap();
-        if (mdc != null) {
-          MDC.setContextMap(mdc);
-        }
+      Runnable task = () -> Mdc.with(mdc, () -> {
         try {
           // a group's steps all started together: a cancel stops the run after the group, not
           // inside it, so a step's condition is evaluated whatever happened meanwhile
@@ -1261,14 +1232,8 @@ public final class WorkflowRun {
           }
         } catch (Throwable t) {
           branch.complete(Outcome.failed(t, 1, null), completions);
-        } finally {
-          if (previous == null) {
-            MDC.clear();
-          } else {
-            MDC.setContextMap(previous);
-          }
         }
-      };
+      });
       try {
         executor.execute(task);
       } catch (RejectedExecutionException e) {
