@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -73,25 +74,34 @@ public final class AsyncRun {
   private static <R> CompletableFuture<WorkflowResult<R>> start(WorkflowRun run, Steps<R> steps) {
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     run.onCrash(error -> result.completeExceptionally(run.broken(error)));
+    drive(run, steps, (value, cause) -> {
+      try {
+        if (cause == null) {
+          result.complete(run.completeDone(value));
+        } else if (cause instanceof WorkflowRun.Halt halt) {
+          result.complete(run.halted(halt));
+        } else {
+          result.completeExceptionally(run.broken(cause));
+        }
+      } catch (WorkflowFailedException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Begins the run and chains its steps, in its scope; {@code end} gets the result once the steps
+   * are over (a run cancelled or abandoned during its last step compensated first), or the cause
+   * that ended them: {@link WorkflowRun.Halt} after a failed step's compensations, else a bug.
+   */
+  private static <R> void drive(WorkflowRun run, Steps<R> steps, BiConsumer<R, Throwable> end) {
     run.inScope(() -> {
       run.begin();
       AsyncRun async = new AsyncRun(run);
-      async.chain(steps).thenCompose(async::endOfSteps).whenComplete((value, error) -> {
-        Throwable cause = error == null ? null : WorkflowRun.unwrap(error);
-        try {
-          if (cause == null) {
-            result.complete(run.completeDone(value));
-          } else if (cause instanceof WorkflowRun.Halt halt) {
-            result.complete(run.halted(halt));
-          } else {
-            result.completeExceptionally(run.broken(cause));
-          }
-        } catch (WorkflowFailedException e) {
-          result.completeExceptionally(e);
-        }
-      });
+      async.chain(steps).thenCompose(async::endOfSteps).whenComplete((value, error) ->
+          end.accept(value, error == null ? null : WorkflowRun.unwrap(error)));
     });
-    return result;
   }
 
   /** Starts a run on its executor, so that the caller never runs a step; see {@link #start}. */
@@ -134,17 +144,12 @@ public final class AsyncRun {
     WorkflowRun run = WorkflowRun.createChild(spec, parent, container, true);
     CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
     run.onCrash(result::completeExceptionally); // the parent's step fails with it
-    run.inScope(() -> {
-      run.begin();
-      AsyncRun async = new AsyncRun(run);
-      async.chain(steps).thenCompose(async::endOfSteps).whenComplete((value, error) -> {
-        if (error == null) {
-          result.complete(run.childDone(value));
-          return;
-        }
-        Throwable cause = WorkflowRun.unwrap(error);
+    drive(run, steps, (value, cause) -> {
+      if (cause == null) {
+        result.complete(run.childRun(value));
+      } else {
         result.completeExceptionally(cause instanceof WorkflowRun.Halt halt ? run.childFailed(halt) : run.broken(cause));
-      });
+      }
     });
     return result;
   }

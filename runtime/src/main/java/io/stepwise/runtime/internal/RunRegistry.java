@@ -35,6 +35,9 @@ public final class RunRegistry {
 
   void add(WorkflowRun run) {
     active.add(run);
+    if (queued.isEmpty()) {
+      return; // the common case: no runAsync with a given transaction id is waiting to start
+    }
     AtomicBoolean cancelledWhileQueued = queued.remove(run.transactionId());
     if (cancelledWhileQueued != null && cancelledWhileQueued.get()) {
       run.cancel(); // stops before its first step

@@ -505,6 +505,11 @@ public final class WorkflowRun {
     if (abandoned != null) {
       throw childFailed(fail(List.of(abandoned)));
     }
+    return childRun(result);
+  }
+
+  /** Ends a child run whose steps are over and that its parent still waits for: DONE. */
+  <R> ChildRun<R> childRun(R result) {
     completeDone(result);
     return new ChildRun<>(result, this);
   }
