@@ -119,16 +119,10 @@ public final class RunnerWriter {
     type.addMethod(create(model));
 
     Optional<TypeName> input = model.inputType();
-    MethodSpec.Builder runDefaults = MethodSpec.methodBuilder("run")
-        .addModifiers(modifiers(model))
-        .returns(resultType)
-        .addJavadoc("Runs the workflow with a fresh transaction id.\n\n")
-        .addJavadoc("@throws $T if the run does not end {@code DONE}; its {@code result()} tells how it ended\n",
-            WORKFLOW_FAILED);
-    input.ifPresent(t -> runDefaults.addParameter(t, "input"));
-    type.addMethod(runDefaults
-        .addStatement(input.isPresent() ? "return run(input, $T.defaults())" : "return run($T.defaults())", RUN_OPTIONS)
-        .build());
+    type.addMethod(withDefaultOptions(model, "run", resultType, CodeBlock.builder()
+        .add("Runs the workflow with a fresh transaction id.\n\n")
+        .add("@throws $T if the run does not end {@code DONE}; its {@code result()} tells how it ended\n", WORKFLOW_FAILED)
+        .build()));
 
     MethodSpec.Builder run = MethodSpec.methodBuilder("run")
         .addModifiers(modifiers(model))
@@ -222,17 +216,11 @@ public final class RunnerWriter {
     type.addMethod(steps.build());
 
     TypeName futureType = ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType);
-    MethodSpec.Builder runAsyncDefaults = MethodSpec.methodBuilder("runAsync")
-        .addModifiers(modifiers(model))
-        .returns(futureType)
-        .addJavadoc("Runs the workflow with a fresh transaction id on Stepwise's default executor.\n\n")
-        .addJavadoc("@return the result; completes exceptionally with {@link $T} if the run does not end {@code DONE}\n",
-            WORKFLOW_FAILED);
-    input.ifPresent(t -> runAsyncDefaults.addParameter(t, "input"));
-    type.addMethod(runAsyncDefaults
-        .addStatement(input.isPresent() ? "return runAsync(input, $T.defaults())" : "return runAsync($T.defaults())",
-            RUN_OPTIONS)
-        .build());
+    type.addMethod(withDefaultOptions(model, "runAsync", futureType, CodeBlock.builder()
+        .add("Runs the workflow with a fresh transaction id on Stepwise's default executor.\n\n")
+        .add("@return the result; completes exceptionally with {@link $T} if the run does not end {@code DONE}\n",
+            WORKFLOW_FAILED)
+        .build()));
     MethodSpec.Builder runAsync = MethodSpec.methodBuilder("runAsync")
         .addModifiers(modifiers(model))
         .returns(futureType)
@@ -267,6 +255,19 @@ public final class RunnerWriter {
         .addStatement("return runs.cancel(transactionId)")
         .build());
     return type.build();
+  }
+
+  /** {@code name([input])}: {@code name([input, ]RunOptions.defaults())}. */
+  private static MethodSpec withDefaultOptions(WorkflowModel model, String name, TypeName returns, CodeBlock javadoc) {
+    MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+        .addModifiers(modifiers(model))
+        .returns(returns)
+        .addJavadoc(javadoc);
+    model.inputType().ifPresent(t -> method.addParameter(t, "input"));
+    return method
+        .addStatement(model.inputType().isPresent() ? "return $N(input, $T.defaults())" : "return $N($T.defaults())",
+            name, RUN_OPTIONS)
+        .build();
   }
 
   /** {@code onOrderCreated(handler)} and {@code onOrderCreated(handler, compensation)}. */
