@@ -189,29 +189,26 @@ public final class RestockApi implements Handler {
   }
 
   private Response listOrders() {
-    ObjectNode json = Json.object();
-    json.set("orders", Json.orders(suppliers.listOrders()));
-    return new Response(200, json);
+    return ok("orders", Json.orders(suppliers.listOrders()));
   }
 
   private Response getOrder(String orderId) {
     return suppliers.findOrder(orderId)
-        .map(order -> {
-          ObjectNode json = Json.object();
-          json.set("order", Json.order(order));
-          return new Response(200, json);
-        })
+        .map(order -> ok("order", Json.order(order)))
         .orElseGet(() -> new Response(404, Json.error("restock order not found")));
   }
 
   private Response getExecution(String transactionId) {
     return executions.find(transactionId)
-        .map(execution -> {
-          ObjectNode json = Json.object();
-          json.set("workflow_execution", Json.execution(execution));
-          return new Response(200, json);
-        })
+        .map(execution -> ok("workflow_execution", Json.execution(execution)))
         .orElseGet(() -> new Response(404, Json.error("workflow execution not found")));
+  }
+
+  /** 200 with {@code {"<field>": value}}. */
+  private static Response ok(String field, JsonNode value) {
+    ObjectNode json = Json.object();
+    json.set(field, value);
+    return new Response(200, json);
   }
 
   // ------------------------------------------------------------------ plumbing
