@@ -739,13 +739,11 @@ public final class WorkflowRun {
    */
   private <O, C> StepResponse<O, C> invokeWithTimeout(StepSpec step, StepBody<O, C> body, Context context)
       throws Exception {
-    long stepTimeout = step.timeoutMillis() > 0 ? TimeUnit.MILLISECONDS.toNanos(step.timeoutMillis()) : Long.MAX_VALUE;
-    long workflowLeft = hasDeadline ? deadline - System.nanoTime() : Long.MAX_VALUE;
-    long timeout = Math.min(stepTimeout, workflowLeft);
+    long timeout = attemptTimeoutNanos(step);
     if (timeout == Long.MAX_VALUE) {
       return body.invoke(context);
     }
-    boolean workflowLimited = workflowLeft < stepTimeout;
+    boolean workflowLimited = isWorkflowLimit(step, timeout);
     if (timeout <= 0) {
       throw timedOut(context, true);
     }
