@@ -15,16 +15,13 @@ import io.stepwise.runtime.internal.WorkflowRun.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>No thread waits for an asynchronous step: when its stage completes, the run goes on in a new
  * segment on the run's executor ({@link RunOptions#executor()}, or Stepwise's pool), never on the
  * thread that completed the stage (an HTTP client's, say). Retry pauses and timeouts are timers, not
- * sleeping threads. Steps that return plain values run where the run is, as in a synchronous run.
+ * sleeping threads ({@link Driver#TIMERS}). Steps that return plain values run where the run is, as
+ * in a synchronous run, and pause between retries on timers too.
  * The segments of a run follow each other (each starts when the one before it handed over), so the
  * run's state needs no locks.
  */
@@ -232,13 +230,14 @@ public final class AsyncRun {
 
   /** Runs a step that returns a {@link StepResponse}; the stage completes with its output. */
   public <O, C> CompletionStage<O> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, CompletableFuture.completedFuture(run.execute(step, body)), compensation);
+    return settle(step, outcome(new SyncStepMachine<>(run, Driver.TIMERS, step, null, true, body)), compensation);
   }
 
   /** Runs a step that may have no output (a condition, a tolerated failure); empty then. */
   public <O, C> CompletionStage<Optional<O>> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return when(step, when, () -> step(step, body, compensation));
+    return settle(step, outcome(new SyncStepMachine<>(run, Driver.TIMERS, step, when, true, body)), compensation)
+        .thenApply(Optional::ofNullable);
   }
 
   /** Runs a step with a plain return type, whose output is also its compensation input. */
@@ -282,12 +281,13 @@ public final class AsyncRun {
 
   /** Runs a step that returns a {@code CompletionStage<StepResponse<O, C>>}. */
   public <O, C> CompletionStage<O> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, execute(step, body), compensation);
+    return settle(step, outcome(new AsyncStepMachine<>(run, Driver.TIMERS, step, null, true, body)), compensation);
   }
 
   public <O, C> CompletionStage<Optional<O>> stepAsync(
       StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return when(step, when, () -> stepAsync(step, body, compensation));
+    return settle(step, outcome(new AsyncStepMachine<>(run, Driver.TIMERS, step, when, true, body)), compensation)
+        .thenApply(Optional::ofNullable);
   }
 
   /** Runs a step that returns a {@code CompletionStage<O>}: the output is also the compensation input. */
@@ -350,16 +350,11 @@ public final class AsyncRun {
 
   // ---------------------------------------------------------------- settling a step
 
-  /** A step whose condition decides whether it runs: empty when it is skipped, or fails with a tolerated failure. */
-  private <O> CompletionStage<Optional<O>> when(StepSpec step, Condition when, Supplier<CompletionStage<O>> then) {
-    Outcome<Void, Void> check = run.checkCondition(step, when);
-    if (check == null) {
-      return then.get().thenApply(Optional::ofNullable);
-    }
-    if (check == WorkflowRun.SKIPPED) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    return settle(step, CompletableFuture.completedFuture(check), null).thenApply(ignored -> Optional.empty());
+  /** Runs a step's machine; the future completes with its outcome (null if it was skipped). */
+  private static <O, C> CompletableFuture<Outcome<O, C>> outcome(StepMachine<O, C> machine) {
+    CompletableFuture<Outcome<O, C>> outcome = new CompletableFuture<>();
+    machine.then(() -> outcome.complete(machine.outcome())).run();
+    return outcome;
   }
 
   /**
@@ -369,6 +364,9 @@ public final class AsyncRun {
   private <O, C> CompletionStage<O> settle(
       StepSpec step, CompletableFuture<Outcome<O, C>> execution, Compensation<? super C> compensation) {
     return execution.thenCompose(outcome -> {
+      if (outcome == null) {
+        return CompletableFuture.completedFuture(null); // skipped by its condition
+      }
       if (!outcome.failed()) {
         return CompletableFuture.completedFuture(run.completed(step, outcome.response, compensation));
       }
@@ -379,151 +377,6 @@ public final class AsyncRun {
       return fail(List.of(new Failed<>(step, outcome, compensation)));
     });
   }
-
-  // ---------------------------------------------------------------- executing one step
-
-  /** Runs an asynchronous step with its retries, retry pauses and timeout; the future completes with its outcome. */
-  private <O, C> CompletableFuture<Outcome<O, C>> execute(StepSpec step, AsyncStepBody<O, C> body) {
-    CompletableFuture<Outcome<O, C>> outcome = new CompletableFuture<>();
-    Throwable stop = run.stopReason(step);
-    if (stop != null) {
-      outcome.complete(Outcome.failed(stop, 0, null));
-    } else {
-      attempt(step, body, 1, outcome);
-    }
-    return outcome;
-  }
-
-  /**
-   * Tries the step from attempt {@code first} on. A loop, not a recursion: an attempt whose stage is
-   * complete at once (or that throws, or returns null) and that is retried at once (no retry
-   * interval) goes round the loop here. A recursion through {@link #judge} and {@link #pause} grew
-   * the stack by each such retry, and overflowed at a few hundred retries: the StackOverflowError was
-   * swallowed by a CompletableFuture callback and the run never ended.
-   */
-  private <O, C> void attempt(StepSpec step, AsyncStepBody<O, C> body, int first, CompletableFuture<Outcome<O, C>> outcome) {
-    for (int attempt = first; ; attempt++) {
-      Context context = run.new Context(step, attempt, false);
-      String outerStep = WorkflowRun.enterStep(step);
-      CompletionStage<? extends StepResponse<O, C>> stage = null;
-      Throwable error = null;
-      boolean retryable = true;
-      long started = 0;
-      try {
-        run.beginAttempt(context);
-        started = System.nanoTime();
-        stage = body.invoke(context);
-        if (stage == null) {
-          error = new IllegalStateException("step '" + step.name() + "' returned null instead of a CompletionStage; "
-              + "return CompletableFuture.completedFuture(output) when the output is at hand");
-          retryable = false;
-        }
-      } catch (Throwable t) {
-        run.fatal(t);
-        error = t;
-      } finally {
-        WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
-      }
-      StepResponse<O, C> response = null;
-      if (error == null) {
-        CompletableFuture<StepResponse<O, C>> awaited = resume(await(step, context, stage, started));
-        if (!awaited.isDone()) {
-          awaited.whenComplete((done, failure) -> {
-            if (judge(step, context, done, failure == null ? null : WorkflowRun.unwrap(failure), true, body, outcome)) {
-              attempt(step, body, context.attempt() + 1, outcome);
-            }
-          });
-          return;
-        }
-        try {
-          response = awaited.join();
-        } catch (CompletionException | CancellationException failure) {
-          error = WorkflowRun.unwrap(failure);
-        }
-      }
-      if (!judge(step, context, response, error, retryable, body, outcome)) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * What an attempt came to: the step's outcome, or a pause on a timer and then the next attempt.
-   * True if the next attempt is to start at once, which the caller does.
-   */
-  private <O, C> boolean judge(StepSpec step, Context context, StepResponse<O, C> response, Throwable error,
-      boolean retryable, AsyncStepBody<O, C> body, CompletableFuture<Outcome<O, C>> outcome) {
-    Outcome<O, C> judged = run.judge(context, response, error, retryable);
-    if (!judged.retry) {
-      outcome.complete(judged);
-      return false;
-    }
-    int attempt = context.attempt();
-    return pause(step, attempt,
-        () -> attempt(step, body, attempt + 1, outcome),
-        () -> outcome.complete(run.giveUp(context, judged.cause)));
-  }
-
-  /**
-   * The step's stage, bounded by its timeout (the step's, or what is left of the workflow's). When
-   * the time is up, the run stops waiting and the attempt fails; the stage is left alone (it may be
-   * shared, so it is not cancelled) and what it later completes with is discarded. The attempt is
-   * marked abandoned, so that a child workflow it started stops before its next step and compensates
-   * itself instead of running on unseen (see {@link WorkflowRun#isCancelled()}).
-   */
-  private <T> CompletableFuture<T> await(StepSpec step, Context context, CompletionStage<? extends T> stage,
-      long started) {
-    CompletableFuture<T> awaited = new CompletableFuture<>();
-    long limit = run.attemptTimeoutNanos(step);
-    ScheduledFuture<?> alarm = null;
-    if (limit != Long.MAX_VALUE) {
-      boolean workflowLimited = run.isWorkflowLimit(step, limit);
-      // the attempt's time counts from before the step was called: what it did before returning its stage too
-      long left = limit - (System.nanoTime() - started);
-      if (left <= 0) {
-        context.abandon();
-        awaited.completeExceptionally(run.timedOut(context, workflowLimited));
-      } else {
-        alarm = Scheduling.timer().schedule(() -> {
-          context.abandon();
-          awaited.completeExceptionally(run.timedOut(context, workflowLimited));
-        }, left, TimeUnit.NANOSECONDS);
-      }
-    }
-    ScheduledFuture<?> timer = alarm;
-    stage.whenComplete((value, error) -> {
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      boolean taken = error == null ? awaited.complete(value) : awaited.completeExceptionally(error);
-      if (!taken && error == null) {
-        discardLate(step, context, value);
-      }
-    });
-    return awaited;
-  }
-
-  /**
-   * A stage completed after its attempt timed out: the run has gone on without its result. A child
-   * workflow's completed steps are compensated as a unit, since nothing else will ever undo them;
-   * any other step's late result is discarded, with a warning.
-   */
-  private void discardLate(StepSpec step, Context context, Object value) {
-    if (value instanceof StepResponse<?, ?> response && response.compensationInput() instanceof ChildRun<?> child) {
-      log.warn("Workflow '{}' ({}) child workflow of step '{}' completed after the step's timeout on attempt {};"
-          + " compensating its steps", run.spec().name(), run.transactionId(), step.name(), context.attempt());
-      compensateUnit(child.run()).whenComplete((failure, never) -> {
-        if (failure != null) {
-          log.error("Workflow '{}' ({}) compensation of the late child workflow of step '{}' failed; its work is not"
-              + " undone", run.spec().name(), run.transactionId(), step.name(), failure);
-        }
-      });
-      return;
-    }
-    log.warn("Workflow '{}' ({}) step '{}' completed after its timeout on attempt {}; its result is discarded",
-        run.spec().name(), run.transactionId(), step.name(), context.attempt());
-  }
-
 
   /**
    * {@code future}, completing in a segment of this run: at once if it is done, else on the run's
@@ -542,38 +395,6 @@ public final class AsyncRun {
       }
     }));
     return resumed;
-  }
-
-  /**
-   * The pause before a step's retry, on a timer: then {@code retry}, or {@code giveUp} if the run
-   * was cancelled meanwhile (checked every 50 ms) or ran out of time. Without a pause, returns true
-   * for the caller to retry at once (without deepening the stack), or gives up if the run must stop.
-   */
-  private boolean pause(StepSpec step, int attempt, Runnable retry, Runnable giveUp) {
-    long delay = run.retryDelayNanos(step, attempt, false);
-    if (delay < 0) {
-      giveUp.run();
-    } else if (delay == 0) {
-      if (run.stopReason(step) == null) {
-        return true;
-      }
-      giveUp.run();
-    } else {
-      tick(step, System.nanoTime() + delay, retry, giveUp);
-    }
-    return false;
-  }
-
-  private void tick(StepSpec step, long end, Runnable retry, Runnable giveUp) {
-    long left = end - System.nanoTime();
-    if (run.isCancelled()) {
-      run.hop(giveUp);
-    } else if (left <= 0) {
-      run.hop(run.stopReason(step) == null ? retry : giveUp);
-    } else {
-      Scheduling.timer().schedule(() -> tick(step, end, retry, giveUp),
-          Math.min(left, TimeUnit.MILLISECONDS.toNanos(WorkflowRun.PAUSE_SLICE_MILLIS)), TimeUnit.NANOSECONDS);
-    }
   }
 
   // ---------------------------------------------------------------- compensating
@@ -657,7 +478,7 @@ public final class AsyncRun {
    * Compensates a completed child run as a unit, in the child's scope and without a waiting thread:
    * completes with null, or with the {@code ChildCompensationException} for the parent's step.
    */
-  private static CompletableFuture<Throwable> compensateUnit(WorkflowRun child) {
+  static CompletableFuture<Throwable> compensateUnit(WorkflowRun child) {
     CompletableFuture<Throwable> done = new CompletableFuture<>();
     child.inScope(() -> {
       int errorsBefore = child.errorCount();
@@ -748,7 +569,7 @@ public final class AsyncRun {
 
     private <O, C> Branch<O, C> launch(
         StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.launch(step, when, compensation, () -> execute(step, body));
+      return group.launch(new AsyncStepMachine<>(run, Driver.TIMERS, step, when, false, body), compensation);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.ChildCompensationException;
 import io.stepwise.runtime.Container;
-import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepError;
@@ -25,14 +24,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -273,7 +269,17 @@ public final class WorkflowRun {
 
   /** Runs a step that returns a {@link StepResponse}; returns its output. */
   public <O, C> O step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    Outcome<O, C> outcome = execute(step, body);
+    return runStep(step, null, body, compensation);
+  }
+
+  /** Runs a step to its outcome on this thread and settles it; null if it has no output. */
+  private <O, C> O runStep(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+    SyncStepMachine<O, C> machine = new SyncStepMachine<>(this, Driver.BLOCKING, step, when, true, body);
+    machine.run();
+    Outcome<O, C> outcome = machine.outcome();
+    if (outcome == null) {
+      return null; // skipped by its condition
+    }
     if (outcome.failed()) {
       settleFailure(step, outcome, compensation);
       return null;
@@ -287,7 +293,7 @@ public final class WorkflowRun {
    */
   public <O, C> Optional<O> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return shouldRun(step, when) ? Optional.ofNullable(step(step, body, compensation)) : Optional.empty();
+    return Optional.ofNullable(runStep(step, when, body, compensation));
   }
 
   /** Runs a step with a plain return type, whose output is also its compensation input. */
@@ -298,7 +304,7 @@ public final class WorkflowRun {
   /** Runs a step with a plain return type that may have no output; see {@link #step(StepSpec, Condition, StepBody, Compensation)}. */
   public <O> Optional<O> valueStep(
       StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-    return shouldRun(step, when) ? Optional.ofNullable(valueStep(step, body, compensation)) : Optional.empty();
+    return Optional.ofNullable(runStep(step, when, value(body), compensation));
   }
 
   /** Runs a step that returns {@code void}. */
@@ -308,9 +314,7 @@ public final class WorkflowRun {
 
   /** Runs a conditional step that returns {@code void}. */
   public void voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-    if (shouldRun(step, when)) {
-      voidStep(step, body, compensation);
-    }
+    runStep(step, when, nothing(body), adapt(compensation));
   }
 
   /**
@@ -323,7 +327,7 @@ public final class WorkflowRun {
 
   /** Runs a child-workflow step that may have no output; see {@link #step(StepSpec, Condition, StepBody, Compensation)}. */
   public <R> Optional<R> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-    return shouldRun(step, when) ? Optional.ofNullable(childStep(step, body)) : Optional.empty();
+    return Optional.ofNullable(runStep(step, when, childBody(body), ChildCompensation.INSTANCE));
   }
 
   static <R> StepBody<R, ChildRun<R>> childBody(ChildBody<R> body) {
@@ -357,9 +361,7 @@ public final class WorkflowRun {
 
   /** Runs a conditional {@code @Hook}. */
   public <T> void hook(StepSpec step, Condition when, HookSlot<T> slot, ValueBody<T> input) {
-    if (shouldRun(step, when)) {
-      hook(step, slot, input);
-    }
+    runStep(step, when, hookBody(slot, input), WorkflowRun::compensateHook);
   }
 
   /** A hook's handler call: what its compensation needs. */
@@ -608,33 +610,24 @@ public final class WorkflowRun {
 
   // ---------------------------------------------------------------- executing one step
 
-  /**
-   * The outcome of a step: its response, or the failure of its last attempt; or, while the step is
-   * still being tried, a failed attempt that is to be retried.
-   */
+  /** The outcome of a step: its response, or the failure of its last attempt. */
   static final class Outcome<O, C> {
     final StepResponse<O, C> response;
     final Throwable cause;
     final int attempts;
-    final boolean retry;
 
-    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts, boolean retry) {
+    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts) {
       this.response = response;
       this.cause = cause;
       this.attempts = attempts;
-      this.retry = retry;
     }
 
     static <O, C> Outcome<O, C> ok(StepResponse<O, C> response, int attempts) {
-      return new Outcome<>(response, null, attempts, false);
+      return new Outcome<>(response, null, attempts);
     }
 
     static <O, C> Outcome<O, C> failed(Throwable cause, int attempts, StepResponse<O, C> permanentFailure) {
-      return new Outcome<>(permanentFailure, cause, attempts, false);
-    }
-
-    static <O, C> Outcome<O, C> retry(Throwable cause, int attempts) {
-      return new Outcome<>(null, cause, attempts, true);
+      return new Outcome<>(permanentFailure, cause, attempts);
     }
 
     boolean failed() {
@@ -647,37 +640,8 @@ public final class WorkflowRun {
     }
   }
 
-  /**
-   * Runs a step with its retries, retry delays and timeout. Safe on any thread: it touches no state
-   * of the run but the cancellation flag and the deadline.
-   */
-  <O, C> Outcome<O, C> execute(StepSpec step, StepBody<O, C> body) {
-    Throwable stop = stopReason(step);
-    if (stop != null) {
-      return Outcome.failed(stop, 0, null);
-    }
-    for (int attempt = 1; ; attempt++) {
-      Context context = new Context(step, attempt, false);
-      String outerStep = enterStep(step);
-      StepResponse<O, C> response = null;
-      Throwable error = null;
-      try {
-        beginAttempt(context);
-        response = invokeWithTimeout(step, body, context);
-      } catch (Throwable t) {
-        fatal(t);
-        error = t;
-      } finally {
-        restore(MDC_STEP, outerStep);
-      }
-      Outcome<O, C> outcome = judge(context, response, error, true);
-      if (!outcome.retry) {
-        return outcome;
-      }
-      if (!pauseBeforeRetry(step, attempt, false)) {
-        return giveUp(context, outcome.cause);
-      }
-    }
+  boolean hasListeners() {
+    return !listeners.isEmpty();
   }
 
   /** Fires onStepBegin for an attempt. */
@@ -685,94 +649,6 @@ public final class WorkflowRun {
     if (!listeners.isEmpty()) {
       fire(listener -> listener.onStepBegin(context));
     }
-  }
-
-  /**
-   * What an attempt came to: the step's outcome, with its event fired, or {@link Outcome#retry} when
-   * the step is to be tried again. {@code retryable} is false when the attempt failed in a way no
-   * retry can mend (the step returned null).
-   */
-  <O, C> Outcome<O, C> judge(Context context, StepResponse<O, C> response, Throwable error, boolean retryable) {
-    StepSpec step = context.step;
-    int attempt = context.attempt;
-    if (error == null && response == null) {
-      error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
-          + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
-      retryable = false;
-    }
-    if (error == null && response.isPermanentFailure()) {
-      PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
-      fire(listener -> listener.onStepFailure(context, cause));
-      return Outcome.failed(cause, attempt, response);
-    }
-    if (error == null) {
-      StepResponse<O, C> done = response;
-      log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
-      if (!listeners.isEmpty()) {
-        fire(listener -> listener.onStepSuccess(context, done.output()));
-      }
-      return Outcome.ok(response, attempt);
-    }
-    if (retryable && attempt < step.maxAttempts() && isRetryable(error)) {
-      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
-          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
-      return Outcome.retry(error, attempt);
-    }
-    return giveUp(context, error);
-  }
-
-  /** The step failed for good on this attempt: fires onStepFailure. */
-  <O, C> Outcome<O, C> giveUp(Context context, Throwable error) {
-    fire(listener -> listener.onStepFailure(context, error));
-    return Outcome.failed(error, context.attempt, null);
-  }
-
-  private static final int RUNNING = 0;
-  private static final int FINISHED = 1;
-  private static final int TIMED_OUT = 2;
-
-  /**
-   * Calls the step. With a timeout (the step's, or what is left of the workflow's), a timer
-   * interrupts the step's thread when it expires; the step still runs on this thread, so the run
-   * waits for it to return (a step that ignores interrupts delays the run), discards what it
-   * returned and fails the attempt.
-   */
-  private <O, C> StepResponse<O, C> invokeWithTimeout(StepSpec step, StepBody<O, C> body, Context context)
-      throws Exception {
-    long timeout = attemptTimeoutNanos(step);
-    if (timeout == Long.MAX_VALUE) {
-      return body.invoke(context);
-    }
-    boolean workflowLimited = isWorkflowLimit(step, timeout);
-    if (timeout <= 0) {
-      throw timedOut(context, true);
-    }
-    Thread thread = Thread.currentThread();
-    AtomicInteger state = new AtomicInteger(RUNNING);
-    // The alarm interrupts while holding the state's lock, and the step takes the same lock to see
-    // whether it finished in time: once it sees TIMED_OUT, the interrupt has been delivered, so
-    // Thread.interrupted() below clears it and it cannot leak into the next attempt or step.
-    ScheduledFuture<?> alarm = Scheduling.timer().schedule(() -> {
-      synchronized (state) {
-        if (state.compareAndSet(RUNNING, TIMED_OUT)) {
-          thread.interrupt();
-        }
-      }
-    }, timeout, TimeUnit.NANOSECONDS);
-    try {
-      StepResponse<O, C> response = body.invoke(context);
-      if (finishedInTime(state)) {
-        return response;
-      }
-    } catch (Exception | Error e) {
-      if (finishedInTime(state)) {
-        throw e;
-      }
-    } finally {
-      alarm.cancel(false);
-    }
-    Thread.interrupted(); // the interrupt was ours; clear it before the run goes on
-    throw timedOut(context, workflowLimited);
   }
 
   /**
@@ -800,12 +676,6 @@ public final class WorkflowRun {
         + " ms on attempt " + context.attempt());
   }
 
-  private static boolean finishedInTime(AtomicInteger state) {
-    synchronized (state) {
-      return state.compareAndSet(RUNNING, FINISHED);
-    }
-  }
-
   private String workflowTimeoutMessage(StepSpec step) {
     return "workflow '" + spec.name() + "' timed out after " + spec.timeoutMillis() + " ms, in step '" + step.name() + "'";
   }
@@ -823,30 +693,6 @@ public final class WorkflowRun {
     return null;
   }
 
-  /** Waits before a retry; false if the retry must not happen (interrupted, cancelled, timed out). */
-  private boolean pauseBeforeRetry(StepSpec step, int attempt, boolean compensating) {
-    long delay = retryDelayNanos(step, attempt, compensating);
-    if (delay < 0) {
-      return false;
-    }
-    // A step's pause ends early when the run is cancelled (checked every 50 ms), so a cancel never
-    // waits out a long retry interval; a compensation's pause does not, as compensations must run.
-    long end = System.nanoTime() + delay;
-    for (long left = delay; left > 0; left = end - System.nanoTime()) {
-      if (!compensating && isCancelled()) {
-        return false;
-      }
-      try {
-        // round up, so the pause never ends before it is over (nor before the deadline it was cut to)
-        Thread.sleep(Math.min((left + 999_999) / 1_000_000, PAUSE_SLICE_MILLIS));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return compensating || stopReason(step) == null;
-  }
-
   /**
    * The pause before the retry after {@code attempt}, in nanoseconds; a step's pause is cut at the
    * workflow's deadline, and is -1 if the deadline has passed (no retry).
@@ -862,59 +708,6 @@ public final class WorkflowRun {
       delay = Math.min(delay, left);
     }
     return delay;
-  }
-
-  static final long PAUSE_SLICE_MILLIS = 50;
-
-  /**
-   * Evaluates the condition of a step. False also when it threw and the step tolerates failures;
-   * a failure that stops the run throws {@link Halt}.
-   */
-  private boolean shouldRun(StepSpec step, Condition when) {
-    Outcome<Void, Void> check = checkCondition(step, when);
-    if (check == null) {
-      return true;
-    }
-    if (check != SKIPPED) {
-      settleFailure(step, check, null);
-    }
-    return false;
-  }
-
-  /** What {@link #checkCondition} returns for a step that its condition skips. */
-  static final Outcome<Void, Void> SKIPPED = Outcome.ok(VOID_RESPONSE, 0);
-
-  /**
-   * Whether a step is to run: null if so; {@link #SKIPPED} if its condition says no; the failure
-   * otherwise (the run was cancelled or timed out, or the condition threw).
-   */
-  Outcome<Void, Void> checkCondition(StepSpec step, Condition when) {
-    Throwable stop = stopReason(step);
-    return stop != null ? Outcome.failed(stop, 0, null) : evaluate(step, when);
-  }
-
-  /** The condition alone: null if the step is to run, {@link #SKIPPED}, or the condition's failure. */
-  private Outcome<Void, Void> evaluate(StepSpec step, Condition when) {
-    if (when == null || when == Condition.ALWAYS) {
-      return null;
-    }
-    Context context = new Context(step, 1, false);
-    String outerStep = enterStep(step);
-    try {
-      if (when.test(context)) {
-        return null;
-      }
-    } catch (Throwable t) {
-      fatal(t);
-      log.debug("Workflow '{}' ({}) the @When condition of step '{}' threw", spec.name(), transactionId, step.name());
-      fire(listener -> listener.onStepFailure(context, t));
-      return Outcome.failed(t, 1, null);
-    } finally {
-      restore(MDC_STEP, outerStep);
-    }
-    log.debug("Workflow '{}' ({}) step '{}' skipped by its condition", spec.name(), transactionId, step.name());
-    fire(listener -> listener.onStepSkipped(context));
-    return SKIPPED;
   }
 
   /** A step completed: its compensation, if any, joins the run's compensation stack. */
@@ -1035,7 +828,9 @@ public final class WorkflowRun {
       if (error == null) {
         return true;
       }
-      if (!retriesCompensation(done.step, attempt, error) || !pauseBeforeRetry(done.step, attempt, true)) {
+      if (!retriesCompensation(done.step, attempt, error)
+          || !Driver.BLOCKING.pause(this, retryDelayNanos(done.step, attempt, true), false, null)
+          || Thread.currentThread().isInterrupted()) {
         compensationFailed(done.step, attempt, error);
         return false;
       }
@@ -1068,7 +863,7 @@ public final class WorkflowRun {
 
   /** Whether a compensation that failed on {@code attempt} is tried again. */
   boolean retriesCompensation(StepSpec step, int attempt, Throwable error) {
-    if (attempt < step.maxAttempts() && isRetryable(error)) {
+    if (attempt < step.maxAttempts() && StepMachine.isRetryable(error)) {
       log.info("Workflow '{}' ({}) compensation of step '{}' failed on attempt {} of {}; retrying: {}",
           spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
       return true;
@@ -1088,17 +883,6 @@ public final class WorkflowRun {
     } finally {
       restore(MDC_STEP, outerStep);
     }
-  }
-
-  private static boolean isRetryable(Throwable t) {
-    if (t instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    return !(t instanceof PermanentStepFailureException)
-        && !(t instanceof WorkflowTimeoutException)
-        && !(t instanceof WorkflowCancelledException)
-        && !Thread.currentThread().isInterrupted();
   }
 
   /**
@@ -1126,7 +910,7 @@ public final class WorkflowRun {
   }
 
   /** Calls every listener; a listener that throws is logged and never changes the run. */
-  private void fire(Consumer<WorkflowListener> event) {
+  void fire(Consumer<WorkflowListener> event) {
     for (int i = 0; i < listeners.size(); i++) {
       WorkflowListener listener = listeners.get(i);
       try {
@@ -1208,33 +992,27 @@ public final class WorkflowRun {
     }
 
     private <O, C> Branch<O, C> start(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-      return launch(step, when, compensation, () -> CompletableFuture.completedFuture(execute(step, body)));
+      // a group's steps all started together: a cancel stops the run after the group, not inside
+      // it, so a step's condition is evaluated whatever happened meanwhile
+      return launch(new SyncStepMachine<>(WorkflowRun.this, Driver.BLOCKING, step, when, false, body), compensation);
     }
 
-    /**
-     * Starts a step on the group's executor: its condition, then {@code execution}, whose outcome
-     * may come later (an asynchronous step's).
-     */
-    <O, C> Branch<O, C> launch(StepSpec step, Condition when, Compensation<? super C> compensation,
-        Supplier<CompletionStage<Outcome<O, C>>> execution) {
-      Branch<O, C> branch = new Branch<>(step, compensation);
+    /** Starts a step's machine on the group's executor. */
+    <O, C> Branch<O, C> launch(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+      Branch<O, C> branch = new Branch<>(machine.step, compensation);
       branches.add(branch);
+      machine.then(() -> {
+        Outcome<O, C> outcome = machine.outcome();
+        branch.skipped = outcome == null;
+        branch.complete(outcome, completions);
+      });
       Runnable task = () -> Mdc.with(mdc, () -> {
         try {
-          // a group's steps all started together: a cancel stops the run after the group, not
-          // inside it, so a step's condition is evaluated whatever happened meanwhile
-          Outcome<Void, Void> check = evaluate(step, when);
-          if (check == SKIPPED) {
-            branch.skipped = true;
-            branch.complete(null, completions);
-          } else if (check != null) {
-            branch.complete(Outcome.failed(check.cause, check.attempts, null), completions);
-          } else {
-            execution.get().whenComplete((outcome, error) -> branch.complete(
-                error == null ? outcome : Outcome.failed(unwrap(error), 1, null), completions));
-          }
+          machine.run();
         } catch (Throwable t) {
-          branch.complete(Outcome.failed(t, 1, null), completions);
+          if (!branch.done.isDone()) {
+            branch.complete(Outcome.failed(t, 1, null), completions);
+          }
         }
       });
       try {
