@@ -8,20 +8,13 @@ import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
-import io.stepwise.runtime.internal.WorkflowRun.Completed;
-import io.stepwise.runtime.internal.WorkflowRun.Context;
-import io.stepwise.runtime.internal.WorkflowRun.Failed;
-import io.stepwise.runtime.internal.WorkflowRun.Outcome;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,21 +215,21 @@ public final class AsyncRun {
 
   /** The steps are over: the result, or the compensation of a run that was cancelled during its last step. */
   private <R> CompletionStage<R> endOfSteps(R value) {
-    Failed<Void> cancelled = run.cancelledDuringLastStep();
-    return cancelled == null ? CompletableFuture.completedFuture(value) : fail(List.of(cancelled));
+    Settlement.Failure cancelled = run.cancelledDuringLastStep();
+    return cancelled == null ? CompletableFuture.completedFuture(value) : compensate(List.of(cancelled));
   }
 
   // ---------------------------------------------------------------- steps with plain results
 
   /** Runs a step that returns a {@link StepResponse}; the stage completes with its output. */
   public <O, C> CompletionStage<O> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, outcome(new SyncStepMachine<>(run, Driver.TIMERS, step, null, true, body)), compensation);
+    return settle(new SyncStepMachine<>(run, Driver.TIMERS, step, null, true, body), compensation);
   }
 
   /** Runs a step that may have no output (a condition, a tolerated failure); empty then. */
   public <O, C> CompletionStage<Optional<O>> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, outcome(new SyncStepMachine<>(run, Driver.TIMERS, step, when, true, body)), compensation)
+    return settle(new SyncStepMachine<>(run, Driver.TIMERS, step, when, true, body), compensation)
         .thenApply(Optional::ofNullable);
   }
 
@@ -281,12 +274,12 @@ public final class AsyncRun {
 
   /** Runs a step that returns a {@code CompletionStage<StepResponse<O, C>>}. */
   public <O, C> CompletionStage<O> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, outcome(new AsyncStepMachine<>(run, Driver.TIMERS, step, null, true, body)), compensation);
+    return settle(new AsyncStepMachine<>(run, Driver.TIMERS, step, null, true, body), compensation);
   }
 
   public <O, C> CompletionStage<Optional<O>> stepAsync(
       StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, outcome(new AsyncStepMachine<>(run, Driver.TIMERS, step, when, true, body)), compensation)
+    return settle(new AsyncStepMachine<>(run, Driver.TIMERS, step, when, true, body), compensation)
         .thenApply(Optional::ofNullable);
   }
 
@@ -350,142 +343,35 @@ public final class AsyncRun {
 
   // ---------------------------------------------------------------- settling a step
 
-  /** Runs a step's machine; the future completes with its outcome (null if it was skipped). */
-  private static <O, C> CompletableFuture<Outcome<O, C>> outcome(StepMachine<O, C> machine) {
-    CompletableFuture<Outcome<O, C>> outcome = new CompletableFuture<>();
-    machine.then(() -> outcome.complete(machine.outcome())).run();
-    return outcome;
-  }
-
   /**
-   * What a step's outcome means for the run: its output goes on (and its compensation joins the
-   * stack); a tolerated failure goes on without an output; any other failure compensates and halts.
+   * Runs a step's machine and settles its outcome: the stage completes with the step's output (null
+   * if it has none), or exceptionally with {@link WorkflowRun.Halt} once a failure that halts the
+   * run has been compensated.
    */
-  private <O, C> CompletionStage<O> settle(
-      StepSpec step, CompletableFuture<Outcome<O, C>> execution, Compensation<? super C> compensation) {
-    return execution.thenCompose(outcome -> {
-      if (outcome == null) {
-        return CompletableFuture.completedFuture(null); // skipped by its condition
-      }
-      if (!outcome.failed()) {
-        return CompletableFuture.completedFuture(run.completed(step, outcome.response, compensation));
-      }
-      if (WorkflowRun.isTolerated(step, outcome)) {
-        run.tolerate(step, outcome, compensation);
-        return CompletableFuture.completedFuture(null);
-      }
-      return fail(List.of(new Failed<>(step, outcome, compensation)));
-    });
-  }
-
-  /**
-   * {@code future}, completing in a segment of this run: at once if it is done, else on the run's
-   * executor when it completes (never on the thread that completed it).
-   */
-  private <T> CompletableFuture<T> resume(CompletableFuture<T> future) {
-    if (future.isDone()) {
-      return future;
-    }
-    CompletableFuture<T> resumed = new CompletableFuture<>();
-    future.whenComplete((value, error) -> run.hop(() -> {
-      if (error == null) {
-        resumed.complete(value);
+  private <O, C> CompletionStage<O> settle(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    CompletableFuture<O> settled = new CompletableFuture<>();
+    machine.then(() -> {
+      Settlement.Failure failure = Settlement.settle(run, machine, compensation);
+      if (failure == null) {
+        settled.complete(machine.output());
       } else {
-        resumed.completeExceptionally(error);
+        compensate(List.of(failure)).whenComplete((never, halt) -> settled.completeExceptionally(halt));
       }
-    }));
-    return resumed;
+    }).run();
+    return settled;
   }
 
   // ---------------------------------------------------------------- compensating
 
   /**
-   * Records the failure, compensates (a compensation's retry pauses are timers), and completes the
-   * returned stage exceptionally with {@link WorkflowRun.Halt}.
+   * Halts the run after the failures and compensates it (a compensation's retry pauses are timers):
+   * the returned stage completes exceptionally with {@link WorkflowRun.Halt}.
    */
-  private <T> CompletableFuture<T> fail(List<Failed<?>> failed) {
+  private <T> CompletableFuture<T> compensate(List<Settlement.Failure> failed) {
     CompletableFuture<T> halted = new CompletableFuture<>();
-    new Compensating(run.beginCompensation(failed),
-        failedForGood -> halted.completeExceptionally(run.endCompensation(failedForGood.isEmpty()))).next();
+    Compensator.compensate(run, Driver.TIMERS, Settlement.halt(run, failed)).thenAccept(notUndone ->
+        halted.completeExceptionally(run.endCompensation(notUndone.isEmpty())));
     return halted;
-  }
-
-  /**
-   * Compensates {@code todo} in order, each with its retries, and then hands over those that failed
-   * for good. No thread waits: a retry pause is a timer, and a child workflow's steps are
-   * compensated as a unit the same way, in the child's own run.
-   */
-  private final class Compensating {
-    private final List<Completed<?>> todo;
-    private final Consumer<List<Completed<?>>> then;
-    private final List<Completed<?>> failedForGood = new ArrayList<>();
-    private int index;
-    private int attempt = 1;
-
-    Compensating(List<Completed<?>> todo, Consumer<List<Completed<?>>> then) {
-      this.todo = todo;
-      this.then = then;
-    }
-
-    /** Goes on from the current compensation and attempt, until a pause or the end. */
-    void next() {
-      while (index < todo.size()) {
-        Completed<?> next = todo.get(index);
-        if (next.compensation instanceof WorkflowRun.ChildCompensation && next.input instanceof ChildRun<?> child) {
-          Context context = run.new Context(next.step, attempt, true);
-          resume(compensateUnit(child.run())).whenComplete((error, never) -> {
-            if (error == null) {
-              run.compensated(context);
-            }
-            if (settle(next, error)) {
-              next();
-            }
-          });
-          return;
-        }
-        if (!settle(next, run.compensateOnce(next, attempt))) {
-          return;
-        }
-      }
-      then.accept(failedForGood);
-    }
-
-    /** What an attempt came to; false if a timer goes on later. */
-    private boolean settle(Completed<?> next, Throwable error) {
-      if (error == null) {
-        index++;
-        attempt = 1;
-        return true;
-      }
-      if (run.retriesCompensation(next.step, attempt, error)) {
-        long delay = run.retryDelayNanos(next.step, attempt, true);
-        attempt++;
-        if (delay > 0) {
-          Scheduling.timer().schedule(() -> run.hop(this::next), delay, TimeUnit.NANOSECONDS);
-          return false;
-        }
-        return true;
-      }
-      run.compensationFailed(next.step, attempt, error);
-      failedForGood.add(next);
-      index++;
-      attempt = 1;
-      return true;
-    }
-  }
-
-  /**
-   * Compensates a completed child run as a unit, in the child's scope and without a waiting thread:
-   * completes with null, or with the {@code ChildCompensationException} for the parent's step.
-   */
-  static CompletableFuture<Throwable> compensateUnit(WorkflowRun child) {
-    CompletableFuture<Throwable> done = new CompletableFuture<>();
-    child.inScope(() -> {
-      int errorsBefore = child.errorCount();
-      new AsyncRun(child).new Compensating(child.takeCompleted(),
-          failedAgain -> done.complete(child.endUnitCompensation(failedAgain, errorsBefore))).next();
-    });
-    return done;
   }
 
   // ---------------------------------------------------------------- parallel groups
@@ -579,10 +465,19 @@ public final class AsyncRun {
     public CompletionStage<Void> join() {
       CompletableFuture<?>[] branches = group.branches().stream().map(branch -> branch.done)
           .toArray(CompletableFuture<?>[]::new);
-      return resume(CompletableFuture.allOf(branches)).thenCompose(ignored -> {
-        List<Failed<?>> failed = group.settle();
-        return failed.isEmpty() ? CompletableFuture.completedFuture(null) : fail(failed);
-      });
+      CompletableFuture<Void> joined = new CompletableFuture<>();
+      Runnable settle = () -> {
+        List<Settlement.Failure> failed = group.settle();
+        if (failed.isEmpty()) {
+          joined.complete(null);
+        } else {
+          compensate(failed).whenComplete((never, halt) -> joined.completeExceptionally(halt));
+        }
+      };
+      if (Driver.TIMERS.await(run, CompletableFuture.allOf(branches), settle)) {
+        settle.run();
+      }
+      return joined;
     }
   }
 }

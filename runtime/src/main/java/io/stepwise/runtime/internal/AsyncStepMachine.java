@@ -92,7 +92,7 @@ final class AsyncStepMachine<O, C> extends StepMachine<O, C> {
     if (value instanceof StepResponse<?, ?> late && late.compensationInput() instanceof ChildRun<?> child) {
       log.warn("Workflow '{}' ({}) child workflow of step '{}' completed after the step's timeout on attempt {};"
           + " compensating its steps", run.spec().name(), run.transactionId(), step.name(), context.attempt());
-      AsyncRun.compensateUnit(child.run()).whenComplete((failure, never) -> {
+      Compensator.compensateUnit(child.run(), Driver.TIMERS).whenComplete((failure, never) -> {
         if (failure != null) {
           log.error("Workflow '{}' ({}) compensation of the late child workflow of step '{}' failed; its work is not"
               + " undone", run.spec().name(), run.transactionId(), step.name(), failure);

@@ -5,7 +5,6 @@ import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.internal.WorkflowRun.Context;
-import io.stepwise.runtime.internal.WorkflowRun.Outcome;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,6 +42,8 @@ abstract class StepMachine<O, C> implements Runnable {
   final WorkflowRun run;
   final Driver driver;
   final StepSpec step;
+  /** The step's place in the workflow, and in the run's {@link RunRecord}. */
+  final int position;
   private final Condition when;
   /** Whether a stopped run (cancelled, past its deadline) fails the step before its condition. */
   private final boolean stopsBeforeCondition;
@@ -56,6 +57,8 @@ abstract class StepMachine<O, C> implements Runnable {
   boolean retryable;
   private CompletableFuture<? extends StepResponse<O, C>> pending;
 
+  private StepRecord record;
+
   // the outcome
   private Context last;
   private Throwable cause;
@@ -65,6 +68,7 @@ abstract class StepMachine<O, C> implements Runnable {
     this.run = run;
     this.driver = driver;
     this.step = step;
+    this.position = run.position(step);
     this.when = when == Condition.ALWAYS ? null : when;
     this.stopsBeforeCondition = stopsBeforeCondition;
   }
@@ -104,6 +108,7 @@ abstract class StepMachine<O, C> implements Runnable {
   }
 
   private void condition() {
+    record = run.record().start(position, step.name());
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
     if (stop == null && when != null) {
       Context context = run.new Context(step, 1, false);
@@ -141,6 +146,7 @@ abstract class StepMachine<O, C> implements Runnable {
   private boolean attempt() {
     Context context = run.new Context(step, attempt, false);
     last = context;
+    record.attempts = attempt;
     response = null;
     error = null;
     retryable = true;
@@ -240,12 +246,41 @@ abstract class StepMachine<O, C> implements Runnable {
     return phase == OVER;
   }
 
-  /** The outcome, once over: null for a step its condition skipped. */
-  Outcome<O, C> outcome() {
-    if (skipped) {
-      return null;
+  /**
+   * Ends the machine with a failure from outside it: its task was refused by the executor, or broke
+   * down before the step had an outcome.
+   */
+  void crash(Throwable failure, int attempts) {
+    if (record == null) {
+      record = run.record().start(position, step.name());
     }
-    return cause == null ? Outcome.ok(response, attempt) : Outcome.failed(cause, attempt, response);
+    response = null;
+    fail(failure, attempts);
+  }
+
+  /** Whether the step's condition skipped it. */
+  boolean skipped() {
+    return skipped;
+  }
+
+  /** The failure the step ended with; null if it completed, or was skipped. */
+  Throwable failure() {
+    return cause;
+  }
+
+  /** How many attempts the step took: 0 if the run stopped before its first. */
+  int attempts() {
+    return attempt;
+  }
+
+  /** The last attempt's response: the completed step's, or a permanent failure's; else null. */
+  StepResponse<O, C> response() {
+    return response;
+  }
+
+  /** The step's output: null unless it completed. */
+  O output() {
+    return cause == null && !skipped && response != null ? response.output() : null;
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.stepwise.runtime.internal;
 
-import io.stepwise.runtime.ChildCompensationException;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
@@ -15,7 +14,6 @@ import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -87,19 +85,12 @@ public final class WorkflowRun {
    * of the run carries, wherever it runs; null if that MDC was empty, and for a synchronous run.
    */
   private final Map<String, String> callerMdc;
-  private volatile boolean cancelled;
   /** Ends an asynchronous run's future on a fatal error; null for a synchronous run. */
   private volatile Consumer<Throwable> crashHandler;
-  /** Set once the steps are over, under the run's lock with {@link #cancel()}. */
-  private boolean stepsOver;
-
-  // Touched only by the run's own thread.
-  /** Completed steps that have a compensation, the most recent last. */
-  private final ArrayDeque<Completed<?>> completed = new ArrayDeque<>();
-  private final List<StepError> errors = new ArrayList<>(0);
-  private Throwable failure;
-  private String failedStep;
-  private WorkflowStatus status;
+  /** The run's facts: its steps' records, the compensation stack, errors, status, a cancel request. */
+  private final RunRecord record;
+  /** The compensation of each step on the stack, by position: what the record cannot hold. */
+  private final Compensation<?>[] compensations;
 
   private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
       Context parentStep, String transactionId, boolean async) {
@@ -114,13 +105,19 @@ public final class WorkflowRun {
     this.transactionId = transactionId;
     long own = spec.timeoutMillis() > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(spec.timeoutMillis()) : 0;
     boolean ownDeadline = spec.timeoutMillis() > 0;
+    long deadlineMillis;
     if (parent != null && parent.hasDeadline && (!ownDeadline || parent.deadline - own < 0)) {
       this.deadline = parent.deadline; // a child never outlives its parent's deadline
       this.hasDeadline = true;
+      deadlineMillis = parent.record.deadlineMillis;
     } else {
       this.deadline = own;
       this.hasDeadline = ownDeadline;
+      deadlineMillis = ownDeadline ? System.currentTimeMillis() + spec.timeoutMillis() : 0;
     }
+    int steps = spec.steps().size();
+    this.record = new RunRecord(spec.name(), transactionId, steps, deadlineMillis);
+    this.compensations = new Compensation<?>[steps];
     this.outerTransactionId = async ? null : MDC.get(MDC_TRANSACTION_ID);
     this.outerWorkflow = async ? null : MDC.get(MDC_WORKFLOW);
     Map<String, String> callerMdc = async ? MDC.getCopyOfContextMap() : null;
@@ -241,28 +238,41 @@ public final class WorkflowRun {
   }
 
   /** Asks the run to stop before its next step (or attempt) and compensate. */
-  synchronized boolean cancel() {
-    if (stepsOver) {
-      return false; // too late: the run has ended its steps, and ends as they left it
-    }
-    cancelled = true;
-    return true;
+  boolean cancel() {
+    return record.requestCancel();
   }
 
-  /**
-   * The run's steps are over: from now on a cancel finds nothing to stop. Returns whether a cancel
-   * came before, while the last step ran (no later step was left to stop before).
-   */
-  private synchronized boolean endSteps() {
-    stepsOver = true;
-    return cancelled;
+  RunRecord record() {
+    return record;
+  }
+
+  /** The compensation of each step on the stack, by position. */
+  Compensation<?>[] compensations() {
+    return compensations;
+  }
+
+  /** The position of a step in the workflow, and in the run's record. */
+  int position(StepSpec step) {
+    List<StepSpec> steps = spec.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) == step) {
+        return i;
+      }
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).name().equals(step.name())) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("step '" + step.name() + "' is not a step of workflow '" + spec.name() + "' "
+        + steps + "; the runner and its WorkflowSpec disagree: generate the runner again with this version of Stepwise");
   }
 
   boolean isCancelled() {
     // A child also stops when its parent's step gave up waiting for it (an asynchronous attempt that
     // timed out): otherwise the abandoned child would go on with its next steps once its current one
     // completed, and nothing would ever compensate them. Stopped, it compensates itself.
-    return cancelled || (parent != null && (parentStep.abandoned || parent.isCancelled()));
+    return record.cancelRequested() || (parent != null && (parentStep.abandoned || parent.isCancelled()));
   }
 
   // ---------------------------------------------------------------- steps
@@ -276,15 +286,17 @@ public final class WorkflowRun {
   private <O, C> O runStep(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
     SyncStepMachine<O, C> machine = new SyncStepMachine<>(this, Driver.BLOCKING, step, when, true, body);
     machine.run();
-    Outcome<O, C> outcome = machine.outcome();
-    if (outcome == null) {
-      return null; // skipped by its condition
+    Settlement.Failure failure = Settlement.settle(this, machine, compensation);
+    if (failure != null) {
+      throw compensate(List.of(failure));
     }
-    if (outcome.failed()) {
-      settleFailure(step, outcome, compensation);
-      return null;
-    }
-    return completed(step, outcome.response, compensation);
+    return machine.output();
+  }
+
+  /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
+  private Halt compensate(List<Settlement.Failure> failed) {
+    List<Integer> notUndone = Compensator.compensate(this, Driver.BLOCKING, Settlement.halt(this, failed)).join();
+    return endCompensation(notUndone.isEmpty());
   }
 
   /**
@@ -347,7 +359,10 @@ public final class WorkflowRun {
 
     @Override
     public void compensate(ChildRun<?> child, StepContext context) {
-      child.run().compensateAsChild();
+      Throwable failure = Compensator.compensateUnit(child.run(), Driver.BLOCKING).join();
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
     }
   }
 
@@ -424,9 +439,9 @@ public final class WorkflowRun {
    * @throws WorkflowFailedException for such a cancelled run, unless {@link RunOptions#throwOnError()} is false
    */
   public <R> WorkflowResult<R> done(R result) {
-    Failed<Void> cancelled = cancelledDuringLastStep();
+    Settlement.Failure cancelled = cancelledDuringLastStep();
     if (cancelled != null) {
-      return halted(fail(List.of(cancelled)));
+      return halted(compensate(List.of(cancelled)));
     }
     return completeDone(result);
   }
@@ -435,28 +450,26 @@ public final class WorkflowRun {
    * The steps are over. If a cancel came while the last step ran, the failure that compensates the
    * run, as a cancel that returned true promises; else null, and no cancel can come any more.
    */
-  Failed<Void> cancelledDuringLastStep() {
+  Settlement.Failure cancelledDuringLastStep() {
     if (parent != null) {
       // A child's result goes to its parent's step, which compensates the child if the parent is
       // cancelled later. But a parent step that stopped waiting (its attempt timed out, or a
       // synchronous parent's wait was interrupted and cancelled the child) takes no result: then
       // nobody would ever compensate the child, so it compensates itself.
-      boolean cancelledItself = endSteps();
+      boolean cancelledItself = record.endSteps();
       if (!cancelledItself && !parentStep.abandoned) {
         return null;
       }
-      return new Failed<Void>(lastStep(), Outcome.failed(new WorkflowCancelledException("child workflow '" + spec.name()
+      return lastStepFailed(new WorkflowCancelledException("child workflow '" + spec.name()
           + "' (transaction " + transactionId + ") ended after its parent's step '" + parentStep.stepName()
-          + "' stopped waiting for it; its completed steps are compensated"), 0, null), null);
+          + "' stopped waiting for it; its completed steps are compensated"));
     }
-    if (registry == null || !endSteps()) {
+    if (registry == null || !record.endSteps()) {
       return null; // a run without a registry cannot be cancelled
     }
-    StepSpec last = lastStep();
-    WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + spec.name()
-        + "' (transaction " + transactionId + ") was cancelled during its last step '" + last.name()
-        + "'; the completed steps are compensated");
-    return new Failed<Void>(last, Outcome.failed(cancelled, 0, null), null);
+    return lastStepFailed(new WorkflowCancelledException("workflow '" + spec.name()
+        + "' (transaction " + transactionId + ") was cancelled during its last step '" + lastStep().name()
+        + "'; the completed steps are compensated"));
   }
 
   private StepSpec lastStep() {
@@ -464,11 +477,16 @@ public final class WorkflowRun {
     return steps.get(steps.size() - 1);
   }
 
+  /** The run's last step fails, never attempted again, with {@code cause}: its earlier work is compensated. */
+  private Settlement.Failure lastStepFailed(Throwable cause) {
+    return new Settlement.Failure(lastStep(), spec.steps().size() - 1, cause, 0, false);
+  }
+
   /** Ends a run whose steps are over and that was not cancelled: DONE. */
   <R> WorkflowResult<R> completeDone(R result) {
-    status = WorkflowStatus.DONE;
+    record.status(RunRecord.Status.DONE);
     log.debug("Workflow '{}' ({}) done", spec.name(), transactionId);
-    return finish(new WorkflowResult<>(spec.name(), transactionId, WorkflowStatus.DONE, result, errors));
+    return finish(new WorkflowResult<>(spec.name(), transactionId, WorkflowStatus.DONE, result, record.errors()));
   }
 
   /**
@@ -477,22 +495,29 @@ public final class WorkflowRun {
    * @throws WorkflowFailedException unless {@link RunOptions#throwOnError()} is false
    */
   public <R> WorkflowResult<R> halted(Halt halt) {
-    if (status == null || failure == null) {
+    if (!isHalted()) {
       throw new IllegalStateException("workflow '" + spec.name() + "' was not halted by a failed step");
     }
-    WorkflowResult<R> result = finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors));
+    WorkflowResult<R> result = finish(new WorkflowResult<>(spec.name(), transactionId, record.status().ended(), null,
+        record.errors()));
     if (!options.throwOnError()) {
       return result;
     }
     throw failedException(result);
   }
 
+  /** Whether a failed step halted the run and its compensations are over. */
+  private boolean isHalted() {
+    RunRecord.Status status = record.status();
+    return record.failure() != null && (status == RunRecord.Status.REVERTED || status == RunRecord.Status.FAILED);
+  }
+
   private WorkflowFailedException failedException(WorkflowResult<?> result) {
     WorkflowFailedException exception = new WorkflowFailedException(
-        "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + status
-            + ": step '" + failedStep + "' failed: " + failure,
-        result, failure);
-    for (StepError error : errors) {
+        "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + result.status()
+            + ": step '" + record.failedStep() + "' failed: " + record.failure(),
+        result, record.failure());
+    for (StepError error : record.errors()) {
       if (error.phase() == StepPhase.COMPENSATE) {
         exception.addSuppressed(error.cause());
       }
@@ -503,9 +528,9 @@ public final class WorkflowRun {
 
   /** Ends a child run whose steps all completed; its completed steps stay for the parent to compensate. */
   public <R> ChildRun<R> childDone(R result) {
-    Failed<Void> abandoned = cancelledDuringLastStep();
+    Settlement.Failure abandoned = cancelledDuringLastStep();
     if (abandoned != null) {
-      throw childFailed(fail(List.of(abandoned)));
+      throw childFailed(compensate(List.of(abandoned)));
     }
     return childRun(result);
   }
@@ -521,66 +546,13 @@ public final class WorkflowRun {
    * fails the parent's step, with the child's result.
    */
   public WorkflowFailedException childFailed(Halt halt) {
-    if (status == null || failure == null) {
+    if (!isHalted()) {
       throw new IllegalStateException("child workflow '" + spec.name() + "' was not halted by a failed step");
     }
-    return failedException(finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors)));
+    return failedException(finish(new WorkflowResult<>(spec.name(), transactionId, record.status().ended(), null,
+        record.errors())));
   }
 
-
-  /**
-   * Compensates a completed child run as a unit, in reverse order; the failed compensations stay
-   * for a retry of the parent step's compensation.
-   */
-  void compensateAsChild() {
-    inScope(() -> {
-      int errorsBefore = errors.size();
-      List<Completed<?>> failedAgain = new ArrayList<>();
-      for (Completed<?> next : takeCompleted()) {
-        if (!compensate(next)) {
-          failedAgain.add(next);
-        }
-      }
-      ChildCompensationException failure = endUnitCompensation(failedAgain, errorsBefore);
-      if (failure != null) {
-        throw failure;
-      }
-    });
-  }
-
-  /** How many errors the run has recorded: where a compensation of the child as a unit starts. */
-  int errorCount() {
-    return errors.size();
-  }
-
-  /** The completed steps that have a compensation, the most recent first; the run keeps none. */
-  List<Completed<?>> takeCompleted() {
-    List<Completed<?>> taken = new ArrayList<>(completed.size());
-    while (!completed.isEmpty()) {
-      taken.add(completed.removeLast());
-    }
-    return taken;
-  }
-
-  /**
-   * A compensation of this child run as a unit is over: the steps whose compensation failed for
-   * good ({@code failedAgain}, in the order they were compensated) stay for a retry of the parent
-   * step's compensation. Returns the failure for the parent's step, or null if all were undone.
-   */
-  ChildCompensationException endUnitCompensation(List<Completed<?>> failedAgain, int errorsBefore) {
-    for (int i = failedAgain.size() - 1; i >= 0; i--) {
-      completed.addLast(failedAgain.get(i)); // back in order of completion
-    }
-    if (failedAgain.isEmpty()) {
-      return null;
-    }
-    List<Completed<?>> inOrder = new ArrayList<>(completed);
-    ChildCompensationException e = new ChildCompensationException("compensation of child workflow '" + spec.name()
-        + "' (transaction " + transactionId + ") failed for step(s) " + inOrder.stream()
-        .map(c -> "'" + c.step.name() + "'").collect(java.util.stream.Collectors.joining(", ")));
-    errors.subList(errorsBefore, errors.size()).forEach(error -> e.addSuppressed(error.cause()));
-    return e;
-  }
 
   /**
    * A run whose generated code failed with an unexpected exception (a bug in Stepwise): it leaves the
@@ -609,36 +581,6 @@ public final class WorkflowRun {
   }
 
   // ---------------------------------------------------------------- executing one step
-
-  /** The outcome of a step: its response, or the failure of its last attempt. */
-  static final class Outcome<O, C> {
-    final StepResponse<O, C> response;
-    final Throwable cause;
-    final int attempts;
-
-    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts) {
-      this.response = response;
-      this.cause = cause;
-      this.attempts = attempts;
-    }
-
-    static <O, C> Outcome<O, C> ok(StepResponse<O, C> response, int attempts) {
-      return new Outcome<>(response, null, attempts);
-    }
-
-    static <O, C> Outcome<O, C> failed(Throwable cause, int attempts, StepResponse<O, C> permanentFailure) {
-      return new Outcome<>(permanentFailure, cause, attempts);
-    }
-
-    boolean failed() {
-      return cause != null;
-    }
-
-    /** Whether the step handed over partial work: {@code permanentFailure(message, compensationInput)}. */
-    boolean handsOverPartialWork() {
-      return response != null && response.compensatesFailure();
-    }
-  }
 
   boolean hasListeners() {
     return !listeners.isEmpty();
@@ -710,148 +652,12 @@ public final class WorkflowRun {
     return delay;
   }
 
-  /** A step completed: its compensation, if any, joins the run's compensation stack. */
-  <O, C> O completed(StepSpec step, StepResponse<O, C> response, Compensation<? super C> compensation) {
-    if (compensation != null) {
-      completed.addLast(new Completed<C>(step, compensation, response.compensationInput()));
-    }
-    return response.output();
-  }
-
-  /** A step failed for good: tolerate it if the step says so, else halt the run. */
-  private <C> void settleFailure(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
-    if (!isTolerated(step, outcome)) {
-      throw fail(List.of(new Failed<>(step, outcome, compensation)));
-    }
-    tolerate(step, outcome, compensation);
-  }
-
-  /**
-   * Whether the run goes on after this failure: the step has a failure option, and the failure is
-   * the step's own, not a cancellation or the workflow's timeout (which stop the run whatever the step says).
-   */
-  static boolean isTolerated(StepSpec step, Outcome<?, ?> outcome) {
-    boolean stoppedRun = outcome.cause instanceof WorkflowCancelledException
-        || outcome.cause instanceof WorkflowTimeoutException;
-    return step.onFailure() != StepSpec.OnFailure.COMPENSATE && !stoppedRun;
-  }
-
-  /**
-   * {@code continueOnPermanentFailure} / {@code skipOnPermanentFailure}: the error is recorded, the
-   * step has no output, and the run goes on. Partial work the step handed over is compensated only
-   * if the run later fails.
-   */
-  <C> void tolerate(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
-    errors.add(new StepError(step.name(), StepPhase.INVOKE, outcome.cause, outcome.attempts));
-    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; the run goes on ({})",
-        spec.name(), transactionId, step.name(), outcome.attempts, outcome.cause.toString(),
-        step.onFailure() == StepSpec.OnFailure.SKIP ? "skipOnPermanentFailure" : "continueOnPermanentFailure");
-    if (outcome.handsOverPartialWork() && compensation != null) {
-      completed.addLast(new Completed<C>(step, compensation, outcome.response.compensationInput()));
-    }
-    if (step.onFailure() == StepSpec.OnFailure.SKIP) {
-      Context context = new Context(step, Math.max(1, outcome.attempts), false);
-      fire(listener -> listener.onStepSkipped(context));
-    }
-  }
-
-  /** A failed step, with its compensation for partial work it handed over. */
-  static final class Failed<C> {
-    final StepSpec step;
-    final Outcome<?, C> outcome;
-    final Compensation<? super C> compensation;
-
-    Failed(StepSpec step, Outcome<?, C> outcome, Compensation<? super C> compensation) {
-      this.step = step;
-      this.outcome = outcome;
-      this.compensation = compensation;
-    }
-  }
-
-  /**
-   * Records the failure of one or more steps (several only in a parallel group; the first is the
-   * run's failure), compensates (the failed steps' partial work first, then every completed step
-   * in reverse order of completion), and returns the {@link Halt} for the caller to throw.
-   */
-  private Halt fail(List<Failed<?>> failed) {
-    boolean allCompensated = true;
-    for (Completed<?> next : beginCompensation(failed)) {
-      allCompensated &= compensate(next);
-    }
-    return endCompensation(allCompensated);
-  }
-
-  /**
-   * Records the failure of the steps and returns what is to be compensated, in order: the failed
-   * steps' partial work, then every completed step, the most recent first.
-   */
-  List<Completed<?>> beginCompensation(List<Failed<?>> failed) {
-    Failed<?> first = failed.get(0);
-    failure = first.outcome.cause;
-    failedStep = first.step.name();
-    List<Completed<?>> toCompensate = new ArrayList<>(completed.size() + failed.size());
-    for (Failed<?> f : failed) {
-      errors.add(new StepError(f.step.name(), StepPhase.INVOKE, f.outcome.cause, f.outcome.attempts));
-      partial(f).ifPresent(toCompensate::add);
-    }
-    // A failed step is the workflow working as designed (the saga undoes it), and its exception is
-    // in the result: one line here, the stack trace at debug level.
-    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
-        spec.name(), transactionId, failedStep, first.outcome.attempts, failure.toString(),
-        completed.size() + toCompensate.size());
-    log.debug("Workflow '{}' ({}) step '{}' failure", spec.name(), transactionId, failedStep, failure);
-    while (!completed.isEmpty()) {
-      toCompensate.add(completed.removeLast());
-    }
-    WorkflowEvent event = new WorkflowEvent(spec.name(), transactionId);
-    fire(listener -> listener.onCompensateBegin(event));
-    return toCompensate;
-  }
-
   /** The compensations ran: the run ends REVERTED, or FAILED if one of them failed for good. */
   Halt endCompensation(boolean allCompensated) {
-    status = allCompensated ? WorkflowStatus.REVERTED : WorkflowStatus.FAILED;
+    RunRecord.Status status = allCompensated ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;
+    record.status(status);
     log.info("Workflow '{}' ({}) {}", spec.name(), transactionId, status);
     return HALT;
-  }
-
-  private static <C> Optional<Completed<?>> partial(Failed<C> failed) {
-    if (failed.outcome.handsOverPartialWork() && failed.compensation != null) {
-      return Optional.of(new Completed<C>(failed.step, failed.compensation, failed.outcome.response.compensationInput()));
-    }
-    return Optional.empty();
-  }
-
-  private boolean compensate(Completed<?> done) {
-    for (int attempt = 1; ; attempt++) {
-      Throwable error = compensateOnce(done, attempt);
-      if (error == null) {
-        return true;
-      }
-      if (!retriesCompensation(done.step, attempt, error)
-          || !Driver.BLOCKING.pause(this, retryDelayNanos(done.step, attempt, true), false, null)
-          || Thread.currentThread().isInterrupted()) {
-        compensationFailed(done.step, attempt, error);
-        return false;
-      }
-    }
-  }
-
-  /** One attempt at a compensation: null if it succeeded, else what it threw. */
-  <C> Throwable compensateOnce(Completed<C> done, int attempt) {
-    StepSpec step = done.step;
-    Context context = new Context(step, attempt, true);
-    String outerStep = enterStep(step);
-    try {
-      done.compensation.compensate(done.input, context);
-      compensated(context);
-      return null;
-    } catch (Throwable t) {
-      fatal(t);
-      return t;
-    } finally {
-      restore(MDC_STEP, outerStep);
-    }
   }
 
   /** A step's compensation succeeded on this attempt. */
@@ -859,30 +665,6 @@ public final class WorkflowRun {
     log.debug("Workflow '{}' ({}) step '{}' compensated on attempt {}", spec.name(), transactionId, context.step.name(),
         context.attempt);
     fire(listener -> listener.onCompensateStepSuccess(context));
-  }
-
-  /** Whether a compensation that failed on {@code attempt} is tried again. */
-  boolean retriesCompensation(StepSpec step, int attempt, Throwable error) {
-    if (attempt < step.maxAttempts() && StepMachine.isRetryable(error)) {
-      log.info("Workflow '{}' ({}) compensation of step '{}' failed on attempt {} of {}; retrying: {}",
-          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
-      return true;
-    }
-    return false;
-  }
-
-  /** A compensation failed for good: recorded in the run's errors; the run will end FAILED. */
-  void compensationFailed(StepSpec step, int attempt, Throwable error) {
-    errors.add(new StepError(step.name(), StepPhase.COMPENSATE, error, attempt));
-    log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
-        spec.name(), transactionId, step.name(), attempt, error);
-    Context context = new Context(step, attempt, true);
-    String outerStep = enterStep(step);
-    try {
-      fire(listener -> listener.onCompensateStepFailure(context, error));
-    } finally {
-      restore(MDC_STEP, outerStep);
-    }
   }
 
   /**
@@ -999,26 +781,22 @@ public final class WorkflowRun {
 
     /** Starts a step's machine on the group's executor. */
     <O, C> Branch<O, C> launch(StepMachine<O, C> machine, Compensation<? super C> compensation) {
-      Branch<O, C> branch = new Branch<>(machine.step, compensation);
+      Branch<O, C> branch = new Branch<>(machine, compensation);
       branches.add(branch);
-      machine.then(() -> {
-        Outcome<O, C> outcome = machine.outcome();
-        branch.skipped = outcome == null;
-        branch.complete(outcome, completions);
-      });
+      machine.then(() -> branch.complete(completions));
       Runnable task = () -> Mdc.with(mdc, () -> {
         try {
           machine.run();
         } catch (Throwable t) {
           if (!branch.done.isDone()) {
-            branch.complete(Outcome.failed(t, 1, null), completions);
+            machine.crash(t, 1);
           }
         }
       });
       try {
         executor.execute(task);
       } catch (RejectedExecutionException e) {
-        branch.complete(Outcome.failed(e, 0, null), completions);
+        machine.crash(e, 0);
       }
       return branch;
     }
@@ -1032,9 +810,9 @@ public final class WorkflowRun {
       for (Branch<?, ?> branch : branches()) {
         branch.done.join(); // uninterruptible: the branches must finish before anything is compensated
       }
-      List<Failed<?>> failed = settle();
+      List<Settlement.Failure> failed = settle();
       if (!failed.isEmpty()) {
-        throw fail(failed);
+        throw compensate(failed);
       }
     }
 
@@ -1051,28 +829,17 @@ public final class WorkflowRun {
      * Settles the finished branches in the order they completed: outputs are set, compensations
      * join the run's stack, tolerated failures are recorded. Returns the failures that halt the run.
      */
-    List<Failed<?>> settle() {
+    List<Settlement.Failure> settle() {
       List<Branch<?, ?>> byCompletion = new ArrayList<>(branches);
       byCompletion.sort(Comparator.comparingInt(b -> b.order));
-      List<Failed<?>> failed = new ArrayList<>();
+      List<Settlement.Failure> failed = new ArrayList<>();
       for (Branch<?, ?> branch : byCompletion) {
-        settle(branch, failed);
+        Settlement.Failure failure = branch.settle(WorkflowRun.this);
+        if (failure != null) {
+          failed.add(failure);
+        }
       }
       return failed;
-    }
-
-    private <O, C> void settle(Branch<O, C> branch, List<Failed<?>> failed) {
-      Outcome<O, C> outcome = branch.outcome;
-      if (outcome == null) {
-        return; // skipped by its condition
-      }
-      if (!outcome.failed()) {
-        branch.output = completed(branch.step, outcome.response, branch.compensation);
-      } else if (isTolerated(branch.step, outcome)) {
-        tolerate(branch.step, outcome, branch.compensation);
-      } else {
-        failed.add(new Failed<C>(branch.step, outcome, branch.compensation));
-      }
     }
   }
 
@@ -1083,23 +850,27 @@ public final class WorkflowRun {
 
   /** One step of a {@link Group}; its output is readable after {@link Group#join()}. Not API. */
   public static final class Branch<O, C> {
-    private final StepSpec step;
+    private final StepMachine<O, C> machine;
     private final Compensation<? super C> compensation;
     final CompletableFuture<Void> done = new CompletableFuture<>();
-    private volatile Outcome<O, C> outcome;
     private volatile int order;
-    private volatile boolean skipped;
     private O output;
 
-    private Branch(StepSpec step, Compensation<? super C> compensation) {
-      this.step = step;
+    private Branch(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+      this.machine = machine;
       this.compensation = compensation;
     }
 
-    private void complete(Outcome<O, C> outcome, AtomicInteger completions) {
-      this.outcome = outcome;
+    private void complete(AtomicInteger completions) {
       this.order = completions.incrementAndGet();
       done.complete(null);
+    }
+
+    /** Settles the finished step: null if the run goes on, else the failure that halts it. */
+    private Settlement.Failure settle(WorkflowRun run) {
+      Settlement.Failure failure = Settlement.settle(run, machine, compensation);
+      output = machine.output();
+      return failure;
     }
 
     /** The step's output: null if it was skipped or failed with a tolerated failure. */
@@ -1114,24 +885,11 @@ public final class WorkflowRun {
 
     @Override
     public String toString() {
-      return step.name() + (skipped ? " (skipped)" : "");
+      return machine.step.name() + (machine.skipped() ? " (skipped)" : "");
     }
   }
 
   // ---------------------------------------------------------------- context
-
-  /** A completed step with its compensation and compensation input. */
-  static final class Completed<C> {
-    final StepSpec step;
-    final Compensation<? super C> compensation;
-    final C input;
-
-    Completed(StepSpec step, Compensation<? super C> compensation, C input) {
-      this.step = step;
-      this.compensation = compensation;
-      this.input = input;
-    }
-  }
 
   /** The {@link StepContext} of one attempt. */
   final class Context implements StepContext {

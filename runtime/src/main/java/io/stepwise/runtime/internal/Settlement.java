@@ -1,0 +1,125 @@
+package io.stepwise.runtime.internal;
+
+import io.stepwise.runtime.StepError;
+import io.stepwise.runtime.StepPhase;
+import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowEvent;
+import io.stepwise.runtime.WorkflowTimeoutException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a step's outcome means for its run, written in the run's {@link RunRecord}: the one place
+ * where a step is settled, for a step alone and for each step of a {@code @Parallel} group. Not API.
+ *
+ * <ul>
+ *   <li>completed: its output is recorded, and its compensation (if it has one) goes on the stack;
+ *   <li>skipped by its condition: recorded, nothing else;
+ *   <li>failed, and tolerated ({@code continueOn}/{@code skipOnPermanentFailure}): the error is
+ *       recorded, partial work it handed over goes on the stack, and the run goes on;
+ *   <li>failed otherwise: a {@link Failure} that halts the run; {@link #halt} records it and hands
+ *       the stack to the {@link Compensator}.
+ * </ul>
+ */
+final class Settlement {
+  private static final Logger log = LoggerFactory.getLogger(Settlement.class);
+
+  private Settlement() {}
+
+  /** A failure that halts the run: which step, why, after how many attempts, and whether it left partial work. */
+  record Failure(StepSpec step, int position, Throwable cause, int attempts, boolean partialWork) {}
+
+  /**
+   * Settles a step that has its outcome: null if the run goes on (the output, if any, is the
+   * machine's {@link StepMachine#output()}), else the failure that halts it.
+   */
+  static <O, C> Failure settle(WorkflowRun run, StepMachine<O, C> step, Compensation<? super C> compensation) {
+    RunRecord record = run.record();
+    int position = step.position;
+    StepResponse<O, C> response = step.response();
+    if (step.skipped()) {
+      record.step(position).status = StepRecord.Status.SKIPPED;
+      return null;
+    }
+    Throwable cause = step.failure();
+    if (cause == null) {
+      StepRecord done = record.settle(position, StepRecord.Status.COMPLETED);
+      done.output = response.output();
+      if (compensation != null) {
+        stack(run, done, position, compensation, response.compensationInput());
+      }
+      return null;
+    }
+    boolean partialWork = response != null && response.compensatesFailure() && compensation != null;
+    if (!isTolerated(step.step, cause)) {
+      StepRecord failed = record.settle(position, StepRecord.Status.FAILED);
+      if (partialWork) {
+        failed.compensationInput = response.compensationInput();
+        run.compensations()[position] = compensation;
+      }
+      return new Failure(step.step, position, cause, step.attempts(), partialWork);
+    }
+    StepRecord tolerated = record.settle(position, StepRecord.Status.TOLERATED);
+    StepSpec spec = step.step;
+    record.addError(new StepError(spec.name(), StepPhase.INVOKE, cause, step.attempts()));
+    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; the run goes on ({})",
+        record.workflow, record.transactionId, spec.name(), step.attempts(), cause.toString(),
+        spec.onFailure() == StepSpec.OnFailure.SKIP ? "skipOnPermanentFailure" : "continueOnPermanentFailure");
+    if (partialWork) {
+      // compensated only if the run fails later
+      stack(run, tolerated, position, compensation, response.compensationInput());
+    }
+    if (spec.onFailure() == StepSpec.OnFailure.SKIP) {
+      WorkflowRun.Context context = run.new Context(spec, Math.max(1, step.attempts()), false);
+      run.fire(listener -> listener.onStepSkipped(context));
+    }
+    return null;
+  }
+
+  private static void stack(WorkflowRun run, StepRecord step, int position, Compensation<?> compensation, Object input) {
+    step.compensationInput = input;
+    run.compensations()[position] = compensation;
+    run.record().push(position);
+  }
+
+  /**
+   * Whether the run goes on after this failure: the step has a failure option, and the failure is
+   * the step's own, not a cancellation or the workflow's timeout (which stop the run whatever the step says).
+   */
+  static boolean isTolerated(StepSpec step, Throwable cause) {
+    boolean stoppedRun = cause instanceof WorkflowCancelledException || cause instanceof WorkflowTimeoutException;
+    return step.onFailure() != StepSpec.OnFailure.COMPENSATE && !stoppedRun;
+  }
+
+  /**
+   * Halts the run: records the failures (several only in a {@code @Parallel} group; the first is the
+   * run's), and returns what is to be compensated, in order: the failed steps' partial work first,
+   * then every completed step, the most recent first. The run's stack is then empty.
+   */
+  static int[] halt(WorkflowRun run, List<Failure> failed) {
+    RunRecord record = run.record();
+    Failure first = failed.get(0);
+    record.halt(first.step().name(), first.cause());
+    for (Failure failure : failed) {
+      record.addError(new StepError(failure.step().name(), StepPhase.INVOKE, failure.cause(), failure.attempts()));
+    }
+    for (int i = failed.size() - 1; i >= 0; i--) {
+      if (failed.get(i).partialWork()) {
+        record.push(failed.get(i).position()); // on top, so that they come first, in order
+      }
+    }
+    // A failed step is the workflow working as designed (the saga undoes it), and its exception is
+    // in the result: one line here, the stack trace at debug level.
+    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
+        record.workflow, record.transactionId, first.step().name(), first.attempts(), first.cause().toString(),
+        record.stackSize());
+    log.debug("Workflow '{}' ({}) step '{}' failure", record.workflow, record.transactionId, first.step().name(),
+        first.cause());
+    int[] todo = record.popAll();
+    WorkflowEvent event = new WorkflowEvent(record.workflow, record.transactionId);
+    run.fire(listener -> listener.onCompensateBegin(event));
+    return todo;
+  }
+}
