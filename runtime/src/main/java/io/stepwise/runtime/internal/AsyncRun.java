@@ -223,13 +223,13 @@ public final class AsyncRun {
 
   /** Runs a step that returns a {@link StepResponse}; the stage completes with its output. */
   public <O, C> CompletionStage<O> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new SyncStepMachine<>(run, Driver.TIMERS, step, null, true, body), compensation);
+    return settle(new SyncStepMachine<>(run, run.driver(), step, null, true, body), compensation);
   }
 
   /** Runs a step that may have no output (a condition, a tolerated failure); empty then. */
   public <O, C> CompletionStage<Optional<O>> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new SyncStepMachine<>(run, Driver.TIMERS, step, when, true, body), compensation)
+    return settle(new SyncStepMachine<>(run, run.driver(), step, when, true, body), compensation)
         .thenApply(Optional::ofNullable);
   }
 
@@ -274,12 +274,12 @@ public final class AsyncRun {
 
   /** Runs a step that returns a {@code CompletionStage<StepResponse<O, C>>}. */
   public <O, C> CompletionStage<O> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new AsyncStepMachine<>(run, Driver.TIMERS, step, null, true, body), compensation);
+    return settle(new AsyncStepMachine<>(run, run.driver(), step, null, true, body), compensation);
   }
 
   public <O, C> CompletionStage<Optional<O>> stepAsync(
       StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new AsyncStepMachine<>(run, Driver.TIMERS, step, when, true, body), compensation)
+    return settle(new AsyncStepMachine<>(run, run.driver(), step, when, true, body), compensation)
         .thenApply(Optional::ofNullable);
   }
 
@@ -355,7 +355,7 @@ public final class AsyncRun {
       if (failure == null) {
         settled.complete(machine.output());
       } else {
-        compensate(List.of(failure)).whenComplete((never, halt) -> settled.completeExceptionally(halt));
+        Compensator.halt(run, List.of(failure)).thenAccept(settled::completeExceptionally);
       }
     }).run();
     return settled;
@@ -367,12 +367,10 @@ public final class AsyncRun {
    * Halts the run after the failures and compensates it (a compensation's retry pauses are timers):
    * the returned stage completes exceptionally with {@link WorkflowRun.Halt}.
    */
-  private <T> CompletableFuture<T> compensate(List<Settlement.Failure> failed) {
-    CompletableFuture<T> halted = new CompletableFuture<>();
-    Compensator.compensate(run, Driver.TIMERS, Settlement.halt(run, failed)).thenAccept(notUndone ->
-        halted.completeExceptionally(run.endCompensation(notUndone.isEmpty())));
-    return halted;
+  private <T> CompletionStage<T> compensate(List<Settlement.Failure> failed) {
+    return Compensator.halt(run, failed).thenCompose(CompletableFuture::failedFuture);
   }
+
 
   // ---------------------------------------------------------------- parallel groups
 
@@ -455,7 +453,7 @@ public final class AsyncRun {
 
     private <O, C> Branch<O, C> launch(
         StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.launch(new AsyncStepMachine<>(run, Driver.TIMERS, step, when, false, body), compensation);
+      return group.coordinator.start(new AsyncStepMachine<>(run, run.driver(), step, when, false, body), compensation);
     }
 
     /**
@@ -463,21 +461,8 @@ public final class AsyncRun {
      * exceptionally with {@link WorkflowRun.Halt} if one failed and the compensations ran.
      */
     public CompletionStage<Void> join() {
-      CompletableFuture<?>[] branches = group.branches().stream().map(branch -> branch.done)
-          .toArray(CompletableFuture<?>[]::new);
-      CompletableFuture<Void> joined = new CompletableFuture<>();
-      Runnable settle = () -> {
-        List<Settlement.Failure> failed = group.settle();
-        if (failed.isEmpty()) {
-          joined.complete(null);
-        } else {
-          compensate(failed).whenComplete((never, halt) -> joined.completeExceptionally(halt));
-        }
-      };
-      if (Driver.TIMERS.await(run, CompletableFuture.allOf(branches), settle)) {
-        settle.run();
-      }
-      return joined;
+      return group.coordinator.join().thenCompose(halt -> halt == null
+          ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(halt));
     }
   }
 }

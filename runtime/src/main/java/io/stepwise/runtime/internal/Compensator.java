@@ -50,6 +50,16 @@ final class Compensator implements Runnable {
   }
 
   /**
+   * Halts the run after the failures (see {@link Settlement#halt}) and compensates it on the run's
+   * driver: the future completes with the {@link WorkflowRun.Halt} to throw once the compensations
+   * are over, and the run's status says how they went.
+   */
+  static CompletableFuture<WorkflowRun.Halt> halt(WorkflowRun run, List<Settlement.Failure> failed) {
+    return compensate(run, run.driver(), Settlement.halt(run, failed))
+        .thenApply(notUndone -> run.endCompensation(notUndone.isEmpty()));
+  }
+
+  /**
    * Compensates a completed child run as a unit, in the child's scope, on the parent's driver:
    * completes with null, or with the {@code ChildCompensationException} for the parent's step. The
    * steps whose compensation failed for good stay on the child's stack, for a retry of the parent

@@ -14,8 +14,6 @@ import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +76,8 @@ public final class WorkflowRun {
    * the thread's MDC alone.
    */
   private final boolean async;
+  /** How the run waits: {@link Driver#TIMERS} if {@link #async}, else {@link Driver#BLOCKING}. */
+  private final Driver driver;
   private final String outerTransactionId;
   private final String outerWorkflow;
   /**
@@ -96,6 +96,7 @@ public final class WorkflowRun {
       Context parentStep, String transactionId, boolean async) {
     this.spec = spec;
     this.async = async;
+    this.driver = async ? Driver.TIMERS : Driver.BLOCKING;
     this.options = options;
     this.container = container;
     this.registry = registry;
@@ -191,6 +192,10 @@ public final class WorkflowRun {
     return spec;
   }
 
+  Driver driver() {
+    return driver;
+  }
+
   /** Where the run's concurrent work goes on: {@link RunOptions#executor()}, or Stepwise's pool. */
   Executor executor() {
     return options.executor().orElseGet(Scheduling::pool);
@@ -284,7 +289,7 @@ public final class WorkflowRun {
 
   /** Runs a step to its outcome on this thread and settles it; null if it has no output. */
   private <O, C> O runStep(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    SyncStepMachine<O, C> machine = new SyncStepMachine<>(this, Driver.BLOCKING, step, when, true, body);
+    SyncStepMachine<O, C> machine = new SyncStepMachine<>(this, driver, step, when, true, body);
     machine.run();
     Settlement.Failure failure = Settlement.settle(this, machine, compensation);
     if (failure != null) {
@@ -295,8 +300,7 @@ public final class WorkflowRun {
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
   private Halt compensate(List<Settlement.Failure> failed) {
-    List<Integer> notUndone = Compensator.compensate(this, Driver.BLOCKING, Settlement.halt(this, failed)).join();
-    return endCompensation(notUndone.isEmpty());
+    return Compensator.halt(this, failed).join();
   }
 
   /**
@@ -730,15 +734,10 @@ public final class WorkflowRun {
    * completed step of the group is compensated, then the earlier steps. Not API.
    */
   public final class Group {
-    private final String name;
-    private final Executor executor = executor();
-    private final Map<String, String> mdc = MDC.getCopyOfContextMap();
-    private final AtomicInteger completions = new AtomicInteger();
-    private final List<Branch<?, ?>> branches = new ArrayList<>();
-    private boolean joined;
+    final GroupCoordinator coordinator;
 
     private Group(String name) {
-      this.name = name;
+      this.coordinator = new GroupCoordinator(WorkflowRun.this, name);
     }
 
     public <O, C> Branch<O, C> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
@@ -774,31 +773,7 @@ public final class WorkflowRun {
     }
 
     private <O, C> Branch<O, C> start(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-      // a group's steps all started together: a cancel stops the run after the group, not inside
-      // it, so a step's condition is evaluated whatever happened meanwhile
-      return launch(new SyncStepMachine<>(WorkflowRun.this, Driver.BLOCKING, step, when, false, body), compensation);
-    }
-
-    /** Starts a step's machine on the group's executor. */
-    <O, C> Branch<O, C> launch(StepMachine<O, C> machine, Compensation<? super C> compensation) {
-      Branch<O, C> branch = new Branch<>(machine, compensation);
-      branches.add(branch);
-      machine.then(() -> branch.complete(completions));
-      Runnable task = () -> Mdc.with(mdc, () -> {
-        try {
-          machine.run();
-        } catch (Throwable t) {
-          if (!branch.done.isDone()) {
-            machine.crash(t, 1);
-          }
-        }
-      });
-      try {
-        executor.execute(task);
-      } catch (RejectedExecutionException e) {
-        machine.crash(e, 0);
-      }
-      return branch;
+      return coordinator.start(new SyncStepMachine<>(WorkflowRun.this, driver, step, when, false, body), compensation);
     }
 
     /**
@@ -807,39 +782,10 @@ public final class WorkflowRun {
      * @throws Halt if a step failed: the group's completed steps and the earlier steps are compensated
      */
     public void join() {
-      for (Branch<?, ?> branch : branches()) {
-        branch.done.join(); // uninterruptible: the branches must finish before anything is compensated
+      Halt halt = coordinator.join().join();
+      if (halt != null) {
+        throw halt;
       }
-      List<Settlement.Failure> failed = settle();
-      if (!failed.isEmpty()) {
-        throw compensate(failed);
-      }
-    }
-
-    /** The group's branches, once: a group is joined once. */
-    List<Branch<?, ?>> branches() {
-      if (joined) {
-        throw new IllegalStateException("group '" + name + "' of workflow '" + spec.name() + "' was already joined");
-      }
-      joined = true;
-      return branches;
-    }
-
-    /**
-     * Settles the finished branches in the order they completed: outputs are set, compensations
-     * join the run's stack, tolerated failures are recorded. Returns the failures that halt the run.
-     */
-    List<Settlement.Failure> settle() {
-      List<Branch<?, ?>> byCompletion = new ArrayList<>(branches);
-      byCompletion.sort(Comparator.comparingInt(b -> b.order));
-      List<Settlement.Failure> failed = new ArrayList<>();
-      for (Branch<?, ?> branch : byCompletion) {
-        Settlement.Failure failure = branch.settle(WorkflowRun.this);
-        if (failure != null) {
-          failed.add(failure);
-        }
-      }
-      return failed;
     }
   }
 
@@ -856,21 +802,26 @@ public final class WorkflowRun {
     private volatile int order;
     private O output;
 
-    private Branch(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    Branch(StepMachine<O, C> machine, Compensation<? super C> compensation) {
       this.machine = machine;
       this.compensation = compensation;
     }
 
-    private void complete(AtomicInteger completions) {
+    void complete(AtomicInteger completions) {
       this.order = completions.incrementAndGet();
       done.complete(null);
     }
 
     /** Settles the finished step: null if the run goes on, else the failure that halts it. */
-    private Settlement.Failure settle(WorkflowRun run) {
+    Settlement.Failure settle(WorkflowRun run) {
       Settlement.Failure failure = Settlement.settle(run, machine, compensation);
       output = machine.output();
       return failure;
+    }
+
+    /** In which order the step completed in its group: 1 for the first. */
+    int order() {
+      return order;
     }
 
     /** The step's output: null if it was skipped or failed with a tolerated failure. */
