@@ -15,39 +15,34 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One run of a workflow that has asynchronous steps (steps that return a {@code CompletionStage}),
- * driven by a generated runner. Not API.
+ * A run of a workflow that has asynchronous steps (steps that return a {@code CompletionStage}): the
+ * entry points its generated runner calls. Not API.
  *
  * <p>The generated {@code steps} method chains the steps with {@code thenCompose}: each step method
  * here returns a stage of the step's output, which completes once the step is done (with its
  * retries). When a step fails for good, its stage completes exceptionally with {@link
  * WorkflowRun.Halt} once the completed steps are compensated, which skips the rest of the chain.
  *
- * <p>No thread waits for an asynchronous step: when its stage completes, the run goes on in a new
- * segment on the run's executor ({@link RunOptions#executor()}, or Stepwise's pool), never on the
- * thread that completed the stage (an HTTP client's, say). Retry pauses and timeouts are timers, not
- * sleeping threads ({@link Driver#TIMERS}). Steps that return plain values run where the run is, as
- * in a synchronous run, and pause between retries on timers too.
- * The segments of a run follow each other (each starts when the one before it handed over), so the
- * run's state needs no locks.
+ * <p>Everything behind these methods is the run's {@link Execution} on the {@link Driver#TIMERS}
+ * driver: no thread waits for an asynchronous step. When its stage completes, the run goes on in a
+ * new segment on the run's executor ({@link RunOptions#executor()}, or Stepwise's pool), never on
+ * the thread that completed the stage (an HTTP client's, say). Retry pauses and timeouts are
+ * timers, not sleeping threads, for every step. Steps that return plain values run where the run
+ * is, as in a synchronous run. The segments of a run follow each other (each starts when the one
+ * before it handed over), so the run's state needs no locks.
  */
-public final class AsyncRun {
-  private static final Logger log = LoggerFactory.getLogger(AsyncRun.class);
-
+public final class AsyncRun extends Execution {
   /** The {@code steps} method of a generated runner, chained on an {@code AsyncRun}. */
   @FunctionalInterface
   public interface Steps<R> {
     CompletionStage<R> run(AsyncRun run);
   }
 
-  private final WorkflowRun run;
-
-  private AsyncRun(WorkflowRun run) {
-    this.run = run;
+  private AsyncRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
+      Attempt parentStep, String transactionId) {
+    super(spec, options, container, registry, parentStep, transactionId, Driver.TIMERS);
   }
 
   // ---------------------------------------------------------------- starting and ending
@@ -59,23 +54,21 @@ public final class AsyncRun {
    */
   public static <R> CompletableFuture<WorkflowResult<R>> start(
       WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
-    return start(WorkflowRun.create(spec, options, container, registry, true), steps);
-  }
-
-  private static <R> CompletableFuture<WorkflowResult<R>> start(WorkflowRun run, Steps<R> steps) {
+    AsyncRun run = new AsyncRun(spec, options, container, registry, null, transactionId(spec, options));
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     run.onCrash(error -> result.completeExceptionally(run.broken(error)));
-    drive(run, steps, (value, cause) -> {
-      try {
-        if (cause == null) {
-          result.complete(run.completeDone(value));
-        } else if (cause instanceof WorkflowRun.Halt halt) {
-          result.complete(run.halted(halt));
+    run.drive(steps, (value, cause) -> {
+      if (cause == null) {
+        result.complete(run.endDone(value));
+      } else if (cause instanceof WorkflowRun.Halt) {
+        WorkflowResult<R> halted = run.endHalted();
+        if (run.options().throwOnError()) {
+          result.completeExceptionally(run.failedException(halted));
         } else {
-          result.completeExceptionally(run.broken(cause));
+          result.complete(halted);
         }
-      } catch (WorkflowFailedException e) {
-        result.completeExceptionally(e);
+      } else {
+        result.completeExceptionally(run.broken(cause));
       }
     });
     return result;
@@ -86,11 +79,10 @@ public final class AsyncRun {
    * are over (a run cancelled or abandoned during its last step compensated first), or the cause
    * that ended them: {@link WorkflowRun.Halt} after a failed step's compensations, else a bug.
    */
-  private static <R> void drive(WorkflowRun run, Steps<R> steps, BiConsumer<R, Throwable> end) {
-    run.inScope(() -> {
-      run.begin();
-      AsyncRun async = new AsyncRun(run);
-      async.chain(steps).thenCompose(async::endOfSteps).whenComplete((value, error) ->
+  private <R> void drive(Steps<R> steps, BiConsumer<R, Throwable> end) {
+    inScope(() -> {
+      begin();
+      chain(steps).thenCompose(this::endOfSteps).whenComplete((value, error) ->
           end.accept(value, error == null ? null : WorkflowRun.unwrap(error)));
     });
   }
@@ -98,14 +90,12 @@ public final class AsyncRun {
   /** Starts a run on its executor, so that the caller never runs a step; see {@link #start}. */
   public static <R> CompletableFuture<WorkflowResult<R>> submit(
       WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
-    if (options == null) {
-      throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
-    }
+    transactionId(spec, options); // fails before anything is queued if the options are missing
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     // throws RejectedExecutionException as CompletableFuture.supplyAsync, and a synchronous
-    // workflow's runAsync, do; the run takes the caller's MDC from the thread (WorkflowRun.create)
+    // workflow's runAsync, do; the run takes the caller's MDC from the thread (Execution's constructor)
     AsyncRuns.forRun(options, registry).execute(() ->
-        start(WorkflowRun.create(spec, options, container, registry, true), steps).whenComplete((value, error) -> {
+        start(spec, options, container, registry, steps).whenComplete((value, error) -> {
           if (error == null) {
             result.complete(value);
           } else {
@@ -122,7 +112,17 @@ public final class AsyncRun {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()}
    */
   public static <R> WorkflowResult<R> join(CompletableFuture<WorkflowResult<R>> run) {
-    return joinUnwrapped(run);
+    try {
+      return run.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -132,14 +132,17 @@ public final class AsyncRun {
    */
   public static <R> CompletableFuture<ChildRun<R>> startChild(
       WorkflowSpec spec, StepContext parent, Container container, Steps<R> steps) {
-    WorkflowRun run = WorkflowRun.createChild(spec, parent, container, true);
+    Attempt parentStep = parentStep(parent);
+    AsyncRun run = new AsyncRun(spec, parentStep.run.options(), container, null, parentStep,
+        childTransactionId(parentStep));
     CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
     run.onCrash(result::completeExceptionally); // the parent's step fails with it
-    drive(run, steps, (value, cause) -> {
+    run.drive(steps, (value, cause) -> {
       if (cause == null) {
-        result.complete(run.childRun(value));
+        result.complete(run.endChildDone(value));
       } else {
-        result.completeExceptionally(cause instanceof WorkflowRun.Halt halt ? run.childFailed(halt) : run.broken(cause));
+        result.completeExceptionally(cause instanceof WorkflowRun.Halt
+            ? run.failedException(run.endHalted()) : run.broken(cause));
       }
     });
     return result;
@@ -181,24 +184,10 @@ public final class AsyncRun {
 
   /** The future of a child run started by {@link #startChild}: it knows the run, so that {@link #joinChild} can cancel it. */
   private static final class ChildFuture<R> extends CompletableFuture<ChildRun<R>> {
-    private final WorkflowRun run;
+    private final AsyncRun run;
 
-    ChildFuture(WorkflowRun run) {
+    ChildFuture(AsyncRun run) {
       this.run = run;
-    }
-  }
-
-  private static <T> T joinUnwrapped(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error cause) {
-        throw cause;
-      }
-      throw e;
     }
   }
 
@@ -208,213 +197,156 @@ public final class AsyncRun {
       CompletionStage<R> chain = steps.run(this);
       return chain != null ? chain : CompletableFuture.failedFuture(new NullPointerException("steps returned null"));
     } catch (RuntimeException | Error e) {
-      run.fatal(e);
+      fatal(e);
       return CompletableFuture.failedFuture(e);
     }
   }
 
   /** The steps are over: the result, or the compensation of a run that was cancelled during its last step. */
   private <R> CompletionStage<R> endOfSteps(R value) {
-    Settlement.Failure cancelled = run.cancelledDuringLastStep();
-    return cancelled == null ? CompletableFuture.completedFuture(value) : compensate(List.of(cancelled));
+    Settlement.Failure cancelled = endSteps();
+    return cancelled == null ? CompletableFuture.completedFuture(value) : halt(List.of(cancelled));
   }
 
   // ---------------------------------------------------------------- steps with plain results
 
   /** Runs a step that returns a {@link StepResponse}; the stage completes with its output. */
   public <O, C> CompletionStage<O> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new SyncStepMachine<>(run, run.driver(), step, null, true, body), compensation);
+    return run(new SyncStepMachine<>(this, step, null, true, body), compensation);
   }
 
   /** Runs a step that may have no output (a condition, a tolerated failure); empty then. */
   public <O, C> CompletionStage<Optional<O>> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new SyncStepMachine<>(run, run.driver(), step, when, true, body), compensation)
+    return run(new SyncStepMachine<>(this, step, when, true, body), compensation)
         .thenApply(Optional::ofNullable);
   }
 
   /** Runs a step with a plain return type, whose output is also its compensation input. */
   public <O> CompletionStage<O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-    return step(step, WorkflowRun.value(body), compensation);
+    return step(step, Bodies.value(body), compensation);
   }
 
   public <O> CompletionStage<Optional<O>> valueStep(
       StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-    return step(step, when, WorkflowRun.value(body), compensation);
+    return step(step, when, Bodies.value(body), compensation);
   }
 
   /** Runs a step that returns {@code void}. */
   public CompletionStage<Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-    return step(step, WorkflowRun.nothing(body), WorkflowRun.adapt(compensation));
+    return step(step, Bodies.nothing(body), Bodies.voidCompensation(compensation));
   }
 
   public CompletionStage<Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-    return step(step, when, WorkflowRun.nothing(body), WorkflowRun.adapt(compensation)).thenApply(AsyncRun::nothing);
+    return step(step, when, Bodies.nothing(body), Bodies.voidCompensation(compensation)).thenApply(AsyncRun::nothing);
   }
 
   /** Runs a child workflow whose steps are all synchronous. */
   public <R> CompletionStage<R> childStep(StepSpec step, ChildBody<R> body) {
-    return step(step, WorkflowRun.childBody(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return step(step, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   public <R> CompletionStage<Optional<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-    return step(step, when, WorkflowRun.childBody(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return step(step, when, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */
   public <T> CompletionStage<Void> hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
-    return step(step, WorkflowRun.hookBody(slot, input), WorkflowRun::compensateHook).thenApply(AsyncRun::nothing);
+    return step(step, Bodies.hook(slot, input), Bodies.hookCompensation(slot)).thenApply(AsyncRun::nothing);
   }
 
   public <T> CompletionStage<Void> hook(StepSpec step, Condition when, HookSlot<T> slot, ValueBody<T> input) {
-    return step(step, when, WorkflowRun.hookBody(slot, input), WorkflowRun::compensateHook).thenApply(AsyncRun::nothing);
+    return step(step, when, Bodies.hook(slot, input), Bodies.hookCompensation(slot)).thenApply(AsyncRun::nothing);
   }
 
   // ---------------------------------------------------------------- steps that return a CompletionStage
 
   /** Runs a step that returns a {@code CompletionStage<StepResponse<O, C>>}. */
   public <O, C> CompletionStage<O> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new AsyncStepMachine<>(run, run.driver(), step, null, true, body), compensation);
+    return run(new AsyncStepMachine<>(this, step, null, true, body), compensation);
   }
 
   public <O, C> CompletionStage<Optional<O>> stepAsync(
       StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(new AsyncStepMachine<>(run, run.driver(), step, when, true, body), compensation)
+    return run(new AsyncStepMachine<>(this, step, when, true, body), compensation)
         .thenApply(Optional::ofNullable);
   }
 
   /** Runs a step that returns a {@code CompletionStage<O>}: the output is also the compensation input. */
   public <O> CompletionStage<O> valueStepAsync(StepSpec step, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-    return stepAsync(step, value(body), compensation);
+    return stepAsync(step, Bodies.valueAsync(body), compensation);
   }
 
   public <O> CompletionStage<Optional<O>> valueStepAsync(
       StepSpec step, Condition when, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-    return stepAsync(step, when, value(body), compensation);
+    return stepAsync(step, when, Bodies.valueAsync(body), compensation);
   }
 
   /** Runs a step that returns a {@code CompletionStage<Void>}: it has no output. */
   public CompletionStage<Void> voidStepAsync(StepSpec step, AsyncVoidBody body, VoidCompensation compensation) {
-    return stepAsync(step, nothing(body), WorkflowRun.adapt(compensation));
+    return stepAsync(step, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation));
   }
 
   public CompletionStage<Void> voidStepAsync(StepSpec step, Condition when, AsyncVoidBody body, VoidCompensation compensation) {
-    return stepAsync(step, when, nothing(body), WorkflowRun.adapt(compensation)).thenApply(AsyncRun::nothing);
+    return stepAsync(step, when, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation)).thenApply(AsyncRun::nothing);
   }
 
   /** Runs a child workflow that has asynchronous steps, without waiting on a thread. */
   public <R> CompletionStage<R> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
-    return stepAsync(step, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return stepAsync(step, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   public <R> CompletionStage<Optional<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
-    return stepAsync(step, when, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return stepAsync(step, when, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   /** Starts a {@code @Parallel} group: its steps run concurrently, and {@link Group#join()} completes when all did. */
   public Group parallel(String name) {
-    return new Group(run.parallel(name));
-  }
-
-  private static <O> AsyncStepBody<O, O> value(AsyncValueBody<O> body) {
-    return context -> {
-      CompletionStage<? extends O> stage = body.invoke(context);
-      return stage == null ? null : stage.thenApply(output -> new StepResponse<O, O>(output, output));
-    };
-  }
-
-  private static AsyncStepBody<Void, Void> nothing(AsyncVoidBody body) {
-    return context -> {
-      CompletionStage<?> stage = body.invoke(context);
-      return stage == null ? null : stage.thenApply(ignored -> WorkflowRun.VOID_RESPONSE);
-    };
-  }
-
-  private static <R> AsyncStepBody<R, ChildRun<R>> child(AsyncChildBody<R> body) {
-    return context -> {
-      CompletionStage<ChildRun<R>> stage = body.invoke(context);
-      return stage == null ? null : stage.thenApply(child -> new StepResponse<R, ChildRun<R>>(child.result(), child));
-    };
+    return new Group(new GroupCoordinator(this, name));
   }
 
   private static Void nothing(Object ignored) {
     return null;
   }
 
-  // ---------------------------------------------------------------- settling a step
+  // ---------------------------------------------------------------- running a step
 
   /**
    * Runs a step's machine and settles its outcome: the stage completes with the step's output (null
    * if it has none), or exceptionally with {@link WorkflowRun.Halt} once a failure that halts the
    * run has been compensated.
    */
-  private <O, C> CompletionStage<O> settle(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+  private <O, C> CompletionStage<O> run(StepMachine<O, C> machine, Compensation<? super C> compensation) {
     CompletableFuture<O> settled = new CompletableFuture<>();
     machine.then(() -> {
-      Settlement.Failure failure = Settlement.settle(run, machine, compensation);
+      Settlement.Failure failure = Settlement.settle(this, machine, compensation);
       if (failure == null) {
         settled.complete(machine.output());
       } else {
-        Compensator.halt(run, List.of(failure)).thenAccept(settled::completeExceptionally);
+        Compensator.halt(this, List.of(failure)).thenAccept(settled::completeExceptionally);
       }
     }).run();
     return settled;
   }
 
-  // ---------------------------------------------------------------- compensating
-
   /**
    * Halts the run after the failures and compensates it (a compensation's retry pauses are timers):
    * the returned stage completes exceptionally with {@link WorkflowRun.Halt}.
    */
-  private <T> CompletionStage<T> compensate(List<Settlement.Failure> failed) {
-    return Compensator.halt(run, failed).thenCompose(CompletableFuture::failedFuture);
+  private <T> CompletionStage<T> halt(List<Settlement.Failure> failed) {
+    return Compensator.halt(this, failed).thenCompose(CompletableFuture::failedFuture);
   }
-
 
   // ---------------------------------------------------------------- parallel groups
 
   /**
    * A {@code @Parallel} group of a run with asynchronous steps: like {@link WorkflowRun.Group}, but
-   * its steps may return a {@code CompletionStage}, and {@link #join()} waits without a thread. Not API.
+   * its steps may also return a {@code CompletionStage}, and {@link #join()} waits without a thread;
+   * see {@link GroupCoordinator}. Not API.
    */
-  public final class Group {
-    private final WorkflowRun.Group group;
-
-    private Group(WorkflowRun.Group group) {
-      this.group = group;
-    }
-
-    public <O, C> Branch<O, C> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.step(step, body, compensation);
-    }
-
-    public <O, C> Branch<O, C> step(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.step(step, when, body, compensation);
-    }
-
-    public <O> Branch<O, O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-      return group.valueStep(step, body, compensation);
-    }
-
-    public <O> Branch<O, O> valueStep(StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-      return group.valueStep(step, when, body, compensation);
-    }
-
-    public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-      return group.voidStep(step, body, compensation);
-    }
-
-    public Branch<Void, Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-      return group.voidStep(step, when, body, compensation);
-    }
-
-    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, ChildBody<R> body) {
-      return group.childStep(step, body);
-    }
-
-    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-      return group.childStep(step, when, body);
+  public static final class Group extends GroupSteps {
+    private Group(GroupCoordinator coordinator) {
+      super(coordinator);
     }
 
     public <O, C> Branch<O, C> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
@@ -427,33 +359,33 @@ public final class AsyncRun {
     }
 
     public <O> Branch<O, O> valueStepAsync(StepSpec step, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-      return launch(step, null, value(body), compensation);
+      return launch(step, null, Bodies.valueAsync(body), compensation);
     }
 
     public <O> Branch<O, O> valueStepAsync(
         StepSpec step, Condition when, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-      return launch(step, when, value(body), compensation);
+      return launch(step, when, Bodies.valueAsync(body), compensation);
     }
 
     public Branch<Void, Void> voidStepAsync(StepSpec step, AsyncVoidBody body, VoidCompensation compensation) {
-      return launch(step, null, nothing(body), WorkflowRun.adapt(compensation));
+      return launch(step, null, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation));
     }
 
     public Branch<Void, Void> voidStepAsync(StepSpec step, Condition when, AsyncVoidBody body, VoidCompensation compensation) {
-      return launch(step, when, nothing(body), WorkflowRun.adapt(compensation));
+      return launch(step, when, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation));
     }
 
     public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
-      return launch(step, null, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+      return launch(step, null, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
     }
 
     public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
-      return launch(step, when, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+      return launch(step, when, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
     }
 
     private <O, C> Branch<O, C> launch(
         StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.coordinator.start(new AsyncStepMachine<>(run, run.driver(), step, when, false, body), compensation);
+      return coordinator.start(new AsyncStepMachine<>(coordinator.run(), step, when, false, body), compensation);
     }
 
     /**
@@ -461,7 +393,7 @@ public final class AsyncRun {
      * exceptionally with {@link WorkflowRun.Halt} if one failed and the compensations ran.
      */
     public CompletionStage<Void> join() {
-      return group.coordinator.join().thenCompose(halt -> halt == null
+      return coordinator.join().thenCompose(halt -> halt == null
           ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(halt));
     }
   }

@@ -1,7 +1,6 @@
 package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.StepResponse;
-import io.stepwise.runtime.internal.WorkflowRun.Context;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -18,14 +17,13 @@ final class AsyncStepMachine<O, C> extends StepMachine<O, C> {
 
   private final AsyncStepBody<O, C> body;
 
-  AsyncStepMachine(WorkflowRun run, Driver driver, StepSpec step, Condition when, boolean stopsBeforeCondition,
-      AsyncStepBody<O, C> body) {
-    super(run, driver, step, when, stopsBeforeCondition);
+  AsyncStepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition, AsyncStepBody<O, C> body) {
+    super(run, step, when, stopsBeforeCondition);
     this.body = body;
   }
 
   @Override
-  CompletableFuture<StepResponse<O, C>> call(Context context) {
+  CompletableFuture<StepResponse<O, C>> call(Attempt context) {
     long started = System.nanoTime();
     CompletionStage<? extends StepResponse<O, C>> stage;
     try {
@@ -49,24 +47,24 @@ final class AsyncStepMachine<O, C> extends StepMachine<O, C> {
    * the time is up, the run stops waiting and the attempt fails; the stage is left alone (it may be
    * shared, so it is not cancelled) and what it later completes with is discarded. The attempt is
    * marked abandoned, so that a child workflow it started stops before its next step and compensates
-   * itself instead of running on unseen (see {@link WorkflowRun#isCancelled()}).
+   * itself instead of running on unseen (see {@link Execution#isCancelled()}).
    */
-  private CompletableFuture<StepResponse<O, C>> await(Context context, CompletionStage<? extends StepResponse<O, C>> stage,
+  private CompletableFuture<StepResponse<O, C>> await(Attempt context, CompletionStage<? extends StepResponse<O, C>> stage,
       long started) {
     CompletableFuture<StepResponse<O, C>> awaited = new CompletableFuture<>();
-    long limit = run.attemptTimeoutNanos(step);
+    long limit = run.deadline().attemptTimeoutNanos(step);
     ScheduledFuture<?> alarm = null;
     if (limit != Long.MAX_VALUE) {
-      boolean workflowLimited = run.isWorkflowLimit(step, limit);
+      boolean workflowLimited = Deadline.isWorkflowLimit(step, limit);
       // the attempt's time counts from before the step was called: what it did before returning its stage too
       long left = limit - (System.nanoTime() - started);
       if (left <= 0) {
         context.abandon();
-        awaited.completeExceptionally(run.timedOut(context, workflowLimited));
+        awaited.completeExceptionally(Deadline.timedOut(context, workflowLimited));
       } else {
         alarm = Scheduling.timer().schedule(() -> {
           context.abandon();
-          awaited.completeExceptionally(run.timedOut(context, workflowLimited));
+          awaited.completeExceptionally(Deadline.timedOut(context, workflowLimited));
         }, left, TimeUnit.NANOSECONDS);
       }
     }
@@ -88,7 +86,7 @@ final class AsyncStepMachine<O, C> extends StepMachine<O, C> {
    * workflow's completed steps are compensated as a unit, since nothing else will ever undo them;
    * any other step's late result is discarded, with a warning.
    */
-  private void discardLate(Context context, Object value) {
+  private void discardLate(Attempt context, Object value) {
     if (value instanceof StepResponse<?, ?> late && late.compensationInput() instanceof ChildRun<?> child) {
       log.warn("Workflow '{}' ({}) child workflow of step '{}' completed after the step's timeout on attempt {};"
           + " compensating its steps", run.spec().name(), run.transactionId(), step.name(), context.attempt());

@@ -3,12 +3,11 @@ package io.stepwise.runtime.internal;
 import io.stepwise.runtime.ChildCompensationException;
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepPhase;
+import io.stepwise.runtime.internal.WorkflowRun.Halt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compensates steps of a run, one after the other in a given order, each with its retries and
@@ -22,13 +21,11 @@ import org.slf4j.LoggerFactory;
  * were compensated.
  */
 final class Compensator implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(Compensator.class);
-
-  private final WorkflowRun run;
+  private final Execution run;
   private final Driver driver;
   private final int[] todo;
   private final List<Integer> failedForGood = new ArrayList<>(0);
-  private final CompletableFuture<List<Integer>> done = new CompletableFuture<>();
+  private final CompletableFuture<List<Integer>> result = new CompletableFuture<>();
   private int index;
   private int attempt = 1;
   /** A child workflow being compensated as a unit: what it comes to (null, or the failure). */
@@ -36,27 +33,31 @@ final class Compensator implements Runnable {
   /** The error of the attempt before a retry pause; null when not pausing. */
   private Throwable pausedAfter;
 
-  private Compensator(WorkflowRun run, Driver driver, int[] todo) {
+  private Compensator(Execution run, Driver driver, int[] todo) {
     this.run = run;
     this.driver = driver;
     this.todo = todo;
   }
 
   /** Compensates the steps at {@code positions} in this order; see the class comment for the future. */
-  static CompletableFuture<List<Integer>> compensate(WorkflowRun run, Driver driver, int[] positions) {
+  static CompletableFuture<List<Integer>> compensate(Execution run, Driver driver, int[] positions) {
     Compensator compensator = new Compensator(run, driver, positions);
     compensator.run();
-    return compensator.done;
+    return compensator.result;
   }
 
   /**
-   * Halts the run after the failures (see {@link Settlement#halt}) and compensates it on the run's
-   * driver: the future completes with the {@link WorkflowRun.Halt} to throw once the compensations
-   * are over, and the run's status says how they went.
+   * Halts the run after the failures (see {@link Settlement#recordHalt}) and compensates it on the
+   * run's driver: the future completes with the {@link Halt} to throw once the compensations are
+   * over, and the run's status, REVERTED or FAILED, says how they went.
    */
-  static CompletableFuture<WorkflowRun.Halt> halt(WorkflowRun run, List<Settlement.Failure> failed) {
-    return compensate(run, run.driver(), Settlement.halt(run, failed))
-        .thenApply(notUndone -> run.endCompensation(notUndone.isEmpty()));
+  static CompletableFuture<Halt> halt(Execution run, List<Settlement.Failure> failed) {
+    return compensate(run, run.driver(), Settlement.recordHalt(run, failed)).thenApply(notUndone -> {
+      RunRecord.Status status = notUndone.isEmpty() ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;
+      run.record().status(status);
+      RunEvents.compensationEnded(run, status);
+      return WorkflowRun.HALT;
+    });
   }
 
   /**
@@ -65,7 +66,7 @@ final class Compensator implements Runnable {
    * steps whose compensation failed for good stay on the child's stack, for a retry of the parent
    * step's compensation.
    */
-  static CompletableFuture<Throwable> compensateUnit(WorkflowRun child, Driver driver) {
+  static CompletableFuture<Throwable> compensateUnit(Execution child, Driver driver) {
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
     child.inScope(() -> {
       RunRecord record = child.record();
@@ -108,17 +109,17 @@ final class Compensator implements Runnable {
         error = unit.join();
         unit = null;
         if (error == null) {
-          run.compensated(run.new Context(step, attempt, true));
+          RunEvents.compensated(new Attempt(run, step, attempt, true));
         }
       } else {
         Compensation<?> compensation = run.compensations()[position];
         Object input = run.record().step(position).compensationInput;
-        if (compensation instanceof WorkflowRun.ChildCompensation && input instanceof ChildRun<?> child) {
-          String outerStep = WorkflowRun.enterStep(step);
+        if (compensation instanceof Bodies.ChildCompensation && input instanceof ChildRun<?> child) {
+          String outerStep = Mdc.enterStep(step);
           try {
             unit = compensateUnit(child.run(), driver);
           } finally {
-            WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
+            Mdc.leaveStep(outerStep);
           }
           if (!driver.await(run, unit, this)) {
             return; // goes on once the child's compensations are over
@@ -133,33 +134,32 @@ final class Compensator implements Runnable {
         record.compensationAttempts = attempt;
         next();
       } else if (attempt < step.maxAttempts() && StepMachine.isRetryable(error)) {
-        log.info("Workflow '{}' ({}) compensation of step '{}' failed on attempt {} of {}; retrying: {}",
-            run.spec().name(), run.transactionId(), step.name(), attempt, step.maxAttempts(), error.toString());
+        RunEvents.compensationRetrying(new Attempt(run, step, attempt, true), error);
         pausedAfter = error;
-        if (!driver.pause(run, run.retryDelayNanos(step, attempt, true), false, this)) {
+        if (!driver.pause(run, run.deadline().retryDelayNanos(step, attempt, true), false, this)) {
           return; // goes on after the pause
         }
       } else {
         failedForGood(position, step, error);
       }
     }
-    done.complete(failedForGood);
+    result.complete(failedForGood);
   }
 
   /** One attempt at a compensation: null if it succeeded, else what it threw. */
   @SuppressWarnings("unchecked")
   private <C> Throwable attempt(StepSpec step, Compensation<C> compensation, Object input) {
-    WorkflowRun.Context context = run.new Context(step, attempt, true);
-    String outerStep = WorkflowRun.enterStep(step);
+    Attempt context = new Attempt(run, step, attempt, true);
+    String outerStep = Mdc.enterStep(step);
     try {
       compensation.compensate((C) input, context);
-      run.compensated(context);
+      RunEvents.compensated(context);
       return null;
     } catch (Throwable t) {
       run.fatal(t);
       return t;
     } finally {
-      WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
+      Mdc.leaveStep(outerStep);
     }
   }
 
@@ -169,15 +169,7 @@ final class Compensator implements Runnable {
     record.status = StepRecord.Status.NOT_COMPENSATED;
     record.compensationAttempts = attempt;
     run.record().addError(new StepError(step.name(), StepPhase.COMPENSATE, error, attempt));
-    log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
-        run.spec().name(), run.transactionId(), step.name(), attempt, error);
-    WorkflowRun.Context context = run.new Context(step, attempt, true);
-    String outerStep = WorkflowRun.enterStep(step);
-    try {
-      run.fire(listener -> listener.onCompensateStepFailure(context, error));
-    } finally {
-      WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
-    }
+    RunEvents.compensationFailed(new Attempt(run, step, attempt, true), error);
     failedForGood.add(position);
     next();
   }

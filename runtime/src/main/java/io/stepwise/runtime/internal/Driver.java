@@ -27,18 +27,18 @@ abstract class Driver {
   private Driver() {}
 
   /** Waits for {@code future} to complete (normally or not); then {@code next}, unless it already has. */
-  abstract boolean await(WorkflowRun run, CompletableFuture<?> future, Runnable next);
+  abstract boolean await(Execution run, CompletableFuture<?> future, Runnable next);
 
   /**
    * Pauses for {@code nanos} before a retry; then {@code next}, unless the pause is already over. A
    * {@code cancellable} pause (a step's, not a compensation's) ends early when the run is cancelled,
    * and a blocking one when the thread is interrupted: the caller looks at the run afterwards.
    */
-  abstract boolean pause(WorkflowRun run, long nanos, boolean cancellable, Runnable next);
+  abstract boolean pause(Execution run, long nanos, boolean cancellable, Runnable next);
 
   private static final class Blocking extends Driver {
     @Override
-    boolean await(WorkflowRun run, CompletableFuture<?> future, Runnable next) {
+    boolean await(Execution run, CompletableFuture<?> future, Runnable next) {
       try {
         future.join(); // uninterruptible: what is awaited (a group's steps) must finish first
       } catch (CompletionException | CancellationException e) {
@@ -48,7 +48,7 @@ abstract class Driver {
     }
 
     @Override
-    boolean pause(WorkflowRun run, long nanos, boolean cancellable, Runnable next) {
+    boolean pause(Execution run, long nanos, boolean cancellable, Runnable next) {
       long end = System.nanoTime() + nanos;
       for (long left = nanos; left > 0; left = end - System.nanoTime()) {
         if (cancellable && run.isCancelled()) {
@@ -68,7 +68,7 @@ abstract class Driver {
 
   private static final class Timers extends Driver {
     @Override
-    boolean await(WorkflowRun run, CompletableFuture<?> future, Runnable next) {
+    boolean await(Execution run, CompletableFuture<?> future, Runnable next) {
       if (future.isDone()) {
         return true;
       }
@@ -78,7 +78,7 @@ abstract class Driver {
     }
 
     @Override
-    boolean pause(WorkflowRun run, long nanos, boolean cancellable, Runnable next) {
+    boolean pause(Execution run, long nanos, boolean cancellable, Runnable next) {
       if (nanos <= 0) {
         return true;
       }
@@ -91,7 +91,7 @@ abstract class Driver {
     }
 
     /** One slice of a cancellable pause: a cancel ends it at the next slice. */
-    private static void tick(WorkflowRun run, long end, Runnable next) {
+    private static void tick(Execution run, long end, Runnable next) {
       long left = end - System.nanoTime();
       if (left <= 0 || run.isCancelled()) {
         run.hop(next);

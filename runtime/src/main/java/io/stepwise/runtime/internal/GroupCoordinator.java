@@ -20,7 +20,7 @@ import org.slf4j.MDC;
  * compensated, then the earlier steps. Not API.
  */
 final class GroupCoordinator {
-  private final WorkflowRun run;
+  private final Execution run;
   private final String name;
   private final Executor executor;
   /** The MDC of the thread that started the group, which each step's task carries. */
@@ -29,10 +29,15 @@ final class GroupCoordinator {
   private final List<Branch<?, ?>> branches = new ArrayList<>();
   private boolean joined;
 
-  GroupCoordinator(WorkflowRun run, String name) {
+  GroupCoordinator(Execution run, String name) {
     this.run = run;
     this.name = name;
     this.executor = run.executor();
+  }
+
+  /** The run whose group this is. */
+  Execution run() {
+    return run;
   }
 
   /**
@@ -43,12 +48,12 @@ final class GroupCoordinator {
   <O, C> Branch<O, C> start(StepMachine<O, C> machine, Compensation<? super C> compensation) {
     Branch<O, C> branch = new Branch<>(machine, compensation);
     branches.add(branch);
-    machine.then(() -> branch.complete(completions));
+    machine.then(() -> branch.finish(completions));
     Runnable task = () -> Mdc.with(mdc, () -> {
       try {
         machine.run();
       } catch (Throwable t) {
-        if (!branch.done.isDone()) {
+        if (!branch.finished.isDone()) {
           machine.crash(t, 1);
         }
       }
@@ -71,7 +76,7 @@ final class GroupCoordinator {
       throw new IllegalStateException("group '" + name + "' of workflow '" + run.spec().name() + "' was already joined");
     }
     joined = true;
-    CompletableFuture<?>[] done = branches.stream().map(branch -> branch.done).toArray(CompletableFuture<?>[]::new);
+    CompletableFuture<?>[] finished = branches.stream().map(branch -> branch.finished).toArray(CompletableFuture<?>[]::new);
     CompletableFuture<Halt> settled = new CompletableFuture<>();
     Runnable settle = () -> {
       List<Settlement.Failure> failed = settle();
@@ -82,7 +87,7 @@ final class GroupCoordinator {
       }
     };
     // the steps must finish before anything is compensated: a blocking join is uninterruptible
-    if (run.driver().await(run, CompletableFuture.allOf(done), settle)) {
+    if (run.driver().await(run, CompletableFuture.allOf(finished), settle)) {
       settle.run();
     }
     return settled;

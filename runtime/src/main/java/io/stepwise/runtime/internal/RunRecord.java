@@ -84,7 +84,7 @@ final class RunRecord {
   }
 
   /** The step at {@code position} ended (completed, tolerated or failed) with {@code status}: its place in the order. */
-  StepRecord settle(int position, StepRecord.Status status) {
+  StepRecord stepEnded(int position, StepRecord.Status status) {
     StepRecord step = steps[position];
     step.status = status;
     step.completedAs = ++completions;

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that a cancel right after {@code runAsync} is not lost. Not API.
  */
 public final class RunRegistry {
-  private final Set<WorkflowRun> active = ConcurrentHashMap.newKeySet();
+  private final Set<Execution> active = ConcurrentHashMap.newKeySet();
   /** Queued runs by transaction id, each with whether a cancel came for it before it started. */
   private final Map<String, AtomicBoolean> queued = new ConcurrentHashMap<>();
 
@@ -33,7 +33,7 @@ public final class RunRegistry {
     queued.remove(transactionId, token);
   }
 
-  void add(WorkflowRun run) {
+  void add(Execution run) {
     active.add(run);
     if (queued.isEmpty()) {
       return; // the common case: no runAsync with a given transaction id is waiting to start
@@ -44,7 +44,7 @@ public final class RunRegistry {
     }
   }
 
-  void remove(WorkflowRun run) {
+  void remove(Execution run) {
     active.remove(run);
   }
 
@@ -59,7 +59,7 @@ public final class RunRegistry {
       waiting.set(true);
       found = true;
     }
-    for (WorkflowRun run : active) {
+    for (Execution run : active) {
       if (run.transactionId().equals(transactionId) && run.cancel()) {
         found = true;
       }

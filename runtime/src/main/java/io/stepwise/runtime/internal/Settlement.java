@@ -4,11 +4,8 @@ import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepPhase;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
-import io.stepwise.runtime.WorkflowEvent;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a step's outcome means for its run, written in the run's {@link RunRecord}: the one place
@@ -19,13 +16,11 @@ import org.slf4j.LoggerFactory;
  *   <li>skipped by its condition: recorded, nothing else;
  *   <li>failed, and tolerated ({@code continueOn}/{@code skipOnPermanentFailure}): the error is
  *       recorded, partial work it handed over goes on the stack, and the run goes on;
- *   <li>failed otherwise: a {@link Failure} that halts the run; {@link #halt} records it and hands
+ *   <li>failed otherwise: a {@link Failure} that halts the run; {@link #recordHalt} records it and hands
  *       the stack to the {@link Compensator}.
  * </ul>
  */
 final class Settlement {
-  private static final Logger log = LoggerFactory.getLogger(Settlement.class);
-
   private Settlement() {}
 
   /** A failure that halts the run: which step, why, after how many attempts, and whether it left partial work. */
@@ -35,7 +30,7 @@ final class Settlement {
    * Settles a step that has its outcome: null if the run goes on (the output, if any, is the
    * machine's {@link StepMachine#output()}), else the failure that halts it.
    */
-  static <O, C> Failure settle(WorkflowRun run, StepMachine<O, C> step, Compensation<? super C> compensation) {
+  static <O, C> Failure settle(Execution run, StepMachine<O, C> step, Compensation<? super C> compensation) {
     RunRecord record = run.record();
     int position = step.position;
     StepResponse<O, C> response = step.response();
@@ -45,7 +40,7 @@ final class Settlement {
     }
     Throwable cause = step.failure();
     if (cause == null) {
-      StepRecord done = record.settle(position, StepRecord.Status.COMPLETED);
+      StepRecord done = record.stepEnded(position, StepRecord.Status.COMPLETED);
       done.output = response.output();
       if (compensation != null) {
         stack(run, done, position, compensation, response.compensationInput());
@@ -54,31 +49,25 @@ final class Settlement {
     }
     boolean partialWork = response != null && response.compensatesFailure() && compensation != null;
     if (!isTolerated(step.step, cause)) {
-      StepRecord failed = record.settle(position, StepRecord.Status.FAILED);
+      StepRecord failed = record.stepEnded(position, StepRecord.Status.FAILED);
       if (partialWork) {
         failed.compensationInput = response.compensationInput();
         run.compensations()[position] = compensation;
       }
       return new Failure(step.step, position, cause, step.attempts(), partialWork);
     }
-    StepRecord tolerated = record.settle(position, StepRecord.Status.TOLERATED);
+    StepRecord tolerated = record.stepEnded(position, StepRecord.Status.TOLERATED);
     StepSpec spec = step.step;
     record.addError(new StepError(spec.name(), StepPhase.INVOKE, cause, step.attempts()));
-    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; the run goes on ({})",
-        record.workflow, record.transactionId, spec.name(), step.attempts(), cause.toString(),
-        spec.onFailure() == StepSpec.OnFailure.SKIP ? "skipOnPermanentFailure" : "continueOnPermanentFailure");
     if (partialWork) {
       // compensated only if the run fails later
       stack(run, tolerated, position, compensation, response.compensationInput());
     }
-    if (spec.onFailure() == StepSpec.OnFailure.SKIP) {
-      WorkflowRun.Context context = run.new Context(spec, Math.max(1, step.attempts()), false);
-      run.fire(listener -> listener.onStepSkipped(context));
-    }
+    RunEvents.tolerated(run, spec, cause, step.attempts());
     return null;
   }
 
-  private static void stack(WorkflowRun run, StepRecord step, int position, Compensation<?> compensation, Object input) {
+  private static void stack(Execution run, StepRecord step, int position, Compensation<?> compensation, Object input) {
     step.compensationInput = input;
     run.compensations()[position] = compensation;
     run.record().push(position);
@@ -98,7 +87,7 @@ final class Settlement {
    * run's), and returns what is to be compensated, in order: the failed steps' partial work first,
    * then every completed step, the most recent first. The run's stack is then empty.
    */
-  static int[] halt(WorkflowRun run, List<Failure> failed) {
+  static int[] recordHalt(Execution run, List<Failure> failed) {
     RunRecord record = run.record();
     Failure first = failed.get(0);
     record.halt(first.step().name(), first.cause());
@@ -110,16 +99,7 @@ final class Settlement {
         record.push(failed.get(i).position()); // on top, so that they come first, in order
       }
     }
-    // A failed step is the workflow working as designed (the saga undoes it), and its exception is
-    // in the result: one line here, the stack trace at debug level.
-    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
-        record.workflow, record.transactionId, first.step().name(), first.attempts(), first.cause().toString(),
-        record.stackSize());
-    log.debug("Workflow '{}' ({}) step '{}' failure", record.workflow, record.transactionId, first.step().name(),
-        first.cause());
-    int[] todo = record.popAll();
-    WorkflowEvent event = new WorkflowEvent(record.workflow, record.transactionId);
-    run.fire(listener -> listener.onCompensateBegin(event));
-    return todo;
+    RunEvents.compensationBegins(run, first.step(), first.cause(), first.attempts(), record.stackSize());
+    return record.popAll();
   }
 }

@@ -4,12 +4,9 @@ import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowTimeoutException;
-import io.stepwise.runtime.internal.WorkflowRun.Context;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One step of a run, from its condition to its outcome: the only place where a step is attempted.
@@ -31,15 +28,13 @@ import org.slf4j.LoggerFactory;
  * returns a {@code CompletionStage}. When the outcome is in, {@code then} runs (if given).
  */
 abstract class StepMachine<O, C> implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(StepMachine.class);
-
   private static final int CONDITION = 0;
   private static final int ATTEMPT = 1;
   private static final int JUDGE = 2;
   private static final int RETRY = 3;
   private static final int OVER = 4;
 
-  final WorkflowRun run;
+  final Execution run;
   final Driver driver;
   final StepSpec step;
   /** The step's place in the workflow, and in the run's {@link RunRecord}. */
@@ -60,13 +55,13 @@ abstract class StepMachine<O, C> implements Runnable {
   private StepRecord record;
 
   // the outcome
-  private Context last;
+  private Attempt last;
   private Throwable cause;
   private boolean skipped;
 
-  StepMachine(WorkflowRun run, Driver driver, StepSpec step, Condition when, boolean stopsBeforeCondition) {
+  StepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition) {
     this.run = run;
-    this.driver = driver;
+    this.driver = run.driver();
     this.step = step;
     this.position = run.position(step);
     this.when = when == Condition.ALWAYS ? null : when;
@@ -84,7 +79,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * ({@link #response}, or {@link #error} and {@link #retryable}, tell how it went); else the future
    * of the step's response, which the driver waits for.
    */
-  abstract CompletableFuture<? extends StepResponse<O, C>> call(Context context);
+  abstract CompletableFuture<? extends StepResponse<O, C>> call(Attempt attempt);
 
   @Override
   public final void run() {
@@ -111,24 +106,22 @@ abstract class StepMachine<O, C> implements Runnable {
     record = run.record().start(position, step.name());
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
     if (stop == null && when != null) {
-      Context context = run.new Context(step, 1, false);
-      String outerStep = WorkflowRun.enterStep(step);
+      Attempt context = new Attempt(run, step, 1, false);
+      String outerStep = Mdc.enterStep(step);
       try {
         if (!when.test(context)) {
-          log.debug("Workflow '{}' ({}) step '{}' skipped by its condition", run.spec().name(), run.transactionId(), step.name());
-          run.fire(listener -> listener.onStepSkipped(context));
+          RunEvents.skippedByCondition(context);
           skipped = true;
           over();
           return;
         }
       } catch (Throwable t) {
         run.fatal(t);
-        log.debug("Workflow '{}' ({}) the @When condition of step '{}' threw", run.spec().name(), run.transactionId(), step.name());
-        run.fire(listener -> listener.onStepFailure(context, t));
+        RunEvents.conditionThrew(context, t);
         fail(t, 1);
         return;
       } finally {
-        WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
+        Mdc.leaveStep(outerStep);
       }
     }
     if (stop == null) {
@@ -144,21 +137,21 @@ abstract class StepMachine<O, C> implements Runnable {
 
   /** Starts an attempt; false if its outcome comes later. */
   private boolean attempt() {
-    Context context = run.new Context(step, attempt, false);
+    Attempt context = new Attempt(run, step, attempt, false);
     last = context;
     record.attempts = attempt;
     response = null;
     error = null;
     retryable = true;
-    String outerStep = WorkflowRun.enterStep(step);
+    String outerStep = Mdc.enterStep(step);
     try {
-      run.beginAttempt(context);
+      RunEvents.attemptBegins(context);
       pending = call(context);
     } catch (Throwable t) {
       run.fatal(t);
       error = t;
     } finally {
-      WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
+      Mdc.leaveStep(outerStep);
     }
     phase = JUDGE;
     return pending == null || driver.await(run, pending, this);
@@ -174,7 +167,7 @@ abstract class StepMachine<O, C> implements Runnable {
       }
       pending = null;
     }
-    Context context = last;
+    Attempt context = last;
     if (error == null && response == null) {
       error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
           + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
@@ -182,16 +175,12 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     if (error == null && response.isPermanentFailure()) {
       PermanentStepFailureException failure = new PermanentStepFailureException(response.failureMessage().orElseThrow());
-      run.fire(listener -> listener.onStepFailure(context, failure));
+      RunEvents.failed(context, failure);
       fail(failure, attempt);
       return true;
     }
     if (error == null) {
-      StepResponse<O, C> done = response;
-      log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", run.spec().name(), run.transactionId(), step.name(), attempt);
-      if (run.hasListeners()) {
-        run.fire(listener -> listener.onStepSuccess(context, done.output()));
-      }
+      RunEvents.succeeded(context, response.output());
       over();
       return true;
     }
@@ -199,9 +188,8 @@ abstract class StepMachine<O, C> implements Runnable {
       giveUp();
       return true;
     }
-    log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
-        run.spec().name(), run.transactionId(), step.name(), attempt, step.maxAttempts(), error.toString());
-    long delay = run.retryDelayNanos(step, attempt, false);
+    RunEvents.retrying(context, error);
+    long delay = run.deadline().retryDelayNanos(step, attempt, false);
     if (delay < 0) {
       giveUp(); // past the workflow's deadline: no retry
       return true;
@@ -222,10 +210,8 @@ abstract class StepMachine<O, C> implements Runnable {
 
   /** The step failed for good with the last attempt's error. */
   private void giveUp() {
-    Context context = last;
-    Throwable failure = error;
-    run.fire(listener -> listener.onStepFailure(context, failure));
-    fail(failure, attempt);
+    RunEvents.failed(last, error);
+    fail(error, attempt);
   }
 
   private void fail(Throwable failure, int attempts) {

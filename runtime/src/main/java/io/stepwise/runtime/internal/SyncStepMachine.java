@@ -1,7 +1,6 @@
 package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.StepResponse;
-import io.stepwise.runtime.internal.WorkflowRun.Context;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +17,13 @@ final class SyncStepMachine<O, C> extends StepMachine<O, C> {
 
   private final StepBody<O, C> body;
 
-  SyncStepMachine(WorkflowRun run, Driver driver, StepSpec step, Condition when, boolean stopsBeforeCondition,
-      StepBody<O, C> body) {
-    super(run, driver, step, when, stopsBeforeCondition);
+  SyncStepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition, StepBody<O, C> body) {
+    super(run, step, when, stopsBeforeCondition);
     this.body = body;
   }
 
   @Override
-  CompletableFuture<StepResponse<O, C>> call(Context context) {
+  CompletableFuture<StepResponse<O, C>> call(Attempt context) {
     try {
       response = invokeWithTimeout(context);
     } catch (Throwable t) {
@@ -41,14 +39,14 @@ final class SyncStepMachine<O, C> extends StepMachine<O, C> {
    * waits for it to return (a step that ignores interrupts delays the run), discards what it
    * returned and fails the attempt.
    */
-  private StepResponse<O, C> invokeWithTimeout(Context context) throws Exception {
-    long timeout = run.attemptTimeoutNanos(step);
+  private StepResponse<O, C> invokeWithTimeout(Attempt context) throws Exception {
+    long timeout = run.deadline().attemptTimeoutNanos(step);
     if (timeout == Long.MAX_VALUE) {
       return body.invoke(context);
     }
-    boolean workflowLimited = run.isWorkflowLimit(step, timeout);
+    boolean workflowLimited = Deadline.isWorkflowLimit(step, timeout);
     if (timeout <= 0) {
-      throw run.timedOut(context, true);
+      throw Deadline.timedOut(context, true);
     }
     Thread thread = Thread.currentThread();
     AtomicInteger state = new AtomicInteger(RUNNING);
@@ -75,7 +73,7 @@ final class SyncStepMachine<O, C> extends StepMachine<O, C> {
       alarm.cancel(false);
     }
     Thread.interrupted(); // the interrupt was ours; clear it before the run goes on
-    throw run.timedOut(context, workflowLimited);
+    throw Deadline.timedOut(context, workflowLimited);
   }
 
   private static boolean finishedInTime(AtomicInteger state) {

@@ -1,0 +1,52 @@
+package io.stepwise.runtime.internal;
+
+import io.stepwise.runtime.internal.WorkflowRun.Branch;
+
+/**
+ * The steps with plain results that a {@code @Parallel} group of either kind of run starts, on its
+ * {@link GroupCoordinator}: what {@link WorkflowRun.Group} and {@link AsyncRun.Group} have in common.
+ * Not API.
+ */
+abstract class GroupSteps {
+  final GroupCoordinator coordinator;
+
+  GroupSteps(GroupCoordinator coordinator) {
+    this.coordinator = coordinator;
+  }
+
+  public <O, C> Branch<O, C> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
+    return start(step, null, body, compensation);
+  }
+
+  public <O, C> Branch<O, C> step(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+    return start(step, when, body, compensation);
+  }
+
+  public <O> Branch<O, O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
+    return start(step, null, Bodies.value(body), compensation);
+  }
+
+  public <O> Branch<O, O> valueStep(StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
+    return start(step, when, Bodies.value(body), compensation);
+  }
+
+  public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, ChildBody<R> body) {
+    return start(step, null, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
+  }
+
+  public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
+    return start(step, when, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
+  }
+
+  public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
+    return start(step, null, Bodies.nothing(body), Bodies.voidCompensation(compensation));
+  }
+
+  public Branch<Void, Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
+    return start(step, when, Bodies.nothing(body), Bodies.voidCompensation(compensation));
+  }
+
+  private <O, C> Branch<O, C> start(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
+    return coordinator.start(new SyncStepMachine<>(coordinator.run(), step, when, false, body), compensation);
+  }
+}
