@@ -112,15 +112,11 @@ final class Compensator implements Runnable {
           RunEvents.compensated(new Attempt(run, step, attempt, true));
         }
       } else {
-        Compensation<?> compensation = run.compensations()[position];
+        Compensation<?> compensation = (Compensation<?>) run.compensations()[position];
         Object input = run.record().step(position).compensationInput;
         if (compensation instanceof Bodies.ChildCompensation && input instanceof ChildRun<?> child) {
-          String outerStep = Mdc.enterStep(step);
-          try {
-            unit = compensateUnit(child.run(), driver);
-          } finally {
-            Mdc.leaveStep(outerStep);
-          }
+          Mdc.step(step);
+          unit = compensateUnit(child.run(), driver);
           if (!driver.await(run, unit, this)) {
             return; // goes on once the child's compensations are over
           }
@@ -150,7 +146,7 @@ final class Compensator implements Runnable {
   @SuppressWarnings("unchecked")
   private <C> Throwable attempt(StepSpec step, Compensation<C> compensation, Object input) {
     Attempt context = new Attempt(run, step, attempt, true);
-    String outerStep = Mdc.enterStep(step);
+    Mdc.step(step);
     try {
       compensation.compensate((C) input, context);
       RunEvents.compensated(context);
@@ -158,8 +154,6 @@ final class Compensator implements Runnable {
     } catch (Throwable t) {
       run.fatal(t);
       return t;
-    } finally {
-      Mdc.leaveStep(outerStep);
     }
   }
 

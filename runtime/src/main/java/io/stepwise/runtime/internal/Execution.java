@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +51,17 @@ abstract class Execution {
   private final Driver driver;
   /** The run's facts: its steps' records, the compensation stack, errors, status, a cancel request. */
   private final RunRecord record;
-  /** The compensation of each step on the stack, by position: what the record cannot hold. */
-  private final Compensation<?>[] compensations;
+  /**
+   * The compensation of each step on the stack, by position: what the record cannot hold. An
+   * {@code Object[]}, so that storing a lambda needs no array store check.
+   */
+  private final Object[] compensations;
   /** The MDC of a synchronous run's thread before it began, which its end gives back. */
   private final String outerTransactionId;
   private final String outerWorkflow;
+  private final String outerStep;
+  /** The run's hash in its {@link RunRegistry}: drawn at random, as an identity hash would be, but cheaper. */
+  private final int hash = ThreadLocalRandom.current().nextInt();
   /**
    * The MDC of the thread that started an asynchronous run (a request id, say), which every segment
    * of the run carries, wherever it runs; null if that MDC was empty, and for a synchronous run.
@@ -76,11 +83,12 @@ abstract class Execution {
     this.deadline = Deadline.of(spec, parentStep == null ? Deadline.NONE : parentStep.run.deadline);
     int steps = spec.steps().size();
     this.record = new RunRecord(spec.name(), transactionId, steps, deadline.epochMillis);
-    this.compensations = new Compensation<?>[steps];
+    this.compensations = new Object[steps];
     // a synchronous run adds its keys to its thread's MDC; an asynchronous one sets them in each segment
     boolean blocking = driver == Driver.BLOCKING;
     this.outerTransactionId = blocking ? MDC.get(Mdc.TRANSACTION_ID) : null;
     this.outerWorkflow = blocking ? MDC.get(Mdc.WORKFLOW) : null;
+    this.outerStep = blocking ? MDC.get(Mdc.STEP) : null;
     Map<String, String> callerMdc = blocking ? null : MDC.getCopyOfContextMap();
     this.callerMdc = callerMdc == null || callerMdc.isEmpty() ? null : callerMdc;
   }
@@ -122,6 +130,16 @@ abstract class Execution {
     RunEvents.begun(this);
   }
 
+  @Override
+  public final int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public final boolean equals(Object other) {
+    return this == other;
+  }
+
   // ---------------------------------------------------------------- what the core reads
 
   public String transactionId() {
@@ -153,7 +171,7 @@ abstract class Execution {
   }
 
   /** The compensation of each step on the stack, by position. */
-  Compensation<?>[] compensations() {
+  Object[] compensations() {
     return compensations;
   }
 
@@ -178,6 +196,10 @@ abstract class Execution {
   /** The position of a step in the workflow, and in the run's record. */
   int position(StepSpec step) {
     List<StepSpec> steps = spec.steps();
+    int hint = step.position;
+    if (hint < steps.size() && steps.get(hint) == step) {
+      return hint; // the common case: WorkflowSpec.of noted it
+    }
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i) == step) {
         return i;
@@ -386,6 +408,7 @@ abstract class Execution {
     if (driver == Driver.BLOCKING) {
       Mdc.restore(Mdc.TRANSACTION_ID, outerTransactionId);
       Mdc.restore(Mdc.WORKFLOW, outerWorkflow);
+      Mdc.restore(Mdc.STEP, outerStep);
     }
     return result;
   }

@@ -37,17 +37,12 @@ final class Mdc {
   }
 
   /**
-   * Sets the step's key and returns its previous value, which the caller gives back with {@link
-   * #leaveStep}: a step may run a workflow of its own, whose steps must not erase the outer step's key.
+   * Sets the step's key, for a step's attempt, condition or compensation. It is not taken back
+   * afterwards: the next step sets its own, and the run's end (or the end of an asynchronous run's
+   * segment) gives the thread back the key it had before the run.
    */
-  static String enterStep(StepSpec step) {
-    String outer = MDC.get(STEP);
+  static void step(StepSpec step) {
     MDC.put(STEP, step.name());
-    return outer;
-  }
-
-  static void leaveStep(String outer) {
-    restore(STEP, outer);
   }
 
   /** Puts {@code value} back under {@code key}, or removes the key if it had none. */

@@ -118,12 +118,8 @@ final class RunEvents {
   static void compensationFailed(Attempt attempt, Throwable error) {
     log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
         attempt.workflowName(), attempt.transactionId(), attempt.stepName(), attempt.attempt(), error);
-    String outerStep = Mdc.enterStep(attempt.step);
-    try {
-      fire(attempt.run, listener -> listener.onCompensateStepFailure(attempt, error));
-    } finally {
-      Mdc.leaveStep(outerStep);
-    }
+    Mdc.step(attempt.step);
+    fire(attempt.run, listener -> listener.onCompensateStepFailure(attempt, error));
   }
 
   /** The compensations are over: the run ends REVERTED or FAILED. */

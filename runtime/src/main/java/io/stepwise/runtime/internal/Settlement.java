@@ -67,7 +67,7 @@ final class Settlement {
     return null;
   }
 
-  private static void stack(Execution run, StepRecord step, int position, Compensation<?> compensation, Object input) {
+  private static void stack(Execution run, StepRecord step, int position, Object compensation, Object input) {
     step.compensationInput = input;
     run.compensations()[position] = compensation;
     run.record().push(position);

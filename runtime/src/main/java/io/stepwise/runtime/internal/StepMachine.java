@@ -107,7 +107,7 @@ abstract class StepMachine<O, C> implements Runnable {
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
     if (stop == null && when != null) {
       Attempt context = new Attempt(run, step, 1, false);
-      String outerStep = Mdc.enterStep(step);
+      Mdc.step(step);
       try {
         if (!when.test(context)) {
           RunEvents.skippedByCondition(context);
@@ -120,8 +120,6 @@ abstract class StepMachine<O, C> implements Runnable {
         RunEvents.conditionThrew(context, t);
         fail(t, 1);
         return;
-      } finally {
-        Mdc.leaveStep(outerStep);
       }
     }
     if (stop == null) {
@@ -143,15 +141,13 @@ abstract class StepMachine<O, C> implements Runnable {
     response = null;
     error = null;
     retryable = true;
-    String outerStep = Mdc.enterStep(step);
+    Mdc.step(step);
     try {
       RunEvents.attemptBegins(context);
       pending = call(context);
     } catch (Throwable t) {
       run.fatal(t);
       error = t;
-    } finally {
-      Mdc.leaveStep(outerStep);
     }
     phase = JUDGE;
     return pending == null || driver.await(run, pending, this);

@@ -31,6 +31,9 @@ public final class WorkflowSpec {
           + ", but this stepwise-runtime implements version " + GENERATED_CODE_VERSION
           + "; use the same version of stepwise-processor and stepwise-runtime and rebuild");
     }
+    for (int i = 0; i < steps.length; i++) {
+      steps[i].position = i;
+    }
     return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0);
   }
 
