@@ -7,6 +7,7 @@ import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
 import java.util.List;
 import java.util.Optional;
@@ -212,51 +213,57 @@ public final class AsyncRun extends Execution {
 
   /** Runs a step that returns a {@link StepResponse}; the stage completes with its output. */
   public <O, C> CompletionStage<O> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return run(new SyncStepMachine<>(this, step, null, true, body), compensation);
+    return plain(step, null, Shape.RESPONSE, body, compensation);
   }
 
   /** Runs a step that may have no output (a condition, a tolerated failure); empty then. */
   public <O, C> CompletionStage<Optional<O>> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return run(new SyncStepMachine<>(this, step, when, true, body), compensation)
-        .thenApply(Optional::ofNullable);
+    return this.<O>plain(step, when, Shape.RESPONSE, body, compensation).thenApply(Optional::ofNullable);
   }
 
   /** Runs a step with a plain return type, whose output is also its compensation input. */
   public <O> CompletionStage<O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-    return step(step, Bodies.value(body), compensation);
+    return plain(step, null, Shape.VALUE, body, compensation);
   }
 
   public <O> CompletionStage<Optional<O>> valueStep(
       StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-    return step(step, when, Bodies.value(body), compensation);
+    return this.<O>plain(step, when, Shape.VALUE, body, compensation).thenApply(Optional::ofNullable);
   }
 
   /** Runs a step that returns {@code void}. */
   public CompletionStage<Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-    return step(step, Bodies.nothing(body), Bodies.voidCompensation(compensation));
+    return plain(step, null, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
   public CompletionStage<Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-    return step(step, when, Bodies.nothing(body), Bodies.voidCompensation(compensation)).thenApply(AsyncRun::nothing);
+    return plain(step, when, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
   /** Runs a child workflow whose steps are all synchronous. */
   public <R> CompletionStage<R> childStep(StepSpec step, ChildBody<R> body) {
-    return step(step, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
+    return plain(step, null, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   public <R> CompletionStage<Optional<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-    return step(step, when, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
+    return this.<R>plain(step, when, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE)
+        .thenApply(Optional::ofNullable);
   }
 
   /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */
   public <T> CompletionStage<Void> hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
-    return step(step, Bodies.hook(slot, input), Bodies.hookCompensation(slot)).thenApply(AsyncRun::nothing);
+    return plain(step, null, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
   }
 
   public <T> CompletionStage<Void> hook(StepSpec step, Condition when, HookSlot<T> slot, ValueBody<T> input) {
-    return step(step, when, Bodies.hook(slot, input), Bodies.hookCompensation(slot)).thenApply(AsyncRun::nothing);
+    return plain(step, when, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
+  }
+
+  /** Runs a step with a plain result (of this shape) where the run is: its stage, see {@link #run}. */
+  @SuppressWarnings("unchecked")
+  private <O> CompletionStage<O> plain(StepSpec step, Condition when, Shape shape, Object body, Compensation<?> compensation) {
+    return run(new SyncStepMachine<O, Object>(this, step, when, true, shape, body), (Compensation<Object>) compensation);
   }
 
   // ---------------------------------------------------------------- steps that return a CompletionStage

@@ -5,29 +5,15 @@ import io.stepwise.runtime.StepResponse;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The shapes of steps the generated code passes (a plain value, {@code void}, a child workflow, a
- * hook, and the same as a {@code CompletionStage}), each made into the one shape the step machine
- * calls: a body that returns a {@link StepResponse} (or a stage of one). Not API.
+ * The shapes of steps the generated code passes that the step machines do not call as they are (a
+ * child workflow, a hook, and every shape of a step that returns a {@code CompletionStage}), each
+ * made into a body that returns a {@link StepResponse} (or a stage of one). A synchronous step with
+ * a plain value or {@code void} needs no adapter: {@link SyncStepMachine} calls it as it is. Not API.
  */
 final class Bodies {
   static final StepResponse<Void, Void> VOID_RESPONSE = new StepResponse<>(null, null);
 
   private Bodies() {}
-
-  /** A step with a plain return type: its output is also its compensation input. */
-  static <O> StepBody<O, O> value(ValueBody<O> body) {
-    return context -> {
-      O output = body.invoke(context);
-      return new StepResponse<O, O>(output, output);
-    };
-  }
-
-  static StepBody<Void, Void> nothing(VoidBody body) {
-    return context -> {
-      body.invoke(context);
-      return VOID_RESPONSE;
-    };
-  }
 
   static Compensation<Void> voidCompensation(VoidCompensation compensation) {
     return compensation == null ? null : (Void ignored, StepContext context) -> compensation.compensate(context);

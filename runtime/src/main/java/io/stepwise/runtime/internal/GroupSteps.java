@@ -1,5 +1,6 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
 
 /**
@@ -15,38 +16,39 @@ abstract class GroupSteps {
   }
 
   public <O, C> Branch<O, C> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return start(step, null, body, compensation);
+    return start(step, null, Shape.RESPONSE, body, compensation);
   }
 
   public <O, C> Branch<O, C> step(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return start(step, when, body, compensation);
+    return start(step, when, Shape.RESPONSE, body, compensation);
   }
 
   public <O> Branch<O, O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-    return start(step, null, Bodies.value(body), compensation);
+    return start(step, null, Shape.VALUE, body, compensation);
   }
 
   public <O> Branch<O, O> valueStep(StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-    return start(step, when, Bodies.value(body), compensation);
+    return start(step, when, Shape.VALUE, body, compensation);
   }
 
   public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, ChildBody<R> body) {
-    return start(step, null, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
+    return start(step, null, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-    return start(step, when, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
+    return start(step, when, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-    return start(step, null, Bodies.nothing(body), Bodies.voidCompensation(compensation));
+    return start(step, null, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
   public Branch<Void, Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-    return start(step, when, Bodies.nothing(body), Bodies.voidCompensation(compensation));
+    return start(step, when, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
-  private <O, C> Branch<O, C> start(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return coordinator.start(new SyncStepMachine<>(coordinator.run(), step, when, false, body), compensation);
+  private <O, C> Branch<O, C> start(StepSpec step, Condition when, Shape shape, Object body,
+      Compensation<? super C> compensation) {
+    return coordinator.start(new SyncStepMachine<O, C>(coordinator.run(), step, when, false, shape, body), compensation);
   }
 }

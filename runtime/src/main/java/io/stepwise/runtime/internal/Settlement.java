@@ -2,7 +2,6 @@ package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepPhase;
-import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import java.util.List;
@@ -33,7 +32,6 @@ final class Settlement {
   static <O, C> Failure settle(Execution run, StepMachine<O, C> step, Compensation<? super C> compensation) {
     RunRecord record = run.record();
     int position = step.position;
-    StepResponse<O, C> response = step.response();
     if (step.skipped()) {
       record.step(position).status = StepRecord.Status.SKIPPED;
       return null;
@@ -41,17 +39,17 @@ final class Settlement {
     Throwable cause = step.failure();
     if (cause == null) {
       StepRecord done = record.stepEnded(position, StepRecord.Status.COMPLETED);
-      done.output = response.output();
+      done.output = step.output();
       if (compensation != null) {
-        stack(run, done, position, compensation, response.compensationInput());
+        stack(run, done, position, compensation, step.compensationInput());
       }
       return null;
     }
-    boolean partialWork = response != null && response.compensatesFailure() && compensation != null;
+    boolean partialWork = step.handsOverPartialWork() && compensation != null;
     if (!isTolerated(step.step, cause)) {
       StepRecord failed = record.stepEnded(position, StepRecord.Status.FAILED);
       if (partialWork) {
-        failed.compensationInput = response.compensationInput();
+        failed.compensationInput = step.compensationInput();
         run.compensations()[position] = compensation;
       }
       return new Failure(step.step, position, cause, step.attempts(), partialWork);
@@ -61,7 +59,7 @@ final class Settlement {
     record.addError(new StepError(spec.name(), StepPhase.INVOKE, cause, step.attempts()));
     if (partialWork) {
       // compensated only if the run fails later
-      stack(run, tolerated, position, compensation, response.compensationInput());
+      stack(run, tolerated, position, compensation, step.compensationInput());
     }
     RunEvents.tolerated(run, spec, cause, step.attempts());
     return null;

@@ -36,23 +36,28 @@ abstract class StepMachine<O, C> implements Runnable {
 
   final Execution run;
   final Driver driver;
-  final StepSpec step;
+  StepSpec step;
   /** The step's place in the workflow, and in the run's {@link RunRecord}. */
-  final int position;
-  private final Condition when;
+  int position;
+  private Condition when;
   /** Whether a stopped run (cancelled, past its deadline) fails the step before its condition. */
-  private final boolean stopsBeforeCondition;
+  private boolean stopsBeforeCondition;
   private Runnable then;
-  private int phase = CONDITION;
+  private int phase;
   private int attempt;
+  private StepRecord record;
 
-  // what the current attempt came to: set by call(), or later through pending
-  StepResponse<O, C> response;
+  // what the current attempt came to: set by call() through answerWith/answerValue, or later through pending
+  private boolean answered;
+  private Object output;
+  private Object compensationInput;
+  /** The message of a permanent failure the step answered with; null otherwise. */
+  private String permanentFailure;
+  /** Whether the permanent failure hands over partial work: {@code permanentFailure(message, compensationInput)}. */
+  private boolean partialWork;
   Throwable error;
   boolean retryable;
   private CompletableFuture<? extends StepResponse<O, C>> pending;
-
-  private StepRecord record;
 
   // the outcome
   private Attempt last;
@@ -62,10 +67,33 @@ abstract class StepMachine<O, C> implements Runnable {
   StepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition) {
     this.run = run;
     this.driver = run.driver();
+    if (step != null) {
+      prepare(step, when, stopsBeforeCondition);
+    }
+  }
+
+  /**
+   * Sets the machine up for {@code step}, from its condition on. A synchronous run drives one step
+   * at a time, and sets its one machine up for each step in turn.
+   */
+  final void prepare(StepSpec step, Condition when, boolean stopsBeforeCondition) {
     this.step = step;
     this.position = run.position(step);
     this.when = when == Condition.ALWAYS ? null : when;
     this.stopsBeforeCondition = stopsBeforeCondition;
+    this.phase = CONDITION;
+    this.cause = null;
+    this.skipped = false;
+    this.record = null;
+    clearAnswer();
+  }
+
+  private void clearAnswer() {
+    answered = false;
+    output = null;
+    compensationInput = null;
+    permanentFailure = null;
+    partialWork = false;
   }
 
   /** What runs once the step has its outcome. */
@@ -75,11 +103,33 @@ abstract class StepMachine<O, C> implements Runnable {
   }
 
   /**
-   * Makes one attempt: calls the step with {@code context}. Returns null when the attempt is over
-   * ({@link #response}, or {@link #error} and {@link #retryable}, tell how it went); else the future
-   * of the step's response, which the driver waits for.
+   * Makes one attempt: calls the step with {@code attempt}. Returns null when the attempt is over
+   * (it answered through {@link #answerWith} or {@link #answerValue}, or {@link #error} and {@link
+   * #retryable} tell how it failed); else the future of the step's response, which the driver
+   * waits for.
    */
   abstract CompletableFuture<? extends StepResponse<O, C>> call(Attempt attempt);
+
+  /** The step answered with {@code response}; null is no answer. */
+  final void answerWith(StepResponse<O, C> response) {
+    if (response == null) {
+      return;
+    }
+    answered = true;
+    output = response.output();
+    compensationInput = response.compensationInput();
+    if (response.isPermanentFailure()) {
+      permanentFailure = response.failureMessage().orElseThrow();
+      partialWork = response.compensatesFailure();
+    }
+  }
+
+  /** The step answered with an output that is also its compensation input (null for a {@code void} step). */
+  final void answerValue(Object value) {
+    answered = true;
+    output = value;
+    compensationInput = value;
+  }
 
   @Override
   public final void run() {
@@ -138,7 +188,7 @@ abstract class StepMachine<O, C> implements Runnable {
     Attempt context = new Attempt(run, step, attempt, false);
     last = context;
     record.attempts = attempt;
-    response = null;
+    clearAnswer();
     error = null;
     retryable = true;
     Mdc.step(step);
@@ -157,26 +207,26 @@ abstract class StepMachine<O, C> implements Runnable {
   private boolean judge() {
     if (pending != null) {
       try {
-        response = pending.join();
+        answerWith(pending.join());
       } catch (CompletionException | CancellationException e) {
         error = WorkflowRun.unwrap(e);
       }
       pending = null;
     }
     Attempt context = last;
-    if (error == null && response == null) {
+    if (error == null && !answered) {
       error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
           + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
       retryable = false;
     }
-    if (error == null && response.isPermanentFailure()) {
-      PermanentStepFailureException failure = new PermanentStepFailureException(response.failureMessage().orElseThrow());
+    if (error == null && permanentFailure != null) {
+      PermanentStepFailureException failure = new PermanentStepFailureException(permanentFailure);
       RunEvents.failed(context, failure);
       fail(failure, attempt);
       return true;
     }
     if (error == null) {
-      RunEvents.succeeded(context, response.output());
+      RunEvents.succeeded(context, output);
       over();
       return true;
     }
@@ -223,11 +273,6 @@ abstract class StepMachine<O, C> implements Runnable {
     }
   }
 
-  /** Whether the machine has its outcome. */
-  boolean isOver() {
-    return phase == OVER;
-  }
-
   /**
    * Ends the machine with a failure from outside it: its task was refused by the executor, or broke
    * down before the step had an outcome.
@@ -236,7 +281,7 @@ abstract class StepMachine<O, C> implements Runnable {
     if (record == null) {
       record = run.record().start(position, step.name());
     }
-    response = null;
+    clearAnswer();
     fail(failure, attempts);
   }
 
@@ -255,14 +300,21 @@ abstract class StepMachine<O, C> implements Runnable {
     return attempt;
   }
 
-  /** The last attempt's response: the completed step's, or a permanent failure's; else null. */
-  StepResponse<O, C> response() {
-    return response;
+  /** The step's output: null unless it completed. */
+  @SuppressWarnings("unchecked")
+  O output() {
+    return cause == null ? (O) output : null;
   }
 
-  /** The step's output: null unless it completed. */
-  O output() {
-    return cause == null && !skipped && response != null ? response.output() : null;
+  /** The completed step's compensation input, or the partial work its permanent failure handed over. */
+  @SuppressWarnings("unchecked")
+  C compensationInput() {
+    return (C) compensationInput;
+  }
+
+  /** Whether the step failed permanently and handed over partial work for its own compensation. */
+  boolean handsOverPartialWork() {
+    return cause != null && partialWork;
   }
 
   /**

@@ -6,6 +6,7 @@ import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,9 @@ public final class WorkflowRun extends Execution {
 
   /** The one {@link Halt}: it carries nothing. */
   static final Halt HALT = new Halt();
+
+  /** The machine that runs the run's steps, one after the other; made for the first. */
+  private SyncStepMachine<Object, Object> machine;
 
   private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
       Attempt parentStep, String transactionId) {
@@ -73,7 +77,7 @@ public final class WorkflowRun extends Execution {
 
   /** Runs a step that returns a {@link StepResponse}; returns its output. */
   public <O, C> O step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return run(step, null, body, compensation);
+    return run(step, null, Shape.RESPONSE, body, compensation);
   }
 
   /**
@@ -82,28 +86,28 @@ public final class WorkflowRun extends Execution {
    */
   public <O, C> Optional<O> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return Optional.ofNullable(run(step, when, body, compensation));
+    return Optional.ofNullable(run(step, when, Shape.RESPONSE, body, compensation));
   }
 
   /** Runs a step with a plain return type, whose output is also its compensation input. */
   public <O> O valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-    return run(step, null, Bodies.value(body), compensation);
+    return run(step, null, Shape.VALUE, body, compensation);
   }
 
   /** Runs a step with a plain return type that may have no output; see {@link #step(StepSpec, Condition, StepBody, Compensation)}. */
   public <O> Optional<O> valueStep(
       StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-    return Optional.ofNullable(run(step, when, Bodies.value(body), compensation));
+    return Optional.ofNullable(run(step, when, Shape.VALUE, body, compensation));
   }
 
   /** Runs a step that returns {@code void}. */
   public void voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-    run(step, null, Bodies.nothing(body), Bodies.voidCompensation(compensation));
+    run(step, null, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
   /** Runs a conditional step that returns {@code void}. */
   public void voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-    run(step, when, Bodies.nothing(body), Bodies.voidCompensation(compensation));
+    run(step, when, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
   /**
@@ -111,12 +115,12 @@ public final class WorkflowRun extends Execution {
    * compensates the child's completed steps as a unit.
    */
   public <R> R childStep(StepSpec step, ChildBody<R> body) {
-    return run(step, null, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
+    return run(step, null, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   /** Runs a child-workflow step that may have no output; see {@link #step(StepSpec, Condition, StepBody, Compensation)}. */
   public <R> Optional<R> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-    return Optional.ofNullable(run(step, when, Bodies.child(body), Bodies.ChildCompensation.INSTANCE));
+    return Optional.ofNullable(run(step, when, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE));
   }
 
   /**
@@ -124,12 +128,12 @@ public final class WorkflowRun extends Execution {
    * any) handles it; the handler's compensation runs if a later step fails.
    */
   public <T> void hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
-    run(step, null, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
+    run(step, null, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
   }
 
   /** Runs a conditional {@code @Hook}. */
   public <T> void hook(StepSpec step, Condition when, HookSlot<T> slot, ValueBody<T> input) {
-    run(step, when, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
+    run(step, when, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
   }
 
   /** Starts a {@code @Parallel} group: its steps run concurrently, and {@link Group#join()} waits for all. */
@@ -137,15 +141,23 @@ public final class WorkflowRun extends Execution {
     return new Group(new GroupCoordinator(this, name));
   }
 
-  /** Runs a step to its outcome on this thread and settles it: its output, null if it has none. */
-  private <O, C> O run(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    SyncStepMachine<O, C> machine = new SyncStepMachine<>(this, step, when, true, body);
-    machine.run();
-    Settlement.Failure failure = Settlement.settle(this, machine, compensation);
+  /**
+   * Runs a step to its outcome on this thread and settles it: its output, null if it has none. The
+   * run's steps follow each other, so one machine serves them all.
+   */
+  @SuppressWarnings("unchecked")
+  private <O> O run(StepSpec step, Condition when, Shape shape, Object body, Compensation<?> compensation) {
+    SyncStepMachine<Object, Object> machine = this.machine;
+    if (machine == null) {
+      machine = new SyncStepMachine<>(this);
+      this.machine = machine;
+    }
+    machine.prepare(step, when, shape, body).run();
+    Settlement.Failure failure = Settlement.settle(this, machine, (Compensation<Object>) compensation);
     if (failure != null) {
       throw halt(List.of(failure));
     }
-    return machine.output();
+    return (O) machine.output();
   }
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
