@@ -393,6 +393,7 @@ abstract class Execution {
    * registry, and the exception is logged and returned for the run's future.
    */
   Throwable broken(Throwable cause) {
+    record.endSteps();
     if (registry != null) {
       registry.remove(this);
     }
@@ -401,6 +402,7 @@ abstract class Execution {
   }
 
   private <R> WorkflowResult<R> finish(WorkflowResult<R> result) {
+    record.endSteps(); // a cancel that finds the run still registered is too late now
     if (registry != null) {
       registry.remove(this);
     }

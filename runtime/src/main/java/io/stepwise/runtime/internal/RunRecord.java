@@ -2,6 +2,8 @@ package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.WorkflowStatus;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,9 +52,21 @@ final class RunRecord {
   /** The failure that halted the run, and the step it failed; null while no step halted it. */
   private Throwable failure;
   private String failedStep;
-  private volatile boolean cancelRequested;
-  /** Set once the steps are over, under the record's lock with {@link #requestCancel()}. */
-  private boolean stepsOver;
+  /** Whether a cancel was requested, and whether the steps are over: one of the four below. */
+  private volatile int cancel;
+  private static final int RUNNING = 0;
+  private static final int CANCEL_REQUESTED = 1;
+  private static final int OVER = 2;
+  private static final int OVER_AFTER_CANCEL = 3;
+  private static final VarHandle CANCEL;
+
+  static {
+    try {
+      CANCEL = MethodHandles.lookup().findVarHandle(RunRecord.class, "cancel", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   RunRecord(String workflow, String transactionId, int stepCount, long deadlineMillis) {
     this.workflow = workflow;
@@ -165,25 +179,38 @@ final class RunRecord {
   // ---------------------------------------------------------------- cancel
 
   /** Asks the run to stop before its next step (or attempt); false if its steps are already over. */
-  synchronized boolean requestCancel() {
-    if (stepsOver) {
-      return false; // too late: the run has ended its steps, and ends as they left it
+  boolean requestCancel() {
+    while (true) {
+      int state = cancel;
+      if (state != RUNNING) {
+        return state == CANCEL_REQUESTED; // over: too late, the run ends as its steps left it
+      }
+      if (CANCEL.compareAndSet(this, RUNNING, CANCEL_REQUESTED)) {
+        return true;
+      }
     }
-    cancelRequested = true;
-    return true;
   }
 
   boolean cancelRequested() {
-    return cancelRequested;
+    int state = cancel;
+    return state == CANCEL_REQUESTED || state == OVER_AFTER_CANCEL;
   }
 
   /**
    * The run's steps are over: from now on a cancel finds nothing to stop. Returns whether a cancel
-   * came before, while the last step ran (no later step was left to stop before).
+   * came before, while the last step ran (no later step was left to stop before). A run that ends
+   * calls it too, whatever ended it.
    */
-  synchronized boolean endSteps() {
-    stepsOver = true;
-    return cancelRequested;
+  boolean endSteps() {
+    while (true) {
+      int state = cancel;
+      if (state == OVER || state == OVER_AFTER_CANCEL) {
+        return state == OVER_AFTER_CANCEL;
+      }
+      if (CANCEL.compareAndSet(this, state, state == RUNNING ? OVER : OVER_AFTER_CANCEL)) {
+        return state == CANCEL_REQUESTED;
+      }
+    }
   }
 
   @Override

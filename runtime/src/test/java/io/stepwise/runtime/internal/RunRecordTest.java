@@ -12,7 +12,6 @@ import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowResult;
-import io.stepwise.runtime.fixtures.Script;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -155,19 +154,24 @@ class RunRecordTest {
 
   @Test
   void theStepsOfAGroupAreRecordedInTheOrderTheyCompleted() {
-    WorkflowRun run = WorkflowRun.start(spec, NO_THROW, Container.empty());
+    // the group's two tasks run one after the other, the second first, on a thread of their own
+    List<Runnable> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.Executor secondFirst = task -> {
+      tasks.add(task);
+      if (tasks.size() == 2) {
+        new Thread(() -> {
+          tasks.get(1).run();
+          tasks.get(0).run();
+        }).start();
+      }
+    };
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().throwOnError(false).executor(secondFirst).build(),
+        Container.empty());
     RunRecord record = run.record();
-    java.util.concurrent.CountDownLatch chargeDone = new java.util.concurrent.CountDownLatch(1);
 
     WorkflowRun.Group group = run.parallel("both");
-    group.<String>valueStep(reserve, ctx -> {
-      Script.await(chargeDone);
-      return "res-4";
-    }, (c, ctx) -> undone.add(c));
-    group.<String>valueStep(charge, ctx -> {
-      chargeDone.countDown();
-      return "charge-4";
-    }, (c, ctx) -> undone.add(c));
+    group.<String>valueStep(reserve, ctx -> "res-4", (c, ctx) -> undone.add(c));
+    group.<String>valueStep(charge, ctx -> "charge-4", (c, ctx) -> undone.add(c));
     group.join();
     run.done(null);
 
