@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code @Compensate}: the step it names, its return type and its one data parameter. */
 class CompensationDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   @Test
   void validCompensations_compileCleanly() {

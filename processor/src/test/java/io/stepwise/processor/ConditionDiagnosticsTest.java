@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code @When}: the condition it names, where it may appear, and the Optional wiring of conditional steps. */
 class ConditionDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   @Test
   void conditionalWorkflow_compilesCleanly() {

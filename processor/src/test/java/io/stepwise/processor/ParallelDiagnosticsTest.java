@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code @Parallel}: where it may appear, and the shape of a group (named, consecutive, two or more, independent). */
 class ParallelDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   @Test
   void parallelWorkflow_compilesCleanly() {

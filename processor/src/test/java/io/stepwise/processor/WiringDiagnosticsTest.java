@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * the type rules of passing one step's output to another ({@code TypeMismatch}).
  */
 class WiringDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   // ---- unwired, both, misplaced
 
