@@ -41,6 +41,56 @@ class WiringDiagnosticsTest {
     assertNoRunner(c, "Checkout");
   }
 
+  /** The first step, where @Input is most often forgotten, is offered the input another step declares. */
+  @Test
+  void unwiredParameter_offersTheInputOfALaterStep() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"a\") String a(String in) { return in; }",
+        "  @Step(\"b\") String b(@Input String in, @From(\"a\") String x) { return x; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:UnwiredParameter]")
+        .inFile(src).onLineContaining("String a(String in)");
+    assertThat(c).hadErrorContaining("parameter 'in' of type String is not. Values of a fitting type: @Input.");
+  }
+
+  /** The input declared on a later step's condition counts too; a type it does not fit gets no @Input. */
+  @Test
+  void unwiredParameter_offersTheInputOfALaterConditionOnlyWhereItFits() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"a\") String a(CharSequence text, int count) { return \"\"; }",
+        "  boolean big(@Input String in) { return true; }",
+        "  @Step(\"b\") @When(\"big\") void b(@From(\"a\") String x) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(2);
+    assertThat(c).hadErrorContaining("parameter 'text' of type CharSequence is not. Values of a fitting type: @Input.")
+        .inFile(src).onLineContaining("String a(CharSequence text");
+    assertThat(c).hadErrorContaining("parameter 'count' of type int is not. "
+            + "Annotate it @Input, or @From(\"step\") naming an earlier step whose output it accepts.")
+        .inFile(src).onLineContaining("String a(CharSequence text");
+  }
+
+  /** Only steps it may use are offered: earlier ones, none of its own @Parallel group. */
+  @Test
+  void unwiredParameter_offersNoStepOfItsOwnParallelGroup() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"a\") String a(@Input String in) { return in; }",
+        "  @Step(\"b\") @Parallel(\"g\") String b(@From(\"a\") String x) { return x; }",
+        "  @Step(\"c\") @Parallel(\"g\") String c(String y) { return y; }",
+        "  @Step(\"d\") String d(@From(\"c\") String z) { return z; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:UnwiredParameter]")
+        .inFile(src).onLineContaining("String c(String y)");
+    assertThat(c).hadErrorContaining("parameter 'y' of type String is not. Values of a fitting type: @Input, @From(\"a\").");
+  }
+
   @Test
   void unwiredParameter_withNothingThatFits_explainsTheWiring() {
     JavaFileObject src = source("Checkout",
