@@ -229,6 +229,112 @@ class WiringDiagnosticsTest {
     assertNoRunner(c, "Checkout");
   }
 
+  /** Moving the used step up would put it before a step it uses: the user moves down instead. */
+  @Test
+  void fromALaterStep_thatCannotMoveUp_offersMovingTheUserDown() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create-order\") String create(@Input String in) { return in; }",
+        "  @Step(\"charge-payment\") String charge(@From(\"award-points\") Integer points) { return \"p\"; }",
+        "  @Step(\"reserve\") String reserve(@From(\"create-order\") String order) { return order; }",
+        "  @Step(\"award-points\") int award(@From(\"reserve\") String reservation) { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award-points\")");
+    assertThat(c).hadErrorContaining("'award-points' is declared after 'charge-payment'. "
+        + "Move 'charge-payment' below 'award-points', or use another step");
+    // the move it offers compiles
+    assertThat(compile(source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create-order\") String create(@Input String in) { return in; }",
+        "  @Step(\"reserve\") String reserve(@From(\"create-order\") String order) { return order; }",
+        "  @Step(\"award-points\") int award(@From(\"reserve\") String reservation) { return 1; }",
+        "  @Step(\"charge-payment\") String charge(@From(\"award-points\") Integer points) { return \"p\"; }",
+        "}"))).succeededWithoutWarnings();
+  }
+
+  /** Two steps that use each other's output: no order compiles, and no move is offered. */
+  @Test
+  void fromALaterStep_thatUsesTheUser_offersNoMove() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"charge-payment\") String charge(@Input String in, @From(\"award-points\") Integer points) { return in; }",
+        "  @Step(\"award-points\") int award(@From(\"charge-payment\") String payment) { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award-points\")");
+    assertThat(c).hadErrorContaining("'award-points' is declared after 'charge-payment'. 'award-points' itself uses "
+        + "the output of 'charge-payment', so neither can run first: no order of the steps compiles. "
+        + "Take the value from another step");
+    assertThat(messages(c, Diagnostic.Kind.ERROR).get(0)).doesNotContain("Move");
+  }
+
+  /** A cycle through a third step, here through a condition, is named with the steps it goes through. */
+  @Test
+  void fromALaterStep_inACycleThroughAnotherStep_namesTheCycle() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"charge\") String charge(@Input String in, @From(\"award\") Integer points) { return in; }",
+        "  @Step(\"reserve\") String reserve(@From(\"charge\") String payment) { return payment; }",
+        "  boolean reserved(@From(\"reserve\") String reservation) { return true; }",
+        "  @Step(\"award\") @When(\"reserved\") Integer award() { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award\")");
+    assertThat(c).hadErrorContaining("'award' itself uses the output of 'charge' (through 'reserve'), so neither can "
+        + "run first: no order of the steps compiles. Take the value from another step");
+  }
+
+  /** No cycle, but each simple move breaks another step: the message says why, and offers neither. */
+  @Test
+  void fromALaterStep_whereNeitherMoveCompiles_saysWhy() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"charge\") String charge(@Input String in, @From(\"award\") Integer points) { return in; }",
+        "  @Step(\"rate\") int rate(@Input String in) { return 2; }",
+        "  @Step(\"notify\") void notify(@From(\"charge\") String payment) {}",
+        "  @Step(\"award\") Integer award(@From(\"rate\") Integer rate) { return rate; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award\")");
+    assertThat(c).hadErrorContaining("'award' is declared after 'charge'. Neither move compiles: "
+        + "with 'award' above 'charge', 'award' would come before 'rate', whose output it uses; "
+        + "with 'charge' below 'award', 'notify' would come before 'charge', whose output it uses. "
+        + "Move more steps, or use another step");
+  }
+
+  /** A step of a @Parallel group moves around the group as a whole, never into it. */
+  @Test
+  void fromALaterStep_byAStepOfAParallelGroup_movesAboveTheGroup() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"reserve\") @Parallel(\"prepare\") String reserve(@Input String in) { return in; }",
+        "  @Step(\"label\") @Parallel(\"prepare\") String label(@From(\"rate\") Integer rate) { return \"l\"; }",
+        "  @Step(\"rate\") Integer rate(@Input String in) { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"rate\")");
+    assertThat(c).hadErrorContaining("'rate' is declared after 'label'. "
+        + "Move 'rate' above @Parallel group 'prepare', or use another step");
+    // the move it offers compiles
+    assertThat(compile(source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"rate\") Integer rate(@Input String in) { return 1; }",
+        "  @Step(\"reserve\") @Parallel(\"prepare\") String reserve(@Input String in) { return in; }",
+        "  @Step(\"label\") @Parallel(\"prepare\") String label(@From(\"rate\") Integer rate) { return \"l\"; }",
+        "}"))).succeededWithoutWarnings();
+  }
+
   @Test
   void fromItself() {
     JavaFileObject src = source("Checkout",

@@ -78,7 +78,7 @@ public enum Diag {
   UNKNOWN_STEP("UnknownStep",
       "@From must name a step of the workflow, but '%s' has no step '%s'%s"),
   FROM_LATER_STEP("StepOrder",
-      "@From may only name steps declared before the step that uses it; '%s' is declared after '%s'. Move '%s' above '%s', or use another step"),
+      "@From may only name steps declared before the step that uses it; '%s' is declared after '%s'.%s"),
   FROM_ITSELF("FromItself",
       "@From must name an earlier step; step '%s' cannot use its own output"),
   FROM_VOID_STEP("FromVoidStep",

@@ -141,7 +141,7 @@ public final class WiringCheck {
     }
     if (target.index() > consumer.index()) {
       report.error(Diag.FROM_LATER_STEP, param.element(), from.mirror(), from.value(),
-          target.name(), consumer.name(), target.name(), consumer.name());
+          target.name(), consumer.name(), new StepMoves(graph).fix(consumer, target));
       return;
     }
     Optional<TypeMirror> output = output(target);
