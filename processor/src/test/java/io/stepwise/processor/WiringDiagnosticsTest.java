@@ -395,6 +395,53 @@ class WiringDiagnosticsTest {
     assertRunner(c, "Checkout");
   }
 
+  /** A parameter that takes the compensation input of a StepResponse step is told where that goes. */
+  @Test
+  void compensationInputTakenWithFrom_saysThatFromReceivesTheOutput() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create\") StepResponse<Integer, String> create(@Input String in) { return new StepResponse<>(1, in); }",
+        "  @Compensate(\"create\") void delete(String orderId) {}",
+        "  @Step(\"confirm\") void confirm(@From(\"create\") String orderId) {}",
+        "  @Step(\"label\") void label(@From(\"create\") CharSequence orderId) {}",
+        "  @Step(\"ship\") void ship(@From(\"create\") Long parcels) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(3);
+    assertThat(c).hadErrorContaining("step 'create' produces Integer, which parameter 'orderId' of type String cannot "
+            + "accept. @From receives the step's output (Integer); its compensation input (String) goes only to its "
+            + "@Compensate method.")
+        .inFile(src).onLineContaining("confirm(@From");
+    // a type that accepts the compensation input, without being it
+    assertThat(c).hadErrorContaining("parameter 'orderId' of type CharSequence cannot accept. "
+            + "@From receives the step's output (Integer); its compensation input (String) goes only to its "
+            + "@Compensate method.")
+        .inFile(src).onLineContaining("CharSequence orderId");
+    // a type that accepts neither
+    assertThat(c).hadErrorContaining("step 'create' produces Integer, which parameter 'parcels' of type Long cannot accept.")
+        .inFile(src).onLineContaining("Long parcels");
+    assertThat(messages(c, Diagnostic.Kind.ERROR).stream().filter(m -> m.contains("Long cannot accept")).findFirst().get())
+        .doesNotContain("compensation input");
+  }
+
+  /** The same for a step that may be skipped, whose output is taken as an Optional. */
+  @Test
+  void compensationInputOfAConditionalStep_takenAsOptional_saysThatFromReceivesTheOutput() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  boolean big() { return true; }",
+        "  @Step(\"create\") @When(\"big\") StepResponse<Integer, String> create(@Input String in) {",
+        "    return new StepResponse<>(1, in); }",
+        "  @Step(\"confirm\") void confirm(@From(\"create\") Optional<String> orderId) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:TypeMismatch]").inFile(src).onLineContaining("Optional<String> orderId");
+    assertThat(c).hadErrorContaining("step 'create' produces Optional<Integer>, which parameter 'orderId' of type "
+        + "Optional<String> cannot accept. @From receives the step's output (Integer); its compensation input (String) "
+        + "goes only to its @Compensate method.");
+  }
+
   @Test
   void rawListOutput_isRejectedByListOfStringParameter() {
     JavaFileObject src = source("Checkout",

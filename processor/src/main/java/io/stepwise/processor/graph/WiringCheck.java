@@ -168,15 +168,32 @@ public final class WiringCheck {
       produced = typeRules.optionalOf(produced);
     }
     if (!typeRules.accepts(param.type(), produced)) {
-      String hint = "";
-      if (!target.mayHaveNoOutput() && TypeRules.isOptional(param.type())
-          && typeRules.accepts(TypeRules.optionalArgument(param.type()), produced)) {
-        hint = " Step '" + target.name() + "' always produces an output, so declare the parameter as "
-            + ElementFormatter.type(produced) + ".";
-      }
       String[] types = ElementFormatter.distinct(produced, param.type());
-      report.error(Diag.TYPE_MISMATCH, param.element(), from.mirror(), target.name(), types[0], param.name(), types[1], hint);
+      report.error(Diag.TYPE_MISMATCH, param.element(), from.mirror(), target.name(), types[0], param.name(), types[1],
+          mismatchHint(target, param, produced, output.get()));
     }
+  }
+
+  /**
+   * Why a {@code @From} parameter that does not accept the step's output may have been written: it
+   * takes the compensation input of a {@code StepResponse} step, or an {@code Optional} of an output
+   * that is always there. Empty if neither.
+   */
+  private String mismatchHint(StepDecl target, ParamDecl param, TypeMirror produced, TypeMirror output) {
+    if (!target.mayHaveNoOutput() && TypeRules.isOptional(param.type())
+        && typeRules.accepts(TypeRules.optionalArgument(param.type()), produced)) {
+      return " Step '" + target.name() + "' always produces an output, so declare the parameter as "
+          + ElementFormatter.type(produced) + ".";
+    }
+    if (target.returns() instanceof Returns.Response response) {
+      TypeMirror compensation = response.compensationInput();
+      if (typeRules.accepts(param.type(), target.mayHaveNoOutput() ? typeRules.optionalOf(compensation) : compensation)) {
+        String[] types = ElementFormatter.distinct(output, compensation);
+        return " @From receives the step's output (" + types[0] + "); its compensation input (" + types[1]
+            + ") goes only to its @Compensate method.";
+      }
+    }
+    return "";
   }
 
   /**
