@@ -130,7 +130,8 @@ public final class WorkflowProcessor extends AbstractProcessor {
    * Whether this round's annotations may be claimed: yes, unless {@code @Generated} is among them
    * and marks an element this processor did not generate. javac claims all of a round's
    * annotations or none, so a round that holds another tool's {@code @Generated} claims none,
-   * ours included; javac then warns about that round's {@code @Generated} in any case.
+   * ours included; unless a later processor claims that {@code @Generated}, javac warns about it
+   * whatever this processor returns.
    */
   private boolean claims(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     for (TypeElement annotation : annotations) {
