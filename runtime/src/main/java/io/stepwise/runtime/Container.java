@@ -19,9 +19,12 @@ public interface Container {
    */
   <T> T resolve(Class<T> type);
 
-  /** A container without services; it resolves only itself. */
+  /**
+   * A container without services: it resolves only itself, as {@code Container}, and throws
+   * {@link IllegalStateException} for any other type. A runner created without a container has it.
+   */
   static Container empty() {
-    return of();
+    return EmptyContainer.INSTANCE;
   }
 
   /**

@@ -93,6 +93,16 @@ class ContainerTest {
   }
 
   @Test
+  void theEmptyContainerSpeaksForItselfNotForContainerOf() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Container.empty().resolve(Greeter.class));
+
+    assertEquals("Container.empty() has no service of type " + Greeter.class.getName()
+        + " (it has none); use Container.of(...) with one, or a Container of your own", e.getMessage());
+    assertEquals("Container.empty()", Container.empty().toString());
+    assertThrows(NullPointerException.class, () -> Container.empty().resolve(null));
+  }
+
+  @Test
   void nullServiceIsRejectedNamingItsPosition() {
     NullPointerException e = assertThrows(NullPointerException.class, () -> Container.of("a", null, "c"));
 

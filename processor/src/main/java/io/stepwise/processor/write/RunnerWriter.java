@@ -44,6 +44,7 @@ public final class RunnerWriter {
   private static final ClassName HOOK_HANDLER = ClassName.get(Names.RUNTIME_PACKAGE, "HookHandler");
   private static final ClassName HOOK_COMPENSATION = ClassName.get(Names.RUNTIME_PACKAGE, "HookCompensation");
   private static final ClassName CHILD_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRun");
+  private static final ClassName CHILD_RUNNERS = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRunners");
   private static final ClassName STEP_CONTEXT = ClassName.get(Names.RUNTIME_PACKAGE, "StepContext");
   private static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
   private static final ClassName COMPLETION_STAGE = ClassName.get("java.util.concurrent", "CompletionStage");
@@ -100,10 +101,15 @@ public final class RunnerWriter {
           .build()));
     }
 
-    type.addMethod(MethodSpec.constructorBuilder()
+    MethodSpec.Builder withoutContainer = MethodSpec.constructorBuilder()
         .addModifiers(modifiers(model))
         .addJavadoc("A runner of the given workflow instance, whose steps see {@link $T#empty()} as their container.\n",
-            CONTAINER)
+            CONTAINER);
+    if (model.steps().stream().anyMatch(step -> step.child().isPresent())) {
+      withoutContainer.addJavadoc("\n<p>The runners of its child workflows are built from that container too: if a child\n"
+          + "workflow needs a service, create this runner with a container that has it.\n");
+    }
+    type.addMethod(withoutContainer
         .addParameter(workflow, "workflow")
         .addStatement("this(workflow, $T.empty())", CONTAINER)
         .build());
@@ -298,12 +304,15 @@ public final class RunnerWriter {
     return method.addStatement("return this").build();
   }
 
-  /** The runners of child workflows, built from the same container. */
+  /**
+   * The runners of child workflows, built from the same container (at once: a child that needs a
+   * service the container lacks fails the runner's creation, with a message that names the child).
+   */
   private static CodeBlock childRunners(WorkflowModel model) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (StepModel step : model.steps()) {
-      step.child().ifPresent(child ->
-          code.addStatement("this.$N = $T.create(container)", child.field(), child.runner()));
+      step.child().ifPresent(child -> code.addStatement("this.$N = $T.create($T::create, container,$W$T.class, $S, $T.class)",
+          child.field(), CHILD_RUNNERS, child.runner(), model.runnerClass(), child.workflowName(), child.workflow()));
     }
     return code.build();
   }
