@@ -91,4 +91,19 @@ class ChildContainerTest {
     assertEquals("delivered parcel of a lamp from the parent's container", async.result());
     assertEquals("delivered parcel of gift a pen from the parent's container", nested.result());
   }
+
+  @Test
+  void aContainerFromAFunctionServesTheParentAndItsChildrenOnBothPaths() {
+    Courier courier = new Courier();
+    Container container = Container.from(type -> type == Courier.class ? courier : null);
+
+    assertEquals("delivered parcel of a cup from the parent's container",
+        CourierWorkflows_SendRunner.create(container).run("a cup").result());
+    assertEquals("delivered parcel of a mug from the parent's container",
+        CourierWorkflows_SendAsyncRunner.create(container).run("a mug").result());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> CourierWorkflows_SendRunner.create(Container.from(type -> null)));
+    assertEquals("Container.from(...) has no service of type " + COURIER + ": its function returned null for it;"
+        + " return one, or throw an exception that says why there is none", e.getMessage());
+  }
 }
