@@ -82,11 +82,16 @@ public final class RunnerWriter {
           .build());
       stepConstants.add(", $N", step.constant());
     }
+    CodeBlock.Builder spec = CodeBlock.builder()
+        .add("$T.of($L, WORKFLOW_NAME$L)$>$>", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build());
+    if (model.timeoutMillis() > 0) {
+      spec.add("\n.withTimeout($LL)", model.timeoutMillis());
+    }
+    if (isOptional(model.resultType())) {
+      spec.add("\n.withOptionalResult()"); // a run that does not end DONE has Optional.empty(), not null
+    }
     type.addField(FieldSpec.builder(WORKFLOW_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer(model.timeoutMillis() > 0
-            ? CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)$>$>\n.withTimeout($LL)$<$<",
-                WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build(), model.timeoutMillis())
-            : CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build()))
+        .initializer(spec.add("$<$<").build())
         .build());
     type.addField(workflow, "workflow", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(CONTAINER, "container", Modifier.PRIVATE, Modifier.FINAL);
@@ -416,6 +421,11 @@ public final class RunnerWriter {
           args.build());
     }
     return create.build();
+  }
+
+  private static boolean isOptional(TypeName type) {
+    return type instanceof ParameterizedTypeName parameterized
+        && parameterized.rawType().equals(ClassName.get(Optional.class));
   }
 
   static TypeName localType(StepModel step) {

@@ -478,7 +478,7 @@ public final class WorkflowRun {
     if (status == null || failure == null) {
       throw new IllegalStateException("workflow '" + spec.name() + "' was not halted by a failed step");
     }
-    WorkflowResult<R> result = finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors));
+    WorkflowResult<R> result = finish(new WorkflowResult<>(spec.name(), transactionId, status, noResult(), errors));
     if (!options.throwOnError()) {
       return result;
     }
@@ -522,7 +522,16 @@ public final class WorkflowRun {
     if (status == null || failure == null) {
       throw new IllegalStateException("child workflow '" + spec.name() + "' was not halted by a failed step");
     }
-    return failedException(finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors)));
+    return failedException(finish(new WorkflowResult<>(spec.name(), transactionId, status, noResult(), errors)));
+  }
+
+  /**
+   * The result of a run that did not end DONE: {@code Optional.empty()} where the workflow's result
+   * type is {@code Optional} (the processor says so with {@link WorkflowSpec#withOptionalResult()}), else null.
+   */
+  @SuppressWarnings("unchecked") // R is Optional<...> exactly when the spec says so
+  private <R> R noResult() {
+    return spec.optionalResult() ? (R) Optional.empty() : null;
   }
 
 
