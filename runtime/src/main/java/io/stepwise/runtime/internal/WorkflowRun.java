@@ -486,9 +486,11 @@ public final class WorkflowRun {
   }
 
   private WorkflowFailedException failedException(WorkflowResult<?> result) {
+    String why = failure instanceof WorkflowCancelledException
+        ? "it was cancelled at step '" + failedStep + "'"
+        : "step '" + failedStep + "' failed";
     WorkflowFailedException exception = new WorkflowFailedException(
-        "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + status
-            + ": step '" + failedStep + "' failed: " + failure,
+        "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + status + ": " + why + ": " + failure,
         result, failure);
     for (StepError error : errors) {
       if (error.phase() == StepPhase.COMPENSATE) {
@@ -712,7 +714,7 @@ public final class WorkflowRun {
     if (error == null && response.isPermanentFailure()) {
       PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
       fire(listener -> listener.onStepFailure(context, cause));
-      return Outcome.failed(cause, attempt, response);
+      return Outcome.failed(cancelledDuring(context, cause), attempt, response);
     }
     if (error == null) {
       StepResponse<O, C> done = response;
@@ -722,7 +724,7 @@ public final class WorkflowRun {
       }
       return Outcome.ok(response, attempt);
     }
-    if (retryable && attempt < step.maxAttempts() && isRetryable(error)) {
+    if (retryable && attempt < step.maxAttempts() && isRetryable(error) && !isCancelled()) {
       log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
           spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
       return Outcome.retry(error, attempt);
@@ -730,10 +732,31 @@ public final class WorkflowRun {
     return giveUp(context, error);
   }
 
-  /** The step failed for good on this attempt: fires onStepFailure. */
+  /**
+   * The step failed for good on this attempt: fires onStepFailure with the attempt's error; the
+   * outcome's cause is that error, or the cancellation if the run was cancelled meanwhile.
+   */
   <O, C> Outcome<O, C> giveUp(Context context, Throwable error) {
     fire(listener -> listener.onStepFailure(context, error));
-    return Outcome.failed(error, context.attempt, null);
+    return Outcome.failed(cancelledDuring(context, error), context.attempt, null);
+  }
+
+  /**
+   * The cause of a step that failed for good: its last attempt's {@code error}; or, if the run was
+   * cancelled while the step was being tried (during an attempt, a retry pause, or while an
+   * asynchronous attempt was pending), a {@link WorkflowCancelledException} that says so and has
+   * {@code error} as its suppressed exception, so that a cancel always shows in the run's result.
+   */
+  private Throwable cancelledDuring(Context context, Throwable error) {
+    if (!isCancelled() || error instanceof WorkflowCancelledException) {
+      return error;
+    }
+    WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + spec.name()
+        + "' (transaction " + transactionId + ") was cancelled during step '" + context.step.name() + "', whose attempt "
+        + context.attempt + " failed with " + error + "; no further attempt was started, and the completed steps"
+        + " are compensated");
+    cancelled.addSuppressed(error);
+    return cancelled;
   }
 
   private static final int RUNNING = 0;
@@ -1012,9 +1035,15 @@ public final class WorkflowRun {
     }
     // A failed step is the workflow working as designed (the saga undoes it), and its exception is
     // in the result: one line here, the stack trace at debug level.
-    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
-        spec.name(), transactionId, failedStep, first.outcome.attempts, failure.toString(),
-        completed.size() + toCompensate.size());
+    if (failure instanceof WorkflowCancelledException) {
+      log.warn("Workflow '{}' ({}) was cancelled at step '{}' after {} attempt(s): {}; compensating {} step(s)",
+          spec.name(), transactionId, failedStep, first.outcome.attempts, failure.getMessage(),
+          completed.size() + toCompensate.size());
+    } else {
+      log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
+          spec.name(), transactionId, failedStep, first.outcome.attempts, failure.toString(),
+          completed.size() + toCompensate.size());
+    }
     log.debug("Workflow '{}' ({}) step '{}' failure", spec.name(), transactionId, failedStep, failure);
     while (!completed.isEmpty()) {
       toCompensate.add(completed.removeLast());
