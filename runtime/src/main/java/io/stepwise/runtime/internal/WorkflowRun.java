@@ -16,6 +16,7 @@ import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -621,31 +622,33 @@ public final class WorkflowRun {
 
   /**
    * The outcome of a step: its response, or the failure of its last attempt; or, while the step is
-   * still being tried, a failed attempt that is to be retried.
+   * still being tried, a failed attempt that is to be retried after {@code retryDelayNanos}.
    */
   static final class Outcome<O, C> {
     final StepResponse<O, C> response;
     final Throwable cause;
     final int attempts;
     final boolean retry;
+    final long retryDelayNanos;
 
-    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts, boolean retry) {
+    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts, boolean retry, long retryDelayNanos) {
       this.response = response;
       this.cause = cause;
       this.attempts = attempts;
       this.retry = retry;
+      this.retryDelayNanos = retryDelayNanos;
     }
 
     static <O, C> Outcome<O, C> ok(StepResponse<O, C> response, int attempts) {
-      return new Outcome<>(response, null, attempts, false);
+      return new Outcome<>(response, null, attempts, false, 0);
     }
 
     static <O, C> Outcome<O, C> failed(Throwable cause, int attempts, StepResponse<O, C> permanentFailure) {
-      return new Outcome<>(permanentFailure, cause, attempts, false);
+      return new Outcome<>(permanentFailure, cause, attempts, false, 0);
     }
 
-    static <O, C> Outcome<O, C> retry(Throwable cause, int attempts) {
-      return new Outcome<>(null, cause, attempts, true);
+    static <O, C> Outcome<O, C> retry(Throwable cause, int attempts, long retryDelayNanos) {
+      return new Outcome<>(null, cause, attempts, true, retryDelayNanos);
     }
 
     boolean failed() {
@@ -685,7 +688,7 @@ public final class WorkflowRun {
       if (!outcome.retry) {
         return outcome;
       }
-      if (!pauseBeforeRetry(step, attempt, false)) {
+      if (!pauseBeforeRetry(step, outcome.retryDelayNanos, false)) {
         return giveUp(context, outcome.cause);
       }
     }
@@ -700,8 +703,9 @@ public final class WorkflowRun {
 
   /**
    * What an attempt came to: the step's outcome, with its event fired, or {@link Outcome#retry} when
-   * the step is to be tried again. {@code retryable} is false when the attempt failed in a way no
-   * retry can mend (the step returned null).
+   * the step is to be tried again (after onStepAttemptFailure). {@code retryable} is false when the
+   * attempt failed in a way no retry can mend (the step returned null). A step is not retried once
+   * the run is cancelled, nor when its workflow's deadline has passed.
    */
   <O, C> Outcome<O, C> judge(Context context, StepResponse<O, C> response, Throwable error, boolean retryable) {
     StepSpec step = context.step;
@@ -713,21 +717,29 @@ public final class WorkflowRun {
     }
     if (error == null && response.isPermanentFailure()) {
       PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
-      fire(listener -> listener.onStepFailure(context, cause));
+      fireForStep(context, listener -> listener.onStepFailure(context, cause));
       return Outcome.failed(cancelledDuring(context, cause), attempt, response);
     }
     if (error == null) {
       StepResponse<O, C> done = response;
       log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
-      if (!listeners.isEmpty()) {
-        fire(listener -> listener.onStepSuccess(context, done.output()));
+      if (!listeners.isEmpty()) { // the hot path: allocate no event without listeners
+        fireForStep(context, listener -> listener.onStepSuccess(context, done.output()));
       }
       return Outcome.ok(response, attempt);
     }
-    if (retryable && attempt < step.maxAttempts() && isRetryable(error) && !isCancelled()) {
-      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
-          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
-      return Outcome.retry(error, attempt);
+    // no retry once the run is cancelled or past its deadline (stopReason), nor if the deadline
+    // passes before the pause could begin (retryDelayNanos is -1 then)
+    long delay = retryable && attempt < step.maxAttempts() && isRetryable(error) && stopReason(step) == null
+        ? retryDelayNanos(step, attempt, false)
+        : -1;
+    if (delay >= 0) {
+      Throwable failed = error;
+      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying in {} ms: {}",
+          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), TimeUnit.NANOSECONDS.toMillis(delay),
+          error.toString());
+      fireForStep(context, listener -> listener.onStepAttemptFailure(context, failed, Duration.ofNanos(delay)));
+      return Outcome.retry(error, attempt, delay);
     }
     return giveUp(context, error);
   }
@@ -737,7 +749,7 @@ public final class WorkflowRun {
    * outcome's cause is that error, or the cancellation if the run was cancelled meanwhile.
    */
   <O, C> Outcome<O, C> giveUp(Context context, Throwable error) {
-    fire(listener -> listener.onStepFailure(context, error));
+    fireForStep(context, listener -> listener.onStepFailure(context, error));
     return Outcome.failed(cancelledDuring(context, error), context.attempt, null);
   }
 
@@ -855,9 +867,8 @@ public final class WorkflowRun {
     return null;
   }
 
-  /** Waits before a retry; false if the retry must not happen (interrupted, cancelled, timed out). */
-  private boolean pauseBeforeRetry(StepSpec step, int attempt, boolean compensating) {
-    long delay = retryDelayNanos(step, attempt, compensating);
+  /** Waits {@code delay} nanoseconds before a retry; false if the retry must not happen (interrupted, cancelled, timed out). */
+  private boolean pauseBeforeRetry(StepSpec step, long delay, boolean compensating) {
     if (delay < 0) {
       return false;
     }
@@ -1073,7 +1084,7 @@ public final class WorkflowRun {
       if (error == null) {
         return true;
       }
-      if (!retriesCompensation(done.step, attempt, error) || !pauseBeforeRetry(done.step, attempt, true)) {
+      if (!retriesCompensation(done.step, attempt, error) || !pauseBeforeRetry(done.step, retryDelayNanos(done.step, attempt, true), true)) {
         compensationFailed(done.step, attempt, error);
         return false;
       }
@@ -1120,12 +1131,7 @@ public final class WorkflowRun {
     log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
         spec.name(), transactionId, step.name(), attempt, error);
     Context context = new Context(step, attempt, true);
-    String outerStep = enterStep(step);
-    try {
-      fire(listener -> listener.onCompensateStepFailure(context, error));
-    } finally {
-      restore(MDC_STEP, outerStep);
-    }
+    fireForStep(context, listener -> listener.onCompensateStepFailure(context, error));
   }
 
   private static boolean isRetryable(Throwable t) {
@@ -1172,6 +1178,19 @@ public final class WorkflowRun {
       } catch (RuntimeException | LinkageError | AssertionError e) {
         log.warn("Workflow '{}' ({}) listener {} threw; ignored", spec.name(), transactionId, listener, e);
       }
+    }
+  }
+
+  /** Calls every listener with the step's MDC key set, as while the step runs. */
+  private void fireForStep(Context context, Consumer<WorkflowListener> event) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    String outerStep = enterStep(context.step);
+    try {
+      fire(event);
+    } finally {
+      restore(MDC_STEP, outerStep);
     }
   }
 
