@@ -316,7 +316,8 @@ public final class RunnerWriter {
   private static CodeBlock childRunners(WorkflowModel model) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (StepModel step : model.steps()) {
-      step.child().ifPresent(child -> code.addStatement("this.$N = $T.create($T::create, container,$W$T.class, $S, $T.class)",
+      step.child().ifPresent(child -> code.addStatement(
+          "this.$N = $T.create($T::create, container,$W$T.class, $S, $T.class)",
           child.field(), CHILD_RUNNERS, child.runner(), model.runnerClass(), child.workflowName(), child.workflow()));
     }
     return code.build();

@@ -867,7 +867,10 @@ public final class WorkflowRun {
     return null;
   }
 
-  /** Waits {@code delay} nanoseconds before a retry; false if the retry must not happen (interrupted, cancelled, timed out). */
+  /**
+   * Waits {@code delay} nanoseconds before a retry; false if the retry must not happen (interrupted,
+   * cancelled, timed out).
+   */
   private boolean pauseBeforeRetry(StepSpec step, long delay, boolean compensating) {
     if (delay < 0) {
       return false;
@@ -1084,7 +1087,8 @@ public final class WorkflowRun {
       if (error == null) {
         return true;
       }
-      if (!retriesCompensation(done.step, attempt, error) || !pauseBeforeRetry(done.step, retryDelayNanos(done.step, attempt, true), true)) {
+      if (!retriesCompensation(done.step, attempt, error)
+          || !pauseBeforeRetry(done.step, retryDelayNanos(done.step, attempt, true), true)) {
         compensationFailed(done.step, attempt, error);
         return false;
       }
