@@ -73,7 +73,7 @@ class ChildWorkflowDiagnosticsTest {
     assertRunner(c, "Checkout");
     assertRunner(c, "Shipment");
     String runner = generated(c, "test.CheckoutRunner");
-    assertThat(runner).contains("ShipmentRunner.create(container)");
+    assertThat(runner).contains("this.shipRunner = ChildRunners.create(ShipmentRunner::create, container,");
     assertThat(runner).contains(".runAsChild(");
   }
 
