@@ -14,6 +14,7 @@ import io.stepwise.runtime.WorkflowTimeoutException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -371,15 +372,26 @@ abstract class Execution {
       throw new IllegalStateException((parentStep == null ? "workflow '" : "child workflow '") + spec.name()
           + "' was not halted by a failed step");
     }
-    return finish(new WorkflowResult<>(spec.name(), transactionId, status.ended(), null, record.errors()));
+    return finish(new WorkflowResult<>(spec.name(), transactionId, status.ended(), noResult(), record.errors()));
+  }
+
+  /**
+   * The result of a run that did not end DONE: {@code Optional.empty()} where the workflow's result
+   * type is {@code Optional} (the processor says so with {@link WorkflowSpec#withOptionalResult()}), else null.
+   */
+  @SuppressWarnings("unchecked") // R is Optional<...> exactly when the spec says so
+  private <R> R noResult() {
+    return spec.optionalResult() ? (R) Optional.empty() : null;
   }
 
   /** The exception of a halted run: its failure as the cause, the failed compensations suppressed. */
   WorkflowFailedException failedException(WorkflowResult<?> result) {
-    WorkflowFailedException exception = new WorkflowFailedException(
-        "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + result.status()
-            + ": step '" + record.failedStep() + "' failed: " + record.failure(),
-        result, record.failure());
+    Throwable failure = record.failure();
+    String why = failure instanceof WorkflowCancelledException
+        ? "it was cancelled at step '" + record.failedStep() + "'"
+        : "step '" + record.failedStep() + "' failed";
+    WorkflowFailedException exception = new WorkflowFailedException("Workflow '" + spec.name() + "' (transaction "
+        + transactionId + ") ended " + result.status() + ": " + why + ": " + failure, result, failure);
     for (StepError error : record.errors()) {
       if (error.phase() == StepPhase.COMPENSATE) {
         exception.addSuppressed(error.cause());

@@ -1,9 +1,12 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowEvent;
 import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +34,7 @@ final class RunEvents {
 
   static void attemptBegins(Attempt attempt) {
     if (attempt.run.hasListeners()) {
-      fire(attempt.run, listener -> listener.onStepBegin(attempt));
+      fireForStep(attempt, listener -> listener.onStepBegin(attempt));
     }
   }
 
@@ -42,7 +45,7 @@ final class RunEvents {
   }
 
   static void skipped(Attempt attempt) {
-    fire(attempt.run, listener -> listener.onStepSkipped(attempt));
+    fireForStep(attempt, listener -> listener.onStepSkipped(attempt));
   }
 
   static void conditionThrew(Attempt attempt, Throwable error) {
@@ -57,20 +60,23 @@ final class RunEvents {
           attempt.stepName(), attempt.attempt());
     }
     if (attempt.run.hasListeners()) {
-      fire(attempt.run, listener -> listener.onStepSuccess(attempt, output));
+      fireForStep(attempt, listener -> listener.onStepSuccess(attempt, output));
     }
   }
 
-  static void retrying(Attempt attempt, Throwable error) {
+  /** The attempt failed, and the step is tried again after {@code delayNanos}. */
+  static void retrying(Attempt attempt, Throwable error, long delayNanos) {
     if (log.isInfoEnabled()) {
-      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}", attempt.workflowName(),
-          attempt.transactionId(), attempt.stepName(), attempt.attempt(), attempt.step.maxAttempts(), error.toString());
+      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying in {} ms: {}", attempt.workflowName(),
+          attempt.transactionId(), attempt.stepName(), attempt.attempt(), attempt.step.maxAttempts(),
+          TimeUnit.NANOSECONDS.toMillis(delayNanos), error.toString());
     }
+    fireForStep(attempt, listener -> listener.onStepAttemptFailure(attempt, error, Duration.ofNanos(delayNanos)));
   }
 
   /** The step failed for good: on this attempt, or (a condition, a stopped run) before it. */
   static void failed(Attempt attempt, Throwable error) {
-    fire(attempt.run, listener -> listener.onStepFailure(attempt, error));
+    fireForStep(attempt, listener -> listener.onStepFailure(attempt, error));
   }
 
   static void tolerated(Execution run, StepSpec step, Throwable cause, int attempts) {
@@ -89,8 +95,13 @@ final class RunEvents {
     // A failed step is the workflow working as designed (the saga undoes it), and its exception is
     // in the result: one line here, the stack trace at debug level.
     if (log.isWarnEnabled()) {
-      log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
-          run.spec().name(), run.transactionId(), step.name(), attempts, cause.toString(), count);
+      if (cause instanceof WorkflowCancelledException) {
+        log.warn("Workflow '{}' ({}) was cancelled at step '{}' after {} attempt(s): {}; compensating {} step(s)",
+            run.spec().name(), run.transactionId(), step.name(), attempts, cause.getMessage(), count);
+      } else {
+        log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
+            run.spec().name(), run.transactionId(), step.name(), attempts, cause.toString(), count);
+      }
     }
     if (log.isDebugEnabled()) {
       log.debug("Workflow '{}' ({}) step '{}' failure", run.spec().name(), run.transactionId(), step.name(), cause);
@@ -118,8 +129,7 @@ final class RunEvents {
   static void compensationFailed(Attempt attempt, Throwable error) {
     log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
         attempt.workflowName(), attempt.transactionId(), attempt.stepName(), attempt.attempt(), error);
-    Mdc.step(attempt.step);
-    fire(attempt.run, listener -> listener.onCompensateStepFailure(attempt, error));
+    fireForStep(attempt, listener -> listener.onCompensateStepFailure(attempt, error));
   }
 
   /** The compensations are over: the run ends REVERTED or FAILED. */
@@ -140,6 +150,18 @@ final class RunEvents {
   /** The generated code failed with an unexpected exception: a bug in Stepwise. */
   static void brokeDown(Execution run, Throwable cause) {
     log.error("Workflow '{}' ({}) broke down; this is a bug in Stepwise", run.spec().name(), run.transactionId(), cause);
+  }
+
+  /**
+   * Calls every listener with the step's MDC key set, as while the step runs: the event may come in
+   * a segment of an asynchronous run that has not set it (after a stage completed, or a pause).
+   */
+  private static void fireForStep(Attempt attempt, Consumer<WorkflowListener> event) {
+    if (!attempt.run.hasListeners()) {
+      return;
+    }
+    Mdc.step(attempt.step);
+    fire(attempt.run, event);
   }
 
   /** Calls every listener; a listener that throws is logged and never changes the run. */

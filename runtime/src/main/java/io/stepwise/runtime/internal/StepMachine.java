@@ -222,7 +222,7 @@ abstract class StepMachine<O, C> implements Runnable {
     if (error == null && permanentFailure != null) {
       PermanentStepFailureException failure = new PermanentStepFailureException(permanentFailure);
       RunEvents.failed(context, failure);
-      fail(failure, attempt);
+      fail(cancelledDuring(context, failure), attempt);
       return true;
     }
     if (error == null) {
@@ -230,16 +230,16 @@ abstract class StepMachine<O, C> implements Runnable {
       over();
       return true;
     }
-    if (!retryable || attempt >= step.maxAttempts() || !isRetryable(error)) {
+    // no retry once the run is cancelled or past its deadline, nor if the deadline passes before the
+    // pause could begin (the delay is -1 then)
+    long delay = retryable && attempt < step.maxAttempts() && isRetryable(error) && run.stopReason(step) == null
+        ? run.deadline().retryDelayNanos(step, attempt, false)
+        : -1;
+    if (delay < 0) {
       giveUp();
       return true;
     }
-    RunEvents.retrying(context, error);
-    long delay = run.deadline().retryDelayNanos(step, attempt, false);
-    if (delay < 0) {
-      giveUp(); // past the workflow's deadline: no retry
-      return true;
-    }
+    RunEvents.retrying(context, error, delay);
     phase = RETRY;
     return driver.pause(run, delay, true, this);
   }
@@ -257,7 +257,25 @@ abstract class StepMachine<O, C> implements Runnable {
   /** The step failed for good with the last attempt's error. */
   private void giveUp() {
     RunEvents.failed(last, error);
-    fail(error, attempt);
+    fail(cancelledDuring(last, error), attempt);
+  }
+
+  /**
+   * The cause of a step that failed for good: its last attempt's {@code error}; or, if the run was
+   * cancelled while the step was being tried (during an attempt, a retry pause, or while an
+   * asynchronous attempt was pending), a {@link WorkflowCancelledException} that says so and has
+   * {@code error} as its suppressed exception, so that a cancel always shows in the run's result.
+   */
+  private Throwable cancelledDuring(Attempt context, Throwable error) {
+    if (!run.isCancelled() || error instanceof WorkflowCancelledException) {
+      return error;
+    }
+    WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + run.spec().name()
+        + "' (transaction " + run.transactionId() + ") was cancelled during step '" + step.name() + "', whose attempt "
+        + context.attempt() + " failed with " + error + "; no further attempt was started, and the completed steps"
+        + " are compensated");
+    cancelled.addSuppressed(error);
+    return cancelled;
   }
 
   private void fail(Throwable failure, int attempts) {
