@@ -33,6 +33,11 @@ import java.util.function.BiConsumer;
  * timers, not sleeping threads, for every step. Steps that return plain values run where the run
  * is, as in a synchronous run. The segments of a run follow each other (each starts when the one
  * before it handed over), so the run's state needs no locks.
+ *
+ * <p>Its length (about 400 lines) is the generated code's contract, not logic: every shape of step
+ * (a response, a value, {@code void}, a child workflow, a hook; each plain or as a stage, each
+ * with and without a condition) is an entry point of a few lines that hands a machine to {@link
+ * #run}, and the group adds the staged shapes to {@link GroupSteps}'.
  */
 public final class AsyncRun extends Execution {
   /** The {@code steps} method of a generated runner, chained on an {@code AsyncRun}. */
@@ -116,14 +121,19 @@ public final class AsyncRun extends Execution {
     try {
       return run.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error cause) {
-        throw cause;
-      }
-      throw e;
+      throw unchecked(e.getCause());
     }
+  }
+
+  /** What a run's future failed with, to throw as it is; a checked one (never expected) wrapped. */
+  private static RuntimeException unchecked(Throwable cause) {
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new CompletionException(cause);
   }
 
   /**
@@ -172,14 +182,7 @@ public final class AsyncRun extends Execution {
       cancelled.initCause(e);
       throw cancelled;
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new CompletionException(cause);
+      throw unchecked(e.getCause());
     }
   }
 

@@ -3,7 +3,10 @@ package io.stepwise.runtime.internal;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a run waits and goes on: the one difference between a synchronous and an asynchronous run.
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * false when {@code next} will run later, which the caller then leaves to it.
  */
 abstract class Driver {
+  private static final Logger log = LoggerFactory.getLogger(Driver.class);
+
   /** A synchronous run's: it blocks the run's thread. */
   static final Driver BLOCKING = new Blocking();
   /** An asynchronous run's: timers, and a new segment of the run when a wait is over. */
@@ -73,7 +78,7 @@ abstract class Driver {
         return true;
       }
       // never go on on the thread that completed the future (an HTTP client's, say)
-      future.whenComplete((value, error) -> run.hop(next));
+      future.whenComplete((value, error) -> hop(run, next));
       return false;
     }
 
@@ -85,16 +90,42 @@ abstract class Driver {
       if (cancellable) {
         tick(run, System.nanoTime() + nanos, next);
       } else {
-        Scheduling.timer().schedule(() -> run.hop(next), nanos, TimeUnit.NANOSECONDS);
+        Scheduling.timer().schedule(() -> hop(run, next), nanos, TimeUnit.NANOSECONDS);
       }
       return false;
+    }
+
+    /**
+     * Goes on with the run on its executor, in its scope: after a future completed on a thread that
+     * is not the run's (an HTTP client's, say), or after a timer. If the executor refuses the task,
+     * the run goes on in Stepwise's pool rather than being lost.
+     */
+    private static void hop(Execution run, Runnable next) {
+      Runnable segment = () -> {
+        try {
+          run.inScope(next);
+        } catch (RuntimeException | Error e) {
+          // a bug, or a fatal error of the JVM: the executor would swallow it, and the run would wait forever
+          log.error("Workflow '{}' ({}) a segment of the run failed; the run cannot go on", run.spec().name(),
+              run.transactionId(), e);
+          throw e;
+        }
+      };
+      try {
+        run.executor().execute(segment);
+      } catch (RejectedExecutionException e) {
+        // never go on inline: this may be the timer's thread, or the thread of whoever completed a stage
+        log.warn("Workflow '{}' ({}) executor rejected the run's next segment; it goes on in Stepwise's pool",
+            run.spec().name(), run.transactionId());
+        Scheduling.pool().execute(segment);
+      }
     }
 
     /** One slice of a cancellable pause: a cancel ends it at the next slice. */
     private static void tick(Execution run, long end, Runnable next) {
       long left = end - System.nanoTime();
       if (left <= 0 || run.isCancelled()) {
-        run.hop(next);
+        hop(run, next);
       } else {
         Scheduling.timer().schedule(() -> tick(run, end, next),
             Math.min(left, TimeUnit.MILLISECONDS.toNanos(PAUSE_SLICE_MILLIS)), TimeUnit.NANOSECONDS);

@@ -16,11 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -35,8 +32,6 @@ import org.slf4j.MDC;
  * code calls, and nothing else.
  */
 abstract class Execution {
-  private static final Logger log = LoggerFactory.getLogger(Execution.class);
-
   private final WorkflowSpec spec;
   private final RunOptions options;
   private final Container container;
@@ -194,27 +189,6 @@ abstract class Execution {
     return options.executor().orElseGet(Scheduling::pool);
   }
 
-  /** The position of a step in the workflow, and in the run's record. */
-  int position(StepSpec step) {
-    List<StepSpec> steps = spec.steps();
-    int hint = step.position;
-    if (hint < steps.size() && steps.get(hint) == step) {
-      return hint; // the common case: WorkflowSpec.of noted it
-    }
-    for (int i = 0; i < steps.size(); i++) {
-      if (steps.get(i) == step) {
-        return i;
-      }
-    }
-    for (int i = 0; i < steps.size(); i++) {
-      if (steps.get(i).name().equals(step.name())) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("step '" + step.name() + "' is not a step of workflow '" + spec.name() + "' "
-        + steps + "; the runner and its WorkflowSpec disagree: generate the runner again with this version of Stepwise");
-  }
-
   // ---------------------------------------------------------------- stopping
 
   /** Asks the run to stop before its next step (or attempt) and compensate; false if its steps are over. */
@@ -258,31 +232,6 @@ abstract class Execution {
     scope.put(Mdc.TRANSACTION_ID, transactionId);
     scope.put(Mdc.WORKFLOW, spec.name());
     Mdc.with(scope, body);
-  }
-
-  /**
-   * Goes on with the run on its executor, in scope: after a step's {@code CompletionStage}
-   * completed on a thread that is not the run's (an HTTP client's, say), or after a timer. If the
-   * executor refuses the task, the run goes on in Stepwise's pool rather than being lost.
-   */
-  void hop(Runnable body) {
-    Runnable segment = () -> {
-      try {
-        inScope(body);
-      } catch (RuntimeException | Error e) {
-        // a bug, or a fatal error of the JVM: the executor would swallow it, and the run would wait forever
-        log.error("Workflow '{}' ({}) a segment of the run failed; the run cannot go on", spec.name(), transactionId, e);
-        throw e;
-      }
-    };
-    try {
-      executor().execute(segment);
-    } catch (RejectedExecutionException e) {
-      // never go on inline: this may be the timer's thread, or the thread of whoever completed a stage
-      log.warn("Workflow '{}' ({}) executor rejected the run's next segment; it goes on in Stepwise's pool",
-          spec.name(), transactionId);
-      Scheduling.pool().execute(segment);
-    }
   }
 
   /**

@@ -78,7 +78,7 @@ abstract class StepMachine<O, C> implements Runnable {
    */
   final void prepare(StepSpec step, Condition when, boolean stopsBeforeCondition) {
     this.step = step;
-    this.position = run.position(step);
+    this.position = run.spec().position(step);
     this.when = when == Condition.ALWAYS ? null : when;
     this.stopsBeforeCondition = stopsBeforeCondition;
     this.phase = CONDITION;

@@ -34,7 +34,7 @@ class RunRecordTest {
   final List<String> undone = new ArrayList<>();
 
   static StepRecord.Status status(WorkflowRun run, StepSpec step) {
-    return run.record().step(run.position(step)).status;
+    return run.record().step(run.spec().position(step)).status;
   }
 
   @Test
