@@ -56,8 +56,12 @@ abstract class Execution {
   private final String outerTransactionId;
   private final String outerWorkflow;
   private final String outerStep;
-  /** The run's hash in its {@link RunRegistry}: drawn at random, as an identity hash would be, but cheaper. */
-  private final int hash = ThreadLocalRandom.current().nextInt();
+  /**
+   * The run's hash in its {@link RunRegistry}'s set of asynchronous runs: drawn at random, as an
+   * identity hash would be, but without its cost. A synchronous run is kept on its thread's stack,
+   * never in a hashed set, and draws none.
+   */
+  private final int hash;
   /**
    * The MDC of the thread that started an asynchronous run (a request id, say), which every segment
    * of the run carries, wherever it runs; null if that MDC was empty, and for a synchronous run.
@@ -76,6 +80,7 @@ abstract class Execution {
     this.listeners = options.listeners();
     this.transactionId = transactionId;
     this.driver = driver;
+    this.hash = driver == Driver.BLOCKING ? 0 : ThreadLocalRandom.current().nextInt();
     this.deadline = Deadline.of(spec, parentStep == null ? Deadline.NONE : parentStep.run.deadline);
     int steps = spec.steps().size();
     this.record = new RunRecord(spec.name(), transactionId, steps, deadline.epochMillis);
