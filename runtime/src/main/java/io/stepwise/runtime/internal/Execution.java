@@ -372,11 +372,14 @@ abstract class Execution {
     if (registry != null) {
       registry.remove(this);
     }
+    boolean blocking = driver == Driver.BLOCKING;
+    if (blocking) {
+      Mdc.restore(Mdc.STEP, outerStep); // the last step's key: onFinish hears the run, not a step
+    }
     RunEvents.finished(this, result);
-    if (driver == Driver.BLOCKING) {
+    if (blocking) {
       Mdc.restore(Mdc.TRANSACTION_ID, outerTransactionId);
       Mdc.restore(Mdc.WORKFLOW, outerWorkflow);
-      Mdc.restore(Mdc.STEP, outerStep);
     }
     return result;
   }

@@ -17,14 +17,19 @@ import java.util.concurrent.CompletionException;
  *       |  skipped --> skipped
  *       v
  *   ATTEMPT (call the step) --> JUDGE -- success / permanent failure / failed for good --> outcome
- *       ^                          | failed, retryable
+ *       ^                          | failed, retryable, the run not stopped: onStepAttemptFailure
  *       +------ RETRY &lt;-- pause ---+   (a cancel or the deadline during the pause: failed)
  * </pre>
+ *
+ * <p>A step that fails for good while its run is cancelled fails with a {@link
+ * WorkflowCancelledException} that keeps the attempt's own exception, so that the cancel shows in
+ * the run's result wherever it landed. The step's record (attempts) is written as it goes; its
+ * outcome is read by {@link Settlement}.
  *
  * <p>The machine runs on its {@link Driver}: {@link #run()} goes as far as it can, and returns when
  * the step has an outcome or when the driver (or the step's stage) will call {@code run()} again
  * later, in a new segment of the run. How an attempt calls the step is the subclass's: {@link
- * SyncStepMachine} for a step that returns its response, {@link AsyncStepMachine} for a step that
+ * SyncStepMachine} for a step that returns its result, {@link AsyncStepMachine} for a step that
  * returns a {@code CompletionStage}. When the outcome is in, {@code then} runs (if given).
  */
 abstract class StepMachine<O, C> implements Runnable {
