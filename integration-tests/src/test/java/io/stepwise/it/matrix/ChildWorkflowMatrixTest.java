@@ -33,9 +33,9 @@ class ChildWorkflowMatrixTest {
 
     assertEquals(WorkflowStatus.DONE, result.status(), result.toString());
     assertEquals("confirmed labelled box", result.result());
-    assertEquals(List.of("order#1", "pack#1", "label#1", "confirm#1"), p.calls());
-    assertEquals(p.id + "/ship", p.context("pack#1").transactionId());
-    assertEquals(p.id + "/ship", p.context("label#1").transactionId());
+    assertEquals(List.of("order#1", "ship/pack#1", "ship/label#1", "confirm#1"), p.calls());
+    assertEquals(p.id + "/ship", p.context("ship/pack#1").transactionId());
+    assertEquals(p.id + "/ship", p.context("ship/label#1").transactionId());
     assertEquals(p.id, p.context("confirm#1").transactionId());
     assertEquals(List.of("run-begin children", "step order#1", "ok order#1", "step ship#1", "run-begin parcel",
         "step pack#1", "ok pack#1", "step label#1", "ok label#1", "finish parcel DONE", "ok ship#1", "step confirm#1",
@@ -58,8 +58,8 @@ class ChildWorkflowMatrixTest {
     assertEquals(p.id + "/ship", childResult.transactionId());
     assertEquals(WorkflowStatus.REVERTED, childResult.status());
     assertEquals(List.of("label INVOKE 1 IllegalStateException: label failed on attempt 1"), errors(childResult));
-    assertEquals(List.of("order#1", "pack#1", "label#1"), p.calls());
-    assertEquals(List.of("pack box", "order order"), p.undone());
+    assertEquals(List.of("order#1", "ship/pack#1", "ship/label#1"), p.calls());
+    assertEquals(List.of("ship/pack box", "order order"), p.undone());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -70,8 +70,8 @@ class ChildWorkflowMatrixTest {
 
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals(List.of("confirm INVOKE 1 IllegalStateException: confirm failed on attempt 1"), errors(result));
-    assertEquals(List.of("label labelled box", "pack box", "order order"), p.undone());
-    assertEquals(p.id + "/ship", p.mdc("undo pack#1").get("stepwise.transactionId"), "compensated in the child's scope");
+    assertEquals(List.of("ship/label labelled box", "ship/pack box", "order order"), p.undone());
+    assertEquals(p.id + "/ship", p.mdc("undo ship/pack#1").get("stepwise.transactionId"), "compensated in the child's scope");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,7 +88,7 @@ class ChildWorkflowMatrixTest {
     ChildCompensationException unit = assertInstanceOf(ChildCompensationException.class, ship.cause());
     assertArrayEquals(new String[] {"undo pack failed on attempt 1"},
         Arrays.stream(unit.getSuppressed()).map(Throwable::getMessage).toArray());
-    assertEquals(List.of("label labelled box", "order order"), p.undone(), "the parent's other compensations still run");
+    assertEquals(List.of("ship/label labelled box", "order order"), p.undone(), "the parent's other compensations still run");
   }
 
   /**
@@ -110,15 +110,15 @@ class ChildWorkflowMatrixTest {
     assertEquals(List.of("ship INVOKE 1 StepTimeoutException: step 'ship' timed out after 250 ms on attempt 1"),
         errors(result));
     if (path == Path.SYNC) {
-      assertTrue(p.journal().contains("interrupted label#1"), p.journal().toString());
-      assertEquals(List.of("pack box", "order order"), p.undone());
+      assertTrue(p.journal().contains("interrupted ship/label#1"), p.journal().toString());
+      assertEquals(List.of("ship/pack box", "order order"), p.undone());
     } else {
-      assertTrue(p.awaitUndone("pack box"), p.journal().toString());
-      assertEquals(Set.of("label labelled box", "pack box", "order order"), Set.copyOf(p.undone()));
-      List<String> child = p.undone().stream().filter(line -> !line.startsWith("order")).toList();
-      assertEquals(List.of("label labelled box", "pack box"), child, "the child compensates itself in reverse");
+      assertTrue(p.awaitUndone("ship/pack box"), p.journal().toString());
+      assertEquals(Set.of("ship/label labelled box", "ship/pack box", "order order"), Set.copyOf(p.undone()));
+      List<String> child = p.undone().stream().filter(line -> line.startsWith("ship/")).toList();
+      assertEquals(List.of("ship/label labelled box", "ship/pack box"), child, "the child compensates itself in reverse");
     }
-    assertEquals(List.of("order#1", "pack#1", "label#1"), p.calls());
+    assertEquals(List.of("order#1", "ship/pack#1", "ship/label#1"), p.calls());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -132,7 +132,7 @@ class ChildWorkflowMatrixTest {
     assertEquals(List.of("ship INVOKE 1 WorkflowFailedException: Workflow '" + child + "' (transaction " + p.id
         + "/ship) ended REVERTED: step 'label' failed: io.stepwise.runtime.WorkflowCancelledException: workflow '"
         + child + "' (transaction " + p.id + "/ship) was cancelled before step 'label'"), errors(result));
-    assertEquals(List.of("order#1", "pack#1"), p.calls());
-    assertEquals(List.of("pack box", "order order"), p.undone());
+    assertEquals(List.of("order#1", "ship/pack#1"), p.calls());
+    assertEquals(List.of("ship/pack box", "order order"), p.undone());
   }
 }

@@ -98,7 +98,7 @@ class GroupMatrixTest {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Path.class)
   void aCancelDuringTheGroupLetsBothStepsFinishThenCompensatesThem(Path path) throws Exception {
-    Probe p = new Probe(path).hold("label");
+    Probe p = new Probe(path).hold("label").after("label", "reserve"); // reserve completes first
     // once both steps have started: a cancel that comes before a step's task has begun fails that
     // step (0 attempts), on both paths, while its partner runs on
     WorkflowResult<String> result = GroupWorkflows.runner(path).runCancellingTheHeldStep(p, "reserve#1");

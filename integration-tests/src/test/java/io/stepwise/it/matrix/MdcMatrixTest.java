@@ -85,8 +85,8 @@ class MdcMatrixTest {
 
     Map<String, String> child = Map.of("request", "r-42", "stepwise.transactionId", p.id + "/ship",
         "stepwise.workflow", path.workflow("parcel"), "stepwise.step", "pack");
-    assertEquals(child, p.mdc("pack#1"));
-    assertEquals(child, p.mdc("undo pack#1"));
+    assertEquals(child, p.mdc("ship/pack#1"));
+    assertEquals(child, p.mdc("undo ship/pack#1"));
     assertEquals(seen(p, "children", "confirm"), p.mdc("confirm#1"));
     assertEquals(seen(p, "children", "order"), p.mdc("undo order#1"));
     assertEquals(CALLER, MDC.getCopyOfContextMap());

@@ -26,9 +26,9 @@ enum Path {
     return base + (async() ? "-async" : "-sync");
   }
 
-  /** A workflow name of either path, without its path: {@code "retries-async"} is {@code "retries"}. */
+  /** A workflow name of any path, without its path: {@code "retries-async"} is {@code "retries"}. */
   static String base(String workflowName) {
-    return workflowName.replaceFirst("-(a?sync)$", "");
+    return workflowName.replaceFirst("-(a?sync|mixed)$", "");
   }
 
   /** This path's runner of a pair. */

@@ -33,7 +33,8 @@ import org.slf4j.MDC;
  * ({@link Path#ASYNC_LATER}). So a step behaves the same on every path, but for what the path itself
  * does differently.
  *
- * <p>Journal lines: {@code step#attempt} when a step is called; {@code undo step input} when a
+ * <p>Journal lines: {@code step#attempt} when a step is called ({@code ship/pack#1} for the step
+ * "pack" of the child workflow that the step "ship" runs); {@code undo step input} when a
  * compensation succeeds ({@code undo step} without data), {@code undo step#attempt failed} when it
  * throws; {@code when step} when a condition is evaluated; {@code interrupted step#attempt} when a
  * hanging step is interrupted; {@code met step} when a step met its partner.
@@ -173,7 +174,7 @@ final class Probe {
     return this;
   }
 
-  /** The step's work starts after {@code predecessor}'s work is over (and a little more). */
+  /** The step's work ends only after {@code predecessor}'s work is over (and a little more): it completes later. */
   Probe after(String step, String predecessor) {
     predecessors.put(step, predecessor);
     finished.computeIfAbsent(predecessor, k -> new CountDownLatch(1));
@@ -226,7 +227,7 @@ final class Probe {
   /** A {@code @When} condition. */
   boolean condition(StepContext ctx) {
     String step = ctx.stepName();
-    String call = "when " + step;
+    String call = "when " + label(ctx);
     record(call, ctx);
     if (throwingConditions.contains(step)) {
       throw new IllegalArgumentException("condition of " + step + " failed");
@@ -237,13 +238,13 @@ final class Probe {
   /** A compensation (or a hook handler's): throws as planned for {@code "undo step"}, else records it. */
   void undo(StepContext ctx, Object input) {
     String step = ctx.stepName();
-    String call = "undo " + step + "#" + ctx.attempt();
+    String call = "undo " + label(ctx) + "#" + ctx.attempt();
     note(call, ctx);
     if (ctx.attempt() <= failures.getOrDefault("undo " + step, 0)) {
       journal.add(call + " failed");
       throw new IllegalStateException("undo " + step + " failed on attempt " + ctx.attempt());
     }
-    String line = "undo " + step + (input == null ? "" : " " + input);
+    String line = "undo " + label(ctx) + (input == null ? "" : " " + input);
     journal.add(line);
     reached.computeIfAbsent(line, k -> new CountDownLatch(1)).countDown();
   }
@@ -256,13 +257,23 @@ final class Probe {
 
   /** Records a step's call; throws if it is to fail at its call. */
   private String enter(StepContext ctx) {
-    String call = ctx.stepName() + "#" + ctx.attempt();
+    String call = label(ctx) + "#" + ctx.attempt();
     record(call, ctx);
     reached.computeIfAbsent(call, k -> new CountDownLatch(1)).countDown();
     if (ctx.attempt() <= callFailures.getOrDefault(ctx.stepName(), 0)) {
       throw new IllegalStateException(ctx.stepName() + " refused the call on attempt " + ctx.attempt());
     }
     return call;
+  }
+
+  /**
+   * The step's name in the journal: a child workflow's steps after the parent's step that runs it
+   * ({@code ship/pack} in the run {@code <id>/ship}). Plans name steps without it.
+   */
+  private static String label(StepContext ctx) {
+    String id = ctx.transactionId();
+    int child = id.indexOf('/');
+    return child < 0 ? ctx.stepName() : id.substring(child + 1) + "/" + ctx.stepName();
   }
 
   /** Keeps what a call saw: its context, the MDC, its thread, and when it was made. */
@@ -330,7 +341,7 @@ final class Probe {
 
   /** The calls of steps, {@code step#attempt}, in order. */
   List<String> calls() {
-    return journal.stream().filter(line -> line.matches("[a-z-]+#\\d+")).toList();
+    return journal.stream().filter(line -> line.matches("[a-z/-]+#\\d+")).toList();
   }
 
   /** The compensations that succeeded, {@code step input}, in order. */
