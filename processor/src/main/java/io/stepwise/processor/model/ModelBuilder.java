@@ -142,7 +142,7 @@ public final class ModelBuilder {
       async = signature.async();
       child = Optional.of(new StepModel.Child(runner,
           fields.newName(camel(step.name()) + "Runner", "child:" + step.name()), signature.input().isPresent(),
-          signature.name()));
+          signature.name(), ClassName.get(signature.type())));
     } else if (step.returns() instanceof Returns.Response response) {
       shape = StepModel.Shape.RESPONSE;
       output = boxed(response.output(), suppressions);

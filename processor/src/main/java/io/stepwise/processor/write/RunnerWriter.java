@@ -44,6 +44,7 @@ public final class RunnerWriter {
   private static final ClassName HOOK_HANDLER = ClassName.get(Names.RUNTIME_PACKAGE, "HookHandler");
   private static final ClassName HOOK_COMPENSATION = ClassName.get(Names.RUNTIME_PACKAGE, "HookCompensation");
   private static final ClassName CHILD_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRun");
+  private static final ClassName CHILD_RUNNERS = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRunners");
   private static final ClassName STEP_CONTEXT = ClassName.get(Names.RUNTIME_PACKAGE, "StepContext");
   private static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
   private static final ClassName COMPLETION_STAGE = ClassName.get("java.util.concurrent", "CompletionStage");
@@ -81,11 +82,16 @@ public final class RunnerWriter {
           .build());
       stepConstants.add(", $N", step.constant());
     }
+    CodeBlock.Builder spec = CodeBlock.builder()
+        .add("$T.of($L, WORKFLOW_NAME$L)$>$>", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build());
+    if (model.timeoutMillis() > 0) {
+      spec.add("\n.withTimeout($LL)", model.timeoutMillis());
+    }
+    if (isOptional(model.resultType())) {
+      spec.add("\n.withOptionalResult()"); // a run that does not end DONE has Optional.empty(), not null
+    }
     type.addField(FieldSpec.builder(WORKFLOW_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer(model.timeoutMillis() > 0
-            ? CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)$>$>\n.withTimeout($LL)$<$<",
-                WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build(), model.timeoutMillis())
-            : CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build()))
+        .initializer(spec.add("$<$<").build())
         .build());
     type.addField(workflow, "workflow", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(CONTAINER, "container", Modifier.PRIVATE, Modifier.FINAL);
@@ -100,10 +106,15 @@ public final class RunnerWriter {
           .build()));
     }
 
-    type.addMethod(MethodSpec.constructorBuilder()
+    MethodSpec.Builder withoutContainer = MethodSpec.constructorBuilder()
         .addModifiers(modifiers(model))
         .addJavadoc("A runner of the given workflow instance, whose steps see {@link $T#empty()} as their container.\n",
-            CONTAINER)
+            CONTAINER);
+    if (model.steps().stream().anyMatch(step -> step.child().isPresent())) {
+      withoutContainer.addJavadoc("\n<p>The runners of its child workflows are built from that container too: if a child\n"
+          + "workflow needs a service, create this runner with a container that has it.\n");
+    }
+    type.addMethod(withoutContainer
         .addParameter(workflow, "workflow")
         .addStatement("this(workflow, $T.empty())", CONTAINER)
         .build());
@@ -298,12 +309,16 @@ public final class RunnerWriter {
     return method.addStatement("return this").build();
   }
 
-  /** The runners of child workflows, built from the same container. */
+  /**
+   * The runners of child workflows, built from the same container (at once: a child that needs a
+   * service the container lacks fails the runner's creation, with a message that names the child).
+   */
   private static CodeBlock childRunners(WorkflowModel model) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (StepModel step : model.steps()) {
-      step.child().ifPresent(child ->
-          code.addStatement("this.$N = $T.create(container)", child.field(), child.runner()));
+      step.child().ifPresent(child -> code.addStatement(
+          "this.$N = $T.create($T::create, container,$W$T.class, $S, $T.class)",
+          child.field(), CHILD_RUNNERS, child.runner(), model.runnerClass(), child.workflowName(), child.workflow()));
     }
     return code.build();
   }
@@ -407,6 +422,11 @@ public final class RunnerWriter {
           args.build());
     }
     return create.build();
+  }
+
+  private static boolean isOptional(TypeName type) {
+    return type instanceof ParameterizedTypeName parameterized
+        && parameterized.rawType().equals(ClassName.get(Optional.class));
   }
 
   static TypeName localType(StepModel step) {

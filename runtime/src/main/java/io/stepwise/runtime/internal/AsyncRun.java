@@ -459,7 +459,7 @@ public final class AsyncRun {
       return false;
     }
     int attempt = context.attempt();
-    return pause(step, attempt,
+    return pause(step, judged.retryDelayNanos,
         () -> attempt(step, body, attempt + 1, outcome),
         () -> outcome.complete(run.giveUp(context, judged.cause)));
   }
@@ -545,12 +545,12 @@ public final class AsyncRun {
   }
 
   /**
-   * The pause before a step's retry, on a timer: then {@code retry}, or {@code giveUp} if the run
-   * was cancelled meanwhile (checked every 50 ms) or ran out of time. Without a pause, returns true
-   * for the caller to retry at once (without deepening the stack), or gives up if the run must stop.
+   * The pause of {@code delay} nanoseconds before a step's retry, on a timer: then {@code retry}, or
+   * {@code giveUp} if the run was cancelled meanwhile (checked every 50 ms) or ran out of time.
+   * Without a pause, returns true for the caller to retry at once (without deepening the stack), or
+   * gives up if the run must stop.
    */
-  private boolean pause(StepSpec step, int attempt, Runnable retry, Runnable giveUp) {
-    long delay = run.retryDelayNanos(step, attempt, false);
+  private boolean pause(StepSpec step, long delay, Runnable retry, Runnable giveUp) {
     if (delay < 0) {
       giveUp.run();
     } else if (delay == 0) {

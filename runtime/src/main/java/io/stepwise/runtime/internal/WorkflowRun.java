@@ -16,6 +16,7 @@ import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -478,7 +479,7 @@ public final class WorkflowRun {
     if (status == null || failure == null) {
       throw new IllegalStateException("workflow '" + spec.name() + "' was not halted by a failed step");
     }
-    WorkflowResult<R> result = finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors));
+    WorkflowResult<R> result = finish(new WorkflowResult<>(spec.name(), transactionId, status, noResult(), errors));
     if (!options.throwOnError()) {
       return result;
     }
@@ -486,9 +487,11 @@ public final class WorkflowRun {
   }
 
   private WorkflowFailedException failedException(WorkflowResult<?> result) {
+    String why = failure instanceof WorkflowCancelledException
+        ? "it was cancelled at step '" + failedStep + "'"
+        : "step '" + failedStep + "' failed";
     WorkflowFailedException exception = new WorkflowFailedException(
-        "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + status
-            + ": step '" + failedStep + "' failed: " + failure,
+        "Workflow '" + spec.name() + "' (transaction " + transactionId + ") ended " + status + ": " + why + ": " + failure,
         result, failure);
     for (StepError error : errors) {
       if (error.phase() == StepPhase.COMPENSATE) {
@@ -522,7 +525,16 @@ public final class WorkflowRun {
     if (status == null || failure == null) {
       throw new IllegalStateException("child workflow '" + spec.name() + "' was not halted by a failed step");
     }
-    return failedException(finish(new WorkflowResult<>(spec.name(), transactionId, status, null, errors)));
+    return failedException(finish(new WorkflowResult<>(spec.name(), transactionId, status, noResult(), errors)));
+  }
+
+  /**
+   * The result of a run that did not end DONE: {@code Optional.empty()} where the workflow's result
+   * type is {@code Optional} (the processor says so with {@link WorkflowSpec#withOptionalResult()}), else null.
+   */
+  @SuppressWarnings("unchecked") // R is Optional<...> exactly when the spec says so
+  private <R> R noResult() {
+    return spec.optionalResult() ? (R) Optional.empty() : null;
   }
 
 
@@ -610,31 +622,33 @@ public final class WorkflowRun {
 
   /**
    * The outcome of a step: its response, or the failure of its last attempt; or, while the step is
-   * still being tried, a failed attempt that is to be retried.
+   * still being tried, a failed attempt that is to be retried after {@code retryDelayNanos}.
    */
   static final class Outcome<O, C> {
     final StepResponse<O, C> response;
     final Throwable cause;
     final int attempts;
     final boolean retry;
+    final long retryDelayNanos;
 
-    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts, boolean retry) {
+    private Outcome(StepResponse<O, C> response, Throwable cause, int attempts, boolean retry, long retryDelayNanos) {
       this.response = response;
       this.cause = cause;
       this.attempts = attempts;
       this.retry = retry;
+      this.retryDelayNanos = retryDelayNanos;
     }
 
     static <O, C> Outcome<O, C> ok(StepResponse<O, C> response, int attempts) {
-      return new Outcome<>(response, null, attempts, false);
+      return new Outcome<>(response, null, attempts, false, 0);
     }
 
     static <O, C> Outcome<O, C> failed(Throwable cause, int attempts, StepResponse<O, C> permanentFailure) {
-      return new Outcome<>(permanentFailure, cause, attempts, false);
+      return new Outcome<>(permanentFailure, cause, attempts, false, 0);
     }
 
-    static <O, C> Outcome<O, C> retry(Throwable cause, int attempts) {
-      return new Outcome<>(null, cause, attempts, true);
+    static <O, C> Outcome<O, C> retry(Throwable cause, int attempts, long retryDelayNanos) {
+      return new Outcome<>(null, cause, attempts, true, retryDelayNanos);
     }
 
     boolean failed() {
@@ -674,7 +688,7 @@ public final class WorkflowRun {
       if (!outcome.retry) {
         return outcome;
       }
-      if (!pauseBeforeRetry(step, attempt, false)) {
+      if (!pauseBeforeRetry(step, outcome.retryDelayNanos, false)) {
         return giveUp(context, outcome.cause);
       }
     }
@@ -689,8 +703,9 @@ public final class WorkflowRun {
 
   /**
    * What an attempt came to: the step's outcome, with its event fired, or {@link Outcome#retry} when
-   * the step is to be tried again. {@code retryable} is false when the attempt failed in a way no
-   * retry can mend (the step returned null).
+   * the step is to be tried again (after onStepAttemptFailure). {@code retryable} is false when the
+   * attempt failed in a way no retry can mend (the step returned null). A step is not retried once
+   * the run is cancelled, nor when its workflow's deadline has passed.
    */
   <O, C> Outcome<O, C> judge(Context context, StepResponse<O, C> response, Throwable error, boolean retryable) {
     StepSpec step = context.step;
@@ -702,29 +717,58 @@ public final class WorkflowRun {
     }
     if (error == null && response.isPermanentFailure()) {
       PermanentStepFailureException cause = new PermanentStepFailureException(response.failureMessage().orElseThrow());
-      fire(listener -> listener.onStepFailure(context, cause));
-      return Outcome.failed(cause, attempt, response);
+      fireForStep(context, listener -> listener.onStepFailure(context, cause));
+      return Outcome.failed(cancelledDuring(context, cause), attempt, response);
     }
     if (error == null) {
       StepResponse<O, C> done = response;
       log.debug("Workflow '{}' ({}) step '{}' completed on attempt {}", spec.name(), transactionId, step.name(), attempt);
-      if (!listeners.isEmpty()) {
-        fire(listener -> listener.onStepSuccess(context, done.output()));
+      if (!listeners.isEmpty()) { // the hot path: allocate no event without listeners
+        fireForStep(context, listener -> listener.onStepSuccess(context, done.output()));
       }
       return Outcome.ok(response, attempt);
     }
-    if (retryable && attempt < step.maxAttempts() && isRetryable(error)) {
-      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying: {}",
-          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), error.toString());
-      return Outcome.retry(error, attempt);
+    // no retry once the run is cancelled or past its deadline (stopReason), nor if the deadline
+    // passes before the pause could begin (retryDelayNanos is -1 then)
+    long delay = retryable && attempt < step.maxAttempts() && isRetryable(error) && stopReason(step) == null
+        ? retryDelayNanos(step, attempt, false)
+        : -1;
+    if (delay >= 0) {
+      Throwable failed = error;
+      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying in {} ms: {}",
+          spec.name(), transactionId, step.name(), attempt, step.maxAttempts(), TimeUnit.NANOSECONDS.toMillis(delay),
+          error.toString());
+      fireForStep(context, listener -> listener.onStepAttemptFailure(context, failed, Duration.ofNanos(delay)));
+      return Outcome.retry(error, attempt, delay);
     }
     return giveUp(context, error);
   }
 
-  /** The step failed for good on this attempt: fires onStepFailure. */
+  /**
+   * The step failed for good on this attempt: fires onStepFailure with the attempt's error; the
+   * outcome's cause is that error, or the cancellation if the run was cancelled meanwhile.
+   */
   <O, C> Outcome<O, C> giveUp(Context context, Throwable error) {
-    fire(listener -> listener.onStepFailure(context, error));
-    return Outcome.failed(error, context.attempt, null);
+    fireForStep(context, listener -> listener.onStepFailure(context, error));
+    return Outcome.failed(cancelledDuring(context, error), context.attempt, null);
+  }
+
+  /**
+   * The cause of a step that failed for good: its last attempt's {@code error}; or, if the run was
+   * cancelled while the step was being tried (during an attempt, a retry pause, or while an
+   * asynchronous attempt was pending), a {@link WorkflowCancelledException} that says so and has
+   * {@code error} as its suppressed exception, so that a cancel always shows in the run's result.
+   */
+  private Throwable cancelledDuring(Context context, Throwable error) {
+    if (!isCancelled() || error instanceof WorkflowCancelledException) {
+      return error;
+    }
+    WorkflowCancelledException cancelled = new WorkflowCancelledException("workflow '" + spec.name()
+        + "' (transaction " + transactionId + ") was cancelled during step '" + context.step.name() + "', whose attempt "
+        + context.attempt + " failed with " + error + "; no further attempt was started, and the completed steps"
+        + " are compensated");
+    cancelled.addSuppressed(error);
+    return cancelled;
   }
 
   private static final int RUNNING = 0;
@@ -823,9 +867,11 @@ public final class WorkflowRun {
     return null;
   }
 
-  /** Waits before a retry; false if the retry must not happen (interrupted, cancelled, timed out). */
-  private boolean pauseBeforeRetry(StepSpec step, int attempt, boolean compensating) {
-    long delay = retryDelayNanos(step, attempt, compensating);
+  /**
+   * Waits {@code delay} nanoseconds before a retry; false if the retry must not happen (interrupted,
+   * cancelled, timed out).
+   */
+  private boolean pauseBeforeRetry(StepSpec step, long delay, boolean compensating) {
     if (delay < 0) {
       return false;
     }
@@ -1003,9 +1049,15 @@ public final class WorkflowRun {
     }
     // A failed step is the workflow working as designed (the saga undoes it), and its exception is
     // in the result: one line here, the stack trace at debug level.
-    log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
-        spec.name(), transactionId, failedStep, first.outcome.attempts, failure.toString(),
-        completed.size() + toCompensate.size());
+    if (failure instanceof WorkflowCancelledException) {
+      log.warn("Workflow '{}' ({}) was cancelled at step '{}' after {} attempt(s): {}; compensating {} step(s)",
+          spec.name(), transactionId, failedStep, first.outcome.attempts, failure.getMessage(),
+          completed.size() + toCompensate.size());
+    } else {
+      log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
+          spec.name(), transactionId, failedStep, first.outcome.attempts, failure.toString(),
+          completed.size() + toCompensate.size());
+    }
     log.debug("Workflow '{}' ({}) step '{}' failure", spec.name(), transactionId, failedStep, failure);
     while (!completed.isEmpty()) {
       toCompensate.add(completed.removeLast());
@@ -1035,7 +1087,8 @@ public final class WorkflowRun {
       if (error == null) {
         return true;
       }
-      if (!retriesCompensation(done.step, attempt, error) || !pauseBeforeRetry(done.step, attempt, true)) {
+      if (!retriesCompensation(done.step, attempt, error)
+          || !pauseBeforeRetry(done.step, retryDelayNanos(done.step, attempt, true), true)) {
         compensationFailed(done.step, attempt, error);
         return false;
       }
@@ -1082,12 +1135,7 @@ public final class WorkflowRun {
     log.error("Workflow '{}' ({}) compensation of step '{}' failed after {} attempt(s); its work is not undone",
         spec.name(), transactionId, step.name(), attempt, error);
     Context context = new Context(step, attempt, true);
-    String outerStep = enterStep(step);
-    try {
-      fire(listener -> listener.onCompensateStepFailure(context, error));
-    } finally {
-      restore(MDC_STEP, outerStep);
-    }
+    fireForStep(context, listener -> listener.onCompensateStepFailure(context, error));
   }
 
   private static boolean isRetryable(Throwable t) {
@@ -1134,6 +1182,19 @@ public final class WorkflowRun {
       } catch (RuntimeException | LinkageError | AssertionError e) {
         log.warn("Workflow '{}' ({}) listener {} threw; ignored", spec.name(), transactionId, listener, e);
       }
+    }
+  }
+
+  /** Calls every listener with the step's MDC key set, as while the step runs. */
+  private void fireForStep(Context context, Consumer<WorkflowListener> event) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    String outerStep = enterStep(context.step);
+    try {
+      fire(event);
+    } finally {
+      restore(MDC_STEP, outerStep);
     }
   }
 

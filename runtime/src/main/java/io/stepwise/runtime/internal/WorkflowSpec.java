@@ -14,11 +14,13 @@ public final class WorkflowSpec {
   private final String name;
   private final List<StepSpec> steps;
   private final long timeoutMillis;
+  private final boolean optionalResult;
 
-  private WorkflowSpec(String name, List<StepSpec> steps, long timeoutMillis) {
+  private WorkflowSpec(String name, List<StepSpec> steps, long timeoutMillis, boolean optionalResult) {
     this.name = name;
     this.steps = steps;
     this.timeoutMillis = timeoutMillis;
+    this.optionalResult = optionalResult;
   }
 
   /**
@@ -31,7 +33,7 @@ public final class WorkflowSpec {
           + ", but this stepwise-runtime implements version " + GENERATED_CODE_VERSION
           + "; use the same version of stepwise-processor and stepwise-runtime and rebuild");
     }
-    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0);
+    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0, false);
   }
 
   /** This workflow with a timeout for the whole run, in milliseconds (0: none). */
@@ -39,7 +41,21 @@ public final class WorkflowSpec {
     if (timeoutMillis < 0) {
       throw new IllegalArgumentException("timeout of workflow '" + name + "' must be >= 0, was " + timeoutMillis);
     }
-    return new WorkflowSpec(name, steps, timeoutMillis);
+    return new WorkflowSpec(name, steps, timeoutMillis, optionalResult);
+  }
+
+  /**
+   * This workflow with a result of type {@code Optional} (its result step is conditional, tolerates
+   * failures, or returns an {@code Optional}): a run that does not end DONE has {@code
+   * Optional.empty()} as its result, never null.
+   */
+  public WorkflowSpec withOptionalResult() {
+    return new WorkflowSpec(name, steps, timeoutMillis, true);
+  }
+
+  /** Whether the workflow's result type is {@code Optional}; see {@link #withOptionalResult()}. */
+  public boolean optionalResult() {
+    return optionalResult;
   }
 
   /** The timeout of a whole run in milliseconds; 0 means none. */
