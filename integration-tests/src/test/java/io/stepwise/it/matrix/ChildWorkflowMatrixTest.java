@@ -53,7 +53,8 @@ class ChildWorkflowMatrixTest {
     assertEquals(List.of("ship INVOKE 1 WorkflowFailedException: Workflow '" + child + "' (transaction " + p.id
         + "/ship) ended REVERTED: step 'label' failed: java.lang.IllegalStateException: label failed on attempt 1"),
         errors(result));
-    WorkflowResult<?> childResult = assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause()).result();
+    WorkflowResult<?> childResult =
+        assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause()).result();
     assertEquals(child, childResult.workflowName());
     assertEquals(p.id + "/ship", childResult.transactionId());
     assertEquals(WorkflowStatus.REVERTED, childResult.status());
@@ -71,7 +72,8 @@ class ChildWorkflowMatrixTest {
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals(List.of("confirm INVOKE 1 IllegalStateException: confirm failed on attempt 1"), errors(result));
     assertEquals(List.of("ship/label labelled box", "ship/pack box", "order order"), p.undone());
-    assertEquals(p.id + "/ship", p.mdc("undo ship/pack#1").get("stepwise.transactionId"), "compensated in the child's scope");
+    assertEquals(p.id + "/ship", p.mdc("undo ship/pack#1").get("stepwise.transactionId"),
+        "compensated in the child's scope");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,7 +90,8 @@ class ChildWorkflowMatrixTest {
     ChildCompensationException unit = assertInstanceOf(ChildCompensationException.class, ship.cause());
     assertArrayEquals(new String[] {"undo pack failed on attempt 1"},
         Arrays.stream(unit.getSuppressed()).map(Throwable::getMessage).toArray());
-    assertEquals(List.of("ship/label labelled box", "order order"), p.undone(), "the parent's other compensations still run");
+    assertEquals(List.of("ship/label labelled box", "order order"), p.undone(),
+        "the parent's other compensations still run");
   }
 
   /**
@@ -116,7 +119,8 @@ class ChildWorkflowMatrixTest {
       assertTrue(p.awaitUndone("ship/pack box"), p.journal().toString());
       assertEquals(Set.of("ship/label labelled box", "ship/pack box", "order order"), Set.copyOf(p.undone()));
       List<String> child = p.undone().stream().filter(line -> line.startsWith("ship/")).toList();
-      assertEquals(List.of("ship/label labelled box", "ship/pack box"), child, "the child compensates itself in reverse");
+      assertEquals(List.of("ship/label labelled box", "ship/pack box"), child,
+          "the child compensates itself in reverse");
     }
     assertEquals(List.of("order#1", "ship/pack#1", "ship/label#1"), p.calls());
   }
@@ -129,9 +133,13 @@ class ChildWorkflowMatrixTest {
 
     assertEquals(WorkflowStatus.REVERTED, result.status());
     String child = path.workflow("parcel");
-    assertEquals(List.of("ship INVOKE 1 WorkflowFailedException: Workflow '" + child + "' (transaction " + p.id
-        + "/ship) ended REVERTED: step 'label' failed: io.stepwise.runtime.WorkflowCancelledException: workflow '"
-        + child + "' (transaction " + p.id + "/ship) was cancelled before step 'label'"), errors(result));
+    // the child's cancellation fails the parent's step, which records the parent's cancellation
+    assertEquals(List.of("ship INVOKE 1 WorkflowCancelledException: workflow '" + path.workflow("children")
+        + "' (transaction " + p.id + ") was cancelled during step 'ship', whose attempt 1 failed with"
+        + " io.stepwise.runtime.WorkflowFailedException: Workflow '" + child + "' (transaction " + p.id
+        + "/ship) ended REVERTED: it was cancelled at step 'label': io.stepwise.runtime.WorkflowCancelledException:"
+        + " workflow '" + child + "' (transaction " + p.id + "/ship) was cancelled before step 'label'; no further"
+        + " attempt was started, and the completed steps are compensated"), errors(result));
     assertEquals(List.of("order#1", "ship/pack#1"), p.calls());
     assertEquals(List.of("ship/pack box", "order order"), p.undone());
   }

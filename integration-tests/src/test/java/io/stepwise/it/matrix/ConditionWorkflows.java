@@ -12,13 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code @When} conditions that say yes, no or throw, on a step with an output and on a void step.
- * The same workflow, synchronous and asynchronous (conditions are synchronous methods on both).
+ * {@code @When} conditions that say yes, no or throw, on a step with an output and on a void step;
+ * the conditional step's output is the workflow's result, an {@code Optional}. The same workflow,
+ * synchronous and asynchronous (conditions are synchronous methods on both).
  */
 final class ConditionWorkflows {
   private ConditionWorkflows() {}
 
-  static Runner<String> runner(Path path) {
+  static Runner<Optional<String>> runner(Path path) {
     return path.pick(() -> {
       ConditionWorkflows_SyncRunner runner = new ConditionWorkflows_SyncRunner(new Sync());
       return Runner.of(runner::run, runner::runAsync, runner::cancel);
@@ -28,7 +29,7 @@ final class ConditionWorkflows {
     });
   }
 
-  @Workflow("conditions-sync")
+  @Workflow(value = "conditions-sync", result = "express")
   static final class Sync {
     @Step("order")
     String order(@Input Probe p, StepContext ctx) {
@@ -76,7 +77,7 @@ final class ConditionWorkflows {
     }
   }
 
-  @Workflow("conditions-async")
+  @Workflow(value = "conditions-async", result = "express")
   static final class Async {
     @Step("order")
     CompletableFuture<String> order(@Input Probe p, StepContext ctx) {

@@ -51,7 +51,8 @@ class MdcMatrixTest {
   void runAsyncCarriesTheCallersMdcIntoTheRun(Path path) throws Exception {
     MDC.setContextMap(CALLER);
     Probe p = new Probe(path).failAlways("last");
-    WorkflowResult<String> result = RetryWorkflows.runner(path).runAsync(p, p.options().build()).get(5, TimeUnit.SECONDS);
+    WorkflowResult<String> result =
+        RetryWorkflows.runner(path).runAsync(p, p.options().build()).get(5, TimeUnit.SECONDS);
 
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals(seen(p, "retries", "first"), p.mdc("first#1"));

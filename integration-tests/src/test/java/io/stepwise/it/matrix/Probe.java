@@ -58,6 +58,7 @@ final class Probe {
   private final Map<String, StepContext> contexts = new ConcurrentHashMap<>();
   private final Map<String, String> threads = new ConcurrentHashMap<>();
   private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
+  private final Map<String, Object> outputs = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> reached = new ConcurrentHashMap<>();
 
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -326,6 +327,9 @@ final class Probe {
       throw new IllegalStateException(step + " failed on attempt " + ctx.attempt());
     }
     T value = output.get();
+    if (value != null) {
+      outputs.put(call, value);
+    }
     CountDownLatch done = finished.get(step);
     if (done != null) {
       done.countDown();
@@ -353,6 +357,11 @@ final class Probe {
   /** The MDC that a call ({@code step#attempt}, {@code when step}, {@code undo step#attempt}, ...) saw. */
   Map<String, String> mdc(String call) {
     return mdc.get(call);
+  }
+
+  /** What a step's call produced (before its stage handed it over): null if nothing. */
+  Object output(String call) {
+    return outputs.get(call);
   }
 
   /** The context that a call saw. */

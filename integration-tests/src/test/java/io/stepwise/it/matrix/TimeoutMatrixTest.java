@@ -37,7 +37,8 @@ class TimeoutMatrixTest {
       assertEquals(List.of("book#1", "slow#1", "slow#2", "ship#1"), p.calls());
       // the attempt's time counts from just before the step's call, which the probe records a moment later
       assertAtLeast(Duration.ofMillis(80), p.between("slow#1", "slow#2"));
-      assertEquals(path == Path.SYNC, p.journal().contains("interrupted slow#1"), "only a synchronous step is interrupted");
+      assertEquals(path == Path.SYNC, p.journal().contains("interrupted slow#1"),
+          "only a synchronous step is interrupted");
       assertFalse(Thread.currentThread().isInterrupted());
     } finally {
       p.release();

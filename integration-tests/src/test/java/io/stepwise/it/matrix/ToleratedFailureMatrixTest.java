@@ -39,7 +39,8 @@ class ToleratedFailureMatrixTest {
         "gift INVOKE 1 IllegalStateException: gift failed on attempt 1"), errors(result));
     assertEquals(List.of("order#1", "points#1", "points#2", "gift#1", "ship#1"), p.calls());
     assertEquals(List.of(), p.undone());
-    assertEquals(List.of("run-begin tolerant", "step order#1", "ok order#1", "step points#1", "step points#2",
+    assertEquals(List.of("run-begin tolerant", "step order#1", "ok order#1", "step points#1",
+        "retry points#1 IllegalStateException 0ms", "step points#2",
         "failed points#2 IllegalStateException", "step gift#1", "failed gift#1 IllegalStateException",
         "skipped gift#1", "step ship#1", "ok ship#1", "finish tolerant DONE"), p.events.lines());
   }
