@@ -3,6 +3,9 @@ package io.stepwise.runtime.internal;
 import io.stepwise.runtime.ChildCompensationException;
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepPhase;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.internal.WorkflowRun.Halt;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +55,32 @@ final class Compensator implements Runnable {
    * over, and the run's status, REVERTED or FAILED, says how they went.
    */
   static CompletableFuture<Halt> halt(Execution run, List<Settlement.Failure> failed) {
+    boolean childLeftWork = failed.stream().anyMatch(failure -> leftWorkUndone(failure.cause()));
     return compensate(run, run.driver(), Settlement.recordHalt(run, failed)).thenApply(notUndone -> {
-      RunRecord.Status status = notUndone.isEmpty() ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;
+      RunRecord.Status status = notUndone.isEmpty() && !childLeftWork ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;
       run.record().status(status);
       RunEvents.compensationEnded(run, status);
       return WorkflowRun.HALT;
     });
+  }
+
+  /**
+   * Whether a step's failure is a child workflow that ended FAILED (one of its own compensations
+   * failed): some of its work is not undone, so the parent cannot end REVERTED either. The child's
+   * failure may be the suppressed exception of a cancel that stopped it.
+   */
+  private static boolean leftWorkUndone(Throwable cause) {
+    if (cause instanceof WorkflowFailedException child) {
+      return child.result().status() == WorkflowStatus.FAILED;
+    }
+    if (cause instanceof WorkflowCancelledException) {
+      for (Throwable suppressed : cause.getSuppressed()) {
+        if (leftWorkUndone(suppressed)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
