@@ -34,9 +34,11 @@ public final class RestockServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RestockServer.class);
 
   private final Javalin app;
+  private final GracefulHandler graceful;
 
-  private RestockServer(Javalin app) {
+  private RestockServer(Javalin app, GracefulHandler graceful) {
     this.app = app;
+    this.graceful = graceful;
   }
 
   /**
@@ -51,6 +53,7 @@ public final class RestockServer implements AutoCloseable {
   /** {@link #start(int, SupplierService, ExecutionLog)} with another idle timeout (for tests). */
   static RestockServer start(int port, SupplierService suppliers, ExecutionLog executions, long idleTimeoutMillis) {
     RestockApi api = new RestockApi(suppliers, executions);
+    GracefulHandler graceful = new GracefulHandler();
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
@@ -61,7 +64,7 @@ public final class RestockServer implements AutoCloseable {
       config.http.defaultContentType = RestockApi.JSON_UTF_8;
       config.jetty.modifyServer(server -> {
         server.setErrorHandler(new JsonErrorHandler());
-        server.insertHandler(new GracefulHandler());
+        server.insertHandler(graceful);
         server.setStopTimeout(STOP_SECONDS * 1000L);
       });
       // errors that Jetty's servlet layer answers (an ambiguous path, for one)
@@ -110,13 +113,18 @@ public final class RestockServer implements AutoCloseable {
     } catch (JavalinBindException e) {
       throw new UncheckedIOException("cannot listen on port " + port, new BindException(e.getMessage()));
     }
-    return new RestockServer(app);
+    return new RestockServer(app, graceful);
   }
 
   private static void unexpected(Context ctx, Exception e) {
     log.error("{} {} failed unexpectedly", ctx.req().getMethod(), ctx.req().getRequestURI(), e);
     ctx.status(500).result(Json.bytes(Json.error(PublicErrors.UNEXPECTED)));
     RestockApi.setJsonContentType(ctx.res());
+  }
+
+  /** How many requests are being answered now (for tests that stop the server during one). */
+  long requestsInProgress() {
+    return graceful.getCurrentRequestCount();
   }
 
   /** The port it listens on. */

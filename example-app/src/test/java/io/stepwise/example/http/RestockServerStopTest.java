@@ -2,7 +2,6 @@ package io.stepwise.example.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.example.Database;
@@ -17,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,13 +50,13 @@ class RestockServerStopTest {
           + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.write(body, 0, 10);
       out.flush();
-      Thread.sleep(300); // the API now waits for the rest of the body
+      // the API now waits for the rest of the body (conditions, not sleeps: a loaded machine is slow)
+      awaitTrue(() -> server.requestsInProgress() == 1, "the request reached the API");
 
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> server.stop(5));
-      Thread.sleep(300);
+      awaitTrue(() -> refusesConnections(port), "a stopping server takes no new connection");
       assertFalse(stopping.isDone(), "stop waits for the request in progress");
-      assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
-          "a stopping server takes no new connection");
+      assertEquals(1, server.requestsInProgress(), "the request is still in progress");
 
       out.write(body, 10, body.length - 10);
       out.flush();
@@ -64,6 +64,23 @@ class RestockServerStopTest {
       String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(response.startsWith("HTTP/1.1 201 "), response);
       stopping.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean refusesConnections(int port) {
+    try {
+      new Socket(InetAddress.getLoopbackAddress(), port).close();
+      return false;
+    } catch (IOException refused) {
+      return true;
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() - end < 0, "timed out waiting: " + what);
+      Thread.sleep(10);
     }
   }
 }
