@@ -2,6 +2,8 @@ package io.stepwise.processor.model;
 
 import com.palantir.javapoet.NameAllocator;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Decides, once per workflow, every name its runner declares for the workflow's steps: the
@@ -26,6 +28,10 @@ final class RunnerNames {
    */
   private static final List<String> LOCALS =
       List.of("workflow", "container", "input", "options", "run", "halt", "ctx", "compensationInput");
+
+  private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
+  private static final Pattern NOT_ALPHANUMERIC = Pattern.compile("[^A-Za-z0-9]+");
+  private static final Pattern OUTER_UNDERSCORES = Pattern.compile("^_+|_+$");
 
   private final NameAllocator constants = new NameAllocator();
   private final NameAllocator fields = new NameAllocator();
@@ -101,8 +107,9 @@ final class RunnerNames {
 
   /** {@code create-order} → {@code CREATE_ORDER}. */
   static String upperSnake(String name) {
-    String snake = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toUpperCase();
-    snake = snake.replaceAll("^_+|_+$", "");
+    String snake = NOT_ALPHANUMERIC.matcher(CAMEL_HUMP.matcher(name).replaceAll("$1_$2")).replaceAll("_")
+        .toUpperCase(Locale.ROOT);
+    snake = OUTER_UNDERSCORES.matcher(snake).replaceAll("");
     return NameAllocator.toJavaIdentifier(snake.isEmpty() ? "STEP" : snake);
   }
 }

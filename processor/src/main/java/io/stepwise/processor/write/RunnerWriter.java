@@ -27,6 +27,7 @@ import io.stepwise.processor.model.StepModel;
 import io.stepwise.processor.model.WorkflowModel;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -38,6 +39,8 @@ import javax.lang.model.element.Modifier;
  * {@link StepCallWriter}. Every name comes from the model.
  */
 public final class RunnerWriter {
+  private static final Pattern NOT_IN_RESOURCE_NAMES = Pattern.compile("[^A-Za-z0-9._-]");
+
   /** The runner of {@code model}, which carries {@code diagram}, the workflow's Mermaid flowchart. */
   public TypeSpec typeSpec(WorkflowModel model, String diagram) {
     BodyWriter body = BodyWriter.of(model);
@@ -263,7 +266,7 @@ public final class RunnerWriter {
    * with characters other than letters, digits, '.', '_' and '-' replaced by '_'.
    */
   public static String resourcePath(String workflowName) {
-    return "META-INF/stepwise/" + workflowName.replaceAll("[^A-Za-z0-9._-]", "_") + ".mmd";
+    return "META-INF/stepwise/" + NOT_IN_RESOURCE_NAMES.matcher(workflowName).replaceAll("_") + ".mmd";
   }
 
   private static MethodSpec create(WorkflowModel model) {
