@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class RunnerNames {
   /** The runner's own constants: the workflow's name, its diagram and its {@code WorkflowSpec}. */
-  private static final List<String> CONSTANTS = List.of("WORKFLOW_NAME", "SPEC");
+  private static final List<String> CONSTANTS = List.of("WORKFLOW_NAME", "DIAGRAM", "SPEC");
 
   /** The runner's own fields: the workflow instance, its container, the runs in progress. */
   private static final List<String> FIELDS = List.of("workflow", "container", "runs");
