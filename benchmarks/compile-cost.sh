@@ -3,8 +3,8 @@
 # then times javac with the processor against javac on the same sources plus the generated runners
 # with -proc:none, in turns, and prints the median ratio and its range. See benchmarks/README.md.
 #
-#   benchmarks/compile-cost.sh [--workflows 200] [--reps 7] [--dir /tmp/stepwise-compile-cost]
-#                              [--rev REV] [--baseline-rev REV] [--floor] [--jfr FILE]
+#   benchmarks/compile-cost.sh [--workflows 200] [--per-package 10] [--reps 7]
+#       [--dir /tmp/stepwise-compile-cost] [--rev REV] [--baseline-rev REV] [--floor] [--jfr FILE]
 #
 # --rev REV           times the processor of git revision REV instead of the working tree's
 # --baseline-rev REV  also times the processor of git revision REV (e.g. main), in the same turns

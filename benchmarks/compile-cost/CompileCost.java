@@ -1,3 +1,4 @@
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,28 +9,35 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * What the Stepwise processor adds to a compilation. Generates N workflows of 10 steps each, then
- * times javac, as a separate process each time, in turns: "processor", the workflows with the
+ * compiles them with javac, a new JVM each time, in turns: "processor", the workflows with the
  * processor on {@code -processorpath}; "plain", the same workflows plus the runners the processor
  * generated, as plain sources, with {@code -proc:none}; and optionally "baseline" (another build of
- * the processor, e.g. of an earlier commit) and "floor" (a processor that does no work: it only writes
- * the same runners, read from disk, through the Filer, so what remains is javac's own cost of
- * annotation processing: processor discovery, the Filer, the extra rounds). Reports each
- * repetition and the median ratio to "plain", with its range. Run by {@code benchmarks/compile-cost.sh},
- * which builds the processor and passes the paths; not part of any Maven build.
+ * the processor, e.g. of an earlier commit) and "floor" (a processor that does no work: it writes
+ * the same runners, read from disk, through the Filer, so that what it costs is javac's own cost of
+ * annotation processing: finding the processor, the Filer, the extra rounds). Reports each
+ * repetition and, per measure, the median of the ratios to "plain" and their range. Run by
+ * {@code benchmarks/compile-cost.sh}, which builds the processor and passes the paths; not part of
+ * any Maven build.
+ *
+ * <p>Three measures per compilation: wall-clock time; the CPU time of the whole JVM (javac, the
+ * processor, and the JIT compiler's and the GC's threads: what a build pays); and the CPU time of
+ * the thread that runs javac and the processor, which depends least on the machine's other load.
  *
  * <pre>
- * java CompileCost.java --processorpath P --classpath C [--workflows 200] [--reps 7] [--dir D]
- *     [--baseline P2] [--floor] [--jfr FILE]
+ * java CompileCost.java --processorpath P --classpath C [--workflows 200] [--per-package 10]
+ *     [--reps 7] [--dir D] [--baseline P2] [--floor] [--jfr FILE]
  * </pre>
  */
 public final class CompileCost {
   public static void main(String[] args) throws Exception {
     int workflows = 200;
+    int perPackage = 10;
     int reps = 7;
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "stepwise-compile-cost");
     String processorPath = null;
@@ -40,6 +48,7 @@ public final class CompileCost {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--workflows" -> workflows = Integer.parseInt(args[++i]);
+        case "--per-package" -> perPackage = Integer.parseInt(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--dir" -> dir = Paths.get(args[++i]).toAbsolutePath();
         case "--processorpath" -> processorPath = args[++i];
@@ -57,35 +66,28 @@ public final class CompileCost {
     // copies of the class directories, so that a rebuild during the measurement changes nothing
     processorPath = snapshot(processorPath, dir.resolve("snapshot/processor"));
     classPath = snapshot(classPath, dir.resolve("snapshot/classpath"));
-    List<Path> sources = Generator.write(dir.resolve("src"), workflows);
-    Path generated = dir.resolve("generated");
-    String javac = Paths.get(System.getProperty("java.home"), "bin", "javac").toString();
-    List<String> common = List.of(javac, "--release", "17", "-Xlint:all,-processing", "-encoding", "UTF-8",
-        "-implicit:none", "-cp", classPath);
+    String tools = Tools.compile(dir.resolve("snapshot/tools"));
+    List<Path> sources = Generator.write(dir.resolve("src"), workflows, perPackage);
+    List<String> javac = List.of("--release", "17", "-Xlint:all,-processing", "-encoding", "UTF-8", "-implicit:none",
+        "-cp", classPath);
 
     // A first run with the processor gives the runners for "plain" (and warms the disk cache).
-    Timing first = new Variant("processor", common, dir.resolve("first"),
+    Path generated = dir.resolve("generated");
+    Timing first = new Variant("first", tools, javac, dir.resolve("first"),
         List.of("-processorpath", processorPath, "-s", generated.toString()), sources, workflows).run(null);
-    List<Path> runners;
-    try (Stream<Path> files = Files.walk(generated)) {
-      runners = files.filter(p -> p.toString().endsWith("Runner.java")).sorted().collect(Collectors.toList());
-    }
-    if (runners.size() != workflows) {
-      throw new IllegalStateException("expected " + workflows + " runners, found " + runners.size());
-    }
     List<Path> plainSources = new ArrayList<>(sources);
-    plainSources.addAll(runners);
-    Variant plain = new Variant("plain", common, dir.resolve("plain"), List.of("-proc:none"), plainSources, 0);
+    plainSources.addAll(runners(generated));
+    Variant plain = new Variant("plain", tools, javac, dir.resolve("plain"), List.of("-proc:none"), plainSources, 0);
     List<Variant> variants = new ArrayList<>();
-    variants.add(processing("processor", processorPath, List.of(), common, dir, sources));
+    variants.add(processing("processor", processorPath, List.of(), tools, javac, dir, sources, workflows));
     variants.add(plain);
     if (baselinePath != null) {
-      variants.add(processing("baseline", snapshot(baselinePath, dir.resolve("snapshot/baseline")), List.of(), common,
-          dir, sources));
+      variants.add(processing("baseline", snapshot(baselinePath, dir.resolve("snapshot/baseline")), List.of(), tools,
+          javac, dir, sources, workflows));
     }
     if (floor) {
-      variants.add(processing("floor", Floor.compile(dir.resolve("snapshot/floor")),
-          List.of("-Afloor.runners=" + generated), common, dir, sources));
+      variants.add(processing("floor", tools, List.of("-processor", "FloorProcessor", "-Afloor.runners=" + generated),
+          tools, javac, dir, sources, workflows));
     }
     if (jfr != null) {
       variants.get(0).run(jfr);
@@ -93,82 +95,67 @@ public final class CompileCost {
       return;
     }
 
-    System.out.printf(Locale.ROOT, "%d workflows of 10 steps, %d sources + %d runners; javac %s%n", workflows,
-        sources.size(), runners.size(), Runtime.version());
-    System.out.printf(Locale.ROOT, "first run with the processor (not counted): %.2f s%n", first.wall() / 1e9);
+    System.out.printf(Locale.ROOT, "%d workflows of 10 steps (%d per package), %d sources + %d runners; javac %s%n",
+        workflows, perPackage, sources.size(), workflows, Runtime.version());
+    System.out.printf(Locale.ROOT, "first run with the processor (not counted): %s%n", first);
     Timing[][] timings = new Timing[variants.size()][reps];
     for (int r = 0; r < reps; r++) {
       // the order turns each repetition, so that a trend in the machine's load hits every variant alike
-      StringBuilder line = new StringBuilder("rep " + (r + 1) + ":");
       for (int k = 0; k < variants.size(); k++) {
         int v = (k + r) % variants.size();
         timings[v][r] = variants.get(v).run(null);
       }
+      StringBuilder line = new StringBuilder("rep " + (r + 1) + ":");
       for (int v = 0; v < variants.size(); v++) {
-        line.append(String.format(Locale.ROOT, "  %s %.2f s wall, %.2f s cpu", variants.get(v).name(),
-            timings[v][r].wall() / 1e9, timings[v][r].cpu() / 1e9));
+        line.append("  ").append(variants.get(v).name()).append(' ').append(timings[v][r]);
       }
       System.out.println(line);
     }
+    System.out.println("median ratio (min .. max over the repetitions); median times:");
     for (int v = 0; v < variants.size(); v++) {
       if (variants.get(v) != plain) {
-        report(variants.get(v).name(), workflows, timings[v], timings[1]);
+        report(variants.get(v).name() + " / plain", workflows, timings[v], timings[1]);
       }
+    }
+    if (baselinePath != null) {
+      report("processor / baseline", workflows, timings[0], timings[2]);
     }
   }
 
-  private static Variant processing(String name, String processorPath, List<String> more, List<String> common,
-      Path dir, List<Path> sources) {
+  private static Variant processing(String name, String processorPath, List<String> more, String tools,
+      List<String> javac, Path dir, List<Path> sources, int workflows) {
     List<String> options = new ArrayList<>(List.of("-processorpath", processorPath,
         "-s", dir.resolve(name + "-generated").toString()));
     options.addAll(more);
-    return new Variant(name, common, dir.resolve(name), options, sources, sources.size() - Generator.SHARED);
+    return new Variant(name, tools, javac, dir.resolve(name), options, sources, workflows);
   }
 
-  /** Per measure (wall, cpu): the median of the per-repetition ratios to "plain", their range, the time per workflow. */
+  private static List<Path> runners(Path generated) throws IOException {
+    try (Stream<Path> files = Files.walk(generated)) {
+      return files.filter(p -> p.toString().endsWith("Runner.java")).sorted().collect(Collectors.toList());
+    }
+  }
+
+  /** Per measure, the median of the per-repetition ratios {@code a / b}, their range, the median times. */
   private static void report(String name, int workflows, Timing[] a, Timing[] b) {
-    for (String measure : List.of("wall", "cpu")) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-21s", name));
+    List<ToLongFunction<Timing>> measures = List.of(Timing::wall, Timing::cpu, Timing::mainCpu);
+    List<String> names = List.of("wall", "cpu", "main");
+    for (int m = 0; m < measures.size(); m++) {
       double[] ratios = new double[a.length];
       double[] times = new double[a.length];
-      double[] plainTimes = new double[a.length];
+      double[] others = new double[a.length];
       for (int r = 0; r < a.length; r++) {
-        times[r] = measure.equals("wall") ? a[r].wall() : a[r].cpu();
-        plainTimes[r] = measure.equals("wall") ? b[r].wall() : b[r].cpu();
-        ratios[r] = times[r] / plainTimes[r];
+        times[r] = measures.get(m).applyAsLong(a[r]);
+        others[r] = measures.get(m).applyAsLong(b[r]);
+        ratios[r] = times[r] / others[r];
       }
       double[] sorted = ratios.clone();
       Arrays.sort(sorted);
-      System.out.printf(Locale.ROOT, "%s / plain, %s: median ratio %.3f (min %.3f, max %.3f, %d repetitions);"
-              + " median %.2f s vs %.2f s, %.1f ms more per workflow%n", name, measure, median(ratios), sorted[0],
-          sorted[sorted.length - 1], a.length, median(times) / 1e9, median(plainTimes) / 1e9,
-          (median(times) - median(plainTimes)) / 1e6 / workflows);
+      line.append(String.format(Locale.ROOT, "  %s %.3f (%.3f .. %.3f; %.2f s vs %.2f s)", names.get(m), median(ratios),
+          sorted[0], sorted[sorted.length - 1], median(times) / 1e9, median(others) / 1e9));
     }
-  }
-
-  /** A copy of each directory of {@code path} under {@code into}; jars stay where they are. */
-  private static String snapshot(String path, Path into) throws IOException {
-    List<String> entries = new ArrayList<>();
-    int i = 0;
-    for (String entry : path.split(java.io.File.pathSeparator)) {
-      Path source = Paths.get(entry);
-      if (Files.isDirectory(source)) {
-        Path copy = into.resolve(Integer.toString(i++));
-        try (Stream<Path> files = Files.walk(source)) {
-          for (Path file : files.collect(Collectors.toList())) {
-            Path target = copy.resolve(source.relativize(file).toString());
-            if (Files.isDirectory(file)) {
-              Files.createDirectories(target);
-            } else {
-              Files.copy(file, target);
-            }
-          }
-        }
-        entries.add(copy.toString());
-      } else {
-        entries.add(entry);
-      }
-    }
-    return String.join(java.io.File.pathSeparator, entries);
+    System.out.println(line);
   }
 
   private static double median(double[] values) {
@@ -189,77 +176,111 @@ public final class CompileCost {
     }
   }
 
-  /** One way of compiling: javac's arguments and sources, into an output directory emptied before each run. */
-  record Variant(String name, List<String> common, Path out, List<String> options, List<Path> sources,
+  /** A copy of each directory of {@code path} under {@code into}; jars stay where they are. */
+  private static String snapshot(String path, Path into) throws IOException {
+    List<String> entries = new ArrayList<>();
+    int i = 0;
+    for (String entry : path.split(File.pathSeparator)) {
+      Path source = Paths.get(entry);
+      if (Files.isDirectory(source)) {
+        Path copy = into.resolve(Integer.toString(i++));
+        try (Stream<Path> files = Files.walk(source)) {
+          for (Path file : files.collect(Collectors.toList())) {
+            Path target = copy.resolve(source.relativize(file).toString());
+            if (Files.isDirectory(file)) {
+              Files.createDirectories(target);
+            } else {
+              Files.copy(file, target);
+            }
+          }
+        }
+        entries.add(copy.toString());
+      } else {
+        entries.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  /** One way of compiling: javac's options and sources, into an output directory emptied before each run. */
+  record Variant(String name, String tools, List<String> javac, Path out, List<String> options, List<Path> sources,
       int expectedRunners) {
-    /**
-     * Runs javac once: its wall-clock time and its CPU time (user + system, of javac's process and
-     * all its threads: parsing, attribution, the processor, the JIT, GC), in nanoseconds. CPU time
-     * is what a compile costs; on a shared machine it also depends less on the other load than
-     * the wall-clock time does. bash's {@code times} reports it for the child.
-     */
+    /** Runs javac once, in a new JVM, through {@code JavacTimer}, which measures it. */
     Timing run(String jfrFile) throws IOException, InterruptedException {
       deleteTree(out);
       Files.createDirectories(out);
+      Path generated = null;
       for (int i = 0; i < options.size(); i++) {
         if (options.get(i).equals("-s")) {
-          deleteTree(Paths.get(options.get(i + 1)));
-          Files.createDirectories(Paths.get(options.get(i + 1)));
+          generated = Paths.get(options.get(i + 1));
+          deleteTree(generated);
+          Files.createDirectories(generated);
         }
       }
-      Path argFile = out.resolveSibling(out.getFileName() + ".sources");
-      Files.write(argFile, sources.stream().map(Path::toString).collect(Collectors.toList()));
-      Path log = out.resolveSibling(out.getFileName() + ".log");
-      List<String> command = new ArrayList<>(List.of("bash", "-c", "\"$@\" >" + log + " 2>&1; rc=$?; times; exit $rc", "_"));
-      command.add(common.get(0));
+      Path argFile = out.resolveSibling(out.getFileName() + ".args");
+      List<String> args = new ArrayList<>(javac);
+      args.addAll(options);
+      args.addAll(List.of("-d", out.toString()));
+      sources.forEach(source -> args.add(source.toString()));
+      // javac's @file: one argument a line; the generated paths have no spaces or quotes
+      Files.write(argFile, args);
+      List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
       if (jfrFile != null) {
-        command.add("-J-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile");
+        command.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile");
       }
-      command.addAll(common.subList(1, common.size()));
-      command.addAll(options);
-      command.addAll(List.of("-d", out.toString(), "@" + argFile));
-      long start = System.nanoTime();
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String times = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      command.addAll(List.of("-cp", tools, "JavacTimer", "@" + argFile));
+      Path log = out.resolveSibling(out.getFileName() + ".log");
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       int exit = process.waitFor();
-      long elapsed = System.nanoTime() - start;
-      if (exit != 0) {
-        throw new IllegalStateException(name + " compilation failed (" + exit + "):\n" + Files.readString(log));
+      List<String> lines = Files.readAllLines(log);
+      String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+      if (exit != 0 || !last.startsWith("JavacTimer ")) {
+        throw new IllegalStateException(name + " compilation failed (" + exit + "), see " + log);
       }
-      for (int i = 0; i < options.size(); i++) {
-        if (options.get(i).equals("-s") && count(Paths.get(options.get(i + 1))) != expectedRunners) {
-          throw new IllegalStateException(name + " generated " + count(Paths.get(options.get(i + 1)))
-              + " runners, not " + expectedRunners + "; see " + log);
-        }
+      if (generated != null && runners(generated).size() != expectedRunners) {
+        throw new IllegalStateException(name + " generated " + runners(generated).size() + " runners, not "
+            + expectedRunners + "; see " + log);
       }
-      // two lines: the shell's own user and system time, then its children's
-      String[] children = times.strip().split("\n")[1].trim().split("\\s+");
-      return new Timing(elapsed, nanos(children[0]) + nanos(children[1]));
-    }
-
-    private static long count(Path generated) throws IOException {
-      try (Stream<Path> files = Files.walk(generated)) {
-        return files.filter(p -> p.toString().endsWith("Runner.java")).count();
-      }
-    }
-
-    /** {@code 1m2.345s} in nanoseconds. */
-    private static long nanos(String time) {
-      int m = time.indexOf('m');
-      double seconds = Integer.parseInt(time.substring(0, m)) * 60 + Double.parseDouble(time.substring(m + 1, time.length() - 1));
-      return Math.round(seconds * 1e9);
+      String[] nanos = last.substring("JavacTimer ".length()).split(" ");
+      return new Timing(Long.parseLong(nanos[0]), Long.parseLong(nanos[1]), Long.parseLong(nanos[2]));
     }
   }
 
-  record Timing(long wall, long cpu) {}
+  /** One compilation: wall-clock time, the JVM's CPU time, the CPU time of javac's thread; in nanoseconds. */
+  record Timing(long wall, long cpu, long mainCpu) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%.2f/%.2f/%.2f s", wall / 1e9, cpu / 1e9, mainCpu / 1e9);
+    }
+  }
 
   /**
-   * The "floor" processor: for each {@code @Workflow} type it writes the runner generated earlier
-   * (read from the directory {@code -Afloor.runners}) through the Filer, doing nothing else. Compiled
-   * from the text below at the start of a run.
+   * The tools compiled at the start of a run: {@code JavacTimer}, which runs javac in its JVM and
+   * prints what it took, and the "floor" processor: for each {@code @Workflow} type it writes the
+   * runner generated earlier (read from the directory {@code -Afloor.runners}) through the Filer,
+   * doing nothing else.
    */
-  static final class Floor {
-    private static final String SOURCE = """
+  static final class Tools {
+    private static final String TIMER = """
+        import java.lang.management.ManagementFactory;
+
+        public final class JavacTimer {
+          public static void main(String[] args) {
+            long start = System.nanoTime();
+            int exit = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args);
+            long wall = System.nanoTime() - start;
+            long main = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+            if (exit != 0) {
+              System.exit(exit);
+            }
+            System.out.println("JavacTimer " + wall + " " + cpu + " " + main);
+          }
+        }
+        """;
+
+    private static final String FLOOR = """
         import java.io.IOException;
         import java.io.UncheckedIOException;
         import java.io.Writer;
@@ -297,34 +318,31 @@ public final class CompileCost {
         }
         """;
 
-    /** Compiles the processor into {@code dir}; its processor path. */
+    /** Compiles both into {@code dir}; the class path that has them. */
     static String compile(Path dir) throws IOException {
-      Path source = dir.resolve("src/FloorProcessor.java");
+      Path src = dir.resolve("src");
       Path classes = dir.resolve("classes");
-      Files.createDirectories(source.getParent());
-      Files.createDirectories(classes.resolve("META-INF/services"));
-      Files.writeString(source, SOURCE);
-      Files.writeString(classes.resolve("META-INF/services/javax.annotation.processing.Processor"), "FloorProcessor\n");
+      Files.createDirectories(src);
+      Files.createDirectories(classes);
+      Files.writeString(src.resolve("JavacTimer.java"), TIMER);
+      Files.writeString(src.resolve("FloorProcessor.java"), FLOOR);
       int exit = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-d",
-          classes.toString(), source.toString());
+          classes.toString(), src.resolve("JavacTimer.java").toString(), src.resolve("FloorProcessor.java").toString());
       if (exit != 0) {
-        throw new IllegalStateException("could not compile the floor processor");
+        throw new IllegalStateException("could not compile the tools in " + src);
       }
       return classes.toString();
     }
   }
 
   /**
-   * The workflows: {@code bench.wNNN.OrderNNNWorkflow}, ten steps each over shared types in
-   * {@code bench}: an {@code @Input} several steps take, {@code @From} chains, compensations, a
+   * The workflows: {@code bench.pK.OrderNNNWorkflow}, {@code perPackage} to a package, ten steps each
+   * over shared types in {@code bench}: an {@code @Input} several steps take, {@code @From} chains, compensations, a
    * {@code StepResponse}, two {@code @When} conditions (one step's output then taken as an
    * {@code Optional}), retries and step options; every fourth workflow has an asynchronous step.
    */
   static final class Generator {
-    /** The sources that are not workflows. */
-    static final int SHARED = 3;
-
-    static List<Path> write(Path src, int count) throws IOException {
+    static List<Path> write(Path src, int count, int perPackage) throws IOException {
       List<Path> files = new ArrayList<>();
       files.add(file(src, "bench", "Order", """
           package bench;
@@ -366,12 +384,13 @@ public final class CompileCost {
           """));
       for (int i = 1; i <= count; i++) {
         String n = String.format(Locale.ROOT, "%03d", i);
-        files.add(file(src, "bench.w" + n, "Order" + n + "Workflow", workflow(n, i)));
+        String pkg = "bench.p" + (i - 1) / perPackage;
+        files.add(file(src, pkg, "Order" + n + "Workflow", workflow(pkg, n, i)));
       }
       return files;
     }
 
-    private static String workflow(String n, int i) {
+    private static String workflow(String pkg, String n, int i) {
       boolean async = i % 4 == 0;
       String chargeType = async ? "java.util.concurrent.CompletableFuture<String>" : "StepResponse<String, String>";
       String chargeBody = async
@@ -379,7 +398,7 @@ public final class CompileCost {
           : "String payment = services.charge(order.id(), amount);\n"
               + "    return new StepResponse<>(payment, payment);";
       return """
-          package bench.w%1$s;
+          package %8$s;
 
           import bench.Confirmation;
           import bench.Order;
@@ -487,7 +506,7 @@ public final class CompileCost {
               return new Confirmation(order.id(), reservation, payment, labels, invoice);
             }
           }
-          """.formatted(n, i % 3, 100 + i, 5 + i % 10, chargeType, chargeBody, 1000 + i);
+          """.formatted(n, i % 3, 100 + i, 5 + i % 10, chargeType, chargeBody, 1000 + i, pkg);
     }
 
     private static Path file(Path src, String pkg, String name, String content) throws IOException {
