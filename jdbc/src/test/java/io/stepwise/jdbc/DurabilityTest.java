@@ -90,6 +90,7 @@ class DurabilityTest {
     Path err = dir.resolve("child-" + kind + "-" + round + ".err");
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",   // a faster start
         DurabilityChild.class.getName(), kind, url, "durable_", round)
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())

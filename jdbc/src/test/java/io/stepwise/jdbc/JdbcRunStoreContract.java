@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.NewRun;
@@ -146,22 +144,6 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
     assertEquals(List.of(Map.of("sku", "a", "quantity", 1, "unitCost", 2.5)), run.checkpoints().get(0).output());
     assertEquals("order-1", ((Map<?, ?>) run.input()).get("id"));
     assertEquals("2026-12-01T10:00:00.123456Z", ((Map<?, ?>) run.input()).get("placedAt"), "java.time as ISO-8601");
-  }
-
-  @Test
-  void typesBuiltWithoutReflectionAreJacksonTypes() {
-    ObjectMapper mapper = new ObjectMapper();
-    JavaType list = mapper.constructType(Types.parameterized(List.class, Item.class));
-    assertEquals(List.class, list.getRawClass());
-    assertEquals(Item.class, list.getContentType().getRawClass());
-    JavaType map = mapper.constructType(Types.parameterized(Map.class, String.class,
-        Types.parameterized(List.class, Types.subtypeOf(Number.class))));
-    assertEquals(Number.class, map.getContentType().getContentType().getRawClass());
-    JavaType array = mapper.constructType(Types.arrayOf(Types.parameterized(Optional.class, String.class)));
-    assertTrue(array.isArrayType());
-    assertEquals(Optional.class, array.getContentType().getRawClass());
-    JavaType sink = mapper.constructType(Types.parameterized(List.class, Types.supertypeOf(Integer.class)));
-    assertEquals(List.class, sink.getRawClass());
   }
 
   // ---- units of work in the checkpoint's transaction

@@ -84,6 +84,7 @@ public final class RunTypes {
   /**
    * The type of the output of the step at {@code position}.
    *
+   * @param stepName the step's name, for the message if there is no such step
    * @throws RunStoreException if no step is declared at that position
    */
   public Type output(int position, String stepName) {
@@ -93,6 +94,7 @@ public final class RunTypes {
   /**
    * The type of the compensation input of the step at {@code position}.
    *
+   * @param stepName the step's name, for the message if there is no such step
    * @throws RunStoreException if no step is declared at that position
    */
   public Type compensationInput(int position, String stepName) {
