@@ -298,7 +298,7 @@ final class GroupCommitWriter {
       result = w.work.run(guarded(c));
       RunUpdate runUpdate = w.updateOf.apply(result);
       update = RunTable.encode(codec, w.types, w.transactionId, runUpdate);
-    } catch (Exception e) {
+    } catch (Throwable e) {   // whatever the application's code throws fails its own write only
       c.rollback(savepoint);
       w.failure = e;
       return;

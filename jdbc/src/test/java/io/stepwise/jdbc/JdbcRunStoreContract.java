@@ -205,12 +205,18 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
       insertOrder(c, "dup");
       return insertOrder(c, "dup");   // a unique violation inside the work
     }, inserted -> RunUpdate.of(completed(0, 0, "create-order", order(inserted), inserted)));
+    AssertionError bug = new AssertionError("a bug in the step");
+    CompletableFuture<String> error = jdbc().appendWithWork(TYPES, "order-1", c -> {
+      insertOrder(c, "by-a-bug");
+      throw bug;
+    }, inserted -> RunUpdate.of(completed(0, 0, "create-order", order(inserted), inserted)));
     CompletableFuture<Void> other = store.append(TYPES, "order-2", RunUpdate.of(createOrder(0, "order-2")));
     CompletableFuture<String> fine = jdbc().appendWithWork(TYPES, "order-2", c -> insertOrder(c, "o-2"),
         inserted -> RunUpdate.of(completed(1, 0, "create-order", order(inserted), inserted)));
 
     assertSame(boom, failure(thrown), "the work's own exception");
     assertInstanceOf(SQLException.class, failure(sqlFailure));
+    assertSame(bug, failure(error), "an Error of the work fails its own write only");
     join(other);
     assertEquals("o-2", join(fine));
     assertEquals(List.of("o-2"), orders());
