@@ -34,7 +34,8 @@ class SmallWorkflowsTest {
   void createResolvesConstructorParametersFromTheContainerAndExplainsAMissingOne() {
     IllegalStateException missing = assertThrows(IllegalStateException.class,
         () -> OrderWorkflowRunner.create(Container.empty()));
-    assertEquals("Container.of(...) has no service of type io.stepwise.it.Pricing; add one to Container.of(...)",
+    assertEquals("Container.empty() has no service of type io.stepwise.it.Pricing (it has none); use Container.of(...)"
+        + " with one, or a Container of your own",
         missing.getMessage());
   }
 

@@ -14,6 +14,9 @@ public final class Names {
   public static final String PARALLEL = "io.stepwise.annotations.Parallel";
   public static final String CHILD_WORKFLOW = "io.stepwise.annotations.ChildWorkflow";
   public static final String HOOK = "io.stepwise.annotations.Hook";
+  /** The {@code @Generated} on every generated runner, with {@link #PROCESSOR} as its value. */
+  public static final String GENERATED = "javax.annotation.processing.Generated";
+  public static final String PROCESSOR = "io.stepwise.processor.WorkflowProcessor";
 
   public static final String RUNTIME_PACKAGE = "io.stepwise.runtime";
   public static final String INTERNAL_PACKAGE = "io.stepwise.runtime.internal";

@@ -77,7 +77,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(Names.WORKFLOW, Names.STEP, Names.COMPENSATE, Names.INPUT, Names.FROM, Names.WHEN, Names.PARALLEL,
-        Names.CHILD_WORKFLOW, Names.HOOK);
+        Names.CHILD_WORKFLOW, Names.HOOK, Names.GENERATED);
   }
 
   @Override
@@ -85,6 +85,17 @@ public final class WorkflowProcessor extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
+  /**
+   * Processes one round and claims its annotations: unlike STYLE.md's example, which never claims,
+   * it returns true, because an annotation nobody claims makes {@code javac -Xlint:all} warn "No
+   * processor claimed any of these annotations", and {@code -Werror} turns that into a failed build.
+   * Claiming hides an annotation only from the processors that run after this one; Stepwise's own
+   * annotations ({@code io.stepwise.annotations}) mean nothing to any other processor, so no one
+   * loses them. The one other type it supports, {@code @Generated}, is on every runner it writes;
+   * it is claimed only in a round where it marks nothing but those runners: on code another tool
+   * generated, another processor may read it, so then the round claims nothing (see
+   * {@link #claims}).
+   */
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     if (round.processingOver()) {
@@ -112,7 +123,29 @@ public final class WorkflowProcessor extends AbstractProcessor {
       guard(type, () -> processOne(type));
     }
     children.clear(); // its signatures hold this round's elements
-    return false;
+    return claims(annotations, round);
+  }
+
+  /**
+   * Whether this round's annotations may be claimed: yes, unless {@code @Generated} is among them
+   * and marks an element this processor did not generate. javac claims all of a round's
+   * annotations or none, so a round that holds another tool's {@code @Generated} claims none,
+   * ours included; unless a later processor claims that {@code @Generated}, javac warns about it
+   * whatever this processor returns.
+   */
+  private boolean claims(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (TypeElement annotation : annotations) {
+      if (annotation.getQualifiedName().contentEquals(Names.GENERATED)) {
+        for (Element element : round.getElementsAnnotatedWith(annotation)) {
+          if (!Mirrors.find(element, Names.GENERATED)
+              .map(generated -> Mirrors.strings(Mirrors.value(elements, generated, "value")).contains(Names.PROCESSOR))
+              .orElse(false)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private void processOne(TypeElement type) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * and later steps receive the child's result through {@code @From}.
  */
 class ChildWorkflowDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   /** A child that takes an Integer and produces a String. */
   private static JavaFileObject shipment() {
@@ -73,7 +73,7 @@ class ChildWorkflowDiagnosticsTest {
     assertRunner(c, "Checkout");
     assertRunner(c, "Shipment");
     String runner = generated(c, "test.CheckoutRunner");
-    assertThat(runner).contains("ShipmentRunner.create(container)");
+    assertThat(runner).contains("this.shipRunner = ChildRunners.create(ShipmentRunner::create, container,");
     assertThat(runner).contains(".runAsChild(");
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code @Compensate}: the step it names, its return type and its one data parameter. */
 class CompensationDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   @Test
   void validCompensations_compileCleanly() {
@@ -59,8 +59,9 @@ class CompensationDiagnosticsTest {
     assertThat(c).hadErrorCount(1);
     assertThat(c).hadErrorContaining("[stepwise:DuplicateCompensation]")
         .inFile(src).onLineContaining("archiveOrder");
-    assertThat(c).hadErrorContaining(
-        "Steps may have at most one @Compensate method; step 'create' is already compensated by deleteOrder(String)");
+    assertThat(c).hadErrorContaining("Steps may have at most one @Compensate method, because the runner calls one "
+        + "method to undo a step; step 'create' is already compensated by deleteOrder(String). "
+        + "Keep one @Compensate(\"create\") method, and merge the work of both into it");
     assertNoRunner(c, "Checkout");
   }
 

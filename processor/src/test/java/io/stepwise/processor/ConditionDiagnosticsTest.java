@@ -1,19 +1,22 @@
 package io.stepwise.processor;
 
+import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.stepwise.processor.DiagnosticTesting.assertNoRunner;
 import static io.stepwise.processor.DiagnosticTesting.assertRunner;
 import static io.stepwise.processor.DiagnosticTesting.compile;
+import static io.stepwise.processor.DiagnosticTesting.messages;
 import static io.stepwise.processor.DiagnosticTesting.source;
 
 import com.google.testing.compile.Compilation;
 import java.util.List;
+import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /** {@code @When}: the condition it names, where it may appear, and the Optional wiring of conditional steps. */
 class ConditionDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   @Test
   void conditionalWorkflow_compilesCleanly() {
@@ -137,6 +140,24 @@ class ConditionDiagnosticsTest {
     assertThat(c).hadErrorContaining("[stepwise:ConditionNotBoolean]")
         .inFile(src).onLineContaining("String isBig()");
     assertThat(c).hadErrorContaining("@When conditions must return boolean; isBig() returns String");
+    assertThat(messages(c, Diagnostic.Kind.ERROR).get(0)).doesNotContain("null");
+    assertNoRunner(c, "Checkout");
+  }
+
+  /** Boolean is refused too, and the message says why: its null would decide nothing. */
+  @Test
+  void conditionReturningBoxedBoolean_saysWhy() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  Boolean isBig() { return true; }",
+        "  @Step(\"create\") @When(\"isBig\") String create(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:ConditionNotBoolean]")
+        .inFile(src).onLineContaining("Boolean isBig()");
+    assertThat(c).hadErrorContaining("@When conditions must return boolean; isBig() returns Boolean. "
+        + "A Boolean may be null, which would mean neither 'run' nor 'skip': return primitive boolean");
     assertNoRunner(c, "Checkout");
   }
 

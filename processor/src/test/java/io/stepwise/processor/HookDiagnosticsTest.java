@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code @Hook}: its input, its name, and what may not be done with it. */
 class HookDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   @Test
   void validHooks_compileCleanlyWithTypedRegistrationMethods() {

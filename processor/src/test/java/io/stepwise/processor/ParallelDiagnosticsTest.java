@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code @Parallel}: where it may appear, and the shape of a group (named, consecutive, two or more, independent). */
 class ParallelDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   @Test
   void parallelWorkflow_compilesCleanly() {
@@ -229,6 +229,10 @@ class ParallelDiagnosticsTest {
     assertThat(c).hadErrorCount(1);
     assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
         .inFile(src).onLineContaining("@From(\"label\") String label");
+    // no move of either compiles: they would still be in one group
+    assertThat(c).hadErrorContaining("'label' is declared after 'reserve'. Both are in @Parallel group 'prepare', "
+        + "whose steps run at the same time and cannot use each other's output: no order of the two compiles. "
+        + "Move one of them out of the group, or use another step");
     assertNoRunner(c, "Checkout");
   }
 }

@@ -45,7 +45,7 @@ class ProcessorRobustnessTest {
         "  @Step(\"update-status\") int confirm(@From(\"create-items\") List<String> items) { return items.size(); }",
         "  @Compensate(\"update-status\") void revertStatus(Integer count, StepContext ctx) {}",
         "}");
-    Compilation c = compile(List.of("-Xlint:all,-processing"), src);
+    Compilation c = compile(List.of("-Xlint:all"), src);
     assertThat(c).succeededWithoutWarnings();
     assertRunner(c, "CreateRestockOrderWorkflow");
     assertThat(c).generatedSourceFile("test/CreateRestockOrderWorkflowRunner");

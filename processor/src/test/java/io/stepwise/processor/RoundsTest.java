@@ -32,7 +32,7 @@ class RoundsTest {
             + "public class PaymentClient {\n"
             + "  public String charge(String order) { return \"paid \" + order; }\n"
             + "}\n"), new WorkflowProcessor())
-        .withOptions("-Xlint:all,-processing")
+        .withOptions("-Xlint:all")
         .compile(CHECKOUT);
 
     assertThat(compilation).succeededWithoutWarnings();

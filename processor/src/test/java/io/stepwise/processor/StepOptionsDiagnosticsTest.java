@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * stopping the run.
  */
 class StepOptionsDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   // ---- durations
 

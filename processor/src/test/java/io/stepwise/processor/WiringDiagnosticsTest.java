@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * the type rules of passing one step's output to another ({@code TypeMismatch}).
  */
 class WiringDiagnosticsTest {
-  private static final List<String> LINT = List.of("-Xlint:all,-processing");
+  private static final List<String> LINT = List.of("-Xlint:all");
 
   // ---- unwired, both, misplaced
 
@@ -39,6 +39,56 @@ class WiringDiagnosticsTest {
         "Parameters of @Step methods must be annotated @Input or @From(\"step\") (or be a StepContext); "
             + "parameter 'order' of type String is not. Values of a fitting type: @Input, @From(\"create\").");
     assertNoRunner(c, "Checkout");
+  }
+
+  /** The first step, where @Input is most often forgotten, is offered the input another step declares. */
+  @Test
+  void unwiredParameter_offersTheInputOfALaterStep() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"a\") String a(String in) { return in; }",
+        "  @Step(\"b\") String b(@Input String in, @From(\"a\") String x) { return x; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:UnwiredParameter]")
+        .inFile(src).onLineContaining("String a(String in)");
+    assertThat(c).hadErrorContaining("parameter 'in' of type String is not. Values of a fitting type: @Input.");
+  }
+
+  /** The input declared on a later step's condition counts too; a type it does not fit gets no @Input. */
+  @Test
+  void unwiredParameter_offersTheInputOfALaterConditionOnlyWhereItFits() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"a\") String a(CharSequence text, int count) { return \"\"; }",
+        "  boolean big(@Input String in) { return true; }",
+        "  @Step(\"b\") @When(\"big\") void b(@From(\"a\") String x) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(2);
+    assertThat(c).hadErrorContaining("parameter 'text' of type CharSequence is not. Values of a fitting type: @Input.")
+        .inFile(src).onLineContaining("String a(CharSequence text");
+    assertThat(c).hadErrorContaining("parameter 'count' of type int is not. "
+            + "Annotate it @Input, or @From(\"step\") naming an earlier step whose output it accepts.")
+        .inFile(src).onLineContaining("String a(CharSequence text");
+  }
+
+  /** Only steps it may use are offered: earlier ones, none of its own @Parallel group. */
+  @Test
+  void unwiredParameter_offersNoStepOfItsOwnParallelGroup() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"a\") String a(@Input String in) { return in; }",
+        "  @Step(\"b\") @Parallel(\"g\") String b(@From(\"a\") String x) { return x; }",
+        "  @Step(\"c\") @Parallel(\"g\") String c(String y) { return y; }",
+        "  @Step(\"d\") String d(@From(\"c\") String z) { return z; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:UnwiredParameter]")
+        .inFile(src).onLineContaining("String c(String y)");
+    assertThat(c).hadErrorContaining("parameter 'y' of type String is not. Values of a fitting type: @Input, @From(\"a\").");
   }
 
   @Test
@@ -179,6 +229,112 @@ class WiringDiagnosticsTest {
     assertNoRunner(c, "Checkout");
   }
 
+  /** Moving the used step up would put it before a step it uses: the user moves down instead. */
+  @Test
+  void fromALaterStep_thatCannotMoveUp_offersMovingTheUserDown() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create-order\") String create(@Input String in) { return in; }",
+        "  @Step(\"charge-payment\") String charge(@From(\"award-points\") Integer points) { return \"p\"; }",
+        "  @Step(\"reserve\") String reserve(@From(\"create-order\") String order) { return order; }",
+        "  @Step(\"award-points\") int award(@From(\"reserve\") String reservation) { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award-points\")");
+    assertThat(c).hadErrorContaining("'award-points' is declared after 'charge-payment'. "
+        + "Move 'charge-payment' below 'award-points', or use another step");
+    // the move it offers compiles
+    assertThat(compile(source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create-order\") String create(@Input String in) { return in; }",
+        "  @Step(\"reserve\") String reserve(@From(\"create-order\") String order) { return order; }",
+        "  @Step(\"award-points\") int award(@From(\"reserve\") String reservation) { return 1; }",
+        "  @Step(\"charge-payment\") String charge(@From(\"award-points\") Integer points) { return \"p\"; }",
+        "}"))).succeededWithoutWarnings();
+  }
+
+  /** Two steps that use each other's output: no order compiles, and no move is offered. */
+  @Test
+  void fromALaterStep_thatUsesTheUser_offersNoMove() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"charge-payment\") String charge(@Input String in, @From(\"award-points\") Integer points) { return in; }",
+        "  @Step(\"award-points\") int award(@From(\"charge-payment\") String payment) { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award-points\")");
+    assertThat(c).hadErrorContaining("'award-points' is declared after 'charge-payment'. 'award-points' itself uses "
+        + "the output of 'charge-payment', so neither can run first: no order of the steps compiles. "
+        + "Take the value from another step");
+    assertThat(messages(c, Diagnostic.Kind.ERROR).get(0)).doesNotContain("Move");
+  }
+
+  /** A cycle through a third step, here through a condition, is named with the steps it goes through. */
+  @Test
+  void fromALaterStep_inACycleThroughAnotherStep_namesTheCycle() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"charge\") String charge(@Input String in, @From(\"award\") Integer points) { return in; }",
+        "  @Step(\"reserve\") String reserve(@From(\"charge\") String payment) { return payment; }",
+        "  boolean reserved(@From(\"reserve\") String reservation) { return true; }",
+        "  @Step(\"award\") @When(\"reserved\") Integer award() { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award\")");
+    assertThat(c).hadErrorContaining("'award' itself uses the output of 'charge' (through 'reserve'), so neither can "
+        + "run first: no order of the steps compiles. Take the value from another step");
+  }
+
+  /** No cycle, but each simple move breaks another step: the message says why, and offers neither. */
+  @Test
+  void fromALaterStep_whereNeitherMoveCompiles_saysWhy() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"charge\") String charge(@Input String in, @From(\"award\") Integer points) { return in; }",
+        "  @Step(\"rate\") int rate(@Input String in) { return 2; }",
+        "  @Step(\"notify\") void notify(@From(\"charge\") String payment) {}",
+        "  @Step(\"award\") Integer award(@From(\"rate\") Integer rate) { return rate; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"award\")");
+    assertThat(c).hadErrorContaining("'award' is declared after 'charge'. Neither move compiles: "
+        + "with 'award' above 'charge', 'award' would come before 'rate', whose output it uses; "
+        + "with 'charge' below 'award', 'notify' would come before 'charge', whose output it uses. "
+        + "Move more steps, or use another step");
+  }
+
+  /** A step of a @Parallel group moves around the group as a whole, never into it. */
+  @Test
+  void fromALaterStep_byAStepOfAParallelGroup_movesAboveTheGroup() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"reserve\") @Parallel(\"prepare\") String reserve(@Input String in) { return in; }",
+        "  @Step(\"label\") @Parallel(\"prepare\") String label(@From(\"rate\") Integer rate) { return \"l\"; }",
+        "  @Step(\"rate\") Integer rate(@Input String in) { return 1; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:StepOrder]")
+        .inFile(src).onLineContaining("@From(\"rate\")");
+    assertThat(c).hadErrorContaining("'rate' is declared after 'label'. "
+        + "Move 'rate' above @Parallel group 'prepare', or use another step");
+    // the move it offers compiles
+    assertThat(compile(source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"rate\") Integer rate(@Input String in) { return 1; }",
+        "  @Step(\"reserve\") @Parallel(\"prepare\") String reserve(@Input String in) { return in; }",
+        "  @Step(\"label\") @Parallel(\"prepare\") String label(@From(\"rate\") Integer rate) { return \"l\"; }",
+        "}"))).succeededWithoutWarnings();
+  }
+
   @Test
   void fromItself() {
     JavaFileObject src = source("Checkout",
@@ -237,6 +393,53 @@ class WiringDiagnosticsTest {
     Compilation c = compile(LINT, src);
     assertThat(c).succeededWithoutWarnings();
     assertRunner(c, "Checkout");
+  }
+
+  /** A parameter that takes the compensation input of a StepResponse step is told where that goes. */
+  @Test
+  void compensationInputTakenWithFrom_saysThatFromReceivesTheOutput() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(\"create\") StepResponse<Integer, String> create(@Input String in) { return new StepResponse<>(1, in); }",
+        "  @Compensate(\"create\") void delete(String orderId) {}",
+        "  @Step(\"confirm\") void confirm(@From(\"create\") String orderId) {}",
+        "  @Step(\"label\") void label(@From(\"create\") CharSequence orderId) {}",
+        "  @Step(\"ship\") void ship(@From(\"create\") Long parcels) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(3);
+    assertThat(c).hadErrorContaining("step 'create' produces Integer, which parameter 'orderId' of type String cannot "
+            + "accept. @From receives the step's output (Integer); its compensation input (String) goes only to its "
+            + "@Compensate method.")
+        .inFile(src).onLineContaining("confirm(@From");
+    // a type that accepts the compensation input, without being it
+    assertThat(c).hadErrorContaining("parameter 'orderId' of type CharSequence cannot accept. "
+            + "@From receives the step's output (Integer); its compensation input (String) goes only to its "
+            + "@Compensate method.")
+        .inFile(src).onLineContaining("CharSequence orderId");
+    // a type that accepts neither
+    assertThat(c).hadErrorContaining("step 'create' produces Integer, which parameter 'parcels' of type Long cannot accept.")
+        .inFile(src).onLineContaining("Long parcels");
+    assertThat(messages(c, Diagnostic.Kind.ERROR).stream().filter(m -> m.contains("Long cannot accept")).findFirst().get())
+        .doesNotContain("compensation input");
+  }
+
+  /** The same for a step that may be skipped, whose output is taken as an Optional. */
+  @Test
+  void compensationInputOfAConditionalStep_takenAsOptional_saysThatFromReceivesTheOutput() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  boolean big() { return true; }",
+        "  @Step(\"create\") @When(\"big\") StepResponse<Integer, String> create(@Input String in) {",
+        "    return new StepResponse<>(1, in); }",
+        "  @Step(\"confirm\") void confirm(@From(\"create\") Optional<String> orderId) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:TypeMismatch]").inFile(src).onLineContaining("Optional<String> orderId");
+    assertThat(c).hadErrorContaining("step 'create' produces Optional<Integer>, which parameter 'orderId' of type "
+        + "Optional<String> cannot accept. @From receives the step's output (Integer); its compensation input (String) "
+        + "goes only to its @Compensate method.");
   }
 
   @Test

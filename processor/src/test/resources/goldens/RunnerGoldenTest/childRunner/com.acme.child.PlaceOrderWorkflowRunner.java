@@ -7,6 +7,7 @@ import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.AsyncRuns;
 import io.stepwise.runtime.internal.ChildRun;
+import io.stepwise.runtime.internal.ChildRunners;
 import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
@@ -75,6 +76,9 @@ public final class PlaceOrderWorkflowRunner {
 
   /**
    * A runner of the given workflow instance, whose steps see {@link Container#empty()} as their container.
+   *
+   * <p>The runners of its child workflows are built from that container too: if a child
+   * workflow needs a service, create this runner with a container that has it.
    */
   public PlaceOrderWorkflowRunner(PlaceOrderWorkflow workflow) {
     this(workflow, Container.empty());
@@ -86,8 +90,10 @@ public final class PlaceOrderWorkflowRunner {
   public PlaceOrderWorkflowRunner(PlaceOrderWorkflow workflow, Container container) {
     this.workflow = Objects.requireNonNull(workflow, "workflow");
     this.container = Objects.requireNonNull(container, "container");
-    this.shipRunner = ShipWorkflowRunner.create(container);
-    this.auditRunner = AuditWorkflowRunner.create(container);
+    this.shipRunner = ChildRunners.create(ShipWorkflowRunner::create, container,
+        PlaceOrderWorkflowRunner.class, "ship", ShipWorkflow.class);
+    this.auditRunner = ChildRunners.create(AuditWorkflowRunner::create, container,
+        PlaceOrderWorkflowRunner.class, "audit", AuditWorkflow.class);
   }
 
   /**

@@ -60,7 +60,8 @@ public final class ApproveLoanWorkflowRunner {
 
   private static final StepSpec NOTIFY_BOARD = StepSpec.of("notify-board", 0);
 
-  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, SCORE, REVIEW, NOTIFY_BOARD);
+  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, SCORE, REVIEW, NOTIFY_BOARD)
+      .withOptionalResult();
 
   private final ApproveLoanWorkflow workflow;
 

@@ -3,13 +3,22 @@ package io.stepwise.runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Supplies the services a workflow's constructor needs. A generated {@code XRunner.create(container)}
- * builds the workflow through its constructor, resolving each parameter by type. Adapt a
- * dependency-injection framework by implementing {@link #resolve(Class)}, or use {@link #of(Object...)}.
+ * builds the workflow through its constructor, resolving each parameter by its type (a parameter of
+ * type {@code Container} gets the container itself), and steps see the container in {@link
+ * StepContext#container()}. The runners of a workflow's child workflows ({@code @ChildWorkflow}) are
+ * built from their parent's container, when the parent's runner is created: it must have what the
+ * children's constructors need too.
+ *
+ * <p>Three ready-made containers: {@link #of(Object...)} holds a fixed set of services (tests, small
+ * applications), {@link #from(Function)} looks them up with a function (a dependency-injection
+ * framework: {@code Container.from(applicationContext::getBean)}), and {@link #empty()} has none.
+ * Or implement {@link #resolve(Class)} in a class of your own; as that method is generic, a lambda
+ * cannot implement it: {@code from} takes one.
  */
-@FunctionalInterface
 public interface Container {
 
   /**
@@ -19,16 +28,43 @@ public interface Container {
    */
   <T> T resolve(Class<T> type);
 
-  /** A container without services; it resolves only itself. */
+  /**
+   * A container without services: it resolves only itself, as {@code Container}, and throws
+   * {@link IllegalStateException} for any other type. A runner created without a container has it.
+   */
   static Container empty() {
-    return of();
+    return EmptyContainer.INSTANCE;
   }
 
   /**
-   * A container of the given services. {@code resolve(type)} returns the only service whose class is
-   * exactly {@code type}, or else the only one that is an instance of {@code type}; it throws
-   * {@link IllegalStateException} if there are several; the container resolves itself as
-   * {@code Container}.
+   * A container that looks each service up with {@code lookup}, for example a dependency-injection
+   * framework's {@code applicationContext::getBean} or {@code injector::getInstance}: {@code
+   * resolve(type)} returns {@code lookup.apply(type)}, checked to be an instance of {@code type}. For
+   * {@code Container}, it returns itself when {@code lookup} returns null. An exception thrown by
+   * {@code lookup} goes to the caller as it is.
+   *
+   * @throws IllegalStateException from {@code resolve}, naming the type, when {@code lookup} returns
+   *     null or an object that is not an instance of the type
+   */
+  static Container from(Function<Class<?>, ?> lookup) {
+    return new FunctionContainer(Objects.requireNonNull(lookup, "lookup"));
+  }
+
+  /**
+   * A container of the given services, fixed when it is made. {@code resolve(type)}:
+   *
+   * <ol>
+   *   <li>returns the service whose class is exactly {@code type}, if there is one (one only);
+   *   <li>else the only service that is an instance of {@code type} (a subclass, or an
+   *       implementation of an interface), if there is exactly one;
+   *   <li>else, for {@code type} {@code Container}, the container itself;
+   * </ol>
+   *
+   * and throws {@link IllegalStateException} naming the type when no service fits, or naming the
+   * candidates when several do (two services of the very same class, or several instances of a
+   * supertype and none of it exactly): keep one, or implement {@code Container} to choose.
+   *
+   * @throws NullPointerException if a service is null
    */
   static Container of(Object... services) {
     List<Object> list = new ArrayList<>(services.length);

@@ -31,7 +31,10 @@ public final class StepError {
     return phase;
   }
 
-  /** The exception of the last attempt. */
+  /**
+   * The exception of the last attempt; for the step at which a run was cancelled, the {@link
+   * WorkflowCancelledException}, which has the last attempt's exception (if any) as its suppressed one.
+   */
   public Throwable cause() {
     return cause;
   }

@@ -2,8 +2,9 @@ package io.stepwise.runtime;
 
 /**
  * Thrown by a runner's {@code run} when the run did not end {@link WorkflowStatus#DONE} (unless
- * {@link RunOptions#throwOnError()} is false). Its cause is the failing step's exception; failed
- * compensations are attached as suppressed exceptions and listed in {@link #result()}.
+ * {@link RunOptions#throwOnError()} is false). Its cause is the failing step's exception (a {@link
+ * WorkflowCancelledException} for a cancelled run); failed compensations are attached as suppressed
+ * exceptions and listed in {@link #result()}.
  */
 public final class WorkflowFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -24,7 +24,11 @@ public final class WorkflowResult<R> {
     this.errors = List.copyOf(errors);
   }
 
-  /** The workflow's result: the output of its result step if {@link #status()} is DONE, else {@code null}. */
+  /**
+   * The workflow's result: the output of its result step if {@link #status()} is DONE; else {@code
+   * Optional.empty()} where the result type is an {@code Optional} (the result step is conditional,
+   * tolerates failures, or returns one), and {@code null} for any other type.
+   */
   public R result() {
     return result;
   }

@@ -93,6 +93,16 @@ class ContainerTest {
   }
 
   @Test
+  void theEmptyContainerSpeaksForItselfNotForContainerOf() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Container.empty().resolve(Greeter.class));
+
+    assertEquals("Container.empty() has no service of type " + Greeter.class.getName()
+        + " (it has none); use Container.of(...) with one, or a Container of your own", e.getMessage());
+    assertEquals("Container.empty()", Container.empty().toString());
+    assertThrows(NullPointerException.class, () -> Container.empty().resolve(null));
+  }
+
+  @Test
   void nullServiceIsRejectedNamingItsPosition() {
     NullPointerException e = assertThrows(NullPointerException.class, () -> Container.of("a", null, "c"));
 
@@ -111,6 +121,65 @@ class ContainerTest {
     services[0] = "second";
 
     assertEquals("first", container.resolve(String.class));
+  }
+
+  @Test
+  void fromLooksEachServiceUpWithAFunctionALambdaCanBe() {
+    EnglishGreeter english = new EnglishGreeter();
+    List<Class<?>> asked = new java.util.ArrayList<>();
+    Container container = Container.from(type -> {
+      asked.add(type);
+      return type == Greeter.class ? english : null;
+    });
+
+    Greeter greeter = container.resolve(Greeter.class);
+
+    assertSame(english, greeter);
+    assertSame(container, container.resolve(Container.class), "no Container from the function: the container itself");
+    assertEquals(List.of(Greeter.class, Container.class), asked);
+  }
+
+  @Test
+  void fromReturnsTheFunctionsContainerIfItHasOne() {
+    Container other = Container.of("x");
+
+    assertSame(other, Container.from(type -> other).resolve(Container.class));
+  }
+
+  @Test
+  void fromRejectsANullNamingTheType() {
+    Container container = Container.from(type -> null);
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> container.resolve(Greeter.class));
+
+    assertEquals("Container.from(...) has no service of type " + Greeter.class.getName() + ": its function returned"
+        + " null for it; return one, or throw an exception that says why there is none", e.getMessage());
+  }
+
+  @Test
+  void fromRejectsAnObjectOfTheWrongTypeNamingBoth() {
+    Container container = Container.from(type -> "not a greeter");
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> container.resolve(Greeter.class));
+
+    assertEquals("Container.from(...) has no service of type " + Greeter.class.getName() + ": its function returned"
+        + " a java.lang.String for it; return an instance of " + Greeter.class.getName(), e.getMessage());
+  }
+
+  @Test
+  void fromLetsTheFunctionsOwnExceptionThrough() {
+    IllegalArgumentException mine = new IllegalArgumentException("no bean of that type");
+    Container container = Container.from(type -> {
+      throw mine;
+    });
+
+    assertSame(mine, assertThrows(IllegalArgumentException.class, () -> container.resolve(Greeter.class)));
+  }
+
+  @Test
+  void fromRejectsANullFunctionAndANullType() {
+    assertThrows(NullPointerException.class, () -> Container.from(null));
+    assertThrows(NullPointerException.class, () -> Container.from(type -> "x").resolve(null));
   }
 
   @Test

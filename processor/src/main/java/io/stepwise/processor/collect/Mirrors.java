@@ -1,5 +1,7 @@
 package io.stepwise.processor.collect;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.AnnotationMirror;
@@ -53,6 +55,20 @@ public final class Mirrors {
 
   public static String string(AnnotationValue value) {
     return value != null && value.getValue() instanceof String s ? s : "";
+  }
+
+  /** The strings of an array value, skipping anything else; empty if it is not an array. */
+  public static List<String> strings(AnnotationValue value) {
+    List<String> strings = new ArrayList<>();
+    if (value == null || !(value.getValue() instanceof List<?> items)) {
+      return strings;
+    }
+    for (Object item : items) {
+      if (item instanceof AnnotationValue v && v.getValue() instanceof String s) {
+        strings.add(s);
+      }
+    }
+    return strings;
   }
 
   public static boolean bool(AnnotationValue value) {

@@ -47,7 +47,10 @@ public final class ConditionCheck {
         report.error(Diag.CONDITION_GENERIC, condition, name, ElementFormatter.typeParameters(condition.getTypeParameters()));
       }
       if (condition.getReturnType().getKind() != TypeKind.BOOLEAN) {
-        report.error(Diag.CONDITION_NOT_BOOLEAN, condition, name, ElementFormatter.type(condition.getReturnType()));
+        report.error(Diag.CONDITION_NOT_BOOLEAN, condition, name, ElementFormatter.type(condition.getReturnType()),
+            TypeRules.isClass(condition.getReturnType(), "java.lang.Boolean")
+                ? ". A Boolean may be null, which would mean neither 'run' nor 'skip': return primitive boolean"
+                : "");
       }
     }
   }

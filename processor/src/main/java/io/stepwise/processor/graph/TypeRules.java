@@ -75,9 +75,13 @@ public final class TypeRules {
 
   /** Whether the type is {@code Optional<...>} with a type argument. */
   public static boolean isOptional(TypeMirror type) {
+    return isClass(type, Names.OPTIONAL) && ((DeclaredType) type).getTypeArguments().size() == 1;
+  }
+
+  /** Whether the type is the class or interface of that qualified name, with any type arguments. */
+  public static boolean isClass(TypeMirror type, String qualifiedName) {
     return type.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(Names.OPTIONAL)
-        && ((DeclaredType) type).getTypeArguments().size() == 1;
+        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(qualifiedName);
   }
 
   /** The type argument of an {@code Optional<T>}. */

@@ -27,7 +27,10 @@ import javax.lang.model.type.TypeMirror;
 public final class WiringCheck {
   private final TypeRules typeRules;
 
-  /** The first {@code @Input} parameter, which fixes the workflow's input type. */
+  /**
+   * The first {@code @Input} parameter, which fixes the workflow's input type. It is found before
+   * any parameter is checked, so that a step declared before it is offered {@code @Input} too.
+   */
   private ParamDecl firstInput;
   private ExecutableElement firstInputMethod;
 
@@ -40,21 +43,47 @@ public final class WiringCheck {
   }
 
   public void check(StepGraph graph, ValidationReport report) {
+    List<Wired> wired = wiredMethods(graph);
     firstInput = null;
     firstInputMethod = null;
-    Set<Element> reported = new HashSet<>();
-    for (StepDecl step : graph.decl().steps()) {
-      // A condition that is a step or compensation is ConditionCheck's error; its parameters are not a condition's.
-      Optional<ExecutableElement> condition = graph.condition(step)
-          .filter(method -> !Mirrors.has(method, Names.STEP) && !Mirrors.has(method, Names.COMPENSATE));
-      if (condition.isPresent()) {
-        checkParams(graph, step, condition.get(), "When", reported, report);
-      }
-      // A method that is both @Step and @Compensate is StepAndCompensate's error; its parameters may be either.
-      if (!Mirrors.has(step.method(), Names.COMPENSATE)) {
-        checkParams(graph, step, step.method(), "Step", reported, report);
+    for (Wired method : wired) {
+      for (ParamDecl param : params(graph, method)) {
+        if (firstInput == null && param.binding() instanceof Binding.Input) {
+          firstInput = param;
+          firstInputMethod = method.method();
+        }
       }
     }
+    Set<Element> reported = new HashSet<>();
+    for (Wired method : wired) {
+      checkParams(graph, method, reported, report);
+    }
+  }
+
+  /** A method whose parameters are wired: a step, or a condition for the step {@code consumer}. */
+  private record Wired(StepDecl consumer, ExecutableElement method, String kind) {}
+
+  /**
+   * The wired methods in the order the runner calls them: each step's condition, then the step.
+   * The workflow's input type is that of the first {@code @Input} among them, wherever it is.
+   */
+  private static List<Wired> wiredMethods(StepGraph graph) {
+    List<Wired> wired = new ArrayList<>();
+    for (StepDecl step : graph.decl().steps()) {
+      // A condition that is a step or compensation is ConditionCheck's error; its parameters are not a condition's.
+      graph.condition(step)
+          .filter(method -> !Mirrors.has(method, Names.STEP) && !Mirrors.has(method, Names.COMPENSATE))
+          .ifPresent(method -> wired.add(new Wired(step, method, "When")));
+      // A method that is both @Step and @Compensate is StepAndCompensate's error; its parameters may be either.
+      if (!Mirrors.has(step.method(), Names.COMPENSATE)) {
+        wired.add(new Wired(step, step.method(), "Step"));
+      }
+    }
+    return wired;
+  }
+
+  private static List<ParamDecl> params(StepGraph graph, Wired wired) {
+    return wired.consumer().method().equals(wired.method()) ? wired.consumer().params() : graph.decl().params(wired.method());
   }
 
   /**
@@ -62,10 +91,9 @@ public final class WiringCheck {
    * shared by several steps is checked for each, but each parameter is reported at most once: the
    * first (earliest) step's finding is the one that holds for all of them.
    */
-  private void checkParams(StepGraph graph, StepDecl consumer, ExecutableElement method, String kind,
-      Set<Element> reported, ValidationReport report) {
-    List<ParamDecl> params = consumer.method().equals(method) ? consumer.params() : graph.decl().params(method);
-    for (ParamDecl param : params) {
+  private void checkParams(StepGraph graph, Wired wired, Set<Element> reported, ValidationReport report) {
+    StepDecl consumer = wired.consumer();
+    for (ParamDecl param : params(graph, wired)) {
       if (reported.contains(param.element())) {
         continue;
       }
@@ -74,11 +102,11 @@ public final class WiringCheck {
       if (binding instanceof Binding.From from) {
         checkFrom(graph, consumer, param, from, found);
       } else if (binding instanceof Binding.Input) {
-        checkInput(method, param, found);
+        checkInput(param, found);
       } else if (binding instanceof Binding.Both) {
         found.error(Diag.INPUT_AND_FROM, param.element(), param.name());
       } else if (binding instanceof Binding.None) {
-        found.error(Diag.UNWIRED_PARAMETER, param.element(), kind, param.name(),
+        found.error(Diag.UNWIRED_PARAMETER, param.element(), wired.kind(), param.name(),
             ElementFormatter.type(param.type()), fits(graph, consumer, param));
       }
       if (!found.isClean()) {
@@ -88,14 +116,9 @@ public final class WiringCheck {
     }
   }
 
-  private void checkInput(ExecutableElement method, ParamDecl param, ValidationReport report) {
-    if (firstInput == null) {
-      firstInput = param;
-      firstInputMethod = method;
-      return;
-    }
+  private void checkInput(ParamDecl param, ValidationReport report) {
     if (firstInput.element().equals(param.element())) {
-      return; // the same parameter of a condition shared by several steps
+      return; // the first @Input itself, or the same parameter of a condition shared by several steps
     }
     if (!typeRules.same(firstInput.type(), param.type())) {
       String[] types = ElementFormatter.distinct(param.type(), firstInput.type());
@@ -118,7 +141,7 @@ public final class WiringCheck {
     }
     if (target.index() > consumer.index()) {
       report.error(Diag.FROM_LATER_STEP, param.element(), from.mirror(), from.value(),
-          target.name(), consumer.name(), target.name(), consumer.name());
+          target.name(), consumer.name(), new StepMoves(graph).fix(consumer, target));
       return;
     }
     Optional<TypeMirror> output = output(target);
@@ -145,26 +168,47 @@ public final class WiringCheck {
       produced = typeRules.optionalOf(produced);
     }
     if (!typeRules.accepts(param.type(), produced)) {
-      String hint = "";
-      if (!target.mayHaveNoOutput() && TypeRules.isOptional(param.type())
-          && typeRules.accepts(TypeRules.optionalArgument(param.type()), produced)) {
-        hint = " Step '" + target.name() + "' always produces an output, so declare the parameter as "
-            + ElementFormatter.type(produced) + ".";
-      }
       String[] types = ElementFormatter.distinct(produced, param.type());
-      report.error(Diag.TYPE_MISMATCH, param.element(), from.mirror(), target.name(), types[0], param.name(), types[1], hint);
+      report.error(Diag.TYPE_MISMATCH, param.element(), from.mirror(), target.name(), types[0], param.name(), types[1],
+          mismatchHint(target, param, produced, output.get()));
     }
   }
 
-  /** " Steps declared before it whose output fits: ..." for an unwired parameter. */
+  /**
+   * Why a {@code @From} parameter that does not accept the step's output may have been written: it
+   * takes the compensation input of a {@code StepResponse} step, or an {@code Optional} of an output
+   * that is always there. Empty if neither.
+   */
+  private String mismatchHint(StepDecl target, ParamDecl param, TypeMirror produced, TypeMirror output) {
+    if (!target.mayHaveNoOutput() && TypeRules.isOptional(param.type())
+        && typeRules.accepts(TypeRules.optionalArgument(param.type()), produced)) {
+      return " Step '" + target.name() + "' always produces an output, so declare the parameter as "
+          + ElementFormatter.type(produced) + ".";
+    }
+    if (target.returns() instanceof Returns.Response response) {
+      TypeMirror compensation = response.compensationInput();
+      if (typeRules.accepts(param.type(), target.mayHaveNoOutput() ? typeRules.optionalOf(compensation) : compensation)) {
+        String[] types = ElementFormatter.distinct(output, compensation);
+        return " @From receives the step's output (" + types[0] + "); its compensation input (" + types[1]
+            + ") goes only to its @Compensate method.";
+      }
+    }
+    return "";
+  }
+
+  /**
+   * " Values of a fitting type: ..." for an unwired parameter: the workflow's input, and each step
+   * it may take {@code @From}: declared before its step and not in that step's {@code @Parallel} group.
+   */
   private String fits(StepGraph graph, StepDecl consumer, ParamDecl param) {
     List<String> fitting = new ArrayList<>();
+    Optional<String> group = ParallelCheck.group(consumer);
     for (StepDecl step : graph.decl().steps()) {
       if (step.index() >= consumer.index()) {
         break;
       }
       Optional<TypeMirror> output = output(step);
-      if (output.isEmpty()) {
+      if (output.isEmpty() || group.isPresent() && group.equals(ParallelCheck.group(step))) {
         continue;
       }
       TypeMirror produced = step.mayHaveNoOutput() ? typeRules.optionalOf(output.get()) : output.get();

@@ -48,10 +48,12 @@ public record StepModel(
   public record Hook(String slot, String registration, com.palantir.javapoet.TypeName input) {}
 
   /**
-   * A step that runs a child workflow through the child's runner, held in the runner field
-   * {@code field}; {@code takesInput} is false when the child has no input (the method returns void).
+   * A step that runs a child workflow (the class {@code workflow}, named {@code workflowName}) through
+   * the child's runner, held in the runner field {@code field}; {@code takesInput} is false when the
+   * child has no input (the method returns void).
    */
-  public record Child(com.palantir.javapoet.ClassName runner, String field, boolean takesInput, String workflowName) {}
+  public record Child(com.palantir.javapoet.ClassName runner, String field, boolean takesInput, String workflowName,
+      com.palantir.javapoet.ClassName workflow) {}
 
   /** What the runtime's StepSpec needs beyond name and retries; 0 means unset. */
   public record Options(long retryIntervalMillis, double backoff, long maxRetryIntervalMillis, long timeoutMillis,

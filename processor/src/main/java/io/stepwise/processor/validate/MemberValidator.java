@@ -214,7 +214,8 @@ final class MemberValidator {
           ElementFormatter.element(method));
     } else if (!compensated.add(compensation.step())) {
       report.error(Diag.DUPLICATE_COMPENSATION, method, compensation.mirror(), compensation.value(),
-          compensation.step(), ElementFormatter.element(firstCompensation.get(compensation.step()).method()));
+          compensation.step(), ElementFormatter.element(firstCompensation.get(compensation.step()).method()),
+          compensation.step());
     } else {
       firstCompensation.put(compensation.step(), compensation);
     }

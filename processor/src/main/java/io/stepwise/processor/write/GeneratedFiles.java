@@ -4,6 +4,7 @@ import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
+import io.stepwise.processor.Names;
 import io.stepwise.processor.diag.Diag;
 import java.io.IOException;
 import java.io.Writer;
@@ -17,8 +18,6 @@ import javax.tools.JavaFileObject;
 
 /** Writes generated types, adding what every generated file needs. */
 public final class GeneratedFiles {
-  private static final String PROCESSOR = "io.stepwise.processor.WorkflowProcessor";
-
   private final Filer filer;
   private final Messager messager;
   private final Optional<AnnotationSpec> generated;
@@ -27,8 +26,8 @@ public final class GeneratedFiles {
     this.filer = filer;
     this.messager = messager;
     // javax.annotation.processing.Generated exists from Java 9 and only with the java.compiler module.
-    this.generated = Optional.ofNullable(elements.getTypeElement("javax.annotation.processing.Generated"))
-        .map(type -> AnnotationSpec.builder(ClassName.get(type)).addMember("value", "$S", PROCESSOR).build());
+    this.generated = Optional.ofNullable(elements.getTypeElement(Names.GENERATED))
+        .map(type -> AnnotationSpec.builder(ClassName.get(type)).addMember("value", "$S", Names.PROCESSOR).build());
   }
 
   /** Writes a class-path resource, {@code originating} as its originating element. */

@@ -1,6 +1,7 @@
 package io.stepwise.processor.write;
 
 import static io.stepwise.processor.write.RuntimeTypes.CHILD_RUN;
+import static io.stepwise.processor.write.RuntimeTypes.CHILD_RUNNERS;
 import static io.stepwise.processor.write.RuntimeTypes.COMPLETABLE_FUTURE;
 import static io.stepwise.processor.write.RuntimeTypes.CONTAINER;
 import static io.stepwise.processor.write.RuntimeTypes.HOOK_COMPENSATION;
@@ -16,6 +17,7 @@ import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_RESULT;
 import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_SPEC;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -96,11 +98,16 @@ public final class RunnerWriter {
           .build());
       stepConstants.add(", $N", step.constant());
     }
+    CodeBlock.Builder spec = CodeBlock.builder()
+        .add("$T.of($L, WORKFLOW_NAME$L)$>$>", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build());
+    if (model.timeoutMillis() > 0) {
+      spec.add("\n.withTimeout($LL)", model.timeoutMillis());
+    }
+    if (isOptional(model.resultType())) {
+      spec.add("\n.withOptionalResult()"); // a run that does not end DONE has Optional.empty(), not null
+    }
     type.addField(FieldSpec.builder(WORKFLOW_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer(model.timeoutMillis() > 0
-            ? CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)$>$>\n.withTimeout($LL)$<$<",
-                WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build(), model.timeoutMillis())
-            : CodeBlock.of("$T.of($L, WORKFLOW_NAME$L)", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build()))
+        .initializer(spec.add("$<$<").build())
         .build());
   }
 
@@ -121,10 +128,15 @@ public final class RunnerWriter {
   }
 
   private static void addConstructors(TypeSpec.Builder type, WorkflowModel model) {
-    type.addMethod(MethodSpec.constructorBuilder()
+    MethodSpec.Builder withoutContainer = MethodSpec.constructorBuilder()
         .addModifiers(modifiers(model))
         .addJavadoc("A runner of the given workflow instance, whose steps see {@link $T#empty()} as their container.\n",
-            CONTAINER)
+            CONTAINER);
+    if (model.steps().stream().anyMatch(step -> step.child().isPresent())) {
+      withoutContainer.addJavadoc("\n<p>The runners of its child workflows are built from that container too: if a child\n"
+          + "workflow needs a service, create this runner with a container that has it.\n");
+    }
+    type.addMethod(withoutContainer
         .addParameter(model.workflowClass(), "workflow")
         .addStatement("this(workflow, $T.empty())", CONTAINER)
         .build());
@@ -223,12 +235,16 @@ public final class RunnerWriter {
     return method.addStatement("return this").build();
   }
 
-  /** The runners of child workflows, built from the same container. */
+  /**
+   * The runners of child workflows, built from the same container (at once: a child that needs a
+   * service the container lacks fails the runner's creation, with a message that names the child).
+   */
   private static CodeBlock childRunners(WorkflowModel model) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (StepModel step : model.steps()) {
-      step.child().ifPresent(child ->
-          code.addStatement("this.$N = $T.create(container)", child.field(), child.runner()));
+      step.child().ifPresent(child -> code.addStatement(
+          "this.$N = $T.create($T::create, container,$W$T.class, $S, $T.class)",
+          child.field(), CHILD_RUNNERS, child.runner(), model.runnerClass(), child.workflowName(), child.workflow()));
     }
     return code.build();
   }
@@ -296,6 +312,12 @@ public final class RunnerWriter {
           args.build());
     }
     return create.build();
+  }
+
+  /** Whether the workflow's result is an {@code Optional}: a run that does not end {@code DONE} has it empty. */
+  private static boolean isOptional(TypeName type) {
+    return type instanceof ParameterizedTypeName parameterized
+        && parameterized.rawType().equals(ClassName.get(Optional.class));
   }
 
   private static String stepList(WorkflowModel model) {

@@ -27,6 +27,7 @@ final class RuntimeTypes {
   static final ClassName RUN_REGISTRY = ClassName.get(Names.INTERNAL_PACKAGE, "RunRegistry");
   static final ClassName HOOK_SLOT = ClassName.get(Names.INTERNAL_PACKAGE, "HookSlot");
   static final ClassName CHILD_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRun");
+  static final ClassName CHILD_RUNNERS = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRunners");
 
   static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
   static final ClassName COMPLETION_STAGE = ClassName.get("java.util.concurrent", "CompletionStage");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class CleanOutputTest {
   private static Compilation strict(JavaFileObject... sources) {
-    return javac().withProcessors(new WorkflowProcessor()).withOptions("-Xlint:all,-processing", "-Werror")
+    return javac().withProcessors(new WorkflowProcessor()).withOptions("-Xlint:all", "-Werror")
         .compile(sources);
   }
 

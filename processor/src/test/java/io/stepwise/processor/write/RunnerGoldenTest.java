@@ -31,7 +31,7 @@ class RunnerGoldenTest {
   private static Compilation compile(List<JavaFileObject> sources) {
     return javac()
         .withProcessors(new WorkflowProcessor())
-        .withOptions("-Xlint:all,-processing", "-Werror")
+        .withOptions("-Xlint:all", "-Werror")
         .compile(sources);
   }
 

@@ -14,11 +14,13 @@ public final class WorkflowSpec {
   private final String name;
   private final List<StepSpec> steps;
   private final long timeoutMillis;
+  private final boolean optionalResult;
 
-  private WorkflowSpec(String name, List<StepSpec> steps, long timeoutMillis) {
+  private WorkflowSpec(String name, List<StepSpec> steps, long timeoutMillis, boolean optionalResult) {
     this.name = name;
     this.steps = steps;
     this.timeoutMillis = timeoutMillis;
+    this.optionalResult = optionalResult;
   }
 
   /**
@@ -31,7 +33,10 @@ public final class WorkflowSpec {
           + ", but this stepwise-runtime implements version " + GENERATED_CODE_VERSION
           + "; use the same version of stepwise-processor and stepwise-runtime and rebuild");
     }
-    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0);
+    for (int i = 0; i < steps.length; i++) {
+      steps[i].position = i;
+    }
+    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0, false);
   }
 
   /** This workflow with a timeout for the whole run, in milliseconds (0: none). */
@@ -39,7 +44,21 @@ public final class WorkflowSpec {
     if (timeoutMillis < 0) {
       throw new IllegalArgumentException("timeout of workflow '" + name + "' must be >= 0, was " + timeoutMillis);
     }
-    return new WorkflowSpec(name, steps, timeoutMillis);
+    return new WorkflowSpec(name, steps, timeoutMillis, optionalResult);
+  }
+
+  /**
+   * This workflow with a result of type {@code Optional} (its result step is conditional, tolerates
+   * failures, or returns an {@code Optional}): a run that does not end DONE has {@code
+   * Optional.empty()} as its result, never null.
+   */
+  public WorkflowSpec withOptionalResult() {
+    return new WorkflowSpec(name, steps, timeoutMillis, true);
+  }
+
+  /** Whether the workflow's result type is {@code Optional}; see {@link #withOptionalResult()}. */
+  public boolean optionalResult() {
+    return optionalResult;
   }
 
   /** The timeout of a whole run in milliseconds; 0 means none. */
@@ -49,6 +68,26 @@ public final class WorkflowSpec {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * The position of {@code step} among the steps: where a run keeps its record. {@link #of} notes
+   * each step's position in the step itself, so the lookup is one comparison.
+   *
+   * @throws IllegalStateException if it is not a step of this workflow (the runner and its spec disagree)
+   */
+  int position(StepSpec step) {
+    int hint = step.position;
+    if (hint < steps.size() && steps.get(hint) == step) {
+      return hint;
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) == step || steps.get(i).name().equals(step.name())) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("step '" + step.name() + "' is not a step of workflow '" + name + "' " + steps
+        + "; the runner and its WorkflowSpec disagree: generate the runner again with this version of Stepwise");
   }
 
   /** The steps, in declaration order. */

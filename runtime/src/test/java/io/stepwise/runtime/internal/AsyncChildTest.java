@@ -175,8 +175,14 @@ class AsyncChildTest extends AsyncRunTestSupport {
     assertEquals(List.of("compensate:charge(charge-reservation-k4)@1", "compensate:reserve(res-k4)@1",
         "compensate:open(order-k4)@1"), script.events("compensate:"));
     assertEquals(List.of(), script.events("invoke:gift", "invoke:invoice"));
-    WorkflowFailedException cause = assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause());
-    assertInstanceOf(WorkflowCancelledException.class, cause.getCause());
+    // the parent's step says the parent was cancelled; the child's failure (it stopped too) is kept with it
+    WorkflowCancelledException cancelled = assertInstanceOf(WorkflowCancelledException.class,
+        result.errors().get(0).cause());
+    assertTrue(cancelled.getMessage().contains("(transaction tx-parent-cancel) was cancelled during step 'fulfil'"),
+        cancelled.getMessage());
+    WorkflowFailedException child = assertInstanceOf(WorkflowFailedException.class, cancelled.getSuppressed()[0]);
+    assertInstanceOf(WorkflowCancelledException.class, child.getCause());
+    assertEquals("tx-parent-cancel/fulfil", child.result().transactionId());
     assertEquals("fulfil", result.errors().get(0).step());
   }
 

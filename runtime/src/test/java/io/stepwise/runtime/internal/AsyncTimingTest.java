@@ -73,6 +73,37 @@ class AsyncTimingTest extends AsyncRunTestSupport {
   }
 
   @Test
+  void aStepWithAPlainResultIsRetriedAfterItsIntervalOnATimerWithTheExecutorFree() throws Exception {
+    CountDownLatch failedOnce = new CountDownLatch(1);
+    script.onInvoke("reserve", ctx -> {
+      if (ctx.attempt() == 1) {
+        failedOnce.countDown();
+        throw new Boom("warehouse busy");
+      }
+      return null;
+    });
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,
+        StepSpec.builder("reserve").maxRetries(1).retryInterval(300).build());
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k12", options("tx-plain-retry"));
+    Script.await(failedOnce);
+    executor.drain();
+
+    // pausing: no thread of the run's executor sleeps through the retry interval
+    assertEquals(0, executor.active());
+    assertEquals(executor.submitted(), executor.finished());
+    assertEquals(List.of("invoke:reserve@1"), script.events("invoke:"));
+    assertFalse(run.isDone());
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    long pause = script.entry("invoke:reserve@2").nanos() - script.entry("invoke:reserve@1").nanos();
+    assertTrue(pause >= 300 * MS, pause / MS + " ms");
+    assertEquals(executor.threadName(), script.entry("invoke:reserve@2").thread());
+    assertEquals(2, executor.submitted(), "the start, and the segment after the pause");
+  }
+
+  @Test
   void aStepWhoseRetriesAllFailEndsWithTheLastAttemptsException() throws Exception {
     stages.hold("charge");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,
@@ -313,6 +344,29 @@ class AsyncTimingTest extends AsyncRunTestSupport {
   }
 
   @Test
+  void aCancelWhileAStepWithATimeoutIsPendingShowsInTheResultAfterTheTimeout() throws Exception {
+    stages.hold("charge");
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,
+        StepSpec.builder("charge").maxRetries(3).timeout(200).build());
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k10", options("tx-cancel-pending"));
+    Stages.Call charge = stages.next("charge");
+    assertTrue(runner.cancel("tx-cancel-pending"));
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("charge/INVOKE/1"), describe(result.errors()), "timed out once, not retried");
+    WorkflowCancelledException cancelled = assertInstanceOf(WorkflowCancelledException.class,
+        result.errors().get(0).cause());
+    assertTrue(cancelled.getMessage().contains("(transaction tx-cancel-pending) was cancelled during step 'charge',"
+        + " whose attempt 1 failed with " + StepTimeoutException.class.getName()), cancelled.getMessage());
+    assertInstanceOf(StepTimeoutException.class, cancelled.getSuppressed()[0]);
+    assertEquals(List.of("step-failure:charge@1:StepTimeoutException"), listener.lines("step-failure:"));
+    assertEquals(List.of("compensate:reserve(res-k10)@1"), script.events("compensate:"));
+    assertFalse(charge.future().isDone(), "the user's stage is left alone");
+  }
+
+  @Test
   void cancelDuringATimerRetryPauseEndsThePauseWithoutAnotherAttempt() throws Exception {
     stages.hold("charge");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,
@@ -331,7 +385,11 @@ class AsyncTimingTest extends AsyncRunTestSupport {
     assertTrue(took < 2_000 * MS, "the run waited " + took / MS + " ms of a 60 s pause after the cancel");
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals(List.of("charge/INVOKE/1"), describe(result.errors()));
-    assertSame(boom, result.errors().get(0).cause());
+    // the result says the run was cancelled, during 'charge' after 1 attempt; the attempt's own failure is kept
+    WorkflowCancelledException cancelled = assertInstanceOf(WorkflowCancelledException.class,
+        result.errors().get(0).cause());
+    assertTrue(cancelled.getMessage().contains("cancelled during step 'charge'"), cancelled.getMessage());
+    assertEquals(List.of(boom), List.of(cancelled.getSuppressed()));
     assertEquals(List.of("invoke:charge@1"), script.events("invoke:charge"));
     assertEquals(List.of("compensate:reserve(res-k9)@1"), script.events("compensate:"));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.RunOptions;
@@ -14,6 +15,7 @@ import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.fixtures.Script;
 import io.stepwise.runtime.fixtures.ShippingWorkflowRunner;
@@ -257,9 +259,16 @@ class CancelTest {
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals(List.of("invoke:reserve@1", "invoke:charge@1", "compensate:reserve(res-k8)@1"),
         script.events("invoke:", "compensate:"));
-    // the step failed with the exception of its only attempt: the retry was not started
+    // the run was cancelled during 'charge', after its only attempt: the retry was not started, and
+    // the attempt's own exception is kept as the cancellation's suppressed one
     assertEquals(List.of("charge/INVOKE/1"), describe(result.errors()));
-    assertSame(script.thrown("charge").get(0), result.errors().get(0).cause());
+    WorkflowCancelledException cancelled = assertInstanceOf(WorkflowCancelledException.class,
+        result.errors().get(0).cause());
+    assertEquals("workflow 'shipping' (transaction tx-retrying) was cancelled during step 'charge', whose attempt 1"
+        + " failed with " + script.thrown("charge").get(0) + "; no further attempt was started, and the completed"
+        + " steps are compensated", cancelled.getMessage());
+    assertEquals(List.of(script.thrown("charge").get(0)), List.of(cancelled.getSuppressed()));
+    // listeners hear the step's own failure, once
     assertEquals(List.of("step-begin:charge@1", "step-failure:charge@1:Boom"), listener.lines("step-").stream()
         .filter(l -> l.contains(":charge@")).toList());
   }
@@ -285,6 +294,64 @@ class CancelTest {
     assertTrue(tookMillis < 5_000, "the run waited " + tookMillis + " ms of a 60 s retry pause after the cancel");
     assertEquals(List.of("charge/INVOKE/1"), describe(result.errors()));
     assertEquals(List.of("compensate:reserve(res-k10)@1"), script.events("compensate:"));
+  }
+
+  @Test
+  void aCancelDuringARetryPauseShowsInTheResultTheExceptionAndTheLog() throws Exception {
+    CountDownLatch failedTwice = new CountDownLatch(2);
+    script.onInvoke("charge", ctx -> {
+      failedTwice.countDown();
+      throw new Script.Boom("charge failed on attempt " + ctx.attempt());
+    });
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.create(script,
+        StepSpec.builder("charge").maxRetries(3).retryInterval(10).backoff(1_000).build()); // 10 ms, then 10 s
+
+    try (LogCapture log = LogCapture.open()) {
+      Future<WorkflowFailedException> run = callers.submit(() -> assertThrows(WorkflowFailedException.class,
+          () -> runner.run("k11", RunOptions.builder().transactionId("tx-pause-log").build())));
+      Script.await(failedTwice);
+      assertTrue(runner.cancel("tx-pause-log"));
+      WorkflowFailedException e = get(run);
+
+      StepError error = e.result().errors().get(0);
+      assertEquals(List.of("charge/INVOKE/2"), describe(e.result().errors()), "the real number of attempts");
+      WorkflowCancelledException cancelled = assertInstanceOf(WorkflowCancelledException.class, error.cause());
+      assertSame(cancelled, e.getCause(), "the exception's cause is the cancellation");
+      assertEquals(List.of(script.thrown("charge").get(1)), List.of(cancelled.getSuppressed()),
+          "the last attempt's own failure is kept");
+      assertTrue(e.getMessage().startsWith("Workflow 'shipping' (transaction tx-pause-log) ended REVERTED: it was"
+          + " cancelled at step 'charge': "), e.getMessage());
+      assertEquals(List.of("WARN Workflow 'shipping' (tx-pause-log) was cancelled at step 'charge' after 2 attempt(s): "
+          + cancelled.getMessage() + "; compensating 1 step(s)"), log.lines("(tx-pause-log) was cancelled"));
+      assertEquals(List.of(), log.lines("(tx-pause-log) step 'charge' failed after"));
+    }
+  }
+
+  @Test
+  void aCancelDuringAStepThatThenFailsWithoutRetriesShowsInTheResult() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    script.onInvoke("charge", ctx -> {
+      entered.countDown();
+      Script.await(release);
+      throw new Script.Boom("declined");
+    });
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.create(script);
+    RecordingListener listener = new RecordingListener();
+
+    Future<WorkflowResult<String>> run = callers.submit(() -> runner.run("k12", options("tx-fails-anyway", listener)));
+    Script.await(entered);
+    assertTrue(runner.cancel("tx-fails-anyway"));
+    release.countDown();
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("charge/INVOKE/1"), describe(result.errors()));
+    WorkflowCancelledException cancelled = assertInstanceOf(WorkflowCancelledException.class,
+        result.errors().get(0).cause());
+    assertEquals(List.of(script.thrown("charge").get(0)), List.of(cancelled.getSuppressed()));
+    assertEquals(List.of("step-failure:charge@1:Boom"), listener.lines("step-failure:"));
+    assertEquals(List.of("compensate:reserve(res-k12)@1"), script.events("compensate:"));
   }
 
   @Test

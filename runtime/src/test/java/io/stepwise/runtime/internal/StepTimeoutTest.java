@@ -97,7 +97,8 @@ class StepTimeoutTest {
         "return:charge@2"), script.events("invoke:charge", "throw:charge", "return:charge"));
     assertFalse(script.entry("invoke:charge@2").interrupted(), "the retry started with the interrupt still set");
     assertFalse(script.entry("invoke:ship@1").interrupted(), "the next step started with the interrupt still set");
-    assertEquals(List.of("step-begin:charge@1", "step-begin:charge@2", "step-success:charge@2=charge-reservation-k"),
+    assertEquals(List.of("step-begin:charge@1", "step-attempt-failure:charge@1:StepTimeoutException",
+        "step-begin:charge@2", "step-success:charge@2=charge-reservation-k"),
         listener.lines("step-").stream().filter(l -> l.contains(":charge@")).toList());
   }
 
@@ -232,7 +233,8 @@ class StepTimeoutTest {
     assertEquals("step 'charge' timed out after 40 ms on attempt 3", result.errors().get(0).cause().getMessage());
     assertEquals(List.of("throw:charge@1:InterruptedException", "throw:charge@2:InterruptedException",
         "throw:charge@3:InterruptedException"), script.events("throw:"));
-    assertEquals(List.of("step-begin:charge@1", "step-begin:charge@2", "step-begin:charge@3",
+    assertEquals(List.of("step-begin:charge@1", "step-attempt-failure:charge@1:StepTimeoutException",
+        "step-begin:charge@2", "step-attempt-failure:charge@2:StepTimeoutException", "step-begin:charge@3",
         "step-failure:charge@3:StepTimeoutException"), listener.lines("step-").stream()
             .filter(l -> l.contains(":charge@")).toList());
     for (int attempt = 1; attempt <= 3; attempt++) {

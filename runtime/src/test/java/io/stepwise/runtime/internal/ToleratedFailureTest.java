@@ -82,7 +82,8 @@ class ToleratedFailureTest {
     assertSame(script.thrown("loyalty").get(1), result.errors().get(0).cause());
     assertEquals(List.of("invoke:reserve@1", "invoke:loyalty@1", "invoke:loyalty@2", "invoke:newsletter@1",
         "invoke:ship@1"), script.events("invoke:", "compensate:"));
-    assertEquals(List.of("step-begin:loyalty@1", "step-begin:loyalty@2", "step-failure:loyalty@2:Boom"),
+    assertEquals(List.of("step-begin:loyalty@1", "step-attempt-failure:loyalty@1:Boom", "step-begin:loyalty@2",
+        "step-failure:loyalty@2:Boom"),
         listener.lines("step-").stream().filter(l -> l.contains(":loyalty@")).toList());
     assertEquals(List.of(), listener.lines("step-skipped:"));
     assertEquals(List.of(), listener.lines("compensate-"));

@@ -24,11 +24,15 @@ import io.stepwise.runtime.fixtures.Probe;
 import io.stepwise.runtime.fixtures.Probe.Fault;
 import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.fixtures.RecordingListener.Heard;
+import io.stepwise.runtime.fixtures.RecordingListener.Retry;
 import io.stepwise.runtime.fixtures.RestockOrderWorkflow;
 import io.stepwise.runtime.fixtures.RestockOrderWorkflow.Confirmation;
 import io.stepwise.runtime.fixtures.RestockOrderWorkflow.Input;
 import io.stepwise.runtime.fixtures.RestockOrderWorkflowRunner;
+import io.stepwise.runtime.fixtures.Script;
+import io.stepwise.runtime.fixtures.ShippingWorkflowRunner;
 import io.stepwise.runtime.fixtures.ThrowingListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +154,7 @@ class WorkflowListenerTest {
         "step-begin:reserve-stock@1",
         "step-success:reserve-stock@1=order-acme x2",
         "step-begin:notify-supplier@1",
+        "step-attempt-failure:notify-supplier@1:Boom",
         "step-begin:notify-supplier@2",
         "step-failure:notify-supplier@2:Boom",
         "compensate-begin:" + WF + "/tx-rev",
@@ -205,7 +210,7 @@ class WorkflowListenerTest {
   }
 
   @Test
-  void retriesFireOneStepBeginPerAttemptAndNoFailure() {
+  void retriesFireOneStepBeginPerAttemptAnAttemptFailurePerRetryAndNoFailure() {
     probe.failInvoke("reserve-stock", 2); // maxRetries 2: succeeds on the third attempt
     RecordingListener listener = new RecordingListener();
 
@@ -214,13 +219,90 @@ class WorkflowListenerTest {
     assertEquals(WorkflowStatus.DONE, result.status());
     assertEquals(List.of(
         "step-begin:reserve-stock@1",
+        "step-attempt-failure:reserve-stock@1:Boom",
         "step-begin:reserve-stock@2",
+        "step-attempt-failure:reserve-stock@2:Boom",
         "step-begin:reserve-stock@3",
         "step-success:reserve-stock@3=order-acme x2"), listener.lines().stream()
             .filter(l -> l.contains(":reserve-stock@")).toList());
     assertEquals(List.of(), listener.lines("step-failure:"));
     assertEquals(List.of(1, 2, 3), listener.heard().stream()
         .filter(h -> h.line().startsWith("step-begin:reserve-stock@")).map(h -> h.context().attempt()).toList());
+  }
+
+  @Test
+  void eachFailedAttemptThatIsRetriedFiresAttemptFailureWithItsDelayAndTheStepsMdc() {
+    Script script = new Script().onInvoke("charge", Script.fail(2));
+    ShippingWorkflowRunner shipping = ShippingWorkflowRunner.create(script,
+        StepSpec.builder("charge").maxRetries(3).retryInterval(20).backoff(2).build());
+    RecordingListener listener = new RecordingListener();
+
+    WorkflowResult<String> result = shipping.run("k1", options("tx-attempts", true, listener));
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(chargeFailedTwiceThen("step-success:charge@3=charge-reservation-k1"), chargeEvents(listener));
+    List<Heard> retries = heard(listener, "step-attempt-failure:");
+    assertEquals(List.of(1, 2), retries.stream().map(h -> h.context().attempt()).toList());
+    assertEquals(List.of(new Retry(script.thrown("charge").get(0), Duration.ofMillis(20)),
+        new Retry(script.thrown("charge").get(1), Duration.ofMillis(40))), retries.stream().map(Heard::payload).toList());
+    assertStepMdc(listener, "tx-attempts", ShippingWorkflowRunner.WORKFLOW);
+  }
+
+  @Test
+  void aStepThatFailsEveryAttemptFiresAttemptFailuresThenOneStepFailureForTheLast() {
+    Script script = new Script().onInvoke("charge", Script.failAlways());
+    ShippingWorkflowRunner shipping = ShippingWorkflowRunner.create(script, StepSpec.of("charge", 2));
+    RecordingListener listener = new RecordingListener();
+
+    WorkflowResult<String> result = shipping.run("k2", options("tx-attempts-fail", false, listener));
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(chargeFailedTwiceThen("step-failure:charge@3:Boom"), chargeEvents(listener));
+    assertEquals(List.of(Duration.ZERO, Duration.ZERO), heard(listener, "step-attempt-failure:").stream()
+        .map(h -> ((Retry) h.payload()).delay()).toList(), "no retry interval: the retry starts at once");
+    assertSame(script.thrown("charge").get(2), listener.only("step-failure:charge@3:Boom").payload());
+    assertStepMdc(listener, "tx-attempts-fail", ShippingWorkflowRunner.WORKFLOW);
+  }
+
+  @Test
+  void aListenerThatThrowsOnAnAttemptFailureNeverChangesTheRun() {
+    Script script = new Script().onInvoke("charge", Script.fail(1));
+    ShippingWorkflowRunner shipping = ShippingWorkflowRunner.create(script, StepSpec.of("charge", 1));
+    ThrowingListener thrower = new ThrowingListener();
+    RecordingListener after = new RecordingListener();
+
+    WorkflowResult<String> result = shipping.run("k3", options("tx-attempts-throw", true, thrower, after));
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(List.of(), result.errors());
+    assertEquals(List.of("step-begin:charge@1", "step-attempt-failure:charge@1:Boom", "step-begin:charge@2",
+        "step-success:charge@2=charge-reservation-k3"), chargeEvents(after));
+    assertEquals(after.lines().size(), thrower.calls.get(), "the throwing listener heard every event too");
+    assertMdcEmpty();
+  }
+
+  /** The events of a step 'charge' whose first two attempts failed and were retried, then {@code last}. */
+  static List<String> chargeFailedTwiceThen(String last) {
+    return List.of("step-begin:charge@1", "step-attempt-failure:charge@1:Boom", "step-begin:charge@2",
+        "step-attempt-failure:charge@2:Boom", "step-begin:charge@3", last);
+  }
+
+  static List<String> chargeEvents(RecordingListener listener) {
+    return listener.lines("step-").stream().filter(l -> l.contains(":charge@")).toList();
+  }
+
+  static List<Heard> heard(RecordingListener listener, String prefix) {
+    return listener.heard().stream().filter(h -> h.line().startsWith(prefix)).toList();
+  }
+
+  /** Every event of a step's attempt had the run's MDC and the step's name in it. */
+  static void assertStepMdc(RecordingListener listener, String tx, String workflow) {
+    List<Heard> stepEvents = heard(listener, "step-");
+    assertFalse(stepEvents.isEmpty());
+    for (Heard h : stepEvents) {
+      assertEquals(Map.of(WorkflowRun.MDC_TRANSACTION_ID, tx, WorkflowRun.MDC_WORKFLOW, workflow,
+          WorkflowRun.MDC_STEP, h.context().stepName()), h.mdc(), h.line());
+    }
   }
 
   @Test
