@@ -177,8 +177,8 @@ abstract class StepMachine<O, C> implements Runnable {
         return;
       }
     }
-    if (stop == null) {
-      stop = run.stopReason(step);
+    if (stop == null && (when != null || !stopsBeforeCondition)) {
+      stop = run.stopReason(step); // the run may have stopped while the condition ran
     }
     if (stop != null) {
       fail(stop, 0);
