@@ -47,8 +47,8 @@ public final class AsyncRun extends Execution {
   }
 
   private AsyncRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
-      Attempt parentStep, String transactionId) {
-    super(spec, options, container, registry, parentStep, transactionId, Driver.TIMERS);
+      Attempt parentStep, String transactionId, Object input) {
+    super(spec, options, container, registry, parentStep, transactionId, Driver.TIMERS, input);
   }
 
   // ---------------------------------------------------------------- starting and ending
@@ -60,7 +60,13 @@ public final class AsyncRun extends Execution {
    */
   public static <R> CompletableFuture<WorkflowResult<R>> start(
       WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
-    AsyncRun run = new AsyncRun(spec, options, container, registry, null, transactionId(spec, options));
+    return start(spec, options, container, registry, null, steps);
+  }
+
+  /** Starts a run of {@code input} (null for a workflow without input); see {@link #start(WorkflowSpec, RunOptions, Container, RunRegistry, Steps)}. */
+  public static <R> CompletableFuture<WorkflowResult<R>> start(
+      WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Object input, Steps<R> steps) {
+    AsyncRun run = new AsyncRun(spec, options, container, registry, null, transactionId(spec, options), input);
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     run.onCrash(error -> result.completeExceptionally(run.broken(error)));
     run.drive(steps, (value, cause) -> {
@@ -96,12 +102,18 @@ public final class AsyncRun extends Execution {
   /** Starts a run on its executor, so that the caller never runs a step; see {@link #start}. */
   public static <R> CompletableFuture<WorkflowResult<R>> submit(
       WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
+    return submit(spec, options, container, registry, null, steps);
+  }
+
+  /** Starts a run of {@code input} on its executor; see {@link #submit(WorkflowSpec, RunOptions, Container, RunRegistry, Steps)}. */
+  public static <R> CompletableFuture<WorkflowResult<R>> submit(
+      WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Object input, Steps<R> steps) {
     transactionId(spec, options); // fails before anything is queued if the options are missing
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     // throws RejectedExecutionException as CompletableFuture.supplyAsync, and a synchronous
     // workflow's runAsync, do; the run takes the caller's MDC from the thread (Execution's constructor)
     AsyncRuns.forRun(options, registry).execute(() ->
-        start(spec, options, container, registry, steps).whenComplete((value, error) -> {
+        start(spec, options, container, registry, input, steps).whenComplete((value, error) -> {
           if (error == null) {
             result.complete(value);
           } else {
@@ -143,9 +155,15 @@ public final class AsyncRun extends Execution {
    */
   public static <R> CompletableFuture<ChildRun<R>> startChild(
       WorkflowSpec spec, StepContext parent, Container container, Steps<R> steps) {
+    return startChild(spec, parent, container, null, steps);
+  }
+
+  /** Starts a run of a child workflow with {@code input}; see {@link #startChild(WorkflowSpec, StepContext, Container, Steps)}. */
+  public static <R> CompletableFuture<ChildRun<R>> startChild(
+      WorkflowSpec spec, StepContext parent, Container container, Object input, Steps<R> steps) {
     Attempt parentStep = parentStep(parent);
     AsyncRun run = new AsyncRun(spec, parentStep.run.options(), container, null, parentStep,
-        childTransactionId(parentStep));
+        childTransactionId(parentStep), input);
     CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
     run.onCrash(result::completeExceptionally); // the parent's step fails with it
     run.drive(steps, (value, cause) -> {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -45,6 +46,10 @@ abstract class Execution {
   private final List<WorkflowListener> listeners;
   private final Deadline deadline;
   private final Driver driver;
+  /** The workflow's input (null for a workflow without one): what a durable run records first. */
+  private final Object input;
+  /** What a durable run records and replays; null for a run of a runner without an engine. */
+  Object journal; // TODO Journal
   /** The run's facts: its steps' records, the compensation stack, errors, status, a cancel request. */
   private final RunRecord record;
   /**
@@ -71,7 +76,7 @@ abstract class Execution {
   private volatile Consumer<Throwable> crashHandler;
 
   Execution(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Attempt parentStep,
-      String transactionId, Driver driver) {
+      String transactionId, Driver driver, Object input) {
     this.spec = spec;
     this.options = options;
     this.container = container;
@@ -80,6 +85,7 @@ abstract class Execution {
     this.listeners = options.listeners();
     this.transactionId = transactionId;
     this.driver = driver;
+    this.input = input;
     this.hash = driver == Driver.BLOCKING ? 0 : ThreadLocalRandom.current().nextInt();
     this.deadline = Deadline.of(spec, parentStep == null ? Deadline.NONE : parentStep.run.deadline);
     int steps = spec.steps().size();
@@ -117,6 +123,14 @@ abstract class Execution {
   static String childTransactionId(Attempt parentStep) {
     return parentStep.run.transactionId + "/" + parentStep.stepName()
         + (parentStep.attempt() > 1 ? "#" + parentStep.attempt() : "");
+  }
+
+  /**
+   * Opens a durable run's record (see {@link Journal#open}): completes when the run may start its
+   * steps, at once for a run without an engine.
+   */
+  CompletableFuture<Void> open() {
+    return CompletableFuture.completedFuture(null);
   }
 
   /** Begins the run: sets a synchronous run's MDC keys, registers it for {@code cancel}, tells the listeners. */

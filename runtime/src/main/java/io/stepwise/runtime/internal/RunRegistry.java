@@ -1,5 +1,6 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.WorkflowEngine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
@@ -23,6 +24,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * kept in a concurrent set. A cancel looks in both.
  */
 public final class RunRegistry {
+  /** The workflow's registration with its engine; null for a runner made without one. */
+  final Engine.Registration<?, ?> durable;
+
+  /** The runs of a runner made without an engine: they live in memory only. */
+  public RunRegistry() {
+    this.durable = null;
+  }
+
+  private RunRegistry(Engine.Registration<?, ?> durable) {
+    this.durable = durable;
+  }
+
+  /**
+   * The registry of a runner: bound to {@code engine} (which records and resumes its runs) when it is
+   * not null, else an in-memory one. Generated constructors call it with {@code this::runAsync} as
+   * the {@code resumer}.
+   *
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   * @throws IllegalArgumentException if the runner was generated without the types a durable run records
+   */
+  public static <I, R> RunRegistry of(WorkflowEngine engine, WorkflowSpec spec, Resumer<I, R> resumer) {
+    if (engine == null) {
+      return new RunRegistry();
+    }
+    return new RunRegistry(Engine.of(engine).register(spec, resumer));
+  }
   private final Set<Execution> hopping = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<ThreadRuns> local = new ThreadLocal<>();
   private final Queue<ThreadRuns> threads = new ConcurrentLinkedQueue<>();

@@ -44,8 +44,8 @@ public final class WorkflowRun extends Execution {
   private SyncStepMachine<Object, Object> machine;
 
   private WorkflowRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
-      Attempt parentStep, String transactionId) {
-    super(spec, options, container, registry, parentStep, transactionId, Driver.BLOCKING);
+      Attempt parentStep, String transactionId, Object input) {
+    super(spec, options, container, registry, parentStep, transactionId, Driver.BLOCKING, input);
   }
 
   /** Starts a run that cannot be cancelled through a runner. */
@@ -55,7 +55,18 @@ public final class WorkflowRun extends Execution {
 
   /** Starts a run: fixes its transaction id, sets the MDC, registers it for {@code cancel}. */
   public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry) {
-    WorkflowRun run = new WorkflowRun(spec, options, container, registry, null, transactionId(spec, options));
+    return start(spec, options, container, registry, null);
+  }
+
+  /**
+   * Starts a run of {@code input} (null for a workflow without input): fixes its transaction id,
+   * sets the MDC, registers it for {@code cancel}. A run of a runner bound to an engine is recorded
+   * first; if its transaction id is recorded already, the run replays that record (see {@link Journal}).
+   */
+  public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
+      Object input) {
+    WorkflowRun run = new WorkflowRun(spec, options, container, registry, null, transactionId(spec, options), input);
+    run.open().join();
     run.begin();
     return run;
   }
@@ -67,8 +78,15 @@ public final class WorkflowRun extends Execution {
    * parent is cancelled.
    */
   public static WorkflowRun startChild(WorkflowSpec spec, StepContext parentStep, Container container) {
+    return startChild(spec, parentStep, container, null);
+  }
+
+  /** Starts a run of a child workflow with {@code input}; see {@link #startChild(WorkflowSpec, StepContext, Container)}. */
+  public static WorkflowRun startChild(WorkflowSpec spec, StepContext parentStep, Container container, Object input) {
     Attempt parent = parentStep(parentStep);
-    WorkflowRun run = new WorkflowRun(spec, parent.run.options(), container, null, parent, childTransactionId(parent));
+    WorkflowRun run = new WorkflowRun(spec, parent.run.options(), container, null, parent, childTransactionId(parent),
+        input);
+    run.open().join();
     run.begin();
     return run;
   }

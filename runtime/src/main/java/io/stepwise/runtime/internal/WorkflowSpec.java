@@ -1,5 +1,6 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.store.RunTypes;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,12 +16,19 @@ public final class WorkflowSpec {
   private final List<StepSpec> steps;
   private final long timeoutMillis;
   private final boolean optionalResult;
+  /** The Java types of what its runs record; null for a spec made without them (hand-written tests). */
+  private final RunTypes types;
+  /** The fingerprint of the definition, computed by the processor; null with {@link #types}. */
+  private final String fingerprint;
 
-  private WorkflowSpec(String name, List<StepSpec> steps, long timeoutMillis, boolean optionalResult) {
+  private WorkflowSpec(String name, List<StepSpec> steps, long timeoutMillis, boolean optionalResult, RunTypes types,
+      String fingerprint) {
     this.name = name;
     this.steps = steps;
     this.timeoutMillis = timeoutMillis;
     this.optionalResult = optionalResult;
+    this.types = types;
+    this.fingerprint = fingerprint;
   }
 
   /**
@@ -36,7 +44,7 @@ public final class WorkflowSpec {
     for (int i = 0; i < steps.length; i++) {
       steps[i].position = i;
     }
-    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0, false);
+    return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0, false, null, null);
   }
 
   /** This workflow with a timeout for the whole run, in milliseconds (0: none). */
@@ -44,7 +52,7 @@ public final class WorkflowSpec {
     if (timeoutMillis < 0) {
       throw new IllegalArgumentException("timeout of workflow '" + name + "' must be >= 0, was " + timeoutMillis);
     }
-    return new WorkflowSpec(name, steps, timeoutMillis, optionalResult);
+    return new WorkflowSpec(name, steps, timeoutMillis, optionalResult, types, fingerprint);
   }
 
   /**
@@ -53,7 +61,39 @@ public final class WorkflowSpec {
    * Optional.empty()} as its result, never null.
    */
   public WorkflowSpec withOptionalResult() {
-    return new WorkflowSpec(name, steps, timeoutMillis, true);
+    return new WorkflowSpec(name, steps, timeoutMillis, true, types, fingerprint);
+  }
+
+  /**
+   * This workflow with the Java types of what its runs record (its input, result, and each step's
+   * output and compensation input, by position) and the fingerprint of its definition, which the
+   * processor computes from the steps' names, order, kinds and types: what a {@code WorkflowEngine}
+   * needs to record and replay its runs.
+   *
+   * @throws IllegalArgumentException if the types are of another workflow, or leave out a step
+   */
+  public WorkflowSpec withTypes(RunTypes types, String fingerprint) {
+    if (!types.workflowName().equals(name)) {
+      throw new IllegalArgumentException("RunTypes of workflow '" + types.workflowName() + "' given to workflow '"
+          + name + "'");
+    }
+    for (StepSpec step : steps) {
+      types.output(step.position, step.name()); // throws if the step has no types
+    }
+    if (fingerprint == null || fingerprint.isBlank()) {
+      throw new IllegalArgumentException("fingerprint of workflow '" + name + "' must not be blank");
+    }
+    return new WorkflowSpec(name, steps, timeoutMillis, optionalResult, types, fingerprint);
+  }
+
+  /** The types of what its runs record; null if the runner did not give them. */
+  public RunTypes types() {
+    return types;
+  }
+
+  /** The fingerprint of the workflow's definition; null if the runner did not give it. */
+  public String fingerprint() {
+    return fingerprint;
   }
 
   /** Whether the workflow's result type is {@code Optional}; see {@link #withOptionalResult()}. */
