@@ -3,7 +3,11 @@ package io.stepwise.runtime.internal;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
+import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,6 +73,27 @@ abstract class StepMachine<O, C> implements Runnable {
   private Throwable cause;
   private boolean skipped;
 
+  // a durable run's (see Journal)
+  /** What the step's compensation input is, for its record. */
+  private Recorded recorded = Recorded.PLAIN;
+  /** Whether the step is a member of a {@code @Parallel} group (its checkpoint never waits for the run's end). */
+  boolean inGroup;
+  /** The checkpoint of the step's outcome: its number in the run's record; 0 in a run that is not recorded. */
+  int sequence;
+  /** The recorded outcome the step replays; null if it runs. */
+  private Checkpoint replayed;
+  /** When the step began, for its checkpoint; null in a run that is not recorded. */
+  private Instant began;
+
+  /** What a step's compensation input is, for its record: plain data, a child run, a hook's call. */
+  enum Recorded {
+    PLAIN,
+    /** A child workflow's run: not recorded; the child replays its own record. */
+    CHILD,
+    /** A hook's call: recorded as whether a handler took it (the output) and the hook's input. */
+    HOOK
+  }
+
   StepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition) {
     this.run = run;
     this.driver = run.driver();
@@ -90,7 +115,19 @@ abstract class StepMachine<O, C> implements Runnable {
     this.cause = null;
     this.skipped = false;
     this.record = null;
+    this.replayed = null;
+    this.recorded = Recorded.PLAIN;
     clearAnswer();
+  }
+
+  /** Tells the machine the step's compensation, from which it knows how to record the step. */
+  final StepMachine<O, C> compensatedBy(Compensation<?> compensation) {
+    if (compensation == Bodies.ChildCompensation.INSTANCE) {
+      recorded = Recorded.CHILD;
+    } else if (compensation instanceof Bodies.HookUndo) {
+      recorded = Recorded.HOOK;
+    }
+    return this;
   }
 
   private void clearAnswer() {
@@ -159,6 +196,21 @@ abstract class StepMachine<O, C> implements Runnable {
 
   private void condition() {
     record = run.record().start(position, step.name());
+    Journal journal = run.journal;
+    if (journal != null) {
+      if (stopsBeforeCondition && run.journal.suspension() != null) {
+        phase = OVER; // the caller sees the suspension, and stops the run here
+        if (then != null) {
+          then.run();
+        }
+        return;
+      }
+      began = Instant.now();
+      Checkpoint outcome = journal.replayStep(position);
+      if (outcome != null && replay(outcome)) {
+        return;
+      }
+    }
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
     if (stop == null && when != null) {
       Attempt context = new Attempt(run, step, 1, false);
@@ -186,6 +238,61 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     attempt = 1;
     phase = ATTEMPT;
+  }
+
+  /**
+   * Takes the step's recorded outcome instead of running it; false for a child workflow's step that
+   * completed, which runs its body again with the recorded attempt's number, so that the child
+   * replays its own record.
+   */
+  private boolean replay(Checkpoint outcome) {
+    replayed = outcome;
+    sequence = outcome.sequence();
+    attempt = outcome.attempts();
+    record.attempts = attempt;
+    switch (outcome.kind()) {
+      case STEP_SKIPPED -> {
+        skipped = true;
+        over();
+      }
+      case STEP_COMPLETED -> {
+        if (recorded == Recorded.CHILD) {
+          attempt = Math.max(1, attempt);
+          phase = ATTEMPT;
+          return false;
+        }
+        answered = true;
+        if (recorded == Recorded.HOOK) {
+          output = null;
+          compensationInput = new Bodies.HookCall<>(Boolean.TRUE.equals(outcome.output()), outcome.compensationInput());
+        } else {
+          output = outcome.output();
+          compensationInput = outcome.compensationInput();
+        }
+        over();
+      }
+      default -> { // STEP_TOLERATED, STEP_FAILED
+        answered = true;
+        compensationInput = outcome.compensationInput();
+        partialWork = outcome.hasCompensationInput();
+        cause = Journal.restore(outcome.error().orElseThrow());
+        over();
+      }
+    }
+    return true;
+  }
+
+  /** Whether the step replays a recorded outcome (a child's step that runs again to replay the child counts). */
+  boolean replayed() {
+    return replayed != null;
+  }
+
+  /**
+   * Whether the step's failure lets the run go on: as recorded for a replayed step (the restored
+   * exception is a stand-in), else by {@link Settlement#isTolerated}.
+   */
+  boolean tolerates(Throwable failure) {
+    return replayed != null ? replayed.kind() == CheckpointKind.STEP_TOLERATED : Settlement.isTolerated(step, failure);
   }
 
   /** Starts an attempt; false if its outcome comes later. */
@@ -219,6 +326,10 @@ abstract class StepMachine<O, C> implements Runnable {
       pending = null;
     }
     Attempt context = last;
+    if (error instanceof WorkflowSuspendedException) {
+      fail(error, attempt); // a child stopped without ending: so does this run, at this checkpoint
+      return true;
+    }
     if (error == null && !answered) {
       error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
           + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
@@ -291,9 +402,73 @@ abstract class StepMachine<O, C> implements Runnable {
 
   private void over() {
     phase = OVER;
+    Journal journal = run.journal;
+    if (journal != null && replayed == null && !journal.isSuspended()) {
+      CompletableFuture<Void> written = recordOutcome(journal);
+      if (written != null && !driver.await(run, written, then == null ? NOTHING : then)) {
+        return; // then runs once the checkpoint is durable
+      }
+    }
     if (then != null) {
       then.run();
     }
+  }
+
+  private static final Runnable NOTHING = () -> { };
+
+  /**
+   * Records the outcome of a step that did not halt the run; a failure that halts it is recorded
+   * when the run is halted ({@link Compensator#halt}), with the number taken here. Null if nothing
+   * is written now.
+   */
+  private CompletableFuture<Void> recordOutcome(Journal journal) {
+    sequence = journal.nextSequence();
+    Checkpoint.Builder checkpoint;
+    if (skipped) {
+      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_SKIPPED, position, step.name());
+    } else if (cause == null) {
+      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_COMPLETED, position, step.name()).attempts(attempt);
+      switch (recorded) {
+        case CHILD -> checkpoint.output(output).compensationInput(null);
+        case HOOK -> {
+          Bodies.HookCall<?> call = (Bodies.HookCall<?>) compensationInput;
+          checkpoint.output(call.handled).compensationInput(call.input);
+        }
+        default -> checkpoint.output(output).compensationInput(compensationInput);
+      }
+    } else if (Settlement.isTolerated(step, cause)) {
+      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_TOLERATED, position, step.name())
+          .attempts(attempt).error(cause);
+      if (partialWork && recorded == Recorded.PLAIN) {
+        checkpoint.compensationInput(compensationInput);
+      }
+    } else {
+      return null;
+    }
+    if (began != null) {
+      checkpoint.started(began);
+    }
+    boolean last = !inGroup && position == run.spec().steps().size() - 1;
+    return journal.stepEnded(checkpoint.build(), last);
+  }
+
+  /**
+   * The checkpoint of the failure that halts the run, written when the run is halted ({@link
+   * Compensator#halt}); null if nothing is to be written (a run that is not recorded, a replayed failure).
+   */
+  Checkpoint failedCheckpoint(Throwable failure, boolean partialWork) {
+    if (run.journal == null || replayed != null) {
+      return null;
+    }
+    Checkpoint.Builder checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_FAILED, position,
+        step.name()).attempts(attempt).error(failure);
+    if (partialWork && recorded == Recorded.PLAIN) {
+      checkpoint.compensationInput(compensationInput);
+    }
+    if (began != null) {
+      checkpoint.started(began);
+    }
+    return checkpoint.build();
   }
 
   /**
@@ -301,6 +476,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * down before the step had an outcome.
    */
   void crash(Throwable failure, int attempts) {
+    replayed = null;
     if (record == null) {
       record = run.record().start(position, step.name());
     }

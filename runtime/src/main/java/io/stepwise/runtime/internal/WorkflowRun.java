@@ -6,6 +6,7 @@ import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +67,7 @@ public final class WorkflowRun extends Execution {
   public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
       Object input) {
     WorkflowRun run = new WorkflowRun(spec, options, container, registry, null, transactionId(spec, options), input);
-    run.open().join();
+    await(run.open());
     run.begin();
     return run;
   }
@@ -86,7 +87,7 @@ public final class WorkflowRun extends Execution {
     Attempt parent = parentStep(parentStep);
     WorkflowRun run = new WorkflowRun(spec, parent.run.options(), container, null, parent, childTransactionId(parent),
         input);
-    run.open().join();
+    await(run.open());
     run.begin();
     return run;
   }
@@ -170,7 +171,11 @@ public final class WorkflowRun extends Execution {
       machine = new SyncStepMachine<>(this);
       this.machine = machine;
     }
-    machine.prepare(step, when, shape, body).run();
+    machine.prepare(step, when, shape, body).compensatedBy(compensation).run();
+    WorkflowSuspendedException suspended = suspension();
+    if (suspended != null) {
+      throw suspended;
+    }
     Settlement.Failure failure = Settlement.settle(this, machine, (Compensation<Object>) compensation);
     if (failure != null) {
       throw halt(List.of(failure));
@@ -180,7 +185,35 @@ public final class WorkflowRun extends Execution {
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
   private Halt halt(List<Settlement.Failure> failed) {
-    return Compensator.halt(this, failed).join();
+    return await(Compensator.halt(this, failed));
+  }
+
+  /**
+   * Waits for what a halted run or a durable run's end comes to; rethrows a {@link
+   * WorkflowSuspendedException} (a durable run that stops at this checkpoint) as it is.
+   */
+  static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /** Records a durable run's end; throws a {@link WorkflowSuspendedException} if the store could not. */
+  private void recordEndOrStop(RunRecord.Status status, Object result) {
+    if (journal == null) {
+      return;
+    }
+    try {
+      recordEnd(status, result).join();
+    } catch (CompletionException e) {
+      WorkflowSuspendedException suspended = suspension();
+      throw suspended != null ? suspended : e;
+    }
   }
 
   // ---------------------------------------------------------------- endings
@@ -196,6 +229,7 @@ public final class WorkflowRun extends Execution {
     if (cancelled != null) {
       return halted(halt(List.of(cancelled)));
     }
+    recordEndOrStop(RunRecord.Status.DONE, result);
     return endDone(result);
   }
 
@@ -205,6 +239,7 @@ public final class WorkflowRun extends Execution {
    * @throws WorkflowFailedException unless {@link RunOptions#throwOnError()} is false
    */
   public <R> WorkflowResult<R> halted(Halt halt) {
+    recordEndOrStop(record().status(), null);
     WorkflowResult<R> result = endHalted();
     if (!options().throwOnError()) {
       return result;
@@ -218,6 +253,7 @@ public final class WorkflowRun extends Execution {
     if (abandoned != null) {
       throw childFailed(halt(List.of(abandoned)));
     }
+    recordEndOrStop(RunRecord.Status.DONE, result);
     return endChildDone(result);
   }
 
@@ -226,6 +262,7 @@ public final class WorkflowRun extends Execution {
    * fails the parent's step, with the child's result.
    */
   public WorkflowFailedException childFailed(Halt halt) {
+    recordEndOrStop(record().status(), null);
     return failedException(endHalted());
   }
 
@@ -246,7 +283,7 @@ public final class WorkflowRun extends Execution {
      * @throws Halt if a step failed: the group's completed steps and the earlier steps are compensated
      */
     public void join() {
-      Halt halt = coordinator.join().join();
+      Halt halt = await(coordinator.join());
       if (halt != null) {
         throw halt;
       }
@@ -274,7 +311,9 @@ public final class WorkflowRun extends Execution {
 
     /** The step has its outcome, the {@code completions}-th of its group. */
     void finish(AtomicInteger completions) {
-      this.order = completions.incrementAndGet();
+      // a durable run's checkpoints are numbered in the order the steps finished; a replayed step
+      // keeps its recorded number, so that the group settles (and compensates) as it first did
+      this.order = machine.run.journal != null ? machine.sequence : completions.incrementAndGet();
       finished.complete(null);
     }
 
