@@ -86,6 +86,68 @@ class JournalTest {
     }
   }
 
+  /** The same steps as {@link Runner}, asynchronous: 'reserve' and 'charge' return stages. */
+  final class AsyncRunner {
+    final RunRegistry runs;
+
+    AsyncRunner(WorkflowEngine engine) {
+      this.runs = RunRegistry.of(engine, SPEC, this::runAsync);
+    }
+
+    CompletableFuture<WorkflowResult<String>> runAsync(String input, RunOptions options) {
+      return AsyncRun.submit(SPEC, options, Container.empty(), runs, input, run ->
+          run.valueStepAsync(RESERVE, ctx -> CompletableFuture.supplyAsync(() -> quietly("reserve", input)),
+                  (r, ctx) -> undo("reserve", r))
+              .thenCompose(reserved -> run.valueStepAsync(CHARGE,
+                  ctx -> CompletableFuture.supplyAsync(() -> quietly("charge", reserved)), (c, ctx) -> undo("charge", c)))
+              .thenCompose(charged -> run.valueStep(SHIP, ctx -> step("ship", charged), (x, ctx) -> undo("ship", x))));
+    }
+  }
+
+  /** Two steps in a group, then 'ship': the group's steps complete in the order the test lets them. */
+  static final RunTypes GROUP_TYPES = RunTypes.builder("packing", String.class, String.class)
+      .step(0, String.class, String.class).step(1, String.class, String.class).step(2, String.class, String.class)
+      .build();
+  static final WorkflowSpec GROUP_SPEC = WorkflowSpec.of(1, "packing", StepSpec.of("reserve", 0),
+      StepSpec.of("charge", 0), StepSpec.of("ship", 0)).withTypes(GROUP_TYPES, "fp-g");
+
+  final class GroupRunner {
+    final RunRegistry runs;
+
+    GroupRunner(WorkflowEngine engine) {
+      this.runs = RunRegistry.of(engine, GROUP_SPEC, this::runAsync);
+    }
+
+    WorkflowResult<String> run(String input, RunOptions options) {
+      WorkflowRun run = WorkflowRun.start(GROUP_SPEC, options, Container.empty(), runs, input);
+      try {
+        WorkflowRun.Group group = run.parallel("pack");
+        WorkflowRun.Branch<String, String> reserve = group.valueStep(GROUP_SPEC.steps().get(0), ctx -> step("reserve", input),
+            (r, ctx) -> undo("reserve", r));
+        WorkflowRun.Branch<String, String> charge = group.valueStep(GROUP_SPEC.steps().get(1), ctx -> step("charge", input),
+            (c, ctx) -> undo("charge", c));
+        group.join();
+        String shipped = run.valueStep(GROUP_SPEC.steps().get(2), ctx -> step("ship", reserve.output() + charge.output()),
+            (x, ctx) -> undo("ship", x));
+        return run.done(shipped);
+      } catch (WorkflowRun.Halt halt) {
+        return run.halted(halt);
+      }
+    }
+
+    CompletableFuture<WorkflowResult<String>> runAsync(String input, RunOptions options) {
+      return AsyncRuns.supply(options, runs, () -> run(input, options));
+    }
+  }
+
+  String quietly(String name, String in) {
+    try {
+      return step(name, in);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   String step(String name, String in) throws InterruptedException {
     events.add(name);
     CountDownLatch here = reached.get(name);
@@ -242,6 +304,65 @@ class JournalTest {
     StoredRun stored = memory.load(TYPES, "tx-6").orElseThrow();
     assertEquals(RunStatus.REVERTED, stored.status());
     assertEquals(1, stored.end().orElseThrow().errors().size());
+  }
+
+  @Test
+  void anAsynchronousRunIsRecordedAndResumedAsASynchronousOneIs() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    AsyncRunner first = new AsyncRunner(engine(dying));
+    gates.put("charge", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        first.runAsync("o-9", RunOptions.builder().transactionId("tx-9").build());
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    dying.die();
+    gates.get("charge").countDown();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+    gates.clear();
+    events.clear();
+
+    WorkflowEngine second = engine(memory);
+    AsyncRunner again = new AsyncRunner(second);
+    second.start();
+
+    assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).done());
+    assertEquals(List.of("charge", "ship"), events);
+    events.clear();
+    WorkflowResult<String> repeated = again.runAsync("o-9", RunOptions.builder().transactionId("tx-9").build())
+        .get(5, TimeUnit.SECONDS);
+    assertEquals("o-9>reserve>charge>ship", repeated.result());
+    assertEquals(List.of(), events);
+  }
+
+  @Test
+  void aResumedGroupIsCompensatedInTheOrderItsStepsFirstCompleted() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    GroupRunner first = new GroupRunner(engine(dying));
+    // 'charge' completes first, then 'reserve'; then the process dies while 'ship' runs
+    gates.put("reserve", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    reached.put("ship", new CountDownLatch(1));
+    gates.put("ship", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        first.runAsync("o-10", RunOptions.builder().transactionId("tx-10").throwOnError(false).build());
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    Thread.sleep(50); // lets 'charge' record its checkpoint before 'reserve' completes
+    gates.get("reserve").countDown();
+    assertTrue(reached.get("ship").await(5, TimeUnit.SECONDS));
+    dying.die();
+    gates.get("ship").countDown();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+    gates.clear();
+    events.clear();
+
+    failing.add("ship"); // after the restart, 'ship' fails: the group is compensated
+    WorkflowEngine second = engine(memory);
+    new GroupRunner(second);
+    second.start();
+
+    assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).reverted());
+    assertEquals(List.of("ship", "undo-reserve", "undo-charge"), events,
+        "recorded steps do not run again; the group is undone in reverse order of its first completion");
   }
 
   @Test
