@@ -316,6 +316,17 @@ public final class AsyncRun extends Execution {
         .thenApply(Optional::ofNullable);
   }
 
+  /** Runs a step that takes a {@code java.sql.Connection}; see {@link WorkflowRun#transactionalStep}. */
+  public <O, C> CompletionStage<O> transactionalStep(
+      StepSpec step, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return run(new TransactionalStepMachine<>(this, step, null, true, body), compensation);
+  }
+
+  public <O, C> CompletionStage<Optional<O>> transactionalStep(
+      StepSpec step, Condition when, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return run(new TransactionalStepMachine<>(this, step, when, true, body), compensation).thenApply(Optional::ofNullable);
+  }
+
   /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */
   public <T> CompletionStage<Void> hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
     return plain(step, null, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));

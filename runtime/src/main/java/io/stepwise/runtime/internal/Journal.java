@@ -212,6 +212,11 @@ final class Journal {
             + "(deploy that version), or leave it; its record stays as it is").toString();
   }
 
+  /** The store the run is recorded in. */
+  io.stepwise.runtime.store.RunStore store() {
+    return engine.store;
+  }
+
   // ---------------------------------------------------------------- replay
 
   /** Whether the run replays a record (it was recorded before it began). */

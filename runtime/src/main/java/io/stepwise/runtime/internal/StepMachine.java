@@ -403,7 +403,7 @@ abstract class StepMachine<O, C> implements Runnable {
   private void over() {
     phase = OVER;
     Journal journal = run.journal;
-    if (journal != null && replayed == null && !journal.isSuspended()) {
+    if (journal != null && replayed == null && !journal.isSuspended() && !(cause == null && recordedByAttempt())) {
       CompletableFuture<Void> written = recordOutcome(journal);
       if (written != null && !driver.await(run, written, then == null ? NOTHING : then)) {
         return; // then runs once the checkpoint is durable
@@ -427,15 +427,8 @@ abstract class StepMachine<O, C> implements Runnable {
     if (skipped) {
       checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_SKIPPED, position, step.name());
     } else if (cause == null) {
-      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_COMPLETED, position, step.name()).attempts(attempt);
-      switch (recorded) {
-        case CHILD -> checkpoint.output(output).compensationInput(null);
-        case HOOK -> {
-          Bodies.HookCall<?> call = (Bodies.HookCall<?>) compensationInput;
-          checkpoint.output(call.handled).compensationInput(call.input);
-        }
-        default -> checkpoint.output(output).compensationInput(compensationInput);
-      }
+      return journal.stepEnded(completed(sequence, attempt, output, compensationInput),
+          !inGroup && position == run.spec().steps().size() - 1);
     } else if (Settlement.isTolerated(step, cause)) {
       checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_TOLERATED, position, step.name())
           .attempts(attempt).error(cause);
@@ -450,6 +443,29 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     boolean last = !inGroup && position == run.spec().steps().size() - 1;
     return journal.stepEnded(checkpoint.build(), last);
+  }
+
+  /** The checkpoint of the step's completion, with its output and compensation input as the record keeps them. */
+  final Checkpoint completed(int sequence, int attempts, Object output, Object compensationInput) {
+    Checkpoint.Builder checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_COMPLETED, position, step.name())
+        .attempts(attempts);
+    switch (recorded) {
+      case CHILD -> checkpoint.output(output).compensationInput(null);
+      case HOOK -> {
+        Bodies.HookCall<?> call = (Bodies.HookCall<?>) compensationInput;
+        checkpoint.output(call.handled).compensationInput(call.input);
+      }
+      default -> checkpoint.output(output).compensationInput(compensationInput);
+    }
+    if (began != null) {
+      checkpoint.started(began);
+    }
+    return checkpoint.build();
+  }
+
+  /** Whether the attempt that completed the step recorded its checkpoint itself (with its work). */
+  boolean recordedByAttempt() {
+    return false;
   }
 
   /**

@@ -143,6 +143,20 @@ public final class WorkflowRun extends Execution {
   }
 
   /**
+   * Runs a step that takes a {@code java.sql.Connection}: its work commits with its checkpoint (see
+   * {@link TransactionalStepMachine}).
+   */
+  public <O, C> O transactionalStep(StepSpec step, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return runMachine(new TransactionalStepMachine<>(this, step, null, true, body), compensation);
+  }
+
+  /** Runs a conditional step that takes a {@code java.sql.Connection}; empty if it has no output. */
+  public <O, C> Optional<O> transactionalStep(
+      StepSpec step, Condition when, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return Optional.ofNullable(runMachine(new TransactionalStepMachine<>(this, step, when, true, body), compensation));
+  }
+
+  /**
    * Runs a {@code @Hook}: {@code input} builds the hook's input, then the registered handler (if
    * any) handles it; the handler's compensation runs if a later step fails.
    */
@@ -171,16 +185,21 @@ public final class WorkflowRun extends Execution {
       machine = new SyncStepMachine<>(this);
       this.machine = machine;
     }
-    machine.prepare(step, when, shape, body).compensatedBy(compensation).run();
+    return (O) runMachine(machine.prepare(step, when, shape, body), (Compensation<Object>) compensation);
+  }
+
+  /** Runs a step's machine to its outcome on this thread and settles it: its output, null if it has none. */
+  private <O, C> O runMachine(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    machine.compensatedBy(compensation).run();
     WorkflowSuspendedException suspended = suspension();
     if (suspended != null) {
       throw suspended;
     }
-    Settlement.Failure failure = Settlement.settle(this, machine, (Compensation<Object>) compensation);
+    Settlement.Failure failure = Settlement.settle(this, machine, compensation);
     if (failure != null) {
       throw halt(List.of(failure));
     }
-    return (O) machine.output();
+    return machine.output();
   }
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
