@@ -168,7 +168,10 @@ class TransactionalStepTest {
     assertEquals(WorkflowStatus.DONE, result.status());
     assertEquals(3, attempts.get());
     assertEquals(List.of("tx-2 confirmed"), rows(), "the two failed attempts' inserts were rolled back");
-    assertEquals(3, store.load(TYPES, "tx-2").orElseThrow().checkpoints().get(0).attempts());
+    List<Checkpoint> checkpoints = store.load(TYPES, "tx-2").orElseThrow().checkpoints();
+    assertEquals(List.of(CheckpointKind.ATTEMPT_FAILED, CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED,
+        CheckpointKind.STEP_COMPLETED), checkpoints.stream().map(Checkpoint::kind).toList());
+    assertEquals(List.of(1, 2, 3, 1), checkpoints.stream().map(Checkpoint::attempts).toList());
   }
 
   @Test

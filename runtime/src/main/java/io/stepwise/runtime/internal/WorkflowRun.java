@@ -7,6 +7,7 @@ import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import java.util.List;
 import java.util.Optional;
@@ -222,16 +223,30 @@ public final class WorkflowRun extends Execution {
     }
   }
 
-  /** Records a durable run's end; throws a {@link WorkflowSuspendedException} if the store could not. */
-  private void recordEndOrStop(RunRecord.Status status, Object result) {
+  /**
+   * Records a durable run's end: null if it is recorded (always for a run that is not recorded), or
+   * the failure that halts the run if a value of it cannot be recorded.
+   *
+   * @throws WorkflowSuspendedException if the store could not record it
+   */
+  private Settlement.Failure recordEndOrStop(RunRecord.Status status, Object result) {
     if (journal == null) {
-      return;
+      return null;
     }
     try {
       recordEnd(status, result).join();
+      return null;
     } catch (CompletionException e) {
+      if (e.getCause() instanceof UnrecordableValueException unrecordable && status == RunRecord.Status.DONE) {
+        return unrecordableEnd(unrecordable);
+      }
       WorkflowSuspendedException suspended = suspension();
-      throw suspended != null ? suspended : e;
+      if (suspended != null) {
+        throw suspended;
+      }
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      broken(cause); // leaves the registry, lets go of the transaction id, logs
+      throw cause instanceof RuntimeException unexpected ? unexpected : e;
     }
   }
 
@@ -248,7 +263,10 @@ public final class WorkflowRun extends Execution {
     if (cancelled != null) {
       return halted(halt(List.of(cancelled)));
     }
-    recordEndOrStop(RunRecord.Status.DONE, result);
+    Settlement.Failure unrecordable = recordEndOrStop(RunRecord.Status.DONE, result);
+    if (unrecordable != null) {
+      return halted(halt(List.of(unrecordable)));
+    }
     return endDone(result);
   }
 
@@ -272,7 +290,10 @@ public final class WorkflowRun extends Execution {
     if (abandoned != null) {
       throw childFailed(halt(List.of(abandoned)));
     }
-    recordEndOrStop(RunRecord.Status.DONE, result);
+    Settlement.Failure unrecordable = recordEndOrStop(RunRecord.Status.DONE, result);
+    if (unrecordable != null) {
+      throw childFailed(halt(List.of(unrecordable)));
+    }
     return endChildDone(result);
   }
 

@@ -365,6 +365,57 @@ class JournalTest {
         "recorded steps do not run again; the group is undone in reverse order of its first completion");
   }
 
+  static final StepSpec PATIENT = StepSpec.builder("charge").maxRetries(3).retryInterval(300).build();
+  static final WorkflowSpec RETRYING = WorkflowSpec.of(1, "order", RESERVE, PATIENT, SHIP).withTypes(TYPES, "fp-1");
+
+  @Test
+  void aRunInterruptedDuringARetryPauseGoesOnWithTheNextAttempt() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    RunRegistry firstRuns = RunRegistry.of(engine(dying), RETRYING, (String in, RunOptions o) -> null);
+    CompletableFuture<Void> firstRun = CompletableFuture.runAsync(() -> retryingRun(firstRuns, attempts, 1));
+    // attempt 1 of 'charge' fails, is recorded, and the run pauses 300 ms: the process dies meanwhile
+    long deadline = System.currentTimeMillis() + 5000;
+    while (memory.find("tx-11").isEmpty() || kinds("tx-11").size() < 2) {
+      assertTrue(System.currentTimeMillis() < deadline, "attempt 1 was not recorded");
+      Thread.sleep(5);
+    }
+    dying.die();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, firstRun::join).getCause());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED), kinds("tx-11"));
+
+    WorkflowEngine second = engine(memory);
+    RunRegistry runs = RunRegistry.of(second, RETRYING, (String in, RunOptions o) -> null);
+    List<Integer> resumedAttempts = new CopyOnWriteArrayList<>();
+    retryingRun(runs, resumedAttempts, 99);
+
+    // (the dying run may have begun attempt 2 itself before its next write failed: a killed one would not)
+    assertEquals(1, attempts.get(0));
+    assertEquals(List.of(2), resumedAttempts, "the resumed run goes on with attempt 2, not 1");
+    Checkpoint charged = memory.load(TYPES, "tx-11").orElseThrow().checkpoints().stream()
+        .filter(c -> c.kind() == CheckpointKind.STEP_COMPLETED && c.position() == 1).findFirst().orElseThrow();
+    assertEquals(2, charged.attempts());
+  }
+
+  /** One run of RETRYING whose 'charge' fails on its first attempt; each attempt's number is noted. */
+  void retryingRun(RunRegistry runs, List<Integer> attempts, int failUpTo) {
+    WorkflowRun run = WorkflowRun.start(RETRYING, RunOptions.builder().transactionId("tx-11").build(), Container.empty(),
+        runs, "o-11");
+    try {
+      String reserved = run.valueStep(RESERVE, ctx -> "r", null);
+      String charged = run.valueStep(PATIENT, ctx -> {
+        attempts.add(ctx.attempt());
+        if (ctx.attempt() == 1) {
+          throw new IllegalStateException("declined");
+        }
+        return reserved + "c";
+      }, null);
+      run.done(run.valueStep(SHIP, ctx -> charged + "s", null));
+    } catch (WorkflowRun.Halt halt) {
+      run.halted(halt);
+    }
+  }
+
   @Test
   void concurrentCallsWithOneTransactionIdRunTheWorkflowOnce() throws Exception {
     Runner runner = new Runner(engine(memory));
