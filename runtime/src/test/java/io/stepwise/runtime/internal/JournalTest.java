@@ -417,6 +417,77 @@ class JournalTest {
   }
 
   @Test
+  void closingTheEngineStopsARunAtItsNextCheckpointAndTheNextEngineFinishesIt() throws Exception {
+    WorkflowEngine first = WorkflowEngine.builder().store(new Forwarding(memory) {
+      @Override
+      public void close() {
+        // the record outlives this engine: the next one reads it
+      }
+    }).build();
+    Runner runner = new Runner(first);
+    first.start();
+    gates.put("charge", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        runner.runAsync("o-12", RunOptions.builder().transactionId("tx-12").build());
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+    Thread.sleep(50);
+    gates.get("charge").countDown();
+
+    closing.get(5, TimeUnit.SECONDS);
+    WorkflowSuspendedException stopped = assertInstanceOf(WorkflowSuspendedException.class,
+        assertThrows(Exception.class, running::join).getCause());
+    assertTrue(stopped.getMessage().contains("its WorkflowEngine is closing"), stopped.getMessage());
+    assertEquals(List.of("reserve", "charge"), events, "'ship' did not start; nothing was compensated");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED), kinds("tx-12"));
+    assertThrows(IllegalStateException.class, () -> runner.run("o-13", RunOptions.defaults()));
+    events.clear();
+    gates.clear();
+
+    WorkflowEngine second = engine(memory);
+    new Runner(second);
+    second.start();
+    assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).done());
+    assertEquals(List.of("ship"), events);
+  }
+
+  @Test
+  void aResumedRunKeepsItsRecordedDeadline() throws Exception {
+    WorkflowSpec timed = SPEC.withTimeout(400);
+    DyingStore dying = new DyingStore(memory);
+    RunRegistry firstRuns = RunRegistry.of(engine(dying), timed, (String in, RunOptions o) -> null);
+    gates.put("charge", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    CompletableFuture<Void> first = CompletableFuture.runAsync(() -> timedRun(timed, firstRuns));
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    dying.die();
+    gates.get("charge").countDown();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, first::join).getCause());
+    events.clear();
+    Thread.sleep(450); // the workflow's 400 ms are over while no process runs it
+
+    RunRegistry runs = RunRegistry.of(engine(memory), timed, (String in, RunOptions o) -> null);
+    WorkflowResult<String> result = timedRun(timed, runs);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("undo-reserve"), events, "the resumed run is past its recorded deadline: no step starts");
+    assertInstanceOf(io.stepwise.runtime.WorkflowTimeoutException.class, result.errors().get(0).cause());
+  }
+
+  WorkflowResult<String> timedRun(WorkflowSpec timed, RunRegistry runs) {
+    WorkflowRun run = WorkflowRun.start(timed, RunOptions.builder().transactionId("tx-14").throwOnError(false).build(),
+        Container.empty(), runs, "o-14");
+    try {
+      String reserved = run.valueStep(timed.steps().get(0), ctx -> step("reserve", "o-14"), (r, ctx) -> undo("reserve", r));
+      String charged = run.valueStep(timed.steps().get(1), ctx -> step("charge", reserved), (c, ctx) -> undo("charge", c));
+      return run.done(run.valueStep(timed.steps().get(2), ctx -> step("ship", charged), (x, ctx) -> undo("ship", x)));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  @Test
   void concurrentCallsWithOneTransactionIdRunTheWorkflowOnce() throws Exception {
     Runner runner = new Runner(engine(memory));
     gates.put("reserve", new CountDownLatch(1));
