@@ -56,7 +56,7 @@ final class RunTable {
     this.updateRun = "UPDATE " + runs + " SET status = COALESCE(?, status), result_json = COALESCE(?, result_json), "
         + "errors_json = COALESCE(?, errors_json), ended_at = COALESCE(?, ended_at), updated_at = ?, "
         + "lease_owner = ?, lease_until = ? "
-        + "WHERE transaction_id = ? AND workflow_name = ? AND status IN " + UNFINISHED;
+        + "WHERE transaction_id = ? AND workflow_name = ? AND (status IN " + UNFINISHED + " OR ? = 1)";
     this.insertCheckpoint = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, step_name, "
         + "kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, ended_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -133,6 +133,7 @@ final class RunTable {
     setTime(ps, 7, end.isPresent() ? null : leaseUntil);
     ps.setString(8, transactionId);
     ps.setString(9, workflow);
+    ps.setInt(10, update.update().isCompensationsOnly() ? 1 : 0); // compensations go to an ended run too
   }
 
   void bindInsertCheckpoint(PreparedStatement ps, String transactionId, EncodedCheckpoint encoded)

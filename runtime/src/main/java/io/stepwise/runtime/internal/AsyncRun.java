@@ -7,6 +7,8 @@ import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
 import java.util.List;
@@ -79,6 +81,8 @@ public final class AsyncRun extends Execution {
         } else {
           result.complete(halted);
         }
+      } else if (cause instanceof WorkflowSuspendedException || run.refused(cause)) {
+        result.completeExceptionally(cause);
       } else {
         result.completeExceptionally(run.broken(cause));
       }
@@ -92,11 +96,57 @@ public final class AsyncRun extends Execution {
    * that ended them: {@link WorkflowRun.Halt} after a failed step's compensations, else a bug.
    */
   private <R> void drive(Steps<R> steps, BiConsumer<R, Throwable> end) {
-    inScope(() -> {
-      begin();
-      chain(steps).thenCompose(this::endOfSteps).whenComplete((value, error) ->
-          end.accept(value, error == null ? null : WorkflowRun.unwrap(error)));
-    });
+    CompletableFuture<Void> opened = open();
+    Runnable go = () -> {
+      if (opened.isCompletedExceptionally()) {
+        refusal = Journal.unwrap(opened.handle((ignored, error) -> error).join());
+        end.accept(null, refusal);
+        return;
+      }
+      inScope(() -> {
+        begin();
+        chain(steps).thenCompose(this::endOfSteps).whenComplete((value, error) -> recordEnd(value,
+            error == null ? null : WorkflowRun.unwrap(error), end));
+      });
+    };
+    if (driver().await(this, opened, go)) {
+      go.run();
+    }
+  }
+
+  /** Why the run could not begin (its record refused it); null if it began. */
+  private Throwable refusal;
+
+  /** Whether {@code cause} is why the run could not begin. */
+  private boolean refused(Throwable cause) {
+    return cause != null && cause == refusal;
+  }
+
+  /**
+   * Records a durable run's end before {@code end} gets it (a run that ended DONE or halted); a
+   * write that fails stops the run with a {@link WorkflowSuspendedException} instead.
+   */
+  private <R> void recordEnd(R value, Throwable cause, BiConsumer<R, Throwable> end) {
+    if (journal == null || (cause != null && !(cause instanceof WorkflowRun.Halt))) {
+      end.accept(value, cause);
+      return;
+    }
+    CompletableFuture<Void> written = recordEnd(cause == null ? RunRecord.Status.DONE : record().status(),
+        cause == null ? value : null);
+    Runnable next = () -> {
+      Throwable failed = written.isCompletedExceptionally() ? Journal.unwrap(written.handle((v, e) -> e).join()) : null;
+      if (failed instanceof UnrecordableValueException && cause == null) {
+        // the last step's output (or the result) cannot be recorded: the run is compensated instead
+        halt(List.of(unrecordableEnd(failed))).whenComplete((ignored, halted) ->
+            recordEnd(value, Journal.unwrap(halted), end));
+        return;
+      }
+      WorkflowSuspendedException suspended = failed != null ? suspension() : null;
+      end.accept(value, suspended != null ? suspended : failed != null ? failed : cause);
+    };
+    if (driver().await(this, written, next)) {
+      next.run();
+    }
   }
 
   /** Starts a run on its executor, so that the caller never runs a step; see {@link #start}. */
@@ -169,6 +219,8 @@ public final class AsyncRun extends Execution {
     run.drive(steps, (value, cause) -> {
       if (cause == null) {
         result.complete(run.endChildDone(value));
+      } else if (cause instanceof WorkflowSuspendedException || run.refused(cause)) {
+        result.completeExceptionally(cause);
       } else {
         result.completeExceptionally(cause instanceof WorkflowRun.Halt
             ? run.failedException(run.endHalted()) : run.broken(cause));
@@ -272,6 +324,17 @@ public final class AsyncRun extends Execution {
         .thenApply(Optional::ofNullable);
   }
 
+  /** Runs a step that takes a {@code java.sql.Connection}; see {@link WorkflowRun#transactionalStep}. */
+  public <O, C> CompletionStage<O> transactionalStep(
+      StepSpec step, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return run(new TransactionalStepMachine<>(this, step, null, true, body), compensation);
+  }
+
+  public <O, C> CompletionStage<Optional<O>> transactionalStep(
+      StepSpec step, Condition when, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return run(new TransactionalStepMachine<>(this, step, when, true, body), compensation).thenApply(Optional::ofNullable);
+  }
+
   /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */
   public <T> CompletionStage<Void> hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
     return plain(step, null, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
@@ -346,12 +409,18 @@ public final class AsyncRun extends Execution {
    */
   private <O, C> CompletionStage<O> run(StepMachine<O, C> machine, Compensation<? super C> compensation) {
     CompletableFuture<O> settled = new CompletableFuture<>();
-    machine.then(() -> {
+    machine.compensatedBy(compensation).then(() -> {
+      WorkflowSuspendedException suspended = suspension();
+      if (suspended != null) {
+        settled.completeExceptionally(suspended);
+        return;
+      }
       Settlement.Failure failure = Settlement.settle(this, machine, compensation);
       if (failure == null) {
         settled.complete(machine.output());
       } else {
-        Compensator.halt(this, List.of(failure)).thenAccept(settled::completeExceptionally);
+        Compensator.halt(this, List.of(failure)).whenComplete((halt, error) ->
+            settled.completeExceptionally(halt != null ? halt : Journal.unwrap(error)));
       }
     }).run();
     return settled;

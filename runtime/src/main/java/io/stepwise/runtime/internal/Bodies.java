@@ -71,10 +71,12 @@ final class Bodies {
     final boolean handled;
     final T input;
 
-    HookCall(boolean handled, T input) {
+    @SuppressWarnings("unchecked") // a replayed call: the input was recorded with the hook's input type
+    HookCall(boolean handled, Object input) {
       this.handled = handled;
-      this.input = input;
+      this.input = (T) input;
     }
+
   }
 
   /**
@@ -97,11 +99,23 @@ final class Bodies {
    * took the call. A handler is registered once and for good, so it is the one that took the call.
    */
   static <T> Compensation<HookCall<T>> hookCompensation(HookSlot<T> slot) {
-    return (call, context) -> {
+    return new HookUndo<>(slot);
+  }
+
+  /** The compensation of a hook; a class of its own, so that a durable run knows to record a {@link HookCall}. */
+  static final class HookUndo<T> implements Compensation<HookCall<T>> {
+    private final HookSlot<T> slot;
+
+    HookUndo(HookSlot<T> slot) {
+      this.slot = slot;
+    }
+
+    @Override
+    public void compensate(HookCall<T> call, StepContext context) throws Exception {
       HookSlot.Registration<T> registration = slot.current();
-      if (call.handled && registration.compensation != null) {
+      if (call.handled && registration != null && registration.compensation != null) {
         registration.compensation.compensate(call.input, context);
       }
-    };
+    }
   }
 }

@@ -7,7 +7,11 @@ import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.internal.WorkflowRun.Halt;
+import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -56,12 +60,38 @@ final class Compensator implements Runnable {
    */
   static CompletableFuture<Halt> halt(Execution run, List<Settlement.Failure> failed) {
     boolean childLeftWork = failed.stream().anyMatch(failure -> leftWorkUndone(failure.cause()));
-    return compensate(run, run.driver(), Settlement.recordHalt(run, failed)).thenApply(notUndone -> {
-      RunRecord.Status status = notUndone.isEmpty() && !childLeftWork ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;
-      run.record().status(status);
-      RunEvents.compensationEnded(run, status);
-      return WorkflowRun.HALT;
-    });
+    int[] todo = Settlement.recordHalt(run, failed);
+    CompletableFuture<Halt> halted = new CompletableFuture<>();
+    Runnable compensate = () -> {
+      WorkflowSuspendedException suspended = run.suspension();
+      if (suspended != null) {
+        halted.completeExceptionally(suspended);
+        return;
+      }
+      compensate(run, run.driver(), todo).whenComplete((notUndone, error) -> {
+        if (error != null) {
+          halted.completeExceptionally(Journal.unwrap(error));
+          return;
+        }
+        RunRecord.Status status = notUndone.isEmpty() && !childLeftWork ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;
+        run.record().status(status);
+        RunEvents.compensationEnded(run, status);
+        halted.complete(WorkflowRun.HALT);
+      });
+    };
+    // a durable run records the failures before it compensates anything
+    List<Checkpoint> checkpoints = new ArrayList<>(failed.size());
+    for (Settlement.Failure failure : failed) {
+      if (failure.checkpoint() != null) {
+        checkpoints.add(failure.checkpoint());
+      }
+    }
+    checkpoints.sort(Comparator.comparingInt(Checkpoint::sequence));
+    CompletableFuture<Void> written = run.journal == null ? null : run.journal.append(checkpoints, null);
+    if (written == null || run.driver().await(run, written, compensate)) {
+      compensate.run();
+    }
+    return halted;
   }
 
   /**
@@ -116,13 +146,23 @@ final class Compensator implements Runnable {
   @Override
   public void run() {
     while (index < todo.length) {
+      WorkflowSuspendedException suspended = run.suspension();
+      if (suspended != null) {
+        result.completeExceptionally(suspended);
+        return;
+      }
       int position = todo[index];
       StepSpec step = run.spec().steps().get(position);
+      if (pausedAfter == null && unit == null && attempt == 1 && replayed(position, step)) {
+        continue;
+      }
       if (pausedAfter != null) {
         Throwable error = pausedAfter;
         pausedAfter = null;
         if (Thread.currentThread().isInterrupted()) {
-          failedForGood(position, step, error); // a blocking pause was interrupted: no retry
+          if (!failedForGood(position, step, error)) { // a blocking pause was interrupted: no retry
+            return;
+          }
           continue;
         }
         attempt++;
@@ -151,15 +191,19 @@ final class Compensator implements Runnable {
         StepRecord record = run.record().step(position);
         record.status = StepRecord.Status.COMPENSATED;
         record.compensationAttempts = attempt;
+        CompletableFuture<Void> written = recordOutcome(position, step, null);
         next();
+        if (written != null && !driver.await(run, written, this)) {
+          return; // goes on once the compensation is recorded
+        }
       } else if (attempt < step.maxAttempts() && StepMachine.isRetryable(error)) {
         RunEvents.compensationRetrying(new Attempt(run, step, attempt, true), error);
         pausedAfter = error;
         if (!driver.pause(run, run.deadline().retryDelayNanos(step, attempt, true), false, this)) {
           return; // goes on after the pause
         }
-      } else {
-        failedForGood(position, step, error);
+      } else if (!failedForGood(position, step, error)) {
+        return;
       }
     }
     result.complete(failedForGood);
@@ -180,15 +224,58 @@ final class Compensator implements Runnable {
     }
   }
 
-  /** A compensation failed for good: recorded in the run's errors; the run will end FAILED. */
-  private void failedForGood(int position, StepSpec step, Throwable error) {
+  /**
+   * A compensation failed for good: recorded in the run's errors; the run will end FAILED. False if
+   * the compensator goes on later, once the failure is recorded.
+   */
+  private boolean failedForGood(int position, StepSpec step, Throwable error) {
     StepRecord record = run.record().step(position);
     record.status = StepRecord.Status.NOT_COMPENSATED;
     record.compensationAttempts = attempt;
     run.record().addError(new StepError(step.name(), StepPhase.COMPENSATE, error, attempt));
     RunEvents.compensationFailed(new Attempt(run, step, attempt, true), error);
     failedForGood.add(position);
+    CompletableFuture<Void> written = recordOutcome(position, step, error);
     next();
+    return written == null || driver.await(run, written, this);
+  }
+
+  /**
+   * Takes the recorded outcome of the compensation of the step at {@code position} in a replayed
+   * run: true if it had one (it is not run again), false if the compensation is to run.
+   */
+  private boolean replayed(int position, StepSpec step) {
+    Checkpoint outcome = run.journal == null ? null : run.journal.replayCompensation(position);
+    if (outcome == null) {
+      return false;
+    }
+    StepRecord record = run.record().step(position);
+    record.compensationAttempts = outcome.attempts();
+    if (outcome.kind() == CheckpointKind.COMPENSATED) {
+      record.status = StepRecord.Status.COMPENSATED;
+    } else {
+      record.status = StepRecord.Status.NOT_COMPENSATED;
+      run.record().addError(new StepError(step.name(), StepPhase.COMPENSATE,
+          Journal.restore(outcome.error().orElseThrow()), outcome.attempts()));
+      failedForGood.add(position);
+    }
+    next();
+    return true;
+  }
+
+  /** Records a compensation's outcome in a durable run: null if the run is not recorded. */
+  private CompletableFuture<Void> recordOutcome(int position, StepSpec step, Throwable error) {
+    Journal journal = run.journal;
+    if (journal == null) {
+      return null;
+    }
+    Checkpoint.Builder checkpoint = Checkpoint.builder(journal.nextSequence(),
+        error == null ? CheckpointKind.COMPENSATED : CheckpointKind.COMPENSATION_FAILED, position, step.name())
+        .attempts(attempt);
+    if (error != null) {
+      checkpoint.error(error);
+    }
+    return journal.append(List.of(checkpoint.build()), null);
   }
 
   private void next() {

@@ -38,6 +38,12 @@ final class Deadline {
     return new Deadline(true, own, System.currentTimeMillis() + spec.timeoutMillis());
   }
 
+  /** The deadline at {@code epochMillis} on the wall clock: a resumed run's, as its record has it. */
+  static Deadline at(long epochMillis) {
+    return new Deadline(true, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(epochMillis - System.currentTimeMillis()),
+        epochMillis);
+  }
+
   /** Whether the time is up. */
   boolean passed() {
     return exists && System.nanoTime() - nanos >= 0;

@@ -9,19 +9,34 @@ import io.stepwise.runtime.store.RunStore;
 import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.StoredRun;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@link WorkflowEngine}. Not API: build one with {@link WorkflowEngine#builder()}. */
 public final class Engine implements WorkflowEngine {
+  private static final Logger log = LoggerFactory.getLogger(WorkflowEngine.class);
   final RunStore store;
   final Duration shutdownTimeout;
   private final Map<String, Registration<?, ?>> registrations = new ConcurrentHashMap<>();
   private final CompletableFuture<Recovery> recovery = new CompletableFuture<>();
+  /** The transaction ids of the runs in progress in this process, each with what completes when it lets go. */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> claims = new ConcurrentHashMap<>();
+  private final AtomicInteger state = new AtomicInteger(NEW);
+  private static final int NEW = 0;
+  private static final int STARTED = 1;
+  private static final int CLOSING = 2;
+  private static final int CLOSED = 3;
 
   public Engine(RunStore store, Duration shutdownTimeout) {
     this.store = Objects.requireNonNull(store, "store");
@@ -39,6 +54,10 @@ public final class Engine implements WorkflowEngine {
 
   /** Registers a runner's workflow. */
   <I, R> Registration<I, R> register(WorkflowSpec spec, Resumer<I, R> resumer) {
+    if (state.get() != NEW) {
+      throw new IllegalStateException("create the runner of workflow '" + spec.name() + "' before WorkflowEngine.start(),"
+          + " so that start() resumes its interrupted runs; this engine is " + (state.get() == STARTED ? "started" : "closed"));
+    }
     if (spec.types() == null) {
       throw new IllegalArgumentException("the runner of workflow '" + spec.name() + "' was generated without the "
           + "types a durable run records; generate it again with this version of Stepwise");
@@ -53,7 +72,94 @@ public final class Engine implements WorkflowEngine {
 
   @Override
   public void start() {
-    recovery.complete(new Recovery(0, 0, 0, 0, 0, 0));
+    if (!state.compareAndSet(NEW, STARTED)) {
+      throw new IllegalStateException("this WorkflowEngine was " + (state.get() == STARTED ? "started" : "closed")
+          + " before; start() is called once");
+    }
+    List<CompletableFuture<WorkflowResult<?>>> resumed = new ArrayList<>();
+    int[] notResumed = new int[1];
+    for (Registration<?, ?> registration : registrations.values()) {
+      WorkflowSpec spec = registration.spec;
+      for (String transactionId : store.unfinished(spec.name())) {
+        Optional<RunHeader> header = store.find(transactionId);
+        if (header.isEmpty()) {
+          continue; // purged meanwhile
+        }
+        if (!header.get().fingerprint().equals(spec.fingerprint())) {
+          notResumed[0]++;
+          StoredRun recorded = store.load(RunTypes.untyped(spec.name()), transactionId).orElse(null);
+          log.warn("{}", Journal.definitionChanged(spec, header.get().fingerprint(), recorded));
+          continue;
+        }
+        Object input;
+        try {
+          input = store.load(spec.types(), transactionId).map(StoredRun::input).orElse(null);
+        } catch (RuntimeException e) {
+          notResumed[0]++;
+          log.error("Workflow '{}': run '{}' cannot be resumed: its record cannot be read", spec.name(), transactionId, e);
+          continue;
+        }
+        resumed.add(registration.resume(input, transactionId).<WorkflowResult<?>>thenApply(result -> result));
+      }
+    }
+    if (!resumed.isEmpty() || notResumed[0] > 0) {
+      log.info("WorkflowEngine resumes {} interrupted run(s){}", resumed.size(),
+          notResumed[0] == 0 ? "" : "; " + notResumed[0] + " recorded by another definition are left as they are");
+    }
+    CompletableFuture.allOf(resumed.stream().map(f -> f.handle((r, e) -> null)).toArray(CompletableFuture[]::new))
+        .thenRun(() -> {
+          int done = 0;
+          int reverted = 0;
+          int failed = 0;
+          int suspended = 0;
+          for (CompletableFuture<WorkflowResult<?>> f : resumed) {
+            WorkflowResult<?> result = f.handle((r, e) -> r).join();
+            if (result == null) {
+              suspended++;
+            } else {
+              switch (result.status()) {
+                case DONE -> done++;
+                case REVERTED -> reverted++;
+                default -> failed++;
+              }
+            }
+          }
+          Recovery outcome = new Recovery(resumed.size(), done, reverted, failed, suspended, notResumed[0]);
+          if (!resumed.isEmpty()) {
+            log.info("WorkflowEngine recovery over: {}", outcome);
+          }
+          recovery.complete(outcome);
+        });
+  }
+
+  /** Refuses a new run once the engine is closing. */
+  void checkAccepting(String workflow, String transactionId) {
+    if (state.get() >= CLOSING) {
+      throw new IllegalStateException("Workflow '" + workflow + "' (transaction " + transactionId
+          + ") cannot start: its WorkflowEngine is closed");
+    }
+  }
+
+  boolean isClosing() {
+    return state.get() >= CLOSING;
+  }
+
+  /**
+   * Claims {@code transactionId} for a run in this process: completes once it is the run's, at once
+   * if no other run has it, else when the run that has it lets go.
+   */
+  CompletableFuture<Void> claim(String transactionId, CompletableFuture<Void> mine) {
+    CompletableFuture<Void> other = claims.putIfAbsent(transactionId, mine);
+    if (other == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return other.thenCompose(ignored -> claim(transactionId, mine));
+  }
+
+  /** The run that claimed {@code transactionId} with {@code mine} lets go of it. */
+  void release(String transactionId, CompletableFuture<Void> mine) {
+    claims.remove(transactionId, mine);
+    mine.complete(null);
   }
 
   @Override
@@ -78,6 +184,27 @@ public final class Engine implements WorkflowEngine {
 
   @Override
   public void close() {
+    int before = state.getAndUpdate(s -> s == CLOSED ? CLOSED : CLOSING);
+    if (before >= CLOSING) {
+      return;
+    }
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    while (!claims.isEmpty() && System.nanoTime() - deadline < 0) {
+      try {
+        CompletableFuture.anyOf(claims.values().toArray(CompletableFuture[]::new))
+            .get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        // go on waiting for the others, or give up at the deadline
+      }
+    }
+    if (!claims.isEmpty()) {
+      log.warn("WorkflowEngine closes with {} run(s) still in progress after {}; their last checkpoints stay, and the "
+          + "next engine resumes them", claims.size(), shutdownTimeout);
+    }
+    state.set(CLOSED);
     store.close();
   }
 

@@ -9,8 +9,11 @@ import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +47,13 @@ abstract class Execution {
    */
   private final Attempt parentStep;
   private final List<WorkflowListener> listeners;
-  private final Deadline deadline;
+  /** Final but for a resumed run, which takes its recorded deadline before its steps begin. */
+  private Deadline deadline;
   private final Driver driver;
   /** The workflow's input (null for a workflow without one): what a durable run records first. */
   private final Object input;
   /** What a durable run records and replays; null for a run of a runner without an engine. */
-  Object journal; // TODO Journal
+  final Journal journal;
   /** The run's facts: its steps' records, the compensation stack, errors, status, a cancel request. */
   private final RunRecord record;
   /**
@@ -98,6 +102,7 @@ abstract class Execution {
     this.outerStep = blocking ? MDC.get(Mdc.STEP) : null;
     Map<String, String> callerMdc = blocking ? null : MDC.getCopyOfContextMap();
     this.callerMdc = callerMdc == null || callerMdc.isEmpty() ? null : callerMdc;
+    this.journal = Journal.of(this, registry, parentStep == null ? null : parentStep.run);
   }
 
   /** The transaction id of a top-level run: the given one, or a fresh one. */
@@ -130,7 +135,35 @@ abstract class Execution {
    * steps, at once for a run without an engine.
    */
   CompletableFuture<Void> open() {
-    return CompletableFuture.completedFuture(null);
+    return journal == null ? CompletableFuture.completedFuture(null) : journal.open(input);
+  }
+
+  /** A resumed run's deadline, as its record has it. */
+  void restoreDeadline(java.time.Instant recorded) {
+    this.deadline = Deadline.at(recorded.toEpochMilli());
+  }
+
+  /**
+   * Why a durable run must stop at this checkpoint, without compensating (see {@link Journal}):
+   * the run leaves its registry and lets go of its transaction id, and the exception is for its
+   * caller; null if the run goes on (always for a run that is not recorded).
+   */
+  WorkflowSuspendedException suspension() {
+    WorkflowSuspendedException suspended = journal == null ? null : journal.suspension();
+    if (suspended != null) {
+      record.endSteps();
+      if (registry != null) {
+        registry.remove(this);
+      }
+      journal.release();
+      journal.logSuspended();
+    }
+    return suspended;
+  }
+
+  /** Records a durable run's end (with its last step's checkpoint); completes at once for a run that is not recorded. */
+  CompletableFuture<Void> recordEnd(RunRecord.Status status, Object result) {
+    return journal == null ? CompletableFuture.completedFuture(null) : journal.end(status, result);
   }
 
   /** Begins the run: sets a synchronous run's MDC keys, registers it for {@code cancel}, tells the listeners. */
@@ -285,6 +318,12 @@ abstract class Execution {
    * else null, and no cancel can come any more.
    */
   Settlement.Failure endSteps() {
+    Checkpoint late = journal == null ? null : journal.replayLateFailure();
+    if (late != null) {
+      record.endSteps();
+      return new Settlement.Failure(lastStep(), spec.steps().size() - 1,
+          Journal.restore(late.error().orElseThrow()), late.attempts(), false, null);
+    }
     if (parentStep != null) {
       // A child's result goes to its parent's step, which compensates the child if the parent is
       // cancelled later. But a parent step that stopped waiting (its attempt timed out, or a
@@ -311,9 +350,23 @@ abstract class Execution {
     return steps.get(steps.size() - 1);
   }
 
+  /**
+   * The failure of a durable run whose end could not be recorded because a value cannot be (the
+   * last step's output, whose checkpoint goes with the end, or the result): the last step fails with
+   * the store's error, and the run is compensated, its last step with the rest.
+   */
+  Settlement.Failure unrecordableEnd(Throwable cause) {
+    record.addError(new StepError(lastStep().name(), StepPhase.INVOKE, cause, 0));
+    return lastStepFailed(cause);
+  }
+
   /** The run's last step fails, never attempted again, with {@code cause}: its earlier work is compensated. */
   private Settlement.Failure lastStepFailed(Throwable cause) {
-    return new Settlement.Failure(lastStep(), spec.steps().size() - 1, cause, 0, false);
+    int position = spec.steps().size() - 1;
+    Checkpoint checkpoint = journal == null ? null
+        : Checkpoint.builder(journal.nextSequence(), CheckpointKind.STEP_FAILED, position, lastStep().name())
+            .error(cause).build();
+    return new Settlement.Failure(lastStep(), position, cause, 0, false, checkpoint);
   }
 
   /** Ends a run whose steps are over and that was not cancelled: DONE. */
@@ -374,6 +427,9 @@ abstract class Execution {
    */
   Throwable broken(Throwable cause) {
     record.endSteps();
+    if (journal != null) {
+      journal.release();
+    }
     if (registry != null) {
       registry.remove(this);
     }
@@ -383,6 +439,9 @@ abstract class Execution {
 
   private <R> WorkflowResult<R> finish(WorkflowResult<R> result) {
     record.endSteps(); // a cancel that finds the run still registered is too late now
+    if (journal != null) {
+      journal.release();
+    }
     if (registry != null) {
       registry.remove(this);
     }

@@ -2,6 +2,7 @@ package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
 import io.stepwise.runtime.internal.WorkflowRun.Halt;
+import io.stepwise.runtime.WorkflowSuspendedException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,6 +49,7 @@ final class GroupCoordinator {
   <O, C> Branch<O, C> start(StepMachine<O, C> machine, Compensation<? super C> compensation) {
     Branch<O, C> branch = new Branch<>(machine, compensation);
     branches.add(branch);
+    machine.compensatedBy(compensation).inGroup = true;
     machine.then(() -> branch.finish(completions));
     Runnable task = () -> Mdc.with(mdc, () -> {
       try {
@@ -79,11 +81,22 @@ final class GroupCoordinator {
     CompletableFuture<?>[] finished = branches.stream().map(branch -> branch.finished).toArray(CompletableFuture<?>[]::new);
     CompletableFuture<Halt> settled = new CompletableFuture<>();
     Runnable settle = () -> {
+      WorkflowSuspendedException suspended = run.suspension();
+      if (suspended != null) {
+        settled.completeExceptionally(suspended);
+        return;
+      }
       List<Settlement.Failure> failed = settle();
       if (failed.isEmpty()) {
         settled.complete(null);
       } else {
-        Compensator.halt(run, failed).thenAccept(settled::complete);
+        Compensator.halt(run, failed).whenComplete((halt, error) -> {
+          if (error == null) {
+            settled.complete(halt);
+          } else {
+            settled.completeExceptionally(Journal.unwrap(error));
+          }
+        });
       }
     };
     // the steps must finish before anything is compensated: a blocking join is uninterruptible

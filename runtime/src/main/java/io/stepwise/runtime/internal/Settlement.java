@@ -4,6 +4,7 @@ import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepPhase;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.store.Checkpoint;
 import java.util.List;
 
 /**
@@ -22,8 +23,12 @@ import java.util.List;
 final class Settlement {
   private Settlement() {}
 
-  /** A failure that halts the run: which step, why, after how many attempts, and whether it left partial work. */
-  record Failure(StepSpec step, int position, Throwable cause, int attempts, boolean partialWork) {}
+  /**
+   * A failure that halts the run: which step, why, after how many attempts, whether it left partial
+   * work, and in a durable run the checkpoint that records it when the run is halted (null if
+   * nothing is to be written: a run that is not recorded, a replayed failure).
+   */
+  record Failure(StepSpec step, int position, Throwable cause, int attempts, boolean partialWork, Checkpoint checkpoint) {}
 
   /**
    * Settles a step that has its outcome: null if the run goes on (the output, if any, is the
@@ -46,13 +51,14 @@ final class Settlement {
       return null;
     }
     boolean partialWork = step.handsOverPartialWork() && compensation != null;
-    if (!isTolerated(step.step, cause)) {
+    if (!step.tolerates(cause)) {
       StepRecord failed = record.stepEnded(position, StepRecord.Status.FAILED);
       if (partialWork) {
         failed.compensationInput = step.compensationInput();
         run.compensations()[position] = compensation;
       }
-      return new Failure(step.step, position, cause, step.attempts(), partialWork);
+      return new Failure(step.step, position, cause, step.attempts(), partialWork,
+          step.failedCheckpoint(cause, partialWork));
     }
     StepRecord tolerated = record.stepEnded(position, StepRecord.Status.TOLERATED);
     StepSpec spec = step.step;
@@ -61,7 +67,9 @@ final class Settlement {
       // compensated only if the run fails later
       stack(run, tolerated, position, compensation, step.compensationInput());
     }
-    RunEvents.tolerated(run, spec, cause, step.attempts());
+    if (!step.replayed()) {
+      RunEvents.tolerated(run, spec, cause, step.attempts());
+    }
     return null;
   }
 

@@ -3,7 +3,13 @@ package io.stepwise.runtime.internal;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.UnrecordableValueException;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,6 +75,27 @@ abstract class StepMachine<O, C> implements Runnable {
   private Throwable cause;
   private boolean skipped;
 
+  // a durable run's (see Journal)
+  /** What the step's compensation input is, for its record. */
+  private Recorded recorded = Recorded.PLAIN;
+  /** Whether the step is a member of a {@code @Parallel} group (its checkpoint never waits for the run's end). */
+  boolean inGroup;
+  /** The checkpoint of the step's outcome: its number in the run's record; 0 in a run that is not recorded. */
+  int sequence;
+  /** The recorded outcome the step replays; null if it runs. */
+  private Checkpoint replayed;
+  /** When the step began, for its checkpoint; null in a run that is not recorded. */
+  private Instant began;
+
+  /** What a step's compensation input is, for its record: plain data, a child run, a hook's call. */
+  enum Recorded {
+    PLAIN,
+    /** A child workflow's run: not recorded; the child replays its own record. */
+    CHILD,
+    /** A hook's call: recorded as whether a handler took it (the output) and the hook's input. */
+    HOOK
+  }
+
   StepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition) {
     this.run = run;
     this.driver = run.driver();
@@ -90,7 +117,19 @@ abstract class StepMachine<O, C> implements Runnable {
     this.cause = null;
     this.skipped = false;
     this.record = null;
+    this.replayed = null;
+    this.recorded = Recorded.PLAIN;
     clearAnswer();
+  }
+
+  /** Tells the machine the step's compensation, from which it knows how to record the step. */
+  final StepMachine<O, C> compensatedBy(Compensation<?> compensation) {
+    if (compensation == Bodies.ChildCompensation.INSTANCE) {
+      recorded = Recorded.CHILD;
+    } else if (compensation instanceof Bodies.HookUndo) {
+      recorded = Recorded.HOOK;
+    }
+    return this;
   }
 
   private void clearAnswer() {
@@ -140,7 +179,11 @@ abstract class StepMachine<O, C> implements Runnable {
   public final void run() {
     while (phase != OVER) {
       switch (phase) {
-        case CONDITION -> condition();
+        case CONDITION -> {
+          if (!condition()) {
+            return; // a resumed step pauses before its next attempt; the driver goes on after the pause
+          }
+        }
         case ATTEMPT -> {
           if (!attempt()) {
             return; // the driver goes on once the step's stage completes
@@ -157,8 +200,24 @@ abstract class StepMachine<O, C> implements Runnable {
     }
   }
 
-  private void condition() {
+  /** Decides whether the step runs; false if a resumed step's retry pause goes on later. */
+  private boolean condition() {
     record = run.record().start(position, step.name());
+    Journal journal = run.journal;
+    if (journal != null) {
+      if (stopsBeforeCondition && run.journal.suspension() != null) {
+        phase = OVER; // the caller sees the suspension, and stops the run here
+        if (then != null) {
+          then.run();
+        }
+        return true;
+      }
+      began = Instant.now();
+      Checkpoint outcome = journal.replayStep(position);
+      if (outcome != null) {
+        return replay(outcome);
+      }
+    }
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
     if (stop == null && when != null) {
       Attempt context = new Attempt(run, step, 1, false);
@@ -168,13 +227,13 @@ abstract class StepMachine<O, C> implements Runnable {
           RunEvents.skippedByCondition(context);
           skipped = true;
           over();
-          return;
+          return true;
         }
       } catch (Throwable t) {
         run.fatal(t);
         RunEvents.conditionThrew(context, t);
         fail(t, 1);
-        return;
+        return true;
       }
     }
     if (stop == null && (when != null || !stopsBeforeCondition)) {
@@ -182,10 +241,91 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     if (stop != null) {
       fail(stop, 0);
-      return;
+      return true;
     }
     attempt = 1;
     phase = ATTEMPT;
+    return true;
+  }
+
+  /**
+   * Takes the step's recorded outcome instead of running it. A child workflow's step that completed
+   * runs its body again with the recorded attempt's number, so that the child replays its own
+   * record. False if a resumed step pauses before its next attempt, and goes on later.
+   */
+  private boolean replay(Checkpoint outcome) {
+    if (outcome.kind() == CheckpointKind.ATTEMPT_FAILED) {
+      return resumeAfter(outcome);
+    }
+    replayed = outcome;
+    sequence = outcome.sequence();
+    attempt = outcome.attempts();
+    record.attempts = attempt;
+    switch (outcome.kind()) {
+      case STEP_SKIPPED -> {
+        skipped = true;
+        over();
+      }
+      case STEP_COMPLETED -> {
+        if (recorded == Recorded.CHILD) {
+          attempt = Math.max(1, attempt);
+          phase = ATTEMPT;
+          return true;
+        }
+        answered = true;
+        if (recorded == Recorded.HOOK) {
+          output = null;
+          compensationInput = new Bodies.HookCall<>(Boolean.TRUE.equals(outcome.output()), outcome.compensationInput());
+        } else {
+          output = outcome.output();
+          compensationInput = outcome.compensationInput();
+        }
+        over();
+      }
+      default -> { // STEP_TOLERATED, STEP_FAILED
+        answered = true;
+        compensationInput = outcome.compensationInput();
+        partialWork = outcome.hasCompensationInput();
+        cause = Journal.restore(outcome.error().orElseThrow());
+        over();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A step whose last recorded event is a failed attempt: it goes on with the next attempt, after
+   * what is left of the retry pause (counted from when the attempt failed, on the wall clock). The
+   * condition was met, since an attempt ran: it is not evaluated again. False if the pause goes on
+   * later.
+   */
+  private boolean resumeAfter(Checkpoint failedAttempt) {
+    attempt = failedAttempt.attempts();
+    record.attempts = attempt;
+    Throwable stop = run.stopReason(step);
+    if (stop != null) {
+      fail(stop, attempt);
+      return true;
+    }
+    long pausedMillis = System.currentTimeMillis() - failedAttempt.ended().toEpochMilli();
+    long left = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        Math.max(0, step.retryDelayMillis(attempt) - pausedMillis));
+    error = Journal.restore(failedAttempt.error().orElseThrow());
+    phase = RETRY;
+    return driver.pause(run, left, true, this);
+  }
+
+  /** Whether the step replays a recorded outcome (a child's step that runs again to replay the child counts). */
+  boolean replayed() {
+    return replayed != null;
+  }
+
+  /**
+   * Whether the step's failure lets the run go on: as recorded for a replayed step (the restored
+   * exception is a stand-in), else by {@link Settlement#isTolerated}.
+   */
+  boolean tolerates(Throwable failure) {
+    return replayed != null ? replayed.kind() == CheckpointKind.STEP_TOLERATED : Settlement.isTolerated(step, failure);
   }
 
   /** Starts an attempt; false if its outcome comes later. */
@@ -219,6 +359,10 @@ abstract class StepMachine<O, C> implements Runnable {
       pending = null;
     }
     Attempt context = last;
+    if (error instanceof WorkflowSuspendedException) {
+      fail(error, attempt); // a child stopped without ending: so does this run, at this checkpoint
+      return true;
+    }
     if (error == null && !answered) {
       error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
           + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
@@ -246,11 +390,31 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     RunEvents.retrying(context, error, delay);
     phase = RETRY;
-    return driver.pause(run, delay, true, this);
+    CompletableFuture<Void> written = run.journal == null ? null : run.journal.append(List.of(
+        Checkpoint.builder(run.journal.nextSequence(), CheckpointKind.ATTEMPT_FAILED, position, step.name())
+            .attempts(attempt).error(error).build()), null);
+    if (written == null) {
+      return driver.pause(run, delay, true, this);
+    }
+    // the failed attempt is recorded before the pause, so that a resumed run goes on with the next attempt
+    long end = System.nanoTime() + delay;
+    Runnable pause = () -> {
+      if (driver.pause(run, Math.max(0, end - System.nanoTime()), true, this)) {
+        run();
+      }
+    };
+    if (!driver.await(run, written, pause)) {
+      return false;
+    }
+    return driver.pause(run, Math.max(0, end - System.nanoTime()), true, this);
   }
 
   /** After the pause: the next attempt, unless the run must stop. */
   private void retry() {
+    if (run.journal != null && run.journal.isSuspended()) {
+      fail(run.journal.suspension(), attempt); // the failed attempt could not be recorded: stop here
+      return;
+    }
     if (Thread.currentThread().isInterrupted() || run.stopReason(step) != null) {
       giveUp();
       return;
@@ -291,9 +455,116 @@ abstract class StepMachine<O, C> implements Runnable {
 
   private void over() {
     phase = OVER;
+    Journal journal = run.journal;
+    if (journal != null && replayed == null && !journal.isSuspended() && !(cause == null && recordedByAttempt())) {
+      CompletableFuture<Void> written = recordOutcome(journal);
+      if (written != null) {
+        Runnable next = () -> {
+          unrecordable(written);
+          if (then != null) {
+            then.run();
+          }
+        };
+        if (driver.await(run, written, next)) {
+          next.run();
+        }
+        return; // else next runs once the checkpoint is durable
+      }
+    }
     if (then != null) {
       then.run();
     }
+  }
+
+  /**
+   * A step whose outcome the store cannot record (its output's type cannot be written as JSON, say)
+   * fails, with the store's error, which names the step and the type: trying again cannot help, and
+   * a run that stopped there would fail the same way at every restart.
+   */
+  private void unrecordable(CompletableFuture<Void> written) {
+    if (!written.isCompletedExceptionally()) {
+      return;
+    }
+    Throwable error = Journal.unwrap(written.handle((ignored, e) -> e).join());
+    if (error instanceof UnrecordableValueException && cause == null) {
+      cause = error;
+      output = null;
+      compensationInput = null;
+      partialWork = false;
+    }
+  }
+
+  private static final Runnable NOTHING = () -> { };
+
+  /**
+   * Records the outcome of a step that did not halt the run; a failure that halts it is recorded
+   * when the run is halted ({@link Compensator#halt}), with the number taken here. Null if nothing
+   * is written now.
+   */
+  private CompletableFuture<Void> recordOutcome(Journal journal) {
+    sequence = journal.nextSequence();
+    Checkpoint.Builder checkpoint;
+    if (skipped) {
+      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_SKIPPED, position, step.name());
+    } else if (cause == null) {
+      return journal.stepEnded(completed(sequence, attempt, output, compensationInput),
+          !inGroup && position == run.spec().steps().size() - 1);
+    } else if (Settlement.isTolerated(step, cause)) {
+      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_TOLERATED, position, step.name())
+          .attempts(attempt).error(cause);
+      if (partialWork && recorded == Recorded.PLAIN) {
+        checkpoint.compensationInput(compensationInput);
+      }
+    } else {
+      return null;
+    }
+    if (began != null) {
+      checkpoint.started(began);
+    }
+    boolean last = !inGroup && position == run.spec().steps().size() - 1;
+    return journal.stepEnded(checkpoint.build(), last);
+  }
+
+  /** The checkpoint of the step's completion, with its output and compensation input as the record keeps them. */
+  final Checkpoint completed(int sequence, int attempts, Object output, Object compensationInput) {
+    Checkpoint.Builder checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_COMPLETED, position, step.name())
+        .attempts(attempts);
+    switch (recorded) {
+      case CHILD -> checkpoint.output(output).compensationInput(null);
+      case HOOK -> {
+        Bodies.HookCall<?> call = (Bodies.HookCall<?>) compensationInput;
+        checkpoint.output(call.handled).compensationInput(call.input);
+      }
+      default -> checkpoint.output(output).compensationInput(compensationInput);
+    }
+    if (began != null) {
+      checkpoint.started(began);
+    }
+    return checkpoint.build();
+  }
+
+  /** Whether the attempt that completed the step recorded its checkpoint itself (with its work). */
+  boolean recordedByAttempt() {
+    return false;
+  }
+
+  /**
+   * The checkpoint of the failure that halts the run, written when the run is halted ({@link
+   * Compensator#halt}); null if nothing is to be written (a run that is not recorded, a replayed failure).
+   */
+  Checkpoint failedCheckpoint(Throwable failure, boolean partialWork) {
+    if (run.journal == null || replayed != null) {
+      return null;
+    }
+    Checkpoint.Builder checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_FAILED, position,
+        step.name()).attempts(attempt).error(failure);
+    if (partialWork && recorded == Recorded.PLAIN) {
+      checkpoint.compensationInput(compensationInput);
+    }
+    if (began != null) {
+      checkpoint.started(began);
+    }
+    return checkpoint.build();
   }
 
   /**
@@ -301,6 +572,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * down before the step had an outcome.
    */
   void crash(Throwable failure, int attempts) {
+    replayed = null;
     if (record == null) {
       record = run.record().start(position, step.name());
     }

@@ -6,6 +6,8 @@ import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +68,7 @@ public final class WorkflowRun extends Execution {
   public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
       Object input) {
     WorkflowRun run = new WorkflowRun(spec, options, container, registry, null, transactionId(spec, options), input);
-    run.open().join();
+    await(run.open());
     run.begin();
     return run;
   }
@@ -86,7 +88,7 @@ public final class WorkflowRun extends Execution {
     Attempt parent = parentStep(parentStep);
     WorkflowRun run = new WorkflowRun(spec, parent.run.options(), container, null, parent, childTransactionId(parent),
         input);
-    run.open().join();
+    await(run.open());
     run.begin();
     return run;
   }
@@ -142,6 +144,20 @@ public final class WorkflowRun extends Execution {
   }
 
   /**
+   * Runs a step that takes a {@code java.sql.Connection}: its work commits with its checkpoint (see
+   * {@link TransactionalStepMachine}).
+   */
+  public <O, C> O transactionalStep(StepSpec step, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return runMachine(new TransactionalStepMachine<>(this, step, null, true, body), compensation);
+  }
+
+  /** Runs a conditional step that takes a {@code java.sql.Connection}; empty if it has no output. */
+  public <O, C> Optional<O> transactionalStep(
+      StepSpec step, Condition when, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return Optional.ofNullable(runMachine(new TransactionalStepMachine<>(this, step, when, true, body), compensation));
+  }
+
+  /**
    * Runs a {@code @Hook}: {@code input} builds the hook's input, then the registered handler (if
    * any) handles it; the handler's compensation runs if a later step fails.
    */
@@ -170,17 +186,68 @@ public final class WorkflowRun extends Execution {
       machine = new SyncStepMachine<>(this);
       this.machine = machine;
     }
-    machine.prepare(step, when, shape, body).run();
-    Settlement.Failure failure = Settlement.settle(this, machine, (Compensation<Object>) compensation);
+    return (O) runMachine(machine.prepare(step, when, shape, body), (Compensation<Object>) compensation);
+  }
+
+  /** Runs a step's machine to its outcome on this thread and settles it: its output, null if it has none. */
+  private <O, C> O runMachine(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    machine.compensatedBy(compensation).run();
+    WorkflowSuspendedException suspended = suspension();
+    if (suspended != null) {
+      throw suspended;
+    }
+    Settlement.Failure failure = Settlement.settle(this, machine, compensation);
     if (failure != null) {
       throw halt(List.of(failure));
     }
-    return (O) machine.output();
+    return machine.output();
   }
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
   private Halt halt(List<Settlement.Failure> failed) {
-    return Compensator.halt(this, failed).join();
+    return await(Compensator.halt(this, failed));
+  }
+
+  /**
+   * Waits for what a halted run or a durable run's end comes to; rethrows a {@link
+   * WorkflowSuspendedException} (a durable run that stops at this checkpoint) as it is.
+   */
+  static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Records a durable run's end: null if it is recorded (always for a run that is not recorded), or
+   * the failure that halts the run if a value of it cannot be recorded.
+   *
+   * @throws WorkflowSuspendedException if the store could not record it
+   */
+  private Settlement.Failure recordEndOrStop(RunRecord.Status status, Object result) {
+    if (journal == null) {
+      return null;
+    }
+    try {
+      recordEnd(status, result).join();
+      return null;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UnrecordableValueException unrecordable && status == RunRecord.Status.DONE) {
+        return unrecordableEnd(unrecordable);
+      }
+      WorkflowSuspendedException suspended = suspension();
+      if (suspended != null) {
+        throw suspended;
+      }
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      broken(cause); // leaves the registry, lets go of the transaction id, logs
+      throw cause instanceof RuntimeException unexpected ? unexpected : e;
+    }
   }
 
   // ---------------------------------------------------------------- endings
@@ -196,6 +263,10 @@ public final class WorkflowRun extends Execution {
     if (cancelled != null) {
       return halted(halt(List.of(cancelled)));
     }
+    Settlement.Failure unrecordable = recordEndOrStop(RunRecord.Status.DONE, result);
+    if (unrecordable != null) {
+      return halted(halt(List.of(unrecordable)));
+    }
     return endDone(result);
   }
 
@@ -205,6 +276,7 @@ public final class WorkflowRun extends Execution {
    * @throws WorkflowFailedException unless {@link RunOptions#throwOnError()} is false
    */
   public <R> WorkflowResult<R> halted(Halt halt) {
+    recordEndOrStop(record().status(), null);
     WorkflowResult<R> result = endHalted();
     if (!options().throwOnError()) {
       return result;
@@ -218,6 +290,10 @@ public final class WorkflowRun extends Execution {
     if (abandoned != null) {
       throw childFailed(halt(List.of(abandoned)));
     }
+    Settlement.Failure unrecordable = recordEndOrStop(RunRecord.Status.DONE, result);
+    if (unrecordable != null) {
+      throw childFailed(halt(List.of(unrecordable)));
+    }
     return endChildDone(result);
   }
 
@@ -226,6 +302,7 @@ public final class WorkflowRun extends Execution {
    * fails the parent's step, with the child's result.
    */
   public WorkflowFailedException childFailed(Halt halt) {
+    recordEndOrStop(record().status(), null);
     return failedException(endHalted());
   }
 
@@ -246,7 +323,7 @@ public final class WorkflowRun extends Execution {
      * @throws Halt if a step failed: the group's completed steps and the earlier steps are compensated
      */
     public void join() {
-      Halt halt = coordinator.join().join();
+      Halt halt = await(coordinator.join());
       if (halt != null) {
         throw halt;
       }
@@ -274,7 +351,9 @@ public final class WorkflowRun extends Execution {
 
     /** The step has its outcome, the {@code completions}-th of its group. */
     void finish(AtomicInteger completions) {
-      this.order = completions.incrementAndGet();
+      // a durable run's checkpoints are numbered in the order the steps finished; a replayed step
+      // keeps its recorded number, so that the group settles (and compensates) as it first did
+      this.order = machine.run.journal != null ? machine.sequence : completions.incrementAndGet();
       finished.complete(null);
     }
 

@@ -145,7 +145,7 @@ public final class InMemoryRunStore implements RunStore {
     synchronized void append(RunTypes types, RunUpdate update) {
       checkWorkflow(types);
       String transactionId = run.transactionId();
-      if (status.isEnded()) {
+      if (status.isEnded() && !update.isCompensationsOnly()) {
         throw RunStoreException.runEnded(workflowName, transactionId, status);
       }
       for (Checkpoint checkpoint : update.checkpoints()) {

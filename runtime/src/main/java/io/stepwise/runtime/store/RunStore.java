@@ -53,8 +53,12 @@ public interface RunStore extends AutoCloseable {
    * Appends {@code update}'s checkpoints to the record of run {@code transactionId}, and records its
    * end if it has one, in one write. The run's status becomes {@link RunUpdate#newStatus()}.
    *
+   * <p>A run that has ended takes only an update of {@linkplain RunUpdate#isCompensationsOnly()
+   * compensations}, which leaves its status as it is.
+   *
    * @return completes when the update is durable; exceptionally with a {@link RunStoreException} if
-   *     a value cannot be encoded, the run is not recorded or has ended, or a checkpoint reuses a
+   *     a value cannot be encoded, the run is not recorded, or has ended and the update is not one of
+   *     compensations only, or a checkpoint reuses a
    *     sequence number of the run — and then nothing of the update is recorded
    */
   CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update);

@@ -49,6 +49,23 @@ public final class RunUpdate {
     return checkpoints;
   }
 
+  /**
+   * Whether the update records compensations only, without an end: such an update may be appended
+   * to a run that has ended (a finished child workflow that its parent compensates as a unit; a
+   * finished run that is reverted), and leaves its status as it is.
+   */
+  public boolean isCompensationsOnly() {
+    if (end != null) {
+      return false;
+    }
+    for (Checkpoint checkpoint : checkpoints) {
+      if (checkpoint.kind() != CheckpointKind.COMPENSATED && checkpoint.kind() != CheckpointKind.COMPENSATION_FAILED) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The run's end, if this update ends the run. */
   public Optional<RunEnd> end() {
     return Optional.ofNullable(end);

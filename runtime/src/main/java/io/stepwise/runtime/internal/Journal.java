@@ -1,0 +1,445 @@
+package io.stepwise.runtime.internal;
+
+import io.stepwise.runtime.PermanentStepFailureException;
+import io.stepwise.runtime.StepTimeoutException;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.store.BeginResult;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunEnd;
+import io.stepwise.runtime.store.RunError;
+import io.stepwise.runtime.store.RunHeader;
+import io.stepwise.runtime.store.RunStatus;
+import io.stepwise.runtime.store.RunStoreException;
+import io.stepwise.runtime.store.RunUpdate;
+import io.stepwise.runtime.store.StoredError;
+import io.stepwise.runtime.store.StoredRun;
+import io.stepwise.runtime.store.UnrecordableValueException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a durable run records in its engine's store, and what it replays from there. Not API.
+ *
+ * <h2>Recording</h2>
+ *
+ * One write when the run begins ({@link #open}), one per step outcome (completed, skipped by its
+ * condition, failed with a tolerated failure), one when a failure halts the run, one per
+ * compensation, and one at the end. The last step's checkpoint waits for the run's end and goes
+ * with it, in one write. Each write is durable before the run goes on (the caller waits on its
+ * driver). Checkpoints are numbered in the order the outcomes came, which is also the order in which
+ * a parallel group's steps completed.
+ *
+ * <h2>Replay</h2>
+ *
+ * A run whose transaction id is recorded already runs its generated steps from the top, against its
+ * record: a step with a recorded outcome takes it (its output flows on, its compensation goes back
+ * on the stack) without calling user code; a recorded compensation is not run again; the first step
+ * without an outcome runs. A step that runs a child workflow is the exception: its body runs again
+ * (the mapping of the child's input is called again), and the child, whose transaction id is the
+ * same, replays its own record: so the parent gets the child's compensations back, to compensate the
+ * child as a unit.
+ *
+ * <h2>Stopping without an end</h2>
+ *
+ * A write that fails (the store's database is down), or an engine that closes, stops the run at its
+ * next checkpoint without compensating anything: its record says how far it got, and the next
+ * engine resumes it. The run's caller gets a {@link WorkflowSuspendedException}.
+ */
+final class Journal {
+  private static final Logger log = LoggerFactory.getLogger(WorkflowRun.class);
+
+  private final Engine engine;
+  private final Execution run;
+  private final WorkflowSpec spec;
+  /** The parent run's journal, for a child workflow's run; null for a top-level run. */
+  private final Journal parent;
+  private final AtomicInteger sequence = new AtomicInteger();
+  /** Completes when this run lets go of its transaction id in this process. */
+  private final CompletableFuture<Void> claim = new CompletableFuture<>();
+  /** What was recorded before this run began; null for a run recorded for the first time. */
+  private Replay replay;
+  /** The last step's checkpoint, written with the run's end; null if there is none waiting. */
+  private Checkpoint pending;
+  private volatile WorkflowSuspendedException suspension;
+  private volatile boolean released;
+
+  private Journal(Engine engine, Execution run, Journal parent) {
+    this.engine = engine;
+    this.run = run;
+    this.spec = run.spec();
+    this.parent = parent;
+  }
+
+  /**
+   * The journal of {@code run}: through its runner's registration for a top-level run, through its
+   * parent's journal for a child; null for a run that is not recorded.
+   */
+  static Journal of(Execution run, RunRegistry registry, Execution parentRun) {
+    if (parentRun != null) {
+      Journal parent = parentRun.journal;
+      if (parent == null) {
+        return null;
+      }
+      if (run.spec().types() == null) {
+        throw new IllegalStateException("child workflow '" + run.spec().name() + "' of durable workflow '"
+            + parentRun.spec().name() + "' was generated without the types a durable run records; generate "
+            + "it again with this version of Stepwise");
+      }
+      return new Journal(parent.engine, run, parent);
+    }
+    return registry == null || registry.durable == null ? null : new Journal(registry.durable.engine, run, null);
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  /**
+   * Claims the run's transaction id in this process (waiting for a run in progress with the same
+   * id to let go of it), then records the run's beginning, or finds its record and prepares its
+   * replay. Completes on the store's thread, or at once.
+   */
+  CompletableFuture<Void> open(Object input) {
+    if (parent == null) {
+      engine.checkAccepting(spec.name(), run.transactionId());
+    }
+    return engine.claim(run.transactionId(), claim).thenCompose(ignored -> begin(input))
+        .whenComplete((ignored, error) -> {
+          if (error != null) {
+            release();
+          }
+        });
+  }
+
+  private CompletableFuture<Void> begin(Object input) {
+    NewRun.Builder newRun = NewRun.builder(run.transactionId(), spec.fingerprint()).input(input);
+    if (run.deadline().epochMillis > 0) {
+      newRun.deadline(Instant.ofEpochMilli(run.deadline().epochMillis));
+    }
+    if (parent != null) {
+      newRun.parentTransactionId(parent.run.transactionId());
+    }
+    CompletableFuture<BeginResult> begun;
+    try {
+      begun = engine.store.begin(spec.types(), newRun.build());
+    } catch (RuntimeException e) {
+      begun = CompletableFuture.failedFuture(e);
+    }
+    return begun.handle((result, error) -> {
+      if (error != null) {
+        throw new CompletionException(explain(unwrap(error)));
+      }
+      if (!result.isCreated()) {
+        StoredRun existing = result.existing().orElseThrow();
+        checkSameRun(existing, result.sameInput());
+        replay = new Replay(existing);
+        sequence.set(replay.nextSequence);
+        existing.header().deadline().ifPresent(run::restoreDeadline);
+      }
+      return null;
+    });
+  }
+
+  /** A recorded run that this run may not replay: another definition, or another input. */
+  private void checkSameRun(StoredRun existing, boolean sameInput) {
+    RunHeader header = existing.header();
+    if (!header.fingerprint().equals(spec.fingerprint())) {
+      throw new IllegalStateException(definitionChanged(spec, header.fingerprint(), existing));
+    }
+    if (!sameInput && parent == null) {
+      throw new IllegalArgumentException("Workflow '" + spec.name() + "' already has a run with transaction id '"
+          + run.transactionId() + "' (" + header.status() + "), with another input; a transaction id names one run: "
+          + "give this input another transaction id, or repeat the first input to get that run's result");
+    }
+  }
+
+  /** The store's failure, or why it could not read the record: another definition. */
+  private Throwable explain(Throwable error) {
+    if (error instanceof RunStoreException) {
+      try {
+        Optional<RunHeader> header = engine.store.find(run.transactionId());
+        if (header.isPresent() && header.get().workflowName().equals(spec.name())
+            && !header.get().fingerprint().equals(spec.fingerprint())) {
+          return new IllegalStateException(definitionChanged(spec, header.get().fingerprint(), null), error);
+        }
+      } catch (RuntimeException ignored) {
+        // the original error says what went wrong
+      }
+    }
+    return error;
+  }
+
+  /**
+   * Says that a run was recorded by another definition of its workflow, and where the definitions
+   * differ if the record shows it: the first recorded step whose name is not the one at its position now.
+   */
+  static String definitionChanged(WorkflowSpec spec, String recordedFingerprint, StoredRun recorded) {
+    StringBuilder sb = new StringBuilder("Workflow '").append(spec.name()).append("': run '");
+    String where = "";
+    if (recorded != null) {
+      sb.append(recorded.transactionId());
+      for (Checkpoint c : recorded.checkpoints()) {
+        List<StepSpec> steps = spec.steps();
+        if (c.position() >= steps.size()) {
+          where = "; its record has step '" + c.stepName() + "' at position " + c.position()
+              + ", where this definition has no step";
+          break;
+        }
+        if (!steps.get(c.position()).name().equals(c.stepName())) {
+          where = "; its record has step '" + c.stepName() + "' at position " + c.position() + ", where this definition "
+              + "has step '" + steps.get(c.position()).name() + "'";
+          break;
+        }
+      }
+    } else {
+      sb.append("?");
+    }
+    if (where.isEmpty()) {
+      where = "; its steps' names and order are the same, so a step's kind or types changed";
+    }
+    return sb.append("' was recorded by another definition of the workflow (fingerprint ").append(recordedFingerprint)
+        .append(", this one is ").append(spec.fingerprint()).append(")").append(where)
+        .append(". It is not replayed into the wrong steps: finish it with the definition that recorded it "
+            + "(deploy that version), or leave it; its record stays as it is").toString();
+  }
+
+  /** The store the run is recorded in. */
+  io.stepwise.runtime.store.RunStore store() {
+    return engine.store;
+  }
+
+  // ---------------------------------------------------------------- replay
+
+  /** Whether the run replays a record (it was recorded before it began). */
+  boolean replaying() {
+    return replay != null;
+  }
+
+  /** Whether the recorded run had ended: then the end is not written again. */
+  boolean endedBefore() {
+    return replay != null && replay.end != null;
+  }
+
+  /** The recorded outcome of the step at {@code position}, taken once; null if it has none. */
+  Checkpoint replayStep(int position) {
+    return replay == null ? null : replay.take(position, false);
+  }
+
+  /** The recorded outcome of the compensation of the step at {@code position}, taken once; null if it has none. */
+  Checkpoint replayCompensation(int position) {
+    return replay == null ? null : replay.take(position, true);
+  }
+
+  /**
+   * A recorded failure that no step took: the last step's, recorded after it completed (a cancel
+   * that came while it ran); null if there is none.
+   */
+  Checkpoint replayLateFailure() {
+    return replay == null ? null : replay.lateFailure();
+  }
+
+  /** The stand-in for a recorded error: Stepwise's own exceptions as themselves, others as a {@link io.stepwise.runtime.store.RestoredException}. */
+  static Throwable restore(StoredError error) {
+    String message = error.message();
+    if (error.type().equals(WorkflowCancelledException.class.getName())) {
+      return new WorkflowCancelledException(message);
+    }
+    if (error.type().equals(WorkflowTimeoutException.class.getName())) {
+      return new WorkflowTimeoutException(message);
+    }
+    if (error.type().equals(PermanentStepFailureException.class.getName())) {
+      return new PermanentStepFailureException(message);
+    }
+    if (error.type().equals(StepTimeoutException.class.getName())) {
+      return new StepTimeoutException(message);
+    }
+    return error.toException();
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  /** The number of the next checkpoint. */
+  int nextSequence() {
+    return sequence.getAndIncrement();
+  }
+
+  /**
+   * Records the outcome of a step that did not halt the run (completed, skipped, tolerated): the
+   * last step's waits for the run's end, when {@code last}; else it is written now.
+   *
+   * @return completes when it is durable (at once when it waits)
+   */
+  CompletableFuture<Void> stepEnded(Checkpoint checkpoint, boolean last) {
+    if (last) {
+      synchronized (this) {
+        pending = checkpoint;
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    return append(List.of(checkpoint), null);
+  }
+
+  /** Records checkpoints (with the waiting one first), and the run's end if {@code end} is not null. */
+  CompletableFuture<Void> append(List<Checkpoint> checkpoints, RunEnd end) {
+    List<Checkpoint> all = checkpoints;
+    synchronized (this) {
+      if (pending != null) {
+        all = new ArrayList<>(checkpoints.size() + 1);
+        all.add(pending);
+        all.addAll(checkpoints);
+        pending = null;
+      }
+    }
+    if (all.isEmpty() && end == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> written;
+    try {
+      written = engine.store.append(spec.types(), run.transactionId(),
+          end == null ? RunUpdate.of(all) : RunUpdate.ending(all, end));
+    } catch (RuntimeException e) {
+      written = CompletableFuture.failedFuture(e);
+    }
+    return written.whenComplete((ignored, error) -> {
+      // a value that cannot be recorded fails its step instead (see StepMachine); anything else stops the run
+      if (error != null && !(unwrap(error) instanceof UnrecordableValueException)) {
+        suspend(unwrap(error), "its store could not record a checkpoint");
+      }
+    });
+  }
+
+  /** Records the run's end, with the last step's checkpoint if it waits; nothing if the record has its end. */
+  CompletableFuture<Void> end(RunRecord.Status status, Object result) {
+    if (endedBefore()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<RunError> errors = new ArrayList<>(run.record().errors().size());
+    run.record().errors().forEach(error -> errors.add(RunError.of(error)));
+    return append(List.of(), new RunEnd(RunStatus.of(status.ended()), result, errors, Instant.now()));
+  }
+
+  // ---------------------------------------------------------------- stopping without an end
+
+  /**
+   * Stops the run at its next checkpoint, without compensating: the first reason counts. Also
+   * stops the parent run, which cannot go on without this child's outcome.
+   */
+  void suspend(Throwable cause, String why) {
+    if (suspension == null) {
+      synchronized (this) {
+        if (suspension == null) {
+          suspension = new WorkflowSuspendedException("Workflow '" + spec.name() + "' (transaction "
+              + run.transactionId() + ") stopped without ending: " + why + ". Nothing was compensated; the next "
+              + "WorkflowEngine.start() on the same store resumes the run from its last checkpoint",
+              run.transactionId(), cause);
+        }
+      }
+    }
+    if (parent != null) {
+      parent.suspend(suspension, "its child workflow '" + spec.name() + "' stopped without ending");
+    }
+  }
+
+  /** Whether the run stops at its next checkpoint (a write failed, or a child stopped). */
+  boolean isSuspended() {
+    return suspension != null;
+  }
+
+  /** Why the run must stop at this checkpoint; null if it goes on. A closing engine stops it too. */
+  WorkflowSuspendedException suspension() {
+    if (suspension == null && engine.isClosing()) {
+      suspend(null, "its WorkflowEngine is closing");
+    }
+    return suspension;
+  }
+
+  /** Lets go of the run's transaction id in this process: another run with it may begin. */
+  void release() {
+    if (!released) {
+      released = true;
+      engine.release(run.transactionId(), claim);
+    }
+  }
+
+  /** Logs that the run stopped without ending. */
+  void logSuspended() {
+    WorkflowSuspendedException s = suspension;
+    if (s != null && parent == null) {
+      log.warn("{}", s.getMessage(), s.getCause());
+    }
+  }
+
+  static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+
+  /** The checkpoints of a recorded run, by step, taken one by one as the run replays them. */
+  private static final class Replay {
+    final RunEnd end;
+    final int nextSequence;
+    /** Per position: the step's outcome (STEP_* kinds), in order. */
+    private final List<ArrayDeque<Checkpoint>> outcomes = new ArrayList<>();
+    /** Per position: the compensation's outcomes, in order. */
+    private final List<ArrayDeque<Checkpoint>> compensations = new ArrayList<>();
+
+    Replay(StoredRun stored) {
+      this.end = stored.end().orElse(null);
+      int size = 0;
+      int next = 0;
+      for (Checkpoint c : stored.checkpoints()) {
+        size = Math.max(size, c.position() + 1);
+        next = Math.max(next, c.sequence() + 1);
+      }
+      this.nextSequence = next;
+      for (int i = 0; i < size; i++) {
+        outcomes.add(new ArrayDeque<>(1));
+        compensations.add(new ArrayDeque<>(1));
+      }
+      for (Checkpoint c : stored.checkpoints()) {
+        boolean compensation = c.kind() == CheckpointKind.COMPENSATED || c.kind() == CheckpointKind.COMPENSATION_FAILED;
+        if (c.kind() == CheckpointKind.CONDITION_MET) {
+          continue;
+        }
+        (compensation ? compensations : outcomes).get(c.position()).add(c);
+      }
+    }
+
+    /**
+     * The next recorded outcome of the step (or compensation) at {@code position}: its failed
+     * attempts are passed over when an outcome follows them; the last one is given when none does.
+     */
+    synchronized Checkpoint take(int position, boolean compensation) {
+      List<ArrayDeque<Checkpoint>> from = compensation ? compensations : outcomes;
+      if (position >= from.size()) {
+        return null;
+      }
+      ArrayDeque<Checkpoint> queue = from.get(position);
+      Checkpoint next = queue.poll();
+      while (next != null && next.kind() == CheckpointKind.ATTEMPT_FAILED && !queue.isEmpty()
+          && (queue.peek().kind() == CheckpointKind.ATTEMPT_FAILED || !compensation)) {
+        next = queue.poll();
+      }
+      return next;
+    }
+
+    synchronized Checkpoint lateFailure() {
+      for (int i = outcomes.size() - 1; i >= 0; i--) {
+        Checkpoint next = outcomes.get(i).peek();
+        if (next != null && next.kind() == CheckpointKind.STEP_FAILED) {
+          return outcomes.get(i).poll();
+        }
+      }
+      return null;
+    }
+  }
+}
