@@ -19,6 +19,7 @@ import com.palantir.javapoet.WildcardTypeName;
  * List<String>[]               Types.arrayOf(Types.parameterized(List.class, String.class))
  * List<? extends Number>       Types.parameterized(List.class, Types.subtypeOf(Number.class))
  * Outer<String>.Inner<Integer> Types.parameterizedWithOwner(Types.parameterized(Outer.class, String.class), Outer.Inner.class, Integer.class)
+ * Outer<String>.Plain          Types.parameterizedWithOwner(Types.parameterized(Outer.class, String.class), Outer.Plain.class)
  * }</pre>
  */
 final class TypeTokens {
@@ -46,16 +47,12 @@ final class TypeTokens {
 
   /**
    * {@code Types.parameterized(Raw.class, arguments...)}; for an inner class of a generic class,
-   * {@code Types.parameterizedWithOwner(owner, Raw.class, arguments...)}.
+   * {@code Types.parameterizedWithOwner(owner, Raw.class, arguments...)}, without arguments where
+   * the inner class has no type parameters of its own ({@code Outer<String>.Plain}).
    */
   private static CodeBlock parameterized(ParameterizedTypeName type) {
     ClassName raw = type.rawType().withoutAnnotations();
     ParameterizedTypeName owner = type.enclosingType();
-    if (type.typeArguments().isEmpty()) {
-      // Outer<T>.Inner, an inner class without type parameters of a generic class: Types cannot
-      // make a parameterized type without arguments, so the class stands for it (erasing T)
-      return CodeBlock.of("$T.class", raw);
-    }
     CodeBlock.Builder code = owner == null
         ? CodeBlock.builder().add("$T.parameterized($T.class", TYPES, raw)
         : CodeBlock.builder().add("$T.parameterizedWithOwner($L, $T.class", TYPES, of(owner), raw);

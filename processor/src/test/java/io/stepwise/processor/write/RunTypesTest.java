@@ -48,7 +48,7 @@ class RunTypesTest {
   void everyKindOfStep() throws Exception {
     Compilation compilation = compile();
     Goldens.assertGenerated(compilation, RunTypesTest.class, "everyKindOfStep", "com.acme.durable.TypesWorkflowRunner");
-    assertTypes(new CompiledClasses(compilation), "com.acme.durable.TypesWorkflow", 17);
+    assertTypes(new CompiledClasses(compilation), "com.acme.durable.TypesWorkflow", 18);
   }
 
   /** Asynchronous steps record what their CompletionStage completes with; no input is Void. */
