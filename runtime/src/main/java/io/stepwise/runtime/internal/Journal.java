@@ -74,6 +74,7 @@ final class Journal {
   private Checkpoint pending;
   private volatile WorkflowSuspendedException suspension;
   private volatile boolean released;
+  private volatile boolean logged;
 
   private Journal(Engine engine, Execution run, Journal parent) {
     this.engine = engine;
@@ -371,10 +372,11 @@ final class Journal {
     }
   }
 
-  /** Logs that the run stopped without ending. */
+  /** Logs, once, that the run stopped without ending (a child's parent logs it for both). */
   void logSuspended() {
     WorkflowSuspendedException s = suspension;
-    if (s != null && parent == null) {
+    if (s != null && parent == null && !logged) {
+      logged = true;
       log.warn("{}", s.getMessage(), s.getCause());
     }
   }

@@ -613,9 +613,9 @@ abstract class StepMachine<O, C> implements Runnable {
   }
 
   /**
-   * Whether a failure may be retried: not a permanent failure, the workflow's timeout or a cancel,
-   * nor anything on an interrupted thread. An {@code InterruptedException} keeps the interrupt for
-   * the caller.
+   * Whether a failure may be retried: not a permanent failure, a value that cannot be recorded, the
+   * workflow's timeout or a cancel, nor anything on an interrupted thread. An {@code
+   * InterruptedException} keeps the interrupt for the caller.
    */
   static boolean isRetryable(Throwable t) {
     if (t instanceof InterruptedException) {
@@ -623,6 +623,7 @@ abstract class StepMachine<O, C> implements Runnable {
       return false;
     }
     return !(t instanceof PermanentStepFailureException)
+        && !(t instanceof UnrecordableValueException) // its type cannot be recorded: trying again cannot help
         && !(t instanceof WorkflowTimeoutException)
         && !(t instanceof WorkflowCancelledException)
         && !Thread.currentThread().isInterrupted();

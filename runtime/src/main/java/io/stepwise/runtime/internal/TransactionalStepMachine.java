@@ -2,8 +2,10 @@ package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.TransactionalRunStore;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
@@ -75,6 +77,10 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
       Throwable cause = Journal.unwrap(error);
       if (cause instanceof RolledBack rolledBack) {
         done.complete(rolledBack.response());
+      } else if (cause instanceof RunStoreException && !(cause instanceof UnrecordableValueException)) {
+        // the store failed, not the step: the run stops here, to be resumed, rather than retry or compensate
+        journal.suspend(cause, "its store could not record the checkpoint of step '" + step.name() + "'");
+        done.completeExceptionally(journal.suspension());
       } else if (cause != null) {
         done.completeExceptionally(cause);
       } else {
