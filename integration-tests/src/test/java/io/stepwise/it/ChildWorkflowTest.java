@@ -71,4 +71,18 @@ class ChildWorkflowTest {
     assertTrue(result.errors().get(1).cause().getMessage().contains("'book-carrier'"), result.errors().get(1).cause().getMessage());
     assertTrue(undo(failing).contains("undo:order order-" + failing.id), "the parent's other compensations still run");
   }
+
+  @Test
+  void aFailedChildWhoseOwnCompensationFailedMakesTheParentFailed() {
+    // the child's print-label fails, and its compensation of book-carrier fails too: the child ends
+    // FAILED (work not undone), so the parent cannot say REVERTED even though its own undo worked
+    Script failing = script();
+    failing.failAlways("print-label").failAlways("undo:book-carrier carrier-for-order-" + failing.id);
+    WorkflowResult<String> result = runner.run(failing, failing.options());
+
+    assertEquals(WorkflowStatus.FAILED, result.status());
+    WorkflowFailedException child = assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause());
+    assertEquals(WorkflowStatus.FAILED, child.result().status());
+    assertTrue(undo(failing).contains("undo:order order-" + failing.id), "the parent's own compensations still run");
+  }
 }

@@ -65,6 +65,19 @@ class ChildWorkflowMatrixTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Path.class)
+  void aFailingChildThatCouldNotUndoItsWorkMakesTheParentFailed(Path path) {
+    Probe p = new Probe(path).failAlways("label").failAlways("undo pack");
+    WorkflowResult<String> result = ChildWorkflows.runner(path).run(p);
+
+    WorkflowResult<?> childResult =
+        assertInstanceOf(WorkflowFailedException.class, result.errors().get(0).cause()).result();
+    assertEquals(WorkflowStatus.FAILED, childResult.status(), "the child's pack is not undone");
+    assertEquals(WorkflowStatus.FAILED, result.status(), "so the parent's run did not revert everything");
+    assertEquals(List.of("order order"), p.undone(), "the parent's own compensations still run");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
   void aLaterFailureOfTheParentCompensatesTheChildAsAUnitInReverse(Path path) {
     Probe p = new Probe(path).failAlways("confirm");
     WorkflowResult<String> result = ChildWorkflows.runner(path).run(p);

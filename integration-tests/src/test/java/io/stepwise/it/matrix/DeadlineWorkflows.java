@@ -24,7 +24,7 @@ final class DeadlineWorkflows {
     });
   }
 
-  @Workflow(value = "deadline-sync", timeout = "200ms")
+  @Workflow(value = "deadline-sync", timeout = "1s")
   static final class Sync {
     @Step("quick")
     String quick(@Input Probe p, StepContext ctx) {
@@ -36,7 +36,7 @@ final class DeadlineWorkflows {
       Probe.of(ctx).undo(ctx, quick);
     }
 
-    @Step(value = "long", maxRetries = 2, retryInterval = "2s")
+    @Step(value = "long", maxRetries = 2, retryInterval = "10s")
     String longStep(@Input Probe p, StepContext ctx) {
       return p.sync(ctx, () -> "long");
     }
@@ -52,7 +52,7 @@ final class DeadlineWorkflows {
     }
   }
 
-  @Workflow(value = "deadline-async", timeout = "200ms")
+  @Workflow(value = "deadline-async", timeout = "1s")
   static final class Async {
     @Step("quick")
     CompletableFuture<String> quick(@Input Probe p, StepContext ctx) {
@@ -64,7 +64,7 @@ final class DeadlineWorkflows {
       Probe.of(ctx).undo(ctx, quick);
     }
 
-    @Step(value = "long", maxRetries = 2, retryInterval = "2s")
+    @Step(value = "long", maxRetries = 2, retryInterval = "10s")
     CompletableFuture<String> longStep(@Input Probe p, StepContext ctx) {
       return p.async(ctx, () -> "long");
     }

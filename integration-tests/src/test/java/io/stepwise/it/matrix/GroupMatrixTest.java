@@ -85,7 +85,7 @@ class GroupMatrixTest {
       WorkflowResult<String> result = GroupWorkflows.runner(path).run(p);
 
       assertEquals(WorkflowStatus.REVERTED, result.status());
-      assertEquals(List.of("reserve INVOKE 1 StepTimeoutException: step 'reserve' timed out after 200 ms on attempt 1"),
+      assertEquals(List.of("reserve INVOKE 1 StepTimeoutException: step 'reserve' timed out after 500 ms on attempt 1"),
           errors(result));
       assertEquals(List.of("label label-id", "order order"), p.undone());
       // as for any step (TimeoutMatrixTest): only a synchronous step's thread is interrupted

@@ -36,7 +36,7 @@ final class GroupWorkflows {
       Probe.of(ctx).undo(ctx, order);
     }
 
-    @Step(value = "reserve", timeout = "200ms")
+    @Step(value = "reserve", timeout = "500ms")
     @Parallel("prepare")
     String reserve(@From("order") String order, @Input Probe p, StepContext ctx) {
       return p.sync(ctx, () -> "reservation");
@@ -76,7 +76,7 @@ final class GroupWorkflows {
       Probe.of(ctx).undo(ctx, order);
     }
 
-    @Step(value = "reserve", timeout = "200ms")
+    @Step(value = "reserve", timeout = "500ms")
     @Parallel("prepare")
     CompletableFuture<String> reserve(@From("order") String order, @Input Probe p, StepContext ctx) {
       return p.async(ctx, () -> "reservation");

@@ -48,7 +48,7 @@ final class Probe {
   /** How long a hanging or held step waits at most for {@link #release()}. */
   private static final long WAIT_SECONDS = 5;
   /** How long a step that hangs on the run's own thread blocks it: longer than any timeout of the matrix. */
-  private static final long BLOCKING_HANG_MILLIS = 300;
+  private static final long BLOCKING_HANG_MILLIS = 1_500;
 
   final Path path;
   final String id = "m-" + UUID.randomUUID();
@@ -141,7 +141,7 @@ final class Probe {
   /**
    * The step's work hangs on these attempts (every attempt if none is given), until {@link
    * #release()}. A step that runs on the run's thread and returns a completed stage cannot be left
-   * behind: it blocks the run for 300ms instead, longer than any timeout of the matrix, and is never
+   * behind: it blocks the run for 1.5 s instead, longer than any timeout of the matrix, and is never
    * interrupted.
    */
   Probe hang(String step, Integer... attempts) {

@@ -34,7 +34,7 @@ final class TimeoutWorkflows {
       Probe.of(ctx).undo(ctx, booking);
     }
 
-    @Step(value = "slow", timeout = "100ms", maxRetries = 1)
+    @Step(value = "slow", timeout = "500ms", maxRetries = 1)
     String slow(@Input Probe p, StepContext ctx) {
       return p.sync(ctx, () -> "slow@" + ctx.attempt());
     }
@@ -62,7 +62,7 @@ final class TimeoutWorkflows {
       Probe.of(ctx).undo(ctx, booking);
     }
 
-    @Step(value = "slow", timeout = "100ms", maxRetries = 1)
+    @Step(value = "slow", timeout = "500ms", maxRetries = 1)
     CompletableFuture<String> slow(@Input Probe p, StepContext ctx) {
       return p.async(ctx, () -> "slow@" + ctx.attempt());
     }

@@ -1,7 +1,6 @@
 package io.stepwise.processor.model;
 
 import com.palantir.javapoet.ClassName;
-import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import io.stepwise.processor.collect.Binding;
@@ -34,10 +33,6 @@ import javax.lang.model.util.Types;
 
 /** Builds the {@link WorkflowModel} of a workflow that validated clean. */
 public final class ModelBuilder {
-  /** Names the generated {@code run} method uses itself; step locals never take them. */
-  private static final List<String> RESERVED =
-      List.of("workflow", "container", "input", "options", "run", "halt", "ctx", "compensationInput");
-
   private final Types types;
   private final ChildWorkflows children;
 
@@ -64,25 +59,25 @@ public final class ModelBuilder {
       }
     }
 
-    NameAllocator fields = new NameAllocator();
-    for (String reserved : List.of("workflow", "container", "runs")) {
-      fields.newName(reserved, "reserved:" + reserved);
+    // every name is decided here, in the order of the runner's declarations: outputs, then stages
+    RunnerNames names = new RunnerNames();
+    Map<String, String> outputs = new HashMap<>();
+    for (StepDecl step : decl.steps()) {
+      if (used.contains(step.name()) && !(step.returns() instanceof Returns.Void) && !step.isHook()) {
+        outputs.put(step.name(), names.output(step.name()));
+      }
     }
-    NameAllocator locals = new NameAllocator();
-    NameAllocator constants = new NameAllocator();
-    RESERVED.forEach(name -> locals.newName(name, "reserved:" + name));
-    constants.newName("WORKFLOW_NAME", "reserved:WORKFLOW_NAME");
-    constants.newName("SPEC", "reserved:SPEC");
-    Map<String, String> localOfStep = new HashMap<>();
+    Map<String, String> branches = new HashMap<>();
+    List<StageNames> stageNames = stageNames(decl.steps(), outputs, branches, names);
     List<StepModel> steps = new ArrayList<>();
     for (StepDecl step : decl.steps()) {
-      Optional<String> local = Optional.empty();
-      if (used.contains(step.name()) && !(step.returns() instanceof Returns.Void) && !step.isHook()) {
-        local = Optional.of(locals.newName(camel(step.name()), step.name()));
-        localOfStep.put(step.name(), local.get());
-      }
-      steps.add(step(step, graph, decl, local, localOfStep, constants.newName(upperSnake(step.name()), step), fields,
-          suppressions));
+      steps.add(step(step, graph, decl, outputs, Optional.ofNullable(branches.get(step.name())), names, suppressions));
+    }
+    List<Stage> stages = new ArrayList<>();
+    int first = 0;
+    for (StageNames stage : stageNames) {
+      stages.add(new Stage(List.copyOf(steps.subList(first, first + stage.size())), stage.group(), stage.chained()));
+      first += stage.size();
     }
 
     TypeName resultType = ClassName.get(Void.class);
@@ -114,12 +109,48 @@ public final class ModelBuilder {
     input.ifPresent(t -> note(t, suppressions));
 
     return new WorkflowModel(ClassName.get(type), runnerName(type), isPublic(type), decl.name(),
-        input.map(TypeName::get), resultType, result, resultStep.map(StepDecl::name).orElseThrow(), List.copyOf(steps), List.copyOf(dependencies),
-        List.copyOf(thrown), suppressions, millis(decl.timeout(), decl.timeoutValue()));
+        input.map(TypeName::get), resultType, result, resultStep.map(StepDecl::name).orElseThrow(), List.copyOf(steps),
+        List.copyOf(stages), List.copyOf(dependencies), List.copyOf(thrown), suppressions,
+        millis(decl.timeout(), decl.timeoutValue()));
   }
 
-  private StepModel step(StepDecl step, StepGraph graph, WorkflowDecl decl, Optional<String> local,
-      Map<String, String> localOfStep, String constant, NameAllocator fields, Set<String> suppressions) {
+  /** The names of a stage of {@code size} steps. */
+  private record StageNames(int size, Optional<Stage.Group> group, String chained) {}
+
+  /**
+   * Splits the steps into stages (a single step, or the consecutive steps of a {@code @Parallel}
+   * group) and names, stage by stage, each group, the branches of its steps whose output is used
+   * ({@code branches}, by step) and the parameter that goes on after it in an asynchronous chain.
+   */
+  private static List<StageNames> stageNames(List<StepDecl> steps, Map<String, String> outputs,
+      Map<String, String> branches, RunnerNames names) {
+    List<StageNames> stages = new ArrayList<>();
+    for (int first = 0, end; first < steps.size(); first = end) {
+      Optional<String> group = steps.get(first).parallel().map(StepDecl.ParallelDecl::group);
+      end = first + 1;
+      while (group.isPresent() && end < steps.size()
+          && steps.get(end).parallel().map(StepDecl.ParallelDecl::group).equals(group)) {
+        end++;
+      }
+      if (group.isEmpty()) {
+        String step = steps.get(first).name();
+        stages.add(new StageNames(1, Optional.empty(),
+            outputs.containsKey(step) ? outputs.get(step) : names.done(step)));
+        continue;
+      }
+      Stage.Group named = new Stage.Group(group.get(), names.group(group.get()));
+      for (StepDecl step : steps.subList(first, end)) {
+        if (outputs.containsKey(step.name())) {
+          branches.put(step.name(), names.branch(outputs.get(step.name())));
+        }
+      }
+      stages.add(new StageNames(end - first, Optional.of(named), names.joined(group.get())));
+    }
+    return stages;
+  }
+
+  private StepModel step(StepDecl step, StepGraph graph, WorkflowDecl decl, Map<String, String> outputs,
+      Optional<String> branch, RunnerNames names, Set<String> suppressions) {
     StepModel.Shape shape;
     TypeName output;
     TypeName compensationInput;
@@ -130,8 +161,8 @@ public final class ModelBuilder {
       shape = StepModel.Shape.HOOK;
       output = ClassName.get(Void.class);
       compensationInput = output;
-      hook = Optional.of(new StepModel.Hook(fields.newName(camel(step.name()) + "Hook", "hook:" + step.name()),
-          hookRegistration(step.name()), boxed(hookReturns.input(), suppressions)));
+      hook = Optional.of(new StepModel.Hook(names.hookField(step.name()), hookRegistration(step.name()),
+          boxed(hookReturns.input(), suppressions)));
     } else if (step.returns() instanceof Returns.Child childReturns) {
       ChildWorkflows.Signature signature = children.of(childReturns.workflow()).orElseThrow(
           () -> new IllegalStateException("no child workflow for a valid step " + step.name()));
@@ -140,8 +171,7 @@ public final class ModelBuilder {
       compensationInput = output;
       ClassName runner = runnerName(signature.type());
       async = signature.async();
-      child = Optional.of(new StepModel.Child(runner,
-          fields.newName(camel(step.name()) + "Runner", "child:" + step.name()), signature.input().isPresent(),
+      child = Optional.of(new StepModel.Child(runner, names.childField(step.name()), signature.input().isPresent(),
           signature.name(), ClassName.get(signature.type())));
     } else if (step.returns() instanceof Returns.Response response) {
       shape = StepModel.Shape.RESPONSE;
@@ -156,9 +186,9 @@ public final class ModelBuilder {
       output = ClassName.get(Void.class);
       compensationInput = output;
     }
-    Call call = call(step.method(), step.params(), localOfStep);
+    Call call = call(step.method(), step.params(), outputs);
     Optional<ExecutableElement> conditionMethod = graph.condition(step);
-    Optional<Call> condition = conditionMethod.map(method -> call(method, decl.params(method), localOfStep));
+    Optional<Call> condition = conditionMethod.map(method -> call(method, decl.params(method), outputs));
     Optional<Call> compensation = graph.compensationOf(step).map(ModelBuilder::compensation);
     Set<String> sources = new java.util.LinkedHashSet<>();
     boolean takesInput = false;
@@ -173,7 +203,8 @@ public final class ModelBuilder {
     StepModel.Options options = new StepModel.Options(millis(o.retryInterval(), o.retryIntervalValue()), o.backoff(),
         millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()), onFailure);
     Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
-    return new StepModel(step.name(), step.maxRetries(), constant, shape, output, compensationInput, local, call,
+    return new StepModel(step.name(), step.maxRetries(), names.constant(step.name()), shape, output, compensationInput,
+        Optional.ofNullable(outputs.get(step.name())), branch, call,
         condition, child.isPresent() ? Optional.empty() : compensation, List.copyOf(sources), takesInput,
         step.mayHaveNoOutput(), options, group, child, hook, async);
   }
@@ -183,14 +214,14 @@ public final class ModelBuilder {
     return value == null ? 0 : Durations.parse(text).millis();
   }
 
-  private static Call call(ExecutableElement method, List<ParamDecl> params, Map<String, String> localOfStep) {
+  private static Call call(ExecutableElement method, List<ParamDecl> params, Map<String, String> outputs) {
     List<Arg> args = new ArrayList<>();
     for (ParamDecl param : params) {
       Binding binding = param.binding();
       if (binding instanceof Binding.Input) {
         args.add(new Arg.Input());
       } else if (binding instanceof Binding.From from) {
-        args.add(new Arg.Local(localOfStep.get(from.step())));
+        args.add(new Arg.Local(outputs.get(from.step())));
       } else if (binding instanceof Binding.Context) {
         args.add(new Arg.Context());
       } else {
@@ -270,32 +301,8 @@ public final class ModelBuilder {
     return true;
   }
 
-  /** {@code create-order} → {@code createOrder}. */
-  public static String camel(String name) {
-    StringBuilder out = new StringBuilder();
-    boolean upper = false;
-    for (char c : name.toCharArray()) {
-      if (Character.isLetterOrDigit(c)) {
-        out.append(upper && out.length() > 0 ? Character.toUpperCase(c) : c);
-        upper = false;
-      } else {
-        upper = true;
-      }
-    }
-    String id = NameAllocator.toJavaIdentifier(out.length() == 0 ? "step" : out.toString());
-    return Character.toLowerCase(id.charAt(0)) + id.substring(1);
-  }
-
   /** The runner method that registers a hook's handler: {@code order-created} → {@code onOrderCreated}. */
   public static String hookRegistration(String hookName) {
-    String camel = camel(hookName);
-    return "on" + Character.toUpperCase(camel.charAt(0)) + camel.substring(1);
-  }
-
-  /** {@code create-order} → {@code CREATE_ORDER}. */
-  static String upperSnake(String name) {
-    String snake = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toUpperCase();
-    snake = snake.replaceAll("^_+|_+$", "");
-    return NameAllocator.toJavaIdentifier(snake.isEmpty() ? "STEP" : snake);
+    return RunnerNames.hookRegistration(hookName);
   }
 }

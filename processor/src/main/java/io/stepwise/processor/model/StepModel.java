@@ -8,6 +8,8 @@ import java.util.Optional;
  *
  * @param constant the name of the {@code StepSpec} constant
  * @param local the local variable that holds the output, if a later step or the result uses it
+ * @param branch in a {@code @Parallel} group, the local that holds the step's branch, if it has a
+ *     {@code local}
  * @param sources the steps whose outputs this step or its condition take through {@code @From}, in
  *     parameter order, without repeats
  * @param takesInput whether this step or its condition takes the workflow's {@code @Input}
@@ -26,6 +28,7 @@ public record StepModel(
     TypeName output,
     TypeName compensationInput,
     Optional<String> local,
+    Optional<String> branch,
     Call call,
     Optional<Call> condition,
     Optional<Call> compensation,

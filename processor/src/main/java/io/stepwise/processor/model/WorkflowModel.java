@@ -13,6 +13,8 @@ import java.util.Set;
  * @param inputType the runner's input type; empty when no step takes {@code @Input}
  * @param result the local holding the result, or empty when the result is {@code Void}
  * @param resultStep the name of the step whose output is the result
+ * @param stages the steps in the order they run: a single step, or the consecutive steps of a
+ *     {@code @Parallel} group, which run together
  * @param dependencies the constructor's parameters, resolved from the {@code Container}
  * @param suppressions the warnings the generated code itself causes (raw or unchecked types of the user's)
  */
@@ -26,27 +28,11 @@ public record WorkflowModel(
     Optional<String> result,
     String resultStep,
     List<StepModel> steps,
+    List<Stage> stages,
     List<Dependency> dependencies,
     List<TypeName> constructorThrows,
     Set<String> suppressions,
     long timeoutMillis) {
-
-  /**
-   * The steps in the order they run: a single step, or the consecutive steps of a {@code @Parallel}
-   * group, which run together.
-   */
-  public List<List<StepModel>> stages() {
-    List<List<StepModel>> stages = new java.util.ArrayList<>();
-    for (StepModel step : steps) {
-      List<StepModel> last = stages.isEmpty() ? null : stages.get(stages.size() - 1);
-      if (last != null && step.group().isPresent() && last.get(0).group().equals(step.group())) {
-        last.add(step);
-      } else {
-        stages.add(new java.util.ArrayList<>(List.of(step)));
-      }
-    }
-    return stages;
-  }
 
   /**
    * Whether the runner chains the steps asynchronously ({@code AsyncRun}): some step returns a

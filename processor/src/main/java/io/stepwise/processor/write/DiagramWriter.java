@@ -5,6 +5,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.WildcardTypeName;
+import io.stepwise.processor.model.Stage;
 import io.stepwise.processor.model.StepModel;
 import io.stepwise.processor.model.WorkflowModel;
 import java.util.HashMap;
@@ -54,10 +55,10 @@ public final class DiagramWriter {
     }
     out.append("  result([\"result: ").append(escape(simple(model.resultType()))).append("\"])\n");
 
-    List<List<StepModel>> stages = model.stages();
+    List<Stage> stages = model.stages();
     for (int i = 0; i + 1 < stages.size(); i++) {
-      for (StepModel from : stages.get(i)) {
-        for (StepModel to : stages.get(i + 1)) {
+      for (StepModel from : stages.get(i).steps()) {
+        for (StepModel to : stages.get(i + 1).steps()) {
           out.append("  ").append(ids.get(from.name())).append(" --> ").append(ids.get(to.name())).append('\n');
         }
       }

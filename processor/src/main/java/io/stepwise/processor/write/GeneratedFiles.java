@@ -14,6 +14,7 @@ import javax.annotation.processing.Filer;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
+import javax.tools.JavaFileObject;
 
 /** Writes generated types, adding what every generated file needs. */
 public final class GeneratedFiles {
@@ -43,11 +44,19 @@ public final class GeneratedFiles {
     TypeSpec.Builder builder = type.toBuilder().addOriginatingElement(originating);
     generated.ifPresent(builder::addAnnotation);
     JavaFile file = JavaFile.builder(packageName, builder.build()).skipJavaLangImports(true).build();
+    String name = packageName + "." + type.name();
     try {
-      file.writeTo(filer);
+      // rendered first, then written at once: JavaPoet writes a file in thousands of small pieces
+      String text = file.toString();
+      JavaFileObject source = filer.createSourceFile(name, originating);
+      try (Writer writer = source.openWriter()) {
+        writer.write(text);
+      } catch (IOException | RuntimeException e) {
+        source.delete();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
-      messager.printMessage(Diag.COULD_NOT_WRITE.kind(),
-          Diag.COULD_NOT_WRITE.render(packageName + "." + type.name(), e.getMessage()), originating);
+      messager.printMessage(Diag.COULD_NOT_WRITE.kind(), Diag.COULD_NOT_WRITE.render(name, e.getMessage()), originating);
     }
   }
 }

@@ -1,62 +1,54 @@
 package io.stepwise.processor.write;
 
+import static io.stepwise.processor.write.RuntimeTypes.CHILD_RUN;
+import static io.stepwise.processor.write.RuntimeTypes.CHILD_RUNNERS;
+import static io.stepwise.processor.write.RuntimeTypes.COMPLETABLE_FUTURE;
+import static io.stepwise.processor.write.RuntimeTypes.CONTAINER;
+import static io.stepwise.processor.write.RuntimeTypes.HOOK_COMPENSATION;
+import static io.stepwise.processor.write.RuntimeTypes.HOOK_HANDLER;
+import static io.stepwise.processor.write.RuntimeTypes.HOOK_SLOT;
+import static io.stepwise.processor.write.RuntimeTypes.ON_FAILURE;
+import static io.stepwise.processor.write.RuntimeTypes.RUN_OPTIONS;
+import static io.stepwise.processor.write.RuntimeTypes.RUN_REGISTRY;
+import static io.stepwise.processor.write.RuntimeTypes.STEP_CONTEXT;
+import static io.stepwise.processor.write.RuntimeTypes.STEP_SPEC;
+import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_FAILED;
+import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_RESULT;
+import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_SPEC;
+
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.stepwise.processor.Names;
-import io.stepwise.processor.model.Arg;
-import io.stepwise.processor.model.Call;
-import io.stepwise.processor.model.ModelBuilder;
 import io.stepwise.processor.model.StepModel;
 import io.stepwise.processor.model.WorkflowModel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code XRunner} for a workflow {@code X}: a plain class that calls the workflow's methods
- * in order through the runtime's {@code WorkflowRun}, with no reflection.
+ * in order through the runtime's {@code WorkflowRun} or {@code AsyncRun}, with no reflection. This
+ * class writes the runner's skeleton, the same for every workflow: its constants, fields,
+ * constructors and methods. What differs between a synchronous and an asynchronous runner (the
+ * {@code steps} method, how a run starts) comes from a {@link BodyWriter}, each step's call from
+ * {@link StepCallWriter}. Every name comes from the model.
  */
 public final class RunnerWriter {
-  private static final ClassName CONTAINER = ClassName.get(Names.RUNTIME_PACKAGE, "Container");
-  private static final ClassName RUN_OPTIONS = ClassName.get(Names.RUNTIME_PACKAGE, "RunOptions");
-  private static final ClassName WORKFLOW_RESULT = ClassName.get(Names.RUNTIME_PACKAGE, "WorkflowResult");
-  private static final ClassName WORKFLOW_FAILED = ClassName.get(Names.RUNTIME_PACKAGE, "WorkflowFailedException");
-  private static final ClassName STEP_SPEC = ClassName.get(Names.INTERNAL_PACKAGE, "StepSpec");
-  private static final ClassName WORKFLOW_SPEC = ClassName.get(Names.INTERNAL_PACKAGE, "WorkflowSpec");
-  private static final ClassName WORKFLOW_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "WorkflowRun");
-  private static final ClassName HALT = WORKFLOW_RUN.nestedClass("Halt");
-  private static final ClassName GROUP = WORKFLOW_RUN.nestedClass("Group");
-  private static final ClassName BRANCH = WORKFLOW_RUN.nestedClass("Branch");
-  private static final ClassName CONDITION = ClassName.get(Names.INTERNAL_PACKAGE, "Condition");
-  private static final ClassName ON_FAILURE = STEP_SPEC.nestedClass("OnFailure");
-  private static final ClassName RUN_REGISTRY = ClassName.get(Names.INTERNAL_PACKAGE, "RunRegistry");
-  private static final ClassName ASYNC_RUNS = ClassName.get(Names.INTERNAL_PACKAGE, "AsyncRuns");
-  private static final ClassName HOOK_SLOT = ClassName.get(Names.INTERNAL_PACKAGE, "HookSlot");
-  private static final ClassName HOOK_HANDLER = ClassName.get(Names.RUNTIME_PACKAGE, "HookHandler");
-  private static final ClassName HOOK_COMPENSATION = ClassName.get(Names.RUNTIME_PACKAGE, "HookCompensation");
-  private static final ClassName CHILD_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRun");
-  private static final ClassName CHILD_RUNNERS = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRunners");
-  private static final ClassName STEP_CONTEXT = ClassName.get(Names.RUNTIME_PACKAGE, "StepContext");
-  private static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
-  private static final ClassName COMPLETION_STAGE = ClassName.get("java.util.concurrent", "CompletionStage");
-  private static final ClassName ASYNC_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "AsyncRun");
+  private static final Pattern NOT_IN_RESOURCE_NAMES = Pattern.compile("[^A-Za-z0-9._-]");
 
   /** The runner of {@code model}, which carries {@code diagram}, the workflow's Mermaid flowchart. */
   public TypeSpec typeSpec(WorkflowModel model, String diagram) {
-    ClassName workflow = model.workflowClass();
-    TypeName resultType = ParameterizedTypeName.get(WORKFLOW_RESULT, model.resultType());
+    BodyWriter body = BodyWriter.of(model);
     TypeSpec.Builder type = TypeSpec.classBuilder(model.runnerClass())
         .addModifiers(modifiers(model, Modifier.FINAL))
-        .addJavadoc("Runs the {@code $L} workflow of {@link $T}, step by step:\n", model.workflowName(), workflow)
+        .addJavadoc("Runs the {@code $L} workflow of {@link $T}, step by step:\n", model.workflowName(), model.workflowClass())
         .addJavadoc("$L.\n", stepList(model))
         .addJavadoc("\n<p>Generated by the Stepwise annotation processor; do not edit. One runner serves any number of\n"
             + "concurrent runs: per-run state lives in each run.\n");
@@ -65,7 +57,31 @@ public final class RunnerWriter {
       model.suppressions().forEach(warning -> suppress.addMember("value", "$S", warning));
       type.addAnnotation(suppress.build());
     }
+    addConstants(type, model, diagram);
+    addFields(type, model);
+    addConstructors(type, model);
+    type.addMethod(create(model));
+    addRuns(type, model, body);
+    for (StepModel step : model.steps()) {
+      step.hook().ifPresent(hook -> {
+        type.addMethod(hookRegistration(model, step, hook, false));
+        type.addMethod(hookRegistration(model, step, hook, true));
+      });
+    }
+    type.addMethod(MethodSpec.methodBuilder("cancel")
+        .addModifiers(modifiers(model))
+        .returns(boolean.class)
+        .addParameter(String.class, "transactionId")
+        .addJavadoc("Cancels the run in progress with this transaction id: the step that is running finishes, no\n"
+            + "further step starts, and the completed steps are compensated (the run ends {@code REVERTED}).\n\n"
+            + "@return whether a run with this transaction id was in progress\n")
+        .addStatement("return runs.cancel(transactionId)")
+        .build());
+    return type.build();
+  }
 
+  /** {@code WORKFLOW_NAME}, {@code DIAGRAM}, a {@code StepSpec} per step and the {@code WorkflowSpec}. */
+  private static void addConstants(TypeSpec.Builder type, WorkflowModel model, String diagram) {
     type.addField(FieldSpec.builder(String.class, "WORKFLOW_NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The workflow's name, {@value}.\n")
         .initializer("$S", model.workflowName())
@@ -93,7 +109,11 @@ public final class RunnerWriter {
     type.addField(FieldSpec.builder(WORKFLOW_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer(spec.add("$<$<").build())
         .build());
-    type.addField(workflow, "workflow", Modifier.PRIVATE, Modifier.FINAL);
+  }
+
+  /** The workflow, the container, the runs in progress, and the child runners and hook slots of steps. */
+  private static void addFields(TypeSpec.Builder type, WorkflowModel model) {
+    type.addField(model.workflowClass(), "workflow", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(CONTAINER, "container", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(FieldSpec.builder(RUN_REGISTRY, "runs", Modifier.PRIVATE, Modifier.FINAL)
         .initializer("new $T()", RUN_REGISTRY)
@@ -105,7 +125,9 @@ public final class RunnerWriter {
           .initializer("new $T<>(WORKFLOW_NAME, $S)", HOOK_SLOT, step.name())
           .build()));
     }
+  }
 
+  private static void addConstructors(TypeSpec.Builder type, WorkflowModel model) {
     MethodSpec.Builder withoutContainer = MethodSpec.constructorBuilder()
         .addModifiers(modifiers(model))
         .addJavadoc("A runner of the given workflow instance, whose steps see {@link $T#empty()} as their container.\n",
@@ -115,51 +137,40 @@ public final class RunnerWriter {
           + "workflow needs a service, create this runner with a container that has it.\n");
     }
     type.addMethod(withoutContainer
-        .addParameter(workflow, "workflow")
+        .addParameter(model.workflowClass(), "workflow")
         .addStatement("this(workflow, $T.empty())", CONTAINER)
         .build());
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(modifiers(model))
         .addJavadoc("A runner of the given workflow instance, whose steps see {@code container} in their {@code StepContext}.\n")
-        .addParameter(workflow, "workflow")
+        .addParameter(model.workflowClass(), "workflow")
         .addParameter(CONTAINER, "container")
         .addStatement("this.workflow = $T.requireNonNull(workflow, $S)", Objects.class, "workflow")
         .addStatement("this.container = $T.requireNonNull(container, $S)", Objects.class, "container")
         .addCode(childRunners(model))
         .build());
-    type.addMethod(create(model));
+  }
 
+  /**
+   * {@code run}, {@code runAsChild} and {@code runAsync}, each with the statements of {@code body},
+   * and {@code body}'s {@code steps} method between them.
+   */
+  private static void addRuns(TypeSpec.Builder type, WorkflowModel model, BodyWriter body) {
+    TypeName resultType = ParameterizedTypeName.get(WORKFLOW_RESULT, model.resultType());
     Optional<TypeName> input = model.inputType();
     type.addMethod(withDefaultOptions(model, "run", resultType, CodeBlock.builder()
         .add("Runs the workflow with a fresh transaction id.\n\n")
         .add("@throws $T if the run does not end {@code DONE}; its {@code result()} tells how it ended\n", WORKFLOW_FAILED)
         .build()));
-
     MethodSpec.Builder run = MethodSpec.methodBuilder("run")
         .addModifiers(modifiers(model))
         .returns(resultType)
-        .addJavadoc("Runs the workflow. When a step fails, the steps that completed are compensated in reverse order.\n\n");
-    if (model.isAsync()) {
-      run.addJavadoc("<p>Waits on the calling thread while a step's {@code CompletionStage} is pending; {@link #runAsync}\n"
-          + "waits without a thread.\n\n");
-    }
-    run.addJavadoc("@throws $T if the run does not end {@code DONE} and {@code options.throwOnError()} is true\n",
-        WORKFLOW_FAILED);
+        .addJavadoc("Runs the workflow. When a step fails, the steps that completed are compensated in reverse order.\n\n")
+        .addJavadoc(body.runNote())
+        .addJavadoc("@throws $T if the run does not end {@code DONE} and {@code options.throwOnError()} is true\n",
+            WORKFLOW_FAILED);
     input.ifPresent(t -> run.addParameter(t, "input"));
-    run.addParameter(RUN_OPTIONS, "options");
-    String stepsCall = input.isPresent() ? "steps(run, input)" : "steps(run)";
-    if (model.isAsync()) {
-      run.addStatement("return $T.join($T.start(SPEC, options, container, runs, run -> $L))", ASYNC_RUN, ASYNC_RUN,
-              stepsCall);
-    } else {
-      run.addStatement("$T run = $T.start(SPEC, options, container, runs)", WORKFLOW_RUN, WORKFLOW_RUN)
-          .beginControlFlow("try")
-          .addStatement("return run.done($L)", stepsCall)
-          .nextControlFlow("catch ($T halt)", HALT)
-          .addStatement("return run.halted(halt)")
-          .endControlFlow();
-    }
-    type.addMethod(run.build());
+    type.addMethod(run.addParameter(RUN_OPTIONS, "options").addCode(body.run()).build());
 
     MethodSpec.Builder runAsChild = MethodSpec.methodBuilder("runAsChild")
         .addModifiers(Modifier.PUBLIC)
@@ -167,64 +178,9 @@ public final class RunnerWriter {
         .addJavadoc("Runs the workflow as a child, inside a step of another workflow ({@code @ChildWorkflow}).\n"
             + "For generated code only; may change in any release.\n");
     input.ifPresent(t -> runAsChild.addParameter(t, "input"));
-    runAsChild.addParameter(STEP_CONTEXT, "parent");
-    if (model.isAsync()) {
-      type.addMethod(runAsChild
-          .addStatement(input.isPresent() ? "return $T.joinChild(runAsChildAsync(input, parent))"
-              : "return $T.joinChild(runAsChildAsync(parent))", ASYNC_RUN)
-          .build());
-      MethodSpec.Builder runAsChildAsync = MethodSpec.methodBuilder("runAsChildAsync")
-          .addModifiers(Modifier.PUBLIC)
-          .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, ParameterizedTypeName.get(CHILD_RUN, model.resultType())))
-          .addJavadoc("Runs the workflow as a child, inside a step of another workflow, without waiting on a thread.\n"
-              + "For generated code only; may change in any release.\n");
-      input.ifPresent(t -> runAsChildAsync.addParameter(t, "input"));
-      type.addMethod(runAsChildAsync
-          .addParameter(STEP_CONTEXT, "parent")
-          .addStatement("return $T.startChild(SPEC, parent, container, run -> $L)", ASYNC_RUN, stepsCall)
-          .build());
-    } else {
-      type.addMethod(runAsChild
-          .addStatement("$T run = $T.startChild(SPEC, parent, container)", WORKFLOW_RUN, WORKFLOW_RUN)
-          .beginControlFlow("try")
-          .addStatement("return run.childDone($L)", stepsCall)
-          .nextControlFlow("catch ($T halt)", HALT)
-          .addStatement("throw run.childFailed(halt)")
-          .endControlFlow()
-          .build());
-    }
-
-    NameAllocator names = new NameAllocator();
-    for (String reserved : List.of("workflow", "container", "runs", "input", "options", "run", "halt", "ctx",
-        "compensationInput", "parent")) {
-      names.newName(reserved, "reserved:" + reserved);
-    }
-    model.steps().forEach(step -> step.local().ifPresent(local -> names.newName(local, "local:" + local)));
-    MethodSpec.Builder steps = MethodSpec.methodBuilder("steps").addModifiers(Modifier.PRIVATE);
-    if (model.isAsync()) {
-      steps.returns(ParameterizedTypeName.get(COMPLETION_STAGE, model.resultType()))
-          .addJavadoc("Chains the steps in order: each starts when the one before it is done. The stage completes\n"
-              + "exceptionally with {@link $T} when a failed step has been compensated.\n", HALT)
-          .addParameter(ASYNC_RUN, "run");
-      input.ifPresent(t -> steps.addParameter(t, "input"));
-      steps.addCode(new AsyncChain(model, names).statements(0));
-    } else {
-      steps.returns(model.resultType())
-          .addJavadoc("Runs the steps in order; throws {@link $T} when a failed step has been compensated.\n", HALT)
-          .addParameter(WORKFLOW_RUN, "run");
-      input.ifPresent(t -> steps.addParameter(t, "input"));
-      for (List<StepModel> stage : model.stages()) {
-        if (stage.get(0).group().isPresent()) {
-          steps.addCode(groupStatements(model, stage, names, GROUP));
-          steps.addStatement("$N.join()", names.get("group:" + stage.get(0).group().orElseThrow()));
-          steps.addCode(branchOutputs(stage, names));
-        } else {
-          steps.addStatement(stepStatement(model, stage.get(0)));
-        }
-      }
-      steps.addStatement("return $L", model.result().orElse("null"));
-    }
-    type.addMethod(steps.build());
+    type.addMethod(runAsChild.addParameter(STEP_CONTEXT, "parent").addCode(body.runAsChild()).build());
+    body.runAsChildAsync().ifPresent(type::addMethod);
+    type.addMethod(body.steps());
 
     TypeName futureType = ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType);
     type.addMethod(withDefaultOptions(model, "runAsync", futureType, CodeBlock.builder()
@@ -235,37 +191,12 @@ public final class RunnerWriter {
     MethodSpec.Builder runAsync = MethodSpec.methodBuilder("runAsync")
         .addModifiers(modifiers(model))
         .returns(futureType)
-        .addJavadoc("Runs the workflow on {@code options.executor()} (Stepwise's default executor if none).\n\n");
-    if (model.isAsync()) {
-      runAsync.addJavadoc("<p>No thread waits while a step's {@code CompletionStage} is pending: the run goes on, on the\n"
-          + "executor, when it completes.\n\n");
-    }
-    runAsync.addJavadoc("@return the result; completes exceptionally with {@link $T} if the run does not end\n"
+        .addJavadoc("Runs the workflow on {@code options.executor()} (Stepwise's default executor if none).\n\n")
+        .addJavadoc(body.runAsyncNote())
+        .addJavadoc("@return the result; completes exceptionally with {@link $T} if the run does not end\n"
             + "    {@code DONE} and {@code options.throwOnError()} is true\n", WORKFLOW_FAILED);
     input.ifPresent(t -> runAsync.addParameter(t, "input"));
-    runAsync.addParameter(RUN_OPTIONS, "options");
-    if (model.isAsync()) {
-      runAsync.addStatement("return $T.submit(SPEC, options, container, runs, run -> $L)", ASYNC_RUN, stepsCall);
-    } else {
-      runAsync.addStatement(input.isPresent() ? "return $T.supply(options, runs, () -> run(input, options))"
-          : "return $T.supply(options, runs, () -> run(options))", ASYNC_RUNS);
-    }
-    type.addMethod(runAsync.build());
-
-    for (StepModel step : model.steps()) {
-      step.hook().ifPresent(hook -> addHookRegistration(type, model, step, hook));
-    }
-
-    type.addMethod(MethodSpec.methodBuilder("cancel")
-        .addModifiers(modifiers(model))
-        .returns(boolean.class)
-        .addParameter(String.class, "transactionId")
-        .addJavadoc("Cancels the run in progress with this transaction id: the step that is running finishes, no\n"
-            + "further step starts, and the completed steps are compensated (the run ends {@code REVERTED}).\n\n"
-            + "@return whether a run with this transaction id was in progress\n")
-        .addStatement("return runs.cancel(transactionId)")
-        .build());
-    return type.build();
+    type.addMethod(runAsync.addParameter(RUN_OPTIONS, "options").addCode(body.runAsync()).build());
   }
 
   /** {@code name([input])}: {@code name([input, ]RunOptions.defaults())}. */
@@ -281,12 +212,7 @@ public final class RunnerWriter {
         .build();
   }
 
-  /** {@code onOrderCreated(handler)} and {@code onOrderCreated(handler, compensation)}. */
-  private static void addHookRegistration(TypeSpec.Builder type, WorkflowModel model, StepModel step, StepModel.Hook hook) {
-    type.addMethod(hookRegistration(model, step, hook, false));
-    type.addMethod(hookRegistration(model, step, hook, true));
-  }
-
+  /** {@code onOrderCreated(handler)}, or {@code onOrderCreated(handler, compensation)}. */
   private static MethodSpec hookRegistration(WorkflowModel model, StepModel step, StepModel.Hook hook,
       boolean withCompensation) {
     MethodSpec.Builder method = MethodSpec.methodBuilder(hook.registration())
@@ -352,47 +278,11 @@ public final class RunnerWriter {
   }
 
   /**
-   * A {@code @Parallel} group: the group, and each of its steps started, in a {@code Branch} where
-   * its output is used later.
-   */
-  static CodeBlock groupStatements(WorkflowModel model, List<StepModel> stage, NameAllocator names, ClassName groupType) {
-    String groupName = stage.get(0).group().orElseThrow();
-    String group = names.newName(ModelBuilder.camel(groupName) + "Group", "group:" + groupName);
-    CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("$T $N = run.parallel($S)", groupType, group, groupName);
-    for (StepModel step : stage) {
-      CodeBlock.Builder statement = CodeBlock.builder();
-      if (step.local().isPresent()) {
-        String branch = names.newName(step.local().get() + "Branch", "branch:" + step.name());
-        TypeName compensationInput = step.shape() == StepModel.Shape.CHILD
-            ? ParameterizedTypeName.get(CHILD_RUN, step.output())
-            : step.compensationInput();
-        statement.add("$T $N = ", ParameterizedTypeName.get(BRANCH, step.output(), compensationInput), branch);
-      }
-      statement.add(call(model, step, group));
-      code.addStatement(statement.build());
-    }
-    return code.build();
-  }
-
-  /** After a group's join: the locals of the outputs that later steps use, read from their branches. */
-  static CodeBlock branchOutputs(List<StepModel> stage, NameAllocator names) {
-    CodeBlock.Builder code = CodeBlock.builder();
-    for (StepModel step : stage) {
-      if (step.local().isPresent()) {
-        code.addStatement("$T $N = $N.$L()", localType(step), step.local().get(), names.get("branch:" + step.name()),
-            step.optionalOutput() ? "optionalOutput" : "output");
-      }
-    }
-    return code.build();
-  }
-
-  /**
    * Where the diagram of a workflow lies on the class path: {@code META-INF/stepwise/<name>.mmd},
    * with characters other than letters, digits, '.', '_' and '-' replaced by '_'.
    */
   public static String resourcePath(String workflowName) {
-    return "META-INF/stepwise/" + workflowName.replaceAll("[^A-Za-z0-9._-]", "_") + ".mmd";
+    return "META-INF/stepwise/" + NOT_IN_RESOURCE_NAMES.matcher(workflowName).replaceAll("_") + ".mmd";
   }
 
   private static MethodSpec create(WorkflowModel model) {
@@ -424,101 +314,10 @@ public final class RunnerWriter {
     return create.build();
   }
 
+  /** Whether the workflow's result is an {@code Optional}: a run that does not end {@code DONE} has it empty. */
   private static boolean isOptional(TypeName type) {
     return type instanceof ParameterizedTypeName parameterized
         && parameterized.rawType().equals(ClassName.get(Optional.class));
-  }
-
-  static TypeName localType(StepModel step) {
-    return step.optionalOutput() ? ParameterizedTypeName.get(ClassName.get(Optional.class), step.output()) : step.output();
-  }
-
-  private static CodeBlock stepStatement(WorkflowModel model, StepModel step) {
-    CodeBlock.Builder code = CodeBlock.builder();
-    if (step.local().isPresent()) {
-      code.add("$T $N = ", localType(step), step.local().get());
-    }
-    return code.add(call(model, step, "run")).build();
-  }
-
-  /**
-   * {@code run.<O, C>step(SPEC, [condition,] body, compensation)} on the run or a group; {@code
-   * stepAsync} and the like for a step that returns a {@code CompletionStage}.
-   */
-  static CodeBlock call(WorkflowModel model, StepModel step, String target) {
-    CodeBlock.Builder code = CodeBlock.builder();
-    String async = step.async() ? "Async" : "";
-    switch (step.shape()) {
-      case RESPONSE:
-        code.add("$N.<$T, $T>step$L($N", target, step.output(), step.compensationInput(), async, step.constant());
-        break;
-      case VALUE:
-        code.add("$N.<$T>valueStep$L($N", target, step.output(), async, step.constant());
-        break;
-      case CHILD:
-        code.add("$N.<$T>childStep$L($N", target, step.output(), async, step.constant());
-        break;
-      case HOOK:
-        code.add("$N.<$T>hook($N", target, step.hook().orElseThrow().input(), step.constant());
-        break;
-      default:
-        code.add("$N.voidStep$L($N", target, async, step.constant());
-        break;
-    }
-    code.add(",$>$>");
-    if (step.condition().isPresent()) {
-      code.add("\nctx -> $L,", invocation(model, step.condition().get()));
-    } else if (step.optionalOutput()) {
-      code.add("\n$T.ALWAYS,", CONDITION);
-    }
-    if (step.hook().isPresent()) {
-      // fields with this.: a step's local (a lambda parameter in an asynchronous chain) may have the same name
-      return code.add("\nthis.$N,\nctx -> $L)$<$<", step.hook().get().slot(), invocation(model, step.call())).build();
-    }
-    if (step.child().isPresent()) {
-      StepModel.Child child = step.child().get();
-      String runAsChild = step.async() ? "runAsChildAsync" : "runAsChild";
-      if (child.takesInput()) {
-        code.add("\nctx -> this.$N.$L($L, ctx))$<$<", child.field(), runAsChild, invocation(model, step.call()));
-      } else {
-        code.add("\nctx -> {$>\n$L;\nreturn this.$N.$L(ctx);$<\n})$<$<", invocation(model, step.call()), child.field(),
-            runAsChild);
-      }
-      return code.build();
-    }
-    code.add("\nctx -> $L,", invocation(model, step.call()));
-    if (step.compensation().isEmpty()) {
-      code.add("\nnull");
-    } else if (step.shape() == StepModel.Shape.VOID) {
-      code.add("\nctx -> $L", invocation(model, step.compensation().get()));
-    } else {
-      code.add("\n(compensationInput, ctx) -> $L", invocation(model, step.compensation().get()));
-    }
-    return code.add(")$<$<").build();
-  }
-
-
-  static CodeBlock invocation(WorkflowModel model, Call call) {
-    CodeBlock.Builder code = CodeBlock.builder();
-    if (call.isStatic()) {
-      code.add("$T.$N(", model.workflowClass(), call.method());
-    } else {
-      code.add("workflow.$N(", call.method());
-    }
-    for (int i = 0; i < call.args().size(); i++) {
-      Arg arg = call.args().get(i);
-      code.add(i == 0 ? "" : ", ");
-      if (arg instanceof Arg.Input) {
-        code.add("input");
-      } else if (arg instanceof Arg.Local local) {
-        code.add("$N", local.name());
-      } else if (arg instanceof Arg.Context) {
-        code.add("ctx");
-      } else {
-        code.add("compensationInput");
-      }
-    }
-    return code.add(")").build();
   }
 
   private static String stepList(WorkflowModel model) {

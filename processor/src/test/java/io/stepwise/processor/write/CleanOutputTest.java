@@ -171,6 +171,39 @@ class CleanOutputTest {
     }
   }
 
+  /**
+   * Steps named like the runner's own constants ({@code DIAGRAM}, {@code SPEC}, {@code WORKFLOW_NAME})
+   * get constants of their own, and steps named like the names its methods use get locals of their
+   * own: both in synchronous and asynchronous runners.
+   */
+  @Test
+  void stepsNamedLikeTheRunnersOwnMembersGetNamesOfTheirOwn() {
+    for (String returns : new String[] {"String", "java.util.concurrent.CompletableFuture<String>"}) {
+      String value = returns.equals("String") ? "in" : "java.util.concurrent.CompletableFuture.completedFuture(in)";
+      JavaFileObject source = JavaFileObjects.forSourceLines("test.Clash",
+          "package test;",
+          "import io.stepwise.annotations.*;",
+          "@Workflow(value = \"clash\", result = \"workflow\")",
+          "public class Clash {",
+          "  @Step(\"diagram\") " + returns + " diagram(@Input String in) { return " + value + "; }",
+          "  @Step(\"spec\") String spec(@From(\"diagram\") String in) { return in; }",
+          "  @Step(\"workflow-name\") String workflowName(@From(\"spec\") String in) { return in; }",
+          "  @Step(\"run\") String run(@From(\"workflow-name\") String in) { return in; }",
+          "  @Step(\"ctx\") String ctx(@From(\"run\") String in, @From(\"diagram\") String d) { return in; }",
+          "  @Step(\"runs\") String runs(@From(\"ctx\") String in) { return in; }",
+          "  @Step(\"parent\") String parent(@From(\"runs\") String in) { return in; }",
+          "  @Step(\"workflow\") String workflow(@From(\"parent\") String in, @Input String input) { return in; }",
+          "}");
+      Compilation compilation = strict(source);
+
+      assertThat(compilation).succeededWithoutWarnings();
+      assertThat(compilation).generatedSourceFile("test/ClashRunner").contentsAsUtf8String()
+          .contains("private static final StepSpec DIAGRAM_ = StepSpec.of(\"diagram\", 0);");
+      assertThat(compilation).generatedSourceFile("test/ClashRunner").contentsAsUtf8String()
+          .contains("workflow.workflow(parent, input)");
+    }
+  }
+
   @Test
   void rawTypesOfTheUserAreSuppressedOnTheRunnerAndNothingElse() {
     JavaFileObject source = JavaFileObjects.forSourceLines("test.Raw",

@@ -19,6 +19,15 @@ class RunnerGoldenTest {
   private static final List<JavaFileObject> SHIPPING = Fixtures.sources("shipping",
       "ShipOrderWorkflow", "Warehouse", "PaymentGateway", "ShipOrderInput");
 
+  private static final List<JavaFileObject> GROUP = Fixtures.sources("group", "PackOrderWorkflow");
+
+  private static final List<JavaFileObject> HOOK = Fixtures.sources("hook", "RegisterUserWorkflow");
+
+  private static final List<JavaFileObject> CHILD = Fixtures.sources("child",
+      "PlaceOrderWorkflow", "ShipWorkflow", "AuditWorkflow");
+
+  private static final List<JavaFileObject> CONDITION = Fixtures.sources("condition", "ApproveLoanWorkflow");
+
   private static Compilation compile(List<JavaFileObject> sources) {
     return javac()
         .withProcessors(new WorkflowProcessor())
@@ -26,20 +35,49 @@ class RunnerGoldenTest {
         .compile(sources);
   }
 
+  /** Compiles {@code sources} without a warning and compares the runner {@code fqcn} with the golden of {@code test}. */
+  private static void assertRunner(List<JavaFileObject> sources, String test, String fqcn) {
+    Compilation compilation = compile(sources);
+    assertThat(compilation).succeededWithoutWarnings();
+    Goldens.assertGenerated(compilation, RunnerGoldenTest.class, test, fqcn);
+  }
+
   @Test
   void restockRunner() {
-    Compilation compilation = compile(RESTOCK);
-    assertThat(compilation).succeededWithoutWarnings();
-    Goldens.assertGenerated(compilation, RunnerGoldenTest.class, "restockRunner",
-        "com.acme.restock.CreateRestockOrderWorkflowRunner");
+    assertRunner(RESTOCK, "restockRunner", "com.acme.restock.CreateRestockOrderWorkflowRunner");
   }
 
   /** A workflow with asynchronous steps and a parallel group: the steps are chained with thenCompose. */
   @Test
   void asyncRunner() {
-    Compilation compilation = compile(SHIPPING);
-    assertThat(compilation).succeededWithoutWarnings();
-    Goldens.assertGenerated(compilation, RunnerGoldenTest.class, "asyncRunner", "com.acme.shipping.ShipOrderWorkflowRunner");
+    assertRunner(SHIPPING, "asyncRunner", "com.acme.shipping.ShipOrderWorkflowRunner");
+  }
+
+  /**
+   * A synchronous workflow with a parallel group: the group, a branch for each step whose output is
+   * used later (an Optional one for a tolerated failure), join, then the outputs read from the branches.
+   */
+  @Test
+  void syncGroupRunner() {
+    assertRunner(GROUP, "syncGroupRunner", "com.acme.group.PackOrderWorkflowRunner");
+  }
+
+  /** A hook: its slot field, its call among the steps, and the two registration methods. */
+  @Test
+  void hookRunner() {
+    assertRunner(HOOK, "hookRunner", "com.acme.hook.RegisterUserWorkflowRunner");
+  }
+
+  /** Child workflows, with and without an input: the child runners' fields, their creation and their calls. */
+  @Test
+  void childRunner() {
+    assertRunner(CHILD, "childRunner", "com.acme.child.PlaceOrderWorkflowRunner");
+  }
+
+  /** Conditional steps (an instance and a static condition), an Optional input and an Optional result. */
+  @Test
+  void conditionRunner() {
+    assertRunner(CONDITION, "conditionRunner", "com.acme.condition.ApproveLoanWorkflowRunner");
   }
 
   @Test

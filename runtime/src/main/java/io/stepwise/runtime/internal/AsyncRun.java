@@ -7,56 +7,48 @@ import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
-import io.stepwise.runtime.internal.WorkflowRun.Completed;
-import io.stepwise.runtime.internal.WorkflowRun.Context;
-import io.stepwise.runtime.internal.WorkflowRun.Failed;
-import io.stepwise.runtime.internal.WorkflowRun.Outcome;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One run of a workflow that has asynchronous steps (steps that return a {@code CompletionStage}),
- * driven by a generated runner. Not API.
+ * A run of a workflow that has asynchronous steps (steps that return a {@code CompletionStage}): the
+ * entry points its generated runner calls. Not API.
  *
  * <p>The generated {@code steps} method chains the steps with {@code thenCompose}: each step method
  * here returns a stage of the step's output, which completes once the step is done (with its
  * retries). When a step fails for good, its stage completes exceptionally with {@link
  * WorkflowRun.Halt} once the completed steps are compensated, which skips the rest of the chain.
  *
- * <p>No thread waits for an asynchronous step: when its stage completes, the run goes on in a new
- * segment on the run's executor ({@link RunOptions#executor()}, or Stepwise's pool), never on the
- * thread that completed the stage (an HTTP client's, say). Retry pauses and timeouts are timers, not
- * sleeping threads. Steps that return plain values run where the run is, as in a synchronous run.
- * The segments of a run follow each other (each starts when the one before it handed over), so the
- * run's state needs no locks.
+ * <p>Everything behind these methods is the run's {@link Execution} on the {@link Driver#TIMERS}
+ * driver: no thread waits for an asynchronous step. When its stage completes, the run goes on in a
+ * new segment on the run's executor ({@link RunOptions#executor()}, or Stepwise's pool), never on
+ * the thread that completed the stage (an HTTP client's, say). Retry pauses and timeouts are
+ * timers, not sleeping threads, for every step. Steps that return plain values run where the run
+ * is, as in a synchronous run. The segments of a run follow each other (each starts when the one
+ * before it handed over), so the run's state needs no locks.
+ *
+ * <p>Its length (about 400 lines) is the generated code's contract, not logic: every shape of step
+ * (a response, a value, {@code void}, a child workflow, a hook; each plain or as a stage, each
+ * with and without a condition) is an entry point of a few lines that hands a machine to {@link
+ * #run}, and the group adds the staged shapes to {@link GroupSteps}'.
  */
-public final class AsyncRun {
-  private static final Logger log = LoggerFactory.getLogger(AsyncRun.class);
-
+public final class AsyncRun extends Execution {
   /** The {@code steps} method of a generated runner, chained on an {@code AsyncRun}. */
   @FunctionalInterface
   public interface Steps<R> {
     CompletionStage<R> run(AsyncRun run);
   }
 
-  private final WorkflowRun run;
-
-  private AsyncRun(WorkflowRun run) {
-    this.run = run;
+  private AsyncRun(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
+      Attempt parentStep, String transactionId) {
+    super(spec, options, container, registry, parentStep, transactionId, Driver.TIMERS);
   }
 
   // ---------------------------------------------------------------- starting and ending
@@ -68,23 +60,21 @@ public final class AsyncRun {
    */
   public static <R> CompletableFuture<WorkflowResult<R>> start(
       WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
-    return start(WorkflowRun.create(spec, options, container, registry, true), steps);
-  }
-
-  private static <R> CompletableFuture<WorkflowResult<R>> start(WorkflowRun run, Steps<R> steps) {
+    AsyncRun run = new AsyncRun(spec, options, container, registry, null, transactionId(spec, options));
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     run.onCrash(error -> result.completeExceptionally(run.broken(error)));
-    drive(run, steps, (value, cause) -> {
-      try {
-        if (cause == null) {
-          result.complete(run.completeDone(value));
-        } else if (cause instanceof WorkflowRun.Halt halt) {
-          result.complete(run.halted(halt));
+    run.drive(steps, (value, cause) -> {
+      if (cause == null) {
+        result.complete(run.endDone(value));
+      } else if (cause instanceof WorkflowRun.Halt) {
+        WorkflowResult<R> halted = run.endHalted();
+        if (run.options().throwOnError()) {
+          result.completeExceptionally(run.failedException(halted));
         } else {
-          result.completeExceptionally(run.broken(cause));
+          result.complete(halted);
         }
-      } catch (WorkflowFailedException e) {
-        result.completeExceptionally(e);
+      } else {
+        result.completeExceptionally(run.broken(cause));
       }
     });
     return result;
@@ -95,11 +85,10 @@ public final class AsyncRun {
    * are over (a run cancelled or abandoned during its last step compensated first), or the cause
    * that ended them: {@link WorkflowRun.Halt} after a failed step's compensations, else a bug.
    */
-  private static <R> void drive(WorkflowRun run, Steps<R> steps, BiConsumer<R, Throwable> end) {
-    run.inScope(() -> {
-      run.begin();
-      AsyncRun async = new AsyncRun(run);
-      async.chain(steps).thenCompose(async::endOfSteps).whenComplete((value, error) ->
+  private <R> void drive(Steps<R> steps, BiConsumer<R, Throwable> end) {
+    inScope(() -> {
+      begin();
+      chain(steps).thenCompose(this::endOfSteps).whenComplete((value, error) ->
           end.accept(value, error == null ? null : WorkflowRun.unwrap(error)));
     });
   }
@@ -107,14 +96,12 @@ public final class AsyncRun {
   /** Starts a run on its executor, so that the caller never runs a step; see {@link #start}. */
   public static <R> CompletableFuture<WorkflowResult<R>> submit(
       WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Steps<R> steps) {
-    if (options == null) {
-      throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
-    }
+    transactionId(spec, options); // fails before anything is queued if the options are missing
     CompletableFuture<WorkflowResult<R>> result = new CompletableFuture<>();
     // throws RejectedExecutionException as CompletableFuture.supplyAsync, and a synchronous
-    // workflow's runAsync, do; the run takes the caller's MDC from the thread (WorkflowRun.create)
+    // workflow's runAsync, do; the run takes the caller's MDC from the thread (Execution's constructor)
     AsyncRuns.forRun(options, registry).execute(() ->
-        start(WorkflowRun.create(spec, options, container, registry, true), steps).whenComplete((value, error) -> {
+        start(spec, options, container, registry, steps).whenComplete((value, error) -> {
           if (error == null) {
             result.complete(value);
           } else {
@@ -131,7 +118,22 @@ public final class AsyncRun {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()}
    */
   public static <R> WorkflowResult<R> join(CompletableFuture<WorkflowResult<R>> run) {
-    return joinUnwrapped(run);
+    try {
+      return run.join();
+    } catch (CompletionException e) {
+      throw unchecked(e.getCause());
+    }
+  }
+
+  /** What a run's future failed with, to throw as it is; a checked one (never expected) wrapped. */
+  private static RuntimeException unchecked(Throwable cause) {
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new CompletionException(cause);
   }
 
   /**
@@ -141,14 +143,17 @@ public final class AsyncRun {
    */
   public static <R> CompletableFuture<ChildRun<R>> startChild(
       WorkflowSpec spec, StepContext parent, Container container, Steps<R> steps) {
-    WorkflowRun run = WorkflowRun.createChild(spec, parent, container, true);
+    Attempt parentStep = parentStep(parent);
+    AsyncRun run = new AsyncRun(spec, parentStep.run.options(), container, null, parentStep,
+        childTransactionId(parentStep));
     CompletableFuture<ChildRun<R>> result = new ChildFuture<>(run);
     run.onCrash(result::completeExceptionally); // the parent's step fails with it
-    drive(run, steps, (value, cause) -> {
+    run.drive(steps, (value, cause) -> {
       if (cause == null) {
-        result.complete(run.childRun(value));
+        result.complete(run.endChildDone(value));
       } else {
-        result.completeExceptionally(cause instanceof WorkflowRun.Halt halt ? run.childFailed(halt) : run.broken(cause));
+        result.completeExceptionally(cause instanceof WorkflowRun.Halt
+            ? run.failedException(run.endHalted()) : run.broken(cause));
       }
     });
     return result;
@@ -177,37 +182,16 @@ public final class AsyncRun {
       cancelled.initCause(e);
       throw cancelled;
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new CompletionException(cause);
+      throw unchecked(e.getCause());
     }
   }
 
   /** The future of a child run started by {@link #startChild}: it knows the run, so that {@link #joinChild} can cancel it. */
   private static final class ChildFuture<R> extends CompletableFuture<ChildRun<R>> {
-    private final WorkflowRun run;
+    private final AsyncRun run;
 
-    ChildFuture(WorkflowRun run) {
+    ChildFuture(AsyncRun run) {
       this.run = run;
-    }
-  }
-
-  private static <T> T joinUnwrapped(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error cause) {
-        throw cause;
-      }
-      throw e;
     }
   }
 
@@ -217,499 +201,162 @@ public final class AsyncRun {
       CompletionStage<R> chain = steps.run(this);
       return chain != null ? chain : CompletableFuture.failedFuture(new NullPointerException("steps returned null"));
     } catch (RuntimeException | Error e) {
-      run.fatal(e);
+      fatal(e);
       return CompletableFuture.failedFuture(e);
     }
   }
 
   /** The steps are over: the result, or the compensation of a run that was cancelled during its last step. */
   private <R> CompletionStage<R> endOfSteps(R value) {
-    Failed<Void> cancelled = run.cancelledDuringLastStep();
-    return cancelled == null ? CompletableFuture.completedFuture(value) : fail(List.of(cancelled));
+    Settlement.Failure cancelled = endSteps();
+    return cancelled == null ? CompletableFuture.completedFuture(value) : halt(List.of(cancelled));
   }
 
   // ---------------------------------------------------------------- steps with plain results
 
   /** Runs a step that returns a {@link StepResponse}; the stage completes with its output. */
   public <O, C> CompletionStage<O> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, CompletableFuture.completedFuture(run.execute(step, body)), compensation);
+    return plain(step, null, Shape.RESPONSE, body, compensation);
   }
 
   /** Runs a step that may have no output (a condition, a tolerated failure); empty then. */
   public <O, C> CompletionStage<Optional<O>> step(
       StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-    return when(step, when, () -> step(step, body, compensation));
+    return this.<O>plain(step, when, Shape.RESPONSE, body, compensation).thenApply(Optional::ofNullable);
   }
 
   /** Runs a step with a plain return type, whose output is also its compensation input. */
   public <O> CompletionStage<O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-    return step(step, WorkflowRun.value(body), compensation);
+    return plain(step, null, Shape.VALUE, body, compensation);
   }
 
   public <O> CompletionStage<Optional<O>> valueStep(
       StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-    return step(step, when, WorkflowRun.value(body), compensation);
+    return this.<O>plain(step, when, Shape.VALUE, body, compensation).thenApply(Optional::ofNullable);
   }
 
   /** Runs a step that returns {@code void}. */
   public CompletionStage<Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-    return step(step, WorkflowRun.nothing(body), WorkflowRun.adapt(compensation));
+    return plain(step, null, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
   public CompletionStage<Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-    return step(step, when, WorkflowRun.nothing(body), WorkflowRun.adapt(compensation)).thenApply(AsyncRun::nothing);
+    return plain(step, when, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
   /** Runs a child workflow whose steps are all synchronous. */
   public <R> CompletionStage<R> childStep(StepSpec step, ChildBody<R> body) {
-    return step(step, WorkflowRun.childBody(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return plain(step, null, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   public <R> CompletionStage<Optional<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-    return step(step, when, WorkflowRun.childBody(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return this.<R>plain(step, when, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE)
+        .thenApply(Optional::ofNullable);
   }
 
   /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */
   public <T> CompletionStage<Void> hook(StepSpec step, HookSlot<T> slot, ValueBody<T> input) {
-    return step(step, WorkflowRun.hookBody(slot, input), WorkflowRun::compensateHook).thenApply(AsyncRun::nothing);
+    return plain(step, null, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
   }
 
   public <T> CompletionStage<Void> hook(StepSpec step, Condition when, HookSlot<T> slot, ValueBody<T> input) {
-    return step(step, when, WorkflowRun.hookBody(slot, input), WorkflowRun::compensateHook).thenApply(AsyncRun::nothing);
+    return plain(step, when, Shape.RESPONSE, Bodies.hook(slot, input), Bodies.hookCompensation(slot));
+  }
+
+  /** Runs a step with a plain result (of this shape) where the run is: its stage, see {@link #run}. */
+  @SuppressWarnings("unchecked")
+  private <O> CompletionStage<O> plain(StepSpec step, Condition when, Shape shape, Object body, Compensation<?> compensation) {
+    return run(new SyncStepMachine<O, Object>(this, step, when, true, shape, body), (Compensation<Object>) compensation);
   }
 
   // ---------------------------------------------------------------- steps that return a CompletionStage
 
   /** Runs a step that returns a {@code CompletionStage<StepResponse<O, C>>}. */
   public <O, C> CompletionStage<O> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return settle(step, execute(step, body), compensation);
+    return run(new AsyncStepMachine<>(this, step, null, true, body), compensation);
   }
 
   public <O, C> CompletionStage<Optional<O>> stepAsync(
       StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-    return when(step, when, () -> stepAsync(step, body, compensation));
+    return run(new AsyncStepMachine<>(this, step, when, true, body), compensation)
+        .thenApply(Optional::ofNullable);
   }
 
   /** Runs a step that returns a {@code CompletionStage<O>}: the output is also the compensation input. */
   public <O> CompletionStage<O> valueStepAsync(StepSpec step, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-    return stepAsync(step, value(body), compensation);
+    return stepAsync(step, Bodies.valueAsync(body), compensation);
   }
 
   public <O> CompletionStage<Optional<O>> valueStepAsync(
       StepSpec step, Condition when, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-    return stepAsync(step, when, value(body), compensation);
+    return stepAsync(step, when, Bodies.valueAsync(body), compensation);
   }
 
   /** Runs a step that returns a {@code CompletionStage<Void>}: it has no output. */
   public CompletionStage<Void> voidStepAsync(StepSpec step, AsyncVoidBody body, VoidCompensation compensation) {
-    return stepAsync(step, nothing(body), WorkflowRun.adapt(compensation));
+    return stepAsync(step, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation));
   }
 
   public CompletionStage<Void> voidStepAsync(StepSpec step, Condition when, AsyncVoidBody body, VoidCompensation compensation) {
-    return stepAsync(step, when, nothing(body), WorkflowRun.adapt(compensation)).thenApply(AsyncRun::nothing);
+    return stepAsync(step, when, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation)).thenApply(AsyncRun::nothing);
   }
 
   /** Runs a child workflow that has asynchronous steps, without waiting on a thread. */
   public <R> CompletionStage<R> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
-    return stepAsync(step, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return stepAsync(step, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   public <R> CompletionStage<Optional<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
-    return stepAsync(step, when, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+    return stepAsync(step, when, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
   }
 
   /** Starts a {@code @Parallel} group: its steps run concurrently, and {@link Group#join()} completes when all did. */
   public Group parallel(String name) {
-    return new Group(run.parallel(name));
-  }
-
-  private static <O> AsyncStepBody<O, O> value(AsyncValueBody<O> body) {
-    return context -> {
-      CompletionStage<? extends O> stage = body.invoke(context);
-      return stage == null ? null : stage.thenApply(output -> new StepResponse<O, O>(output, output));
-    };
-  }
-
-  private static AsyncStepBody<Void, Void> nothing(AsyncVoidBody body) {
-    return context -> {
-      CompletionStage<?> stage = body.invoke(context);
-      return stage == null ? null : stage.thenApply(ignored -> WorkflowRun.VOID_RESPONSE);
-    };
-  }
-
-  private static <R> AsyncStepBody<R, ChildRun<R>> child(AsyncChildBody<R> body) {
-    return context -> {
-      CompletionStage<ChildRun<R>> stage = body.invoke(context);
-      return stage == null ? null : stage.thenApply(child -> new StepResponse<R, ChildRun<R>>(child.result(), child));
-    };
+    return new Group(new GroupCoordinator(this, name));
   }
 
   private static Void nothing(Object ignored) {
     return null;
   }
 
-  // ---------------------------------------------------------------- settling a step
-
-  /** A step whose condition decides whether it runs: empty when it is skipped, or fails with a tolerated failure. */
-  private <O> CompletionStage<Optional<O>> when(StepSpec step, Condition when, Supplier<CompletionStage<O>> then) {
-    Outcome<Void, Void> check = run.checkCondition(step, when);
-    if (check == null) {
-      return then.get().thenApply(Optional::ofNullable);
-    }
-    if (check == WorkflowRun.SKIPPED) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    return settle(step, CompletableFuture.completedFuture(check), null).thenApply(ignored -> Optional.empty());
-  }
+  // ---------------------------------------------------------------- running a step
 
   /**
-   * What a step's outcome means for the run: its output goes on (and its compensation joins the
-   * stack); a tolerated failure goes on without an output; any other failure compensates and halts.
+   * Runs a step's machine and settles its outcome: the stage completes with the step's output (null
+   * if it has none), or exceptionally with {@link WorkflowRun.Halt} once a failure that halts the
+   * run has been compensated.
    */
-  private <O, C> CompletionStage<O> settle(
-      StepSpec step, CompletableFuture<Outcome<O, C>> execution, Compensation<? super C> compensation) {
-    return execution.thenCompose(outcome -> {
-      if (!outcome.failed()) {
-        return CompletableFuture.completedFuture(run.completed(step, outcome.response, compensation));
-      }
-      if (WorkflowRun.isTolerated(step, outcome)) {
-        run.tolerate(step, outcome, compensation);
-        return CompletableFuture.completedFuture(null);
-      }
-      return fail(List.of(new Failed<>(step, outcome, compensation)));
-    });
-  }
-
-  // ---------------------------------------------------------------- executing one step
-
-  /** Runs an asynchronous step with its retries, retry pauses and timeout; the future completes with its outcome. */
-  private <O, C> CompletableFuture<Outcome<O, C>> execute(StepSpec step, AsyncStepBody<O, C> body) {
-    CompletableFuture<Outcome<O, C>> outcome = new CompletableFuture<>();
-    Throwable stop = run.stopReason(step);
-    if (stop != null) {
-      outcome.complete(Outcome.failed(stop, 0, null));
-    } else {
-      attempt(step, body, 1, outcome);
-    }
-    return outcome;
-  }
-
-  /**
-   * Tries the step from attempt {@code first} on. A loop, not a recursion: an attempt whose stage is
-   * complete at once (or that throws, or returns null) and that is retried at once (no retry
-   * interval) goes round the loop here. A recursion through {@link #judge} and {@link #pause} grew
-   * the stack by each such retry, and overflowed at a few hundred retries: the StackOverflowError was
-   * swallowed by a CompletableFuture callback and the run never ended.
-   */
-  private <O, C> void attempt(StepSpec step, AsyncStepBody<O, C> body, int first, CompletableFuture<Outcome<O, C>> outcome) {
-    for (int attempt = first; ; attempt++) {
-      Context context = run.new Context(step, attempt, false);
-      String outerStep = WorkflowRun.enterStep(step);
-      CompletionStage<? extends StepResponse<O, C>> stage = null;
-      Throwable error = null;
-      boolean retryable = true;
-      long started = 0;
-      try {
-        run.beginAttempt(context);
-        started = System.nanoTime();
-        stage = body.invoke(context);
-        if (stage == null) {
-          error = new IllegalStateException("step '" + step.name() + "' returned null instead of a CompletionStage; "
-              + "return CompletableFuture.completedFuture(output) when the output is at hand");
-          retryable = false;
-        }
-      } catch (Throwable t) {
-        run.fatal(t);
-        error = t;
-      } finally {
-        WorkflowRun.restore(WorkflowRun.MDC_STEP, outerStep);
-      }
-      StepResponse<O, C> response = null;
-      if (error == null) {
-        CompletableFuture<StepResponse<O, C>> awaited = resume(await(step, context, stage, started));
-        if (!awaited.isDone()) {
-          awaited.whenComplete((done, failure) -> {
-            if (judge(step, context, done, failure == null ? null : WorkflowRun.unwrap(failure), true, body, outcome)) {
-              attempt(step, body, context.attempt() + 1, outcome);
-            }
-          });
-          return;
-        }
-        try {
-          response = awaited.join();
-        } catch (CompletionException | CancellationException failure) {
-          error = WorkflowRun.unwrap(failure);
-        }
-      }
-      if (!judge(step, context, response, error, retryable, body, outcome)) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * What an attempt came to: the step's outcome, or a pause on a timer and then the next attempt.
-   * True if the next attempt is to start at once, which the caller does.
-   */
-  private <O, C> boolean judge(StepSpec step, Context context, StepResponse<O, C> response, Throwable error,
-      boolean retryable, AsyncStepBody<O, C> body, CompletableFuture<Outcome<O, C>> outcome) {
-    Outcome<O, C> judged = run.judge(context, response, error, retryable);
-    if (!judged.retry) {
-      outcome.complete(judged);
-      return false;
-    }
-    int attempt = context.attempt();
-    return pause(step, judged.retryDelayNanos,
-        () -> attempt(step, body, attempt + 1, outcome),
-        () -> outcome.complete(run.giveUp(context, judged.cause)));
-  }
-
-  /**
-   * The step's stage, bounded by its timeout (the step's, or what is left of the workflow's). When
-   * the time is up, the run stops waiting and the attempt fails; the stage is left alone (it may be
-   * shared, so it is not cancelled) and what it later completes with is discarded. The attempt is
-   * marked abandoned, so that a child workflow it started stops before its next step and compensates
-   * itself instead of running on unseen (see {@link WorkflowRun#isCancelled()}).
-   */
-  private <T> CompletableFuture<T> await(StepSpec step, Context context, CompletionStage<? extends T> stage,
-      long started) {
-    CompletableFuture<T> awaited = new CompletableFuture<>();
-    long limit = run.attemptTimeoutNanos(step);
-    ScheduledFuture<?> alarm = null;
-    if (limit != Long.MAX_VALUE) {
-      boolean workflowLimited = run.isWorkflowLimit(step, limit);
-      // the attempt's time counts from before the step was called: what it did before returning its stage too
-      long left = limit - (System.nanoTime() - started);
-      if (left <= 0) {
-        context.abandon();
-        awaited.completeExceptionally(run.timedOut(context, workflowLimited));
+  private <O, C> CompletionStage<O> run(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    CompletableFuture<O> settled = new CompletableFuture<>();
+    machine.then(() -> {
+      Settlement.Failure failure = Settlement.settle(this, machine, compensation);
+      if (failure == null) {
+        settled.complete(machine.output());
       } else {
-        alarm = Scheduling.timer().schedule(() -> {
-          context.abandon();
-          awaited.completeExceptionally(run.timedOut(context, workflowLimited));
-        }, left, TimeUnit.NANOSECONDS);
+        Compensator.halt(this, List.of(failure)).thenAccept(settled::completeExceptionally);
       }
-    }
-    ScheduledFuture<?> timer = alarm;
-    stage.whenComplete((value, error) -> {
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      boolean taken = error == null ? awaited.complete(value) : awaited.completeExceptionally(error);
-      if (!taken && error == null) {
-        discardLate(step, context, value);
-      }
-    });
-    return awaited;
+    }).run();
+    return settled;
   }
 
   /**
-   * A stage completed after its attempt timed out: the run has gone on without its result. A child
-   * workflow's completed steps are compensated as a unit, since nothing else will ever undo them;
-   * any other step's late result is discarded, with a warning.
+   * Halts the run after the failures and compensates it (a compensation's retry pauses are timers):
+   * the returned stage completes exceptionally with {@link WorkflowRun.Halt}.
    */
-  private void discardLate(StepSpec step, Context context, Object value) {
-    if (value instanceof StepResponse<?, ?> response && response.compensationInput() instanceof ChildRun<?> child) {
-      log.warn("Workflow '{}' ({}) child workflow of step '{}' completed after the step's timeout on attempt {};"
-          + " compensating its steps", run.spec().name(), run.transactionId(), step.name(), context.attempt());
-      compensateUnit(child.run()).whenComplete((failure, never) -> {
-        if (failure != null) {
-          log.error("Workflow '{}' ({}) compensation of the late child workflow of step '{}' failed; its work is not"
-              + " undone", run.spec().name(), run.transactionId(), step.name(), failure);
-        }
-      });
-      return;
-    }
-    log.warn("Workflow '{}' ({}) step '{}' completed after its timeout on attempt {}; its result is discarded",
-        run.spec().name(), run.transactionId(), step.name(), context.attempt());
-  }
-
-
-  /**
-   * {@code future}, completing in a segment of this run: at once if it is done, else on the run's
-   * executor when it completes (never on the thread that completed it).
-   */
-  private <T> CompletableFuture<T> resume(CompletableFuture<T> future) {
-    if (future.isDone()) {
-      return future;
-    }
-    CompletableFuture<T> resumed = new CompletableFuture<>();
-    future.whenComplete((value, error) -> run.hop(() -> {
-      if (error == null) {
-        resumed.complete(value);
-      } else {
-        resumed.completeExceptionally(error);
-      }
-    }));
-    return resumed;
-  }
-
-  /**
-   * The pause of {@code delay} nanoseconds before a step's retry, on a timer: then {@code retry}, or
-   * {@code giveUp} if the run was cancelled meanwhile (checked every 50 ms) or ran out of time.
-   * Without a pause, returns true for the caller to retry at once (without deepening the stack), or
-   * gives up if the run must stop.
-   */
-  private boolean pause(StepSpec step, long delay, Runnable retry, Runnable giveUp) {
-    if (delay < 0) {
-      giveUp.run();
-    } else if (delay == 0) {
-      if (run.stopReason(step) == null) {
-        return true;
-      }
-      giveUp.run();
-    } else {
-      tick(step, System.nanoTime() + delay, retry, giveUp);
-    }
-    return false;
-  }
-
-  private void tick(StepSpec step, long end, Runnable retry, Runnable giveUp) {
-    long left = end - System.nanoTime();
-    if (run.isCancelled()) {
-      run.hop(giveUp);
-    } else if (left <= 0) {
-      run.hop(run.stopReason(step) == null ? retry : giveUp);
-    } else {
-      Scheduling.timer().schedule(() -> tick(step, end, retry, giveUp),
-          Math.min(left, TimeUnit.MILLISECONDS.toNanos(WorkflowRun.PAUSE_SLICE_MILLIS)), TimeUnit.NANOSECONDS);
-    }
-  }
-
-  // ---------------------------------------------------------------- compensating
-
-  /**
-   * Records the failure, compensates (a compensation's retry pauses are timers), and completes the
-   * returned stage exceptionally with {@link WorkflowRun.Halt}.
-   */
-  private <T> CompletableFuture<T> fail(List<Failed<?>> failed) {
-    CompletableFuture<T> halted = new CompletableFuture<>();
-    new Compensating(run.beginCompensation(failed),
-        failedForGood -> halted.completeExceptionally(run.endCompensation(failedForGood.isEmpty()))).next();
-    return halted;
-  }
-
-  /**
-   * Compensates {@code todo} in order, each with its retries, and then hands over those that failed
-   * for good. No thread waits: a retry pause is a timer, and a child workflow's steps are
-   * compensated as a unit the same way, in the child's own run.
-   */
-  private final class Compensating {
-    private final List<Completed<?>> todo;
-    private final Consumer<List<Completed<?>>> then;
-    private final List<Completed<?>> failedForGood = new ArrayList<>();
-    private int index;
-    private int attempt = 1;
-
-    Compensating(List<Completed<?>> todo, Consumer<List<Completed<?>>> then) {
-      this.todo = todo;
-      this.then = then;
-    }
-
-    /** Goes on from the current compensation and attempt, until a pause or the end. */
-    void next() {
-      while (index < todo.size()) {
-        Completed<?> next = todo.get(index);
-        if (next.compensation instanceof WorkflowRun.ChildCompensation && next.input instanceof ChildRun<?> child) {
-          Context context = run.new Context(next.step, attempt, true);
-          resume(compensateUnit(child.run())).whenComplete((error, never) -> {
-            if (error == null) {
-              run.compensated(context);
-            }
-            if (settle(next, error)) {
-              next();
-            }
-          });
-          return;
-        }
-        if (!settle(next, run.compensateOnce(next, attempt))) {
-          return;
-        }
-      }
-      then.accept(failedForGood);
-    }
-
-    /** What an attempt came to; false if a timer goes on later. */
-    private boolean settle(Completed<?> next, Throwable error) {
-      if (error == null) {
-        index++;
-        attempt = 1;
-        return true;
-      }
-      if (run.retriesCompensation(next.step, attempt, error)) {
-        long delay = run.retryDelayNanos(next.step, attempt, true);
-        attempt++;
-        if (delay > 0) {
-          Scheduling.timer().schedule(() -> run.hop(this::next), delay, TimeUnit.NANOSECONDS);
-          return false;
-        }
-        return true;
-      }
-      run.compensationFailed(next.step, attempt, error);
-      failedForGood.add(next);
-      index++;
-      attempt = 1;
-      return true;
-    }
-  }
-
-  /**
-   * Compensates a completed child run as a unit, in the child's scope and without a waiting thread:
-   * completes with null, or with the {@code ChildCompensationException} for the parent's step.
-   */
-  private static CompletableFuture<Throwable> compensateUnit(WorkflowRun child) {
-    CompletableFuture<Throwable> done = new CompletableFuture<>();
-    child.inScope(() -> {
-      int errorsBefore = child.errorCount();
-      new AsyncRun(child).new Compensating(child.takeCompleted(),
-          failedAgain -> done.complete(child.endUnitCompensation(failedAgain, errorsBefore))).next();
-    });
-    return done;
+  private <T> CompletionStage<T> halt(List<Settlement.Failure> failed) {
+    return Compensator.halt(this, failed).thenCompose(CompletableFuture::failedFuture);
   }
 
   // ---------------------------------------------------------------- parallel groups
 
   /**
    * A {@code @Parallel} group of a run with asynchronous steps: like {@link WorkflowRun.Group}, but
-   * its steps may return a {@code CompletionStage}, and {@link #join()} waits without a thread. Not API.
+   * its steps may also return a {@code CompletionStage}, and {@link #join()} waits without a thread;
+   * see {@link GroupCoordinator}. Not API.
    */
-  public final class Group {
-    private final WorkflowRun.Group group;
-
-    private Group(WorkflowRun.Group group) {
-      this.group = group;
-    }
-
-    public <O, C> Branch<O, C> step(StepSpec step, StepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.step(step, body, compensation);
-    }
-
-    public <O, C> Branch<O, C> step(StepSpec step, Condition when, StepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.step(step, when, body, compensation);
-    }
-
-    public <O> Branch<O, O> valueStep(StepSpec step, ValueBody<O> body, Compensation<? super O> compensation) {
-      return group.valueStep(step, body, compensation);
-    }
-
-    public <O> Branch<O, O> valueStep(StepSpec step, Condition when, ValueBody<O> body, Compensation<? super O> compensation) {
-      return group.valueStep(step, when, body, compensation);
-    }
-
-    public Branch<Void, Void> voidStep(StepSpec step, VoidBody body, VoidCompensation compensation) {
-      return group.voidStep(step, body, compensation);
-    }
-
-    public Branch<Void, Void> voidStep(StepSpec step, Condition when, VoidBody body, VoidCompensation compensation) {
-      return group.voidStep(step, when, body, compensation);
-    }
-
-    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, ChildBody<R> body) {
-      return group.childStep(step, body);
-    }
-
-    public <R> Branch<R, ChildRun<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
-      return group.childStep(step, when, body);
+  public static final class Group extends GroupSteps {
+    private Group(GroupCoordinator coordinator) {
+      super(coordinator);
     }
 
     public <O, C> Branch<O, C> stepAsync(StepSpec step, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
@@ -722,33 +369,33 @@ public final class AsyncRun {
     }
 
     public <O> Branch<O, O> valueStepAsync(StepSpec step, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-      return launch(step, null, value(body), compensation);
+      return launch(step, null, Bodies.valueAsync(body), compensation);
     }
 
     public <O> Branch<O, O> valueStepAsync(
         StepSpec step, Condition when, AsyncValueBody<O> body, Compensation<? super O> compensation) {
-      return launch(step, when, value(body), compensation);
+      return launch(step, when, Bodies.valueAsync(body), compensation);
     }
 
     public Branch<Void, Void> voidStepAsync(StepSpec step, AsyncVoidBody body, VoidCompensation compensation) {
-      return launch(step, null, nothing(body), WorkflowRun.adapt(compensation));
+      return launch(step, null, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation));
     }
 
     public Branch<Void, Void> voidStepAsync(StepSpec step, Condition when, AsyncVoidBody body, VoidCompensation compensation) {
-      return launch(step, when, nothing(body), WorkflowRun.adapt(compensation));
+      return launch(step, when, Bodies.nothingAsync(body), Bodies.voidCompensation(compensation));
     }
 
     public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, AsyncChildBody<R> body) {
-      return launch(step, null, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+      return launch(step, null, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
     }
 
     public <R> Branch<R, ChildRun<R>> childStepAsync(StepSpec step, Condition when, AsyncChildBody<R> body) {
-      return launch(step, when, child(body), WorkflowRun.ChildCompensation.INSTANCE);
+      return launch(step, when, Bodies.childAsync(body), Bodies.ChildCompensation.INSTANCE);
     }
 
     private <O, C> Branch<O, C> launch(
         StepSpec step, Condition when, AsyncStepBody<O, C> body, Compensation<? super C> compensation) {
-      return group.launch(step, when, compensation, () -> execute(step, body));
+      return coordinator.start(new AsyncStepMachine<>(coordinator.run(), step, when, false, body), compensation);
     }
 
     /**
@@ -756,12 +403,8 @@ public final class AsyncRun {
      * exceptionally with {@link WorkflowRun.Halt} if one failed and the compensations ran.
      */
     public CompletionStage<Void> join() {
-      CompletableFuture<?>[] branches = group.branches().stream().map(branch -> branch.done)
-          .toArray(CompletableFuture<?>[]::new);
-      return resume(CompletableFuture.allOf(branches)).thenCompose(ignored -> {
-        List<Failed<?>> failed = group.settle();
-        return failed.isEmpty() ? CompletableFuture.completedFuture(null) : fail(failed);
-      });
+      return coordinator.join().thenCompose(halt -> halt == null
+          ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(halt));
     }
   }
 }

@@ -6,9 +6,9 @@ package io.stepwise.runtime.internal;
  */
 public final class ChildRun<R> {
   private final R result;
-  private final WorkflowRun run;
+  private final Execution run;
 
-  ChildRun(R result, WorkflowRun run) {
+  ChildRun(R result, Execution run) {
     this.result = result;
     this.run = run;
   }
@@ -17,7 +17,7 @@ public final class ChildRun<R> {
     return result;
   }
 
-  WorkflowRun run() {
+  Execution run() {
     return run;
   }
 

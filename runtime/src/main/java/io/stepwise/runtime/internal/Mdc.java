@@ -3,8 +3,15 @@ package io.stepwise.runtime.internal;
 import java.util.Map;
 import org.slf4j.MDC;
 
-/** The thread's slf4j MDC, set for a stretch of work and given back after it. Not API. */
+/** The thread's slf4j MDC: the runtime's keys, and the MDC set for a stretch of work and given back after it. Not API. */
 final class Mdc {
+  /** The MDC key of the transaction id, set while a run is in progress. */
+  static final String TRANSACTION_ID = "stepwise.transactionId";
+  /** The MDC key of the workflow's name, set while a run is in progress. */
+  static final String WORKFLOW = "stepwise.workflow";
+  /** The MDC key of the step's name, set while a step, condition or compensation runs. */
+  static final String STEP = "stepwise.step";
+
   private Mdc() {}
 
   /**
@@ -26,6 +33,24 @@ final class Mdc {
       } else {
         MDC.setContextMap(previous);
       }
+    }
+  }
+
+  /**
+   * Sets the step's key, for a step's attempt, condition or compensation. It is not taken back
+   * afterwards: the next step sets its own, and the run's end (or the end of an asynchronous run's
+   * segment) gives the thread back the key it had before the run.
+   */
+  static void step(StepSpec step) {
+    MDC.put(STEP, step.name());
+  }
+
+  /** Puts {@code value} back under {@code key}, or removes the key if it had none. */
+  static void restore(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
     }
   }
 }

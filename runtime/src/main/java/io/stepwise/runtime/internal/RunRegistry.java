@@ -1,17 +1,31 @@
 package io.stepwise.runtime.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The runs of one runner that are in progress, so that they can be cancelled; and the transaction
  * ids of runs that {@code runAsync} has queued on an executor but that have not started yet, so
  * that a cancel right after {@code runAsync} is not lost. Not API.
+ *
+ * <p>A synchronous run begins and ends on one thread, after the runs it started there (a workflow
+ * run inside a step) and before the run that started it: it is kept on that thread's own stack of
+ * runs, which only that thread writes, so that registering costs a thread-local lookup and two
+ * writes, not an insert into a shared map. An asynchronous run, which ends on another thread, is
+ * kept in a concurrent set. A cancel looks in both.
  */
 public final class RunRegistry {
-  private final Set<WorkflowRun> active = ConcurrentHashMap.newKeySet();
+  private final Set<Execution> hopping = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<ThreadRuns> local = new ThreadLocal<>();
+  private final Queue<ThreadRuns> threads = new ConcurrentLinkedQueue<>();
   /** Queued runs by transaction id, each with whether a cancel came for it before it started. */
   private final Map<String, AtomicBoolean> queued = new ConcurrentHashMap<>();
 
@@ -33,8 +47,19 @@ public final class RunRegistry {
     queued.remove(transactionId, token);
   }
 
-  void add(WorkflowRun run) {
-    active.add(run);
+  void add(Execution run) {
+    if (run.driver() == Driver.BLOCKING) {
+      ThreadRuns mine = local.get();
+      if (mine == null) {
+        mine = new ThreadRuns(Thread.currentThread());
+        local.set(mine);
+        threads.removeIf(ThreadRuns::isAbandoned);
+        threads.add(mine);
+      }
+      mine.push(run);
+    } else {
+      hopping.add(run);
+    }
     if (queued.isEmpty()) {
       return; // the common case: no runAsync with a given transaction id is waiting to start
     }
@@ -44,8 +69,15 @@ public final class RunRegistry {
     }
   }
 
-  void remove(WorkflowRun run) {
-    active.remove(run);
+  void remove(Execution run) {
+    if (run.driver() == Driver.BLOCKING) {
+      ThreadRuns mine = local.get();
+      if (mine != null) {
+        mine.remove(run);
+      }
+    } else {
+      hopping.remove(run);
+    }
   }
 
   /**
@@ -59,11 +91,80 @@ public final class RunRegistry {
       waiting.set(true);
       found = true;
     }
-    for (WorkflowRun run : active) {
-      if (run.transactionId().equals(transactionId) && run.cancel()) {
-        found = true;
+    for (Execution run : hopping) {
+      found |= cancel(run, transactionId);
+    }
+    for (ThreadRuns runs : threads) {
+      for (Execution run : runs.snapshot()) {
+        found |= cancel(run, transactionId);
       }
     }
     return found;
+  }
+
+  private static boolean cancel(Execution run, String transactionId) {
+    // a run that has just ended may still be seen here: its steps are over, and it says no
+    return run != null && run.transactionId().equals(transactionId) && run.cancel();
+  }
+
+  /**
+   * The synchronous runs in progress on one thread, the innermost last. Only that thread writes;
+   * the count is published with release semantics, so that a cancel on another thread sees every
+   * run it counts.
+   */
+  private static final class ThreadRuns {
+    private static final VarHandle SIZE;
+
+    static {
+      try {
+        SIZE = MethodHandles.lookup().findVarHandle(ThreadRuns.class, "size", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private final WeakReference<Thread> owner;
+    private volatile Execution[] runs = new Execution[4];
+    private volatile int size;
+
+    ThreadRuns(Thread owner) {
+      this.owner = new WeakReference<>(owner);
+    }
+
+    void push(Execution run) {
+      int n = size;
+      Execution[] array = runs;
+      if (n == array.length) {
+        array = Arrays.copyOf(array, 2 * n);
+        runs = array;
+      }
+      array[n] = run;
+      SIZE.setRelease(this, n + 1);
+    }
+
+    /** Removes the run: the innermost, unless a run on this thread ended without saying so. */
+    void remove(Execution run) {
+      int n = size;
+      Execution[] array = runs;
+      for (int i = n - 1; i >= 0; i--) {
+        if (array[i] == run) {
+          System.arraycopy(array, i + 1, array, i, n - 1 - i);
+          SIZE.setRelease(this, n - 1);
+          array[n - 1] = null;
+          return;
+        }
+      }
+    }
+
+    Execution[] snapshot() {
+      int n = size;
+      return Arrays.copyOf(runs, n);
+    }
+
+    /** Whether the thread is gone and left no run behind: nobody will use these again. */
+    boolean isAbandoned() {
+      Thread thread = owner.get();
+      return (thread == null || !thread.isAlive()) && size == 0;
+    }
   }
 }

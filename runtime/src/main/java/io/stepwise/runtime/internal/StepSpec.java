@@ -24,6 +24,11 @@ public final class StepSpec {
   private final long maxRetryIntervalMillis;
   private final long timeoutMillis;
   private final OnFailure onFailure;
+  /**
+   * Where the step stands in the last {@link WorkflowSpec} made with it: a hint that saves a run
+   * looking the step up ({@code Execution.position}, which checks it). Not part of the step's value.
+   */
+  int position;
 
   private StepSpec(Builder b) {
     this.name = Objects.requireNonNull(b.name, "name");

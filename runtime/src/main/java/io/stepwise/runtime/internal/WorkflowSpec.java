@@ -33,6 +33,9 @@ public final class WorkflowSpec {
           + ", but this stepwise-runtime implements version " + GENERATED_CODE_VERSION
           + "; use the same version of stepwise-processor and stepwise-runtime and rebuild");
     }
+    for (int i = 0; i < steps.length; i++) {
+      steps[i].position = i;
+    }
     return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0, false);
   }
 
@@ -65,6 +68,26 @@ public final class WorkflowSpec {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * The position of {@code step} among the steps: where a run keeps its record. {@link #of} notes
+   * each step's position in the step itself, so the lookup is one comparison.
+   *
+   * @throws IllegalStateException if it is not a step of this workflow (the runner and its spec disagree)
+   */
+  int position(StepSpec step) {
+    int hint = step.position;
+    if (hint < steps.size() && steps.get(hint) == step) {
+      return hint;
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) == step || steps.get(i).name().equals(step.name())) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("step '" + step.name() + "' is not a step of workflow '" + name + "' " + steps
+        + "; the runner and its WorkflowSpec disagree: generate the runner again with this version of Stepwise");
   }
 
   /** The steps, in declaration order. */

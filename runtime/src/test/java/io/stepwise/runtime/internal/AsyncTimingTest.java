@@ -73,6 +73,37 @@ class AsyncTimingTest extends AsyncRunTestSupport {
   }
 
   @Test
+  void aStepWithAPlainResultIsRetriedAfterItsIntervalOnATimerWithTheExecutorFree() throws Exception {
+    CountDownLatch failedOnce = new CountDownLatch(1);
+    script.onInvoke("reserve", ctx -> {
+      if (ctx.attempt() == 1) {
+        failedOnce.countDown();
+        throw new Boom("warehouse busy");
+      }
+      return null;
+    });
+    AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,
+        StepSpec.builder("reserve").maxRetries(1).retryInterval(300).build());
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k12", options("tx-plain-retry"));
+    Script.await(failedOnce);
+    executor.drain();
+
+    // pausing: no thread of the run's executor sleeps through the retry interval
+    assertEquals(0, executor.active());
+    assertEquals(executor.submitted(), executor.finished());
+    assertEquals(List.of("invoke:reserve@1"), script.events("invoke:"));
+    assertFalse(run.isDone());
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    long pause = script.entry("invoke:reserve@2").nanos() - script.entry("invoke:reserve@1").nanos();
+    assertTrue(pause >= 300 * MS, pause / MS + " ms");
+    assertEquals(executor.threadName(), script.entry("invoke:reserve@2").thread());
+    assertEquals(2, executor.submitted(), "the start, and the segment after the pause");
+  }
+
+  @Test
   void aStepWhoseRetriesAllFailEndsWithTheLastAttemptsException() throws Exception {
     stages.hold("charge");
     AsyncShippingWorkflowRunner runner = AsyncShippingWorkflowRunner.create(script, stages,

@@ -1,0 +1,86 @@
+package io.stepwise.jdbc;
+
+import io.stepwise.runtime.store.RunStoreException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The databases JdbcRunStore runs on. They share the store's SQL; they differ in durability set-up. */
+enum Dialect {
+  H2,
+  POSTGRESQL;
+
+  static Dialect of(Connection connection) throws SQLException {
+    String product = connection.getMetaData().getDatabaseProductName();
+    if ("H2".equals(product)) {
+      return H2;
+    }
+    if ("PostgreSQL".equals(product)) {
+      return POSTGRESQL;
+    }
+    throw new RunStoreException("JdbcRunStore runs on H2 and PostgreSQL, but its DataSource connects to "
+        + product + "; give it a DataSource of one of those");
+  }
+
+  /**
+   * Makes each commit on {@code connection}'s database survive a killed process. PostgreSQL does that
+   * already (it syncs each commit to disk with its default {@code synchronous_commit=on}). H2 2.x, by
+   * default, writes a commit to its file only within {@code WRITE_DELAY} (500 ms) after it, so a
+   * process killed in between loses transactions it had committed. On a database in files this runs
+   * {@code SET WRITE_DELAY 0} (which needs admin rights) on every connection the writer opens: H2
+   * keeps the setting in the database, but does not apply it when it opens the database again (it
+   * lists the kept value, 0, and runs with its default, 500). A user without admin rights (who may
+   * not put {@code ;WRITE_DELAY=0} in the URL either) is accepted only if the database already runs
+   * with 0 (an admin set it since it opened); else the store refuses to start, with the fix.
+   */
+  void ensureWriteThrough(Connection connection) throws SQLException {
+    if (this != H2) {
+      return;
+    }
+    String url = connection.getMetaData().getURL();
+    if (url.startsWith("jdbc:h2:mem:")) {
+      return;   // nothing of it outlives the process anyway
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET WRITE_DELAY 0");
+    } catch (SQLException e) {
+      int delay = h2WriteDelay(connection);
+      if (delay == 0) {
+        return;
+      }
+      throw new RunStoreException("The H2 database " + url + " writes commits to its file up to " + delay
+          + " ms late (WRITE_DELAY " + delay + "), so a killed process would lose checkpoints that the store had "
+          + "reported durable. JdbcRunStore sets WRITE_DELAY 0 each time it starts (H2 does not apply a kept value "
+          + "when it opens the database again), but user " + connection.getMetaData().getUserName() + " may not ("
+          + e.getMessage().lines().findFirst().orElse("") + "): give the store a DataSource whose user has admin "
+          + "rights", e);
+    }
+  }
+
+  /**
+   * The write delay H2 runs with. INFORMATION_SCHEMA.SETTINGS lists the value kept in the database
+   * first (if one was set) and the one in effect last.
+   */
+  private static int h2WriteDelay(Connection connection) throws SQLException {
+    int delay = -1;
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(
+            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+      while (rs.next()) {
+        delay = Integer.parseInt(rs.getString(1).trim());
+      }
+    }
+    return delay;
+  }
+
+  /** Whether {@code e} is the violation of a unique key (SQLState 23505 on both databases). */
+  static boolean isUniqueViolation(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      if ("23505".equals(x.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

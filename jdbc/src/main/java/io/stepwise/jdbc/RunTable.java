@@ -1,0 +1,374 @@
+package io.stepwise.jdbc;
+
+import io.stepwise.jdbc.JsonCodec.What;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunEnd;
+import io.stepwise.runtime.store.RunHeader;
+import io.stepwise.runtime.store.RunQuery;
+import io.stepwise.runtime.store.RunStatus;
+import io.stepwise.runtime.store.RunStoreException;
+import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.RunUpdate;
+import io.stepwise.runtime.store.StoredError;
+import io.stepwise.runtime.store.StoredRun;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The SQL of the store's two tables: statements, binding encoded values, and reading rows back. The
+ * same SQL on H2 and PostgreSQL. Stateless after construction; thread-safe.
+ */
+final class RunTable {
+  private static final String HEADER = "transaction_id, workflow_name, fingerprint, parent_transaction_id, status, "
+      + "deadline, created_at, updated_at, ended_at";
+  private static final String UNFINISHED = "('" + RunStatus.RUNNING + "', '" + RunStatus.COMPENSATING + "')";
+
+  final Schema schema;
+  /** Inserts a header unless one with the transaction id exists: 0 rows means a duplicate. */
+  final String insertRun;
+  /** Updates an unfinished run's header for an append: 0 rows means no such unfinished run of the workflow. */
+  final String updateRun;
+  final String insertCheckpoint;
+  private final String selectRun;
+  private final String selectHeader;
+  private final String selectCheckpoints;
+  private final String selectUnfinished;
+
+  RunTable(Schema schema) {
+    this.schema = schema;
+    String runs = schema.runs;
+    this.insertRun = "INSERT INTO " + runs + " (transaction_id, workflow_name, fingerprint, parent_transaction_id, "
+        + "status, input_json, deadline, created_at, updated_at, lease_owner, lease_until) "
+        + "SELECT ?, ?, ?, ?, '" + RunStatus.RUNNING + "', ?, ?, ?, ?, ?, ? "
+        + "WHERE NOT EXISTS (SELECT 1 FROM " + runs + " WHERE transaction_id = ?)";
+    this.updateRun = "UPDATE " + runs + " SET status = COALESCE(?, status), result_json = COALESCE(?, result_json), "
+        + "errors_json = COALESCE(?, errors_json), ended_at = COALESCE(?, ended_at), updated_at = ?, "
+        + "lease_owner = ?, lease_until = ? "
+        + "WHERE transaction_id = ? AND workflow_name = ? AND status IN " + UNFINISHED;
+    this.insertCheckpoint = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, step_name, "
+        + "kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, ended_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    this.selectRun = "SELECT " + HEADER + ", input_json, result_json, errors_json FROM " + runs
+        + " WHERE transaction_id = ?";
+    this.selectHeader = "SELECT " + HEADER + " FROM " + runs + " WHERE transaction_id = ?";
+    this.selectCheckpoints = "SELECT seq, step_position, step_name, kind, attempts, output_json, "
+        + "compensation_input_json, error_type, error_message, started_at, ended_at FROM " + schema.checkpoints
+        + " WHERE transaction_id = ? ORDER BY seq";
+    this.selectUnfinished = "SELECT transaction_id FROM " + runs + " WHERE workflow_name = ? AND status IN "
+        + UNFINISHED + " AND parent_transaction_id IS NULL ORDER BY created_at, transaction_id";
+  }
+
+  // ---- encoding, on the caller's thread
+
+  /** A checkpoint with its values as JSON: null where it has none. */
+  record EncodedCheckpoint(Checkpoint checkpoint, String outputJson, String compensationInputJson) {}
+
+  /** An update with its values as JSON. */
+  record EncodedUpdate(RunUpdate update, List<EncodedCheckpoint> checkpoints, String resultJson, String errorsJson) {}
+
+  static EncodedUpdate encode(JsonCodec codec, RunTypes types, String transactionId, RunUpdate update) {
+    String workflow = types.workflowName();
+    List<EncodedCheckpoint> checkpoints = new ArrayList<>(update.checkpoints().size());
+    for (Checkpoint c : update.checkpoints()) {
+      String output = null;
+      String compensationInput = null;
+      if (c.kind().hasOutput()) {
+        output = codec.write(c.output(), types.output(c.position(), c.stepName()),
+            new What("the output", c.stepName(), c.position(), workflow, transactionId));
+      }
+      if (c.hasCompensationInput()) {
+        compensationInput = codec.write(c.compensationInput(), types.compensationInput(c.position(), c.stepName()),
+            new What("the compensation input", c.stepName(), c.position(), workflow, transactionId));
+      }
+      checkpoints.add(new EncodedCheckpoint(c, output, compensationInput));
+    }
+    String result = null;
+    String errors = null;
+    if (update.end().isPresent()) {
+      RunEnd end = update.end().get();
+      result = codec.write(end.result(), types.result(), What.ofRun("the result", workflow, transactionId));
+      errors = JsonCodec.writeErrors(end.errors());
+    }
+    return new EncodedUpdate(update, checkpoints, result, errors);
+  }
+
+  // ---- writing, on the writer's thread
+
+  void bindInsertRun(PreparedStatement ps, String workflow, NewRun run, String inputJson, Instant now, String owner,
+      Instant leaseUntil) throws SQLException {
+    ps.setString(1, run.transactionId());
+    ps.setString(2, workflow);
+    ps.setString(3, run.fingerprint());
+    ps.setString(4, run.parentTransactionId().orElse(null));
+    ps.setString(5, inputJson);
+    setTime(ps, 6, run.deadline().orElse(null));
+    setTime(ps, 7, run.created());
+    setTime(ps, 8, now);
+    ps.setString(9, owner);
+    setTime(ps, 10, leaseUntil);
+    ps.setString(11, run.transactionId());
+  }
+
+  void bindUpdateRun(PreparedStatement ps, String workflow, String transactionId, EncodedUpdate update, Instant now,
+      String owner, Instant leaseUntil) throws SQLException {
+    Optional<RunEnd> end = update.update().end();
+    ps.setString(1, update.update().newStatus().map(RunStatus::name).orElse(null));
+    ps.setString(2, update.resultJson());
+    ps.setString(3, update.errorsJson());
+    setTime(ps, 4, end.map(RunEnd::ended).orElse(null));
+    setTime(ps, 5, now);
+    ps.setString(6, end.isPresent() ? null : owner);
+    setTime(ps, 7, end.isPresent() ? null : leaseUntil);
+    ps.setString(8, transactionId);
+    ps.setString(9, workflow);
+  }
+
+  void bindInsertCheckpoint(PreparedStatement ps, String transactionId, EncodedCheckpoint encoded)
+      throws SQLException {
+    Checkpoint c = encoded.checkpoint();
+    ps.setString(1, transactionId);
+    ps.setInt(2, c.sequence());
+    ps.setInt(3, c.position());
+    ps.setString(4, c.stepName());
+    ps.setString(5, c.kind().name());
+    ps.setInt(6, c.attempts());
+    ps.setString(7, encoded.outputJson());
+    ps.setString(8, encoded.compensationInputJson());
+    ps.setString(9, c.error().map(StoredError::type).orElse(null));
+    ps.setString(10, c.error().map(StoredError::message).orElse(null));
+    setTime(ps, 11, c.started());
+    setTime(ps, 12, c.ended());
+  }
+
+  /**
+   * Why an append to {@code transactionId} updated no header: the run is missing, has ended, or
+   * belongs to another workflow. Reads in the caller's transaction.
+   */
+  RunStoreException whyNotUpdated(Connection connection, String workflow, String transactionId) throws SQLException {
+    Optional<RunHeader> header = header(connection, transactionId);
+    if (header.isEmpty()) {
+      return RunStoreException.noSuchRun(workflow, transactionId);
+    }
+    if (!header.get().workflowName().equals(workflow)) {
+      return RunStoreException.otherWorkflow(transactionId, workflow, header.get().workflowName());
+    }
+    return RunStoreException.runEnded(workflow, transactionId, header.get().status());
+  }
+
+  // ---- reading
+
+  /** A run's row and checkpoint rows, values still JSON. */
+  record RawRun(RunHeader header, String inputJson, String resultJson, String errorsJson,
+      List<RawCheckpoint> checkpoints) {}
+
+  /** A checkpoint row. */
+  record RawCheckpoint(Checkpoint.Builder builder, String outputJson, String compensationInputJson) {}
+
+  Optional<RawRun> read(Connection connection, String transactionId) throws SQLException {
+    RunHeader header;
+    String input;
+    String result;
+    String errors;
+    try (PreparedStatement ps = connection.prepareStatement(selectRun)) {
+      ps.setString(1, transactionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        header = header(rs);
+        input = rs.getString("input_json");
+        result = rs.getString("result_json");
+        errors = rs.getString("errors_json");
+      }
+    }
+    List<RawCheckpoint> checkpoints = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(selectCheckpoints)) {
+      ps.setString(1, transactionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Checkpoint.Builder b = Checkpoint.builder(rs.getInt("seq"), CheckpointKind.valueOf(rs.getString("kind")),
+                  rs.getInt("step_position"), rs.getString("step_name"))
+              .attempts(rs.getInt("attempts"))
+              .started(time(rs, "started_at"))
+              .ended(time(rs, "ended_at"));
+          String errorType = rs.getString("error_type");
+          if (errorType != null) {
+            b.error(new StoredError(errorType, rs.getString("error_message")));
+          }
+          checkpoints.add(new RawCheckpoint(b, rs.getString("output_json"), rs.getString("compensation_input_json")));
+        }
+      }
+    }
+    return Optional.of(new RawRun(header, input, result, errors, checkpoints));
+  }
+
+  /** {@code raw} with its values decoded to {@code types}. */
+  static StoredRun decode(JsonCodec codec, RawRun raw, RunTypes types) {
+    RunHeader header = raw.header();
+    String workflow = header.workflowName();
+    String tx = header.transactionId();
+    if (!types.workflowName().equals(workflow)) {
+      throw RunStoreException.otherWorkflow(tx, types.workflowName(), workflow);
+    }
+    Object input = codec.read(raw.inputJson(), types.input(), What.ofRun("the input", workflow, tx));
+    List<Checkpoint> checkpoints = new ArrayList<>(raw.checkpoints().size());
+    for (RawCheckpoint row : raw.checkpoints()) {
+      Checkpoint.Builder b = row.builder();
+      Checkpoint bare = b.build();
+      if (bare.kind().hasOutput()) {
+        b.output(codec.read(row.outputJson(), types.output(bare.position(), bare.stepName()),
+            new What("the output", bare.stepName(), bare.position(), workflow, tx)));
+      }
+      if (row.compensationInputJson() != null) {
+        b.compensationInput(codec.read(row.compensationInputJson(),
+            types.compensationInput(bare.position(), bare.stepName()),
+            new What("the compensation input", bare.stepName(), bare.position(), workflow, tx)));
+      }
+      checkpoints.add(b.build());
+    }
+    RunEnd end = null;
+    if (header.status().isEnded()) {
+      Object result = codec.read(raw.resultJson(), types.result(), What.ofRun("the result", workflow, tx));
+      end = new RunEnd(header.status(), result, JsonCodec.readErrors(raw.errorsJson()), header.ended().get());
+    }
+    return new StoredRun(header, input, checkpoints, end);
+  }
+
+  Optional<RunHeader> header(Connection connection, String transactionId) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(selectHeader)) {
+      ps.setString(1, transactionId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(header(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  List<String> unfinished(Connection connection, String workflowName) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(selectUnfinished)) {
+      ps.setString(1, workflowName);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
+
+  List<RunHeader> list(Connection connection, RunQuery query) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT ").append(HEADER).append(" FROM ").append(schema.runs)
+        .append(" WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    query.workflowName().ifPresent(name -> {
+      sql.append(" AND workflow_name = ?");
+      args.add(name);
+    });
+    if (!query.statuses().isEmpty()) {
+      sql.append(" AND status IN (").append(String.join(", ", Collections.nCopies(query.statuses().size(), "?")))
+          .append(')');
+      query.statuses().stream().sorted().forEach(status -> args.add(status.name()));
+    }
+    query.createdFrom().ifPresent(from -> {
+      sql.append(" AND created_at >= ?");
+      args.add(from);
+    });
+    query.createdBefore().ifPresent(before -> {
+      sql.append(" AND created_at < ?");
+      args.add(before);
+    });
+    sql.append(" ORDER BY created_at, transaction_id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
+    args.add(query.offset());
+    args.add(query.limit());
+    try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        Object arg = args.get(i);
+        if (arg instanceof Instant instant) {
+          setTime(ps, i + 1, instant);
+        } else if (arg instanceof Integer n) {
+          ps.setInt(i + 1, n);
+        } else {
+          ps.setString(i + 1, (String) arg);
+        }
+      }
+      List<RunHeader> headers = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          headers.add(header(rs));
+        }
+      }
+      return headers;
+    }
+  }
+
+  /**
+   * Deletes up to {@code limit} runs that ended before {@code cutoff}, with their checkpoints, in
+   * the caller's transaction.
+   *
+   * @return how many runs it deleted
+   */
+  int purge(Connection connection, Instant cutoff, int limit) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT transaction_id FROM " + schema.runs
+        + " WHERE ended_at < ? ORDER BY ended_at FETCH FIRST " + limit + " ROWS ONLY")) {
+      setTime(ps, 1, cutoff);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement checkpoints = connection.prepareStatement("DELETE FROM " + schema.checkpoints
+        + " WHERE transaction_id = ?");
+        PreparedStatement runs = connection.prepareStatement("DELETE FROM " + schema.runs
+            + " WHERE transaction_id = ? AND ended_at < ?")) {
+      for (String id : ids) {
+        checkpoints.setString(1, id);
+        checkpoints.addBatch();
+        runs.setString(1, id);
+        setTime(runs, 2, cutoff);
+        runs.addBatch();
+      }
+      checkpoints.executeBatch();
+      int deleted = 0;
+      for (int count : runs.executeBatch()) {
+        deleted += Math.max(count, 0);
+      }
+      return deleted;
+    }
+  }
+
+  private static RunHeader header(ResultSet rs) throws SQLException {
+    return new RunHeader(rs.getString("transaction_id"), rs.getString("workflow_name"), rs.getString("fingerprint"),
+        rs.getString("parent_transaction_id"), RunStatus.valueOf(rs.getString("status")), time(rs, "deadline"),
+        time(rs, "created_at"), time(rs, "updated_at"), time(rs, "ended_at"));
+  }
+
+  static void setTime(PreparedStatement ps, int index, Instant instant) throws SQLException {
+    if (instant == null) {
+      ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+  }
+
+  private static Instant time(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+    return time == null ? null : time.toInstant();
+  }
+}

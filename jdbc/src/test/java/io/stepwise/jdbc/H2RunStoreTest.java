@@ -1,0 +1,97 @@
+package io.stepwise.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.runtime.store.RunStoreException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store contract on H2, in a file database. */
+class H2RunStoreTest extends JdbcRunStoreContract {
+  @TempDir
+  static Path dir;
+  /**
+   * Keeps the class's database open between tests: H2 closes a database (and compacts its file, up
+   * to 200 ms) when its last connection closes.
+   */
+  private static Connection keepOpen;
+
+  @BeforeAll
+  static void openDatabase() throws SQLException {
+    keepOpen = TestDatabases.h2(dir.resolve("store")).getConnection();
+  }
+
+  @AfterAll
+  static void closeDatabase() throws SQLException {
+    keepOpen.close();
+  }
+
+  @Override
+  protected DataSource dataSource() {
+    return TestDatabases.h2(dir.resolve("store"));
+  }
+
+  /** The write delay H2 runs with: the last WRITE_DELAY row (a value kept in the database comes first). */
+  private static String writeDelay(DataSource dataSource) throws SQLException {
+    String delay = null;
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+      while (rs.next()) {
+        delay = rs.getString(1);
+      }
+    }
+    return delay;
+  }
+
+  @Test
+  void theStoreTurnsOffH2sWriteDelayEachTimeTheDatabaseOpens() throws Exception {
+    DataSource fresh = TestDatabases.h2(dir.resolve("fresh"));
+    for (int open = 1; open <= 2; open++) {
+      try (Connection keepOpen = fresh.getConnection()) {   // one database instance for the block
+        assertTrue(keepOpen.isValid(1));
+        assertEquals("500", writeDelay(fresh), "H2's default, also after a store set 0 (open " + open + ")");
+        try (JdbcRunStore store = JdbcRunStore.create(fresh)) {
+          assertEquals("0", writeDelay(fresh));
+          assertEquals(List.of(), store.unfinished("any"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aUserWhoCannotTurnOffTheWriteDelayIsRefused() throws Exception {
+    Path file = dir.resolve("guarded");
+    DataSource admin = TestDatabases.h2(file);
+    try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE USER app PASSWORD 'secret'");
+      s.execute("GRANT ALL ON SCHEMA PUBLIC TO app");
+    }
+    String url = "jdbc:h2:file:" + file.toAbsolutePath();
+    RunStoreException e = assertThrows(RunStoreException.class,
+        () -> JdbcRunStore.create(TestDatabases.h2Url(url, "app", "secret")));
+    assertTrue(e.getMessage().startsWith("The H2 database " + url + " writes commits to its file up to 500 ms late "
+        + "(WRITE_DELAY 500), so a killed process would lose checkpoints that the store had reported durable. "
+        + "JdbcRunStore sets WRITE_DELAY 0 each time it starts (H2 does not apply a kept value when it opens the "
+        + "database again), but user APP may not (Admin rights are required for this operation"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("): give the store a DataSource whose user has admin rights"), e.getMessage());
+
+    // once an admin has turned the delay off in this run of the database, the user is accepted
+    try (Connection asAdmin = admin.getConnection(); Statement s = asAdmin.createStatement()) {
+      s.execute("SET WRITE_DELAY 0");
+      s.execute("GRANT ALTER ANY SCHEMA TO app");
+      JdbcRunStore.create(TestDatabases.h2Url(url, "app", "secret")).close();
+    }
+  }
+}

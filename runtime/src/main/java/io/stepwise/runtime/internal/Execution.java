@@ -1,0 +1,386 @@
+package io.stepwise.runtime.internal;
+
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.StepError;
+import io.stepwise.runtime.StepPhase;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowListener;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.WorkflowTimeoutException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.MDC;
+
+/**
+ * One run in progress, whatever its kind: what the step machine, the settlement, the compensator and
+ * the group coordinator share. It holds the run's {@link RunRecord} (the facts), the compensation
+ * of each step on the stack (what the record cannot hold), its {@link Driver}, its {@link Deadline},
+ * and its place in the world: options, container, registry, parent run. It begins, stops on a
+ * cancel or at its deadline, carries its MDC into each segment, and ends. Not API.
+ *
+ * <p>{@link WorkflowRun} (a synchronous run, on the {@link Driver#BLOCKING} driver) and {@link
+ * AsyncRun} (on {@link Driver#TIMERS}) are its two kinds: each adds the entry points its generated
+ * code calls, and nothing else.
+ */
+abstract class Execution {
+  private final WorkflowSpec spec;
+  private final RunOptions options;
+  private final Container container;
+  private final String transactionId;
+  private final RunRegistry registry;
+  /**
+   * The attempt of the parent's step that runs this child; null for a top-level run. When the parent
+   * stops waiting for it (the attempt timed out), the child stops as if cancelled: see {@link #isCancelled()}.
+   */
+  private final Attempt parentStep;
+  private final List<WorkflowListener> listeners;
+  private final Deadline deadline;
+  private final Driver driver;
+  /** The run's facts: its steps' records, the compensation stack, errors, status, a cancel request. */
+  private final RunRecord record;
+  /**
+   * The compensation of each step on the stack, by position: what the record cannot hold. An
+   * {@code Object[]}, so that storing a lambda needs no array store check.
+   */
+  private final Object[] compensations;
+  /** The MDC of a synchronous run's thread before it began, which its end gives back. */
+  private final String outerTransactionId;
+  private final String outerWorkflow;
+  private final String outerStep;
+  /**
+   * The run's hash in its {@link RunRegistry}'s set of asynchronous runs: drawn at random, as an
+   * identity hash would be, but without its cost. A synchronous run is kept on its thread's stack,
+   * never in a hashed set, and draws none.
+   */
+  private final int hash;
+  /**
+   * The MDC of the thread that started an asynchronous run (a request id, say), which every segment
+   * of the run carries, wherever it runs; null if that MDC was empty, and for a synchronous run.
+   */
+  private final Map<String, String> callerMdc;
+  /** Ends an asynchronous run's future on a fatal error; null for a synchronous run. */
+  private volatile Consumer<Throwable> crashHandler;
+
+  Execution(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Attempt parentStep,
+      String transactionId, Driver driver) {
+    this.spec = spec;
+    this.options = options;
+    this.container = container;
+    this.registry = registry;
+    this.parentStep = parentStep;
+    this.listeners = options.listeners();
+    this.transactionId = transactionId;
+    this.driver = driver;
+    this.hash = driver == Driver.BLOCKING ? 0 : ThreadLocalRandom.current().nextInt();
+    this.deadline = Deadline.of(spec, parentStep == null ? Deadline.NONE : parentStep.run.deadline);
+    int steps = spec.steps().size();
+    this.record = new RunRecord(spec.name(), transactionId, steps, deadline.epochMillis);
+    this.compensations = new Object[steps];
+    // a synchronous run adds its keys to its thread's MDC; an asynchronous one sets them in each segment
+    boolean blocking = driver == Driver.BLOCKING;
+    this.outerTransactionId = blocking ? MDC.get(Mdc.TRANSACTION_ID) : null;
+    this.outerWorkflow = blocking ? MDC.get(Mdc.WORKFLOW) : null;
+    this.outerStep = blocking ? MDC.get(Mdc.STEP) : null;
+    Map<String, String> callerMdc = blocking ? null : MDC.getCopyOfContextMap();
+    this.callerMdc = callerMdc == null || callerMdc.isEmpty() ? null : callerMdc;
+  }
+
+  /** The transaction id of a top-level run: the given one, or a fresh one. */
+  static String transactionId(WorkflowSpec spec, RunOptions options) {
+    if (options == null) {
+      throw new NullPointerException("RunOptions of workflow '" + spec.name() + "' must not be null; use RunOptions.defaults()");
+    }
+    return options.transactionId().orElseGet(TransactionIds::next);
+  }
+
+  /** The attempt of a parent's step that starts a child run. */
+  static Attempt parentStep(StepContext context) {
+    if (!(context instanceof Attempt attempt)) {
+      throw new IllegalArgumentException("runAsChild needs the StepContext of a running step, got " + context);
+    }
+    return attempt;
+  }
+
+  /**
+   * The transaction id of a child run: the parent's, the step's name and, on a retry, the attempt
+   * ({@code tx/create-shipment#2}).
+   */
+  static String childTransactionId(Attempt parentStep) {
+    return parentStep.run.transactionId + "/" + parentStep.stepName()
+        + (parentStep.attempt() > 1 ? "#" + parentStep.attempt() : "");
+  }
+
+  /** Begins the run: sets a synchronous run's MDC keys, registers it for {@code cancel}, tells the listeners. */
+  void begin() {
+    if (driver == Driver.BLOCKING) {
+      MDC.put(Mdc.TRANSACTION_ID, transactionId);
+      MDC.put(Mdc.WORKFLOW, spec.name());
+    }
+    if (registry != null) {
+      registry.add(this);
+    }
+    RunEvents.begun(this);
+  }
+
+  @Override
+  public final int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public final boolean equals(Object other) {
+    return this == other;
+  }
+
+  // ---------------------------------------------------------------- what the core reads
+
+  public String transactionId() {
+    return transactionId;
+  }
+
+  WorkflowSpec spec() {
+    return spec;
+  }
+
+  Container container() {
+    return container;
+  }
+
+  RunOptions options() {
+    return options;
+  }
+
+  Driver driver() {
+    return driver;
+  }
+
+  Deadline deadline() {
+    return deadline;
+  }
+
+  RunRecord record() {
+    return record;
+  }
+
+  /** The compensation of each step on the stack, by position. */
+  Object[] compensations() {
+    return compensations;
+  }
+
+  /** The run whose step runs this one as a child workflow; null for a top-level run. */
+  Execution parent() {
+    return parentStep == null ? null : parentStep.run;
+  }
+
+  List<WorkflowListener> listeners() {
+    return listeners;
+  }
+
+  boolean hasListeners() {
+    return !listeners.isEmpty();
+  }
+
+  /** Where the run's concurrent work goes on: {@link RunOptions#executor()}, or Stepwise's pool. */
+  Executor executor() {
+    return options.executor().orElseGet(Scheduling::pool);
+  }
+
+  // ---------------------------------------------------------------- stopping
+
+  /** Asks the run to stop before its next step (or attempt) and compensate; false if its steps are over. */
+  boolean cancel() {
+    return record.requestCancel();
+  }
+
+  boolean isCancelled() {
+    // A child also stops when its parent's step gave up waiting for it (an asynchronous attempt that
+    // timed out): otherwise the abandoned child would go on with its next steps once its current one
+    // completed, and nothing would ever compensate them. Stopped, it compensates itself.
+    return record.cancelRequested() || (parentStep != null && (parentStep.isAbandoned() || parentStep.run.isCancelled()));
+  }
+
+  /** Why no further step or attempt may start: cancelled, or past the workflow's timeout; else null. */
+  Throwable stopReason(StepSpec step) {
+    if (isCancelled()) {
+      return new WorkflowCancelledException("workflow '" + spec.name() + "' (transaction " + transactionId
+          + ") was cancelled before step '" + step.name() + "'");
+    }
+    if (deadline.passed()) {
+      return new WorkflowTimeoutException("workflow '" + spec.name() + "' timed out after " + spec.timeoutMillis()
+          + " ms, before step '" + step.name() + "'");
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- segments
+
+  /**
+   * Runs {@code body} with the run's MDC keys set (over the MDC of the thread that started an
+   * asynchronous run), and restores the thread's own afterwards: each segment of an asynchronous
+   * run, on whichever thread it runs, and a child compensated as a unit.
+   */
+  void inScope(Runnable body) {
+    // an asynchronous run's segments carry the caller's MDC (or none), whatever the thread had;
+    // a synchronous run (a child compensated as a unit) adds its keys to the thread's
+    Map<String, String> outer = MDC.getCopyOfContextMap();
+    Map<String, String> scope = callerMdc != null ? new HashMap<>(callerMdc)
+        : driver != Driver.BLOCKING || outer == null ? new HashMap<>() : new HashMap<>(outer);
+    scope.put(Mdc.TRANSACTION_ID, transactionId);
+    scope.put(Mdc.WORKFLOW, spec.name());
+    Mdc.with(scope, body);
+  }
+
+  /**
+   * Rethrows a fatal error of the JVM, after handing it to the run's crash handler: in an
+   * asynchronous run the error is thrown inside a callback, which would swallow it and leave the
+   * run's future pending forever.
+   */
+  void fatal(Throwable t) {
+    if (t instanceof VirtualMachineError error) {
+      Consumer<Throwable> handler = crashHandler;
+      if (handler != null) {
+        try {
+          handler.accept(error);
+        } catch (RuntimeException ignored) {
+          // the error below is what matters
+        }
+      }
+      throw error;
+    }
+  }
+
+  /** Sets what ends an asynchronous run's future when a fatal error breaks the run. */
+  void onCrash(Consumer<Throwable> handler) {
+    this.crashHandler = handler;
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  /**
+   * The steps are over. If a cancel came while the last step ran (or a child's parent stopped
+   * waiting for it), the failure that compensates the run, as a cancel that returned true promises;
+   * else null, and no cancel can come any more.
+   */
+  Settlement.Failure endSteps() {
+    if (parentStep != null) {
+      // A child's result goes to its parent's step, which compensates the child if the parent is
+      // cancelled later. But a parent step that stopped waiting (its attempt timed out, or a
+      // synchronous parent's wait was interrupted and cancelled the child) takes no result: then
+      // nobody would ever compensate the child, so it compensates itself.
+      boolean cancelledItself = record.endSteps();
+      if (!cancelledItself && !parentStep.isAbandoned()) {
+        return null;
+      }
+      return lastStepFailed(new WorkflowCancelledException("child workflow '" + spec.name()
+          + "' (transaction " + transactionId + ") ended after its parent's step '" + parentStep.stepName()
+          + "' stopped waiting for it; its completed steps are compensated"));
+    }
+    if (registry == null || !record.endSteps()) {
+      return null; // a run without a registry cannot be cancelled
+    }
+    return lastStepFailed(new WorkflowCancelledException("workflow '" + spec.name()
+        + "' (transaction " + transactionId + ") was cancelled during its last step '" + lastStep().name()
+        + "'; the completed steps are compensated"));
+  }
+
+  private StepSpec lastStep() {
+    List<StepSpec> steps = spec.steps();
+    return steps.get(steps.size() - 1);
+  }
+
+  /** The run's last step fails, never attempted again, with {@code cause}: its earlier work is compensated. */
+  private Settlement.Failure lastStepFailed(Throwable cause) {
+    return new Settlement.Failure(lastStep(), spec.steps().size() - 1, cause, 0, false);
+  }
+
+  /** Ends a run whose steps are over and that was not cancelled: DONE. */
+  <R> WorkflowResult<R> endDone(R result) {
+    record.status(RunRecord.Status.DONE);
+    RunEvents.done(this);
+    return finish(new WorkflowResult<>(spec.name(), transactionId, WorkflowStatus.DONE, result, record.errors()));
+  }
+
+  /** Ends a child run whose steps are over and that its parent still waits for: DONE, for the parent's step. */
+  <R> ChildRun<R> endChildDone(R result) {
+    endDone(result);
+    return new ChildRun<>(result, this);
+  }
+
+  /**
+   * Ends a run that a failed step halted, after its compensations ran: its result, REVERTED or FAILED.
+   *
+   * @throws IllegalStateException if no failed step halted the run
+   */
+  <R> WorkflowResult<R> endHalted() {
+    RunRecord.Status status = record.status();
+    if (record.failure() == null || (status != RunRecord.Status.REVERTED && status != RunRecord.Status.FAILED)) {
+      throw new IllegalStateException((parentStep == null ? "workflow '" : "child workflow '") + spec.name()
+          + "' was not halted by a failed step");
+    }
+    return finish(new WorkflowResult<>(spec.name(), transactionId, status.ended(), noResult(), record.errors()));
+  }
+
+  /**
+   * The result of a run that did not end DONE: {@code Optional.empty()} where the workflow's result
+   * type is {@code Optional} (the processor says so with {@link WorkflowSpec#withOptionalResult()}), else null.
+   */
+  @SuppressWarnings("unchecked") // R is Optional<...> exactly when the spec says so
+  private <R> R noResult() {
+    return spec.optionalResult() ? (R) Optional.empty() : null;
+  }
+
+  /** The exception of a halted run: its failure as the cause, the failed compensations suppressed. */
+  WorkflowFailedException failedException(WorkflowResult<?> result) {
+    Throwable failure = record.failure();
+    String why = failure instanceof WorkflowCancelledException
+        ? "it was cancelled at step '" + record.failedStep() + "'"
+        : "step '" + record.failedStep() + "' failed";
+    WorkflowFailedException exception = new WorkflowFailedException("Workflow '" + spec.name() + "' (transaction "
+        + transactionId + ") ended " + result.status() + ": " + why + ": " + failure, result, failure);
+    for (StepError error : record.errors()) {
+      if (error.phase() == StepPhase.COMPENSATE) {
+        exception.addSuppressed(error.cause());
+      }
+    }
+    return exception;
+  }
+
+  /**
+   * A run whose generated code failed with an unexpected exception (a bug in Stepwise): it leaves the
+   * registry, and the exception is logged and returned for the run's future.
+   */
+  Throwable broken(Throwable cause) {
+    record.endSteps();
+    if (registry != null) {
+      registry.remove(this);
+    }
+    RunEvents.brokeDown(this, cause);
+    return cause;
+  }
+
+  private <R> WorkflowResult<R> finish(WorkflowResult<R> result) {
+    record.endSteps(); // a cancel that finds the run still registered is too late now
+    if (registry != null) {
+      registry.remove(this);
+    }
+    boolean blocking = driver == Driver.BLOCKING;
+    if (blocking) {
+      Mdc.restore(Mdc.STEP, outerStep); // the last step's key: onFinish hears the run, not a step
+    }
+    RunEvents.finished(this, result);
+    if (blocking) {
+      Mdc.restore(Mdc.TRANSACTION_ID, outerTransactionId);
+      Mdc.restore(Mdc.WORKFLOW, outerWorkflow);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,112 @@
+package io.stepwise.runtime.internal;
+
+import io.stepwise.runtime.internal.WorkflowRun.Branch;
+import io.stepwise.runtime.internal.WorkflowRun.Halt;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.MDC;
+
+/**
+ * One {@code @Parallel} group of a run, for synchronous and asynchronous runs alike: each step's
+ * {@link StepMachine} starts on the run's executor as it is added, on the run's driver; {@link
+ * #join()} waits for all of them (on the driver), then settles them in the order they completed.
+ * If any failed, the others have run to completion, and every completed step of the group is
+ * compensated, then the earlier steps. Not API.
+ */
+final class GroupCoordinator {
+  private final Execution run;
+  private final String name;
+  private final Executor executor;
+  /** The MDC of the thread that started the group, which each step's task carries. */
+  private final Map<String, String> mdc = MDC.getCopyOfContextMap();
+  private final AtomicInteger completions = new AtomicInteger();
+  private final List<Branch<?, ?>> branches = new ArrayList<>();
+  private boolean joined;
+
+  GroupCoordinator(Execution run, String name) {
+    this.run = run;
+    this.name = name;
+    this.executor = run.executor();
+  }
+
+  /** The run whose group this is. */
+  Execution run() {
+    return run;
+  }
+
+  /**
+   * Starts a step of the group on the executor. A group's steps all start together: a cancel stops
+   * the run after the group, not inside it, so the machine evaluates a condition whatever happened
+   * meanwhile (it was made with {@code stopsBeforeCondition} false).
+   */
+  <O, C> Branch<O, C> start(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    Branch<O, C> branch = new Branch<>(machine, compensation);
+    branches.add(branch);
+    machine.then(() -> branch.finish(completions));
+    Runnable task = () -> Mdc.with(mdc, () -> {
+      try {
+        machine.run();
+      } catch (Throwable t) {
+        if (!branch.finished.isDone()) {
+          machine.crash(t, 1);
+        }
+      }
+    });
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      machine.crash(e, 0);
+    }
+    return branch;
+  }
+
+  /**
+   * Waits for every step of the group, then settles them in the order they completed. The future
+   * completes with null when the run goes on, or with the {@link Halt} to throw once a failed step
+   * halted the run and the compensations are over.
+   */
+  CompletableFuture<Halt> join() {
+    if (joined) {
+      throw new IllegalStateException("group '" + name + "' of workflow '" + run.spec().name() + "' was already joined");
+    }
+    joined = true;
+    CompletableFuture<?>[] finished = branches.stream().map(branch -> branch.finished).toArray(CompletableFuture<?>[]::new);
+    CompletableFuture<Halt> settled = new CompletableFuture<>();
+    Runnable settle = () -> {
+      List<Settlement.Failure> failed = settle();
+      if (failed.isEmpty()) {
+        settled.complete(null);
+      } else {
+        Compensator.halt(run, failed).thenAccept(settled::complete);
+      }
+    };
+    // the steps must finish before anything is compensated: a blocking join is uninterruptible
+    if (run.driver().await(run, CompletableFuture.allOf(finished), settle)) {
+      settle.run();
+    }
+    return settled;
+  }
+
+  /**
+   * Settles the finished steps in the order they completed: outputs are set, compensations join
+   * the run's stack, tolerated failures are recorded. Returns the failures that halt the run.
+   */
+  private List<Settlement.Failure> settle() {
+    List<Branch<?, ?>> byCompletion = new ArrayList<>(branches);
+    byCompletion.sort(Comparator.comparingInt(Branch::order));
+    List<Settlement.Failure> failed = new ArrayList<>();
+    for (Branch<?, ?> branch : byCompletion) {
+      Settlement.Failure failure = branch.settle(run);
+      if (failure != null) {
+        failed.add(failure);
+      }
+    }
+    return failed;
+  }
+}

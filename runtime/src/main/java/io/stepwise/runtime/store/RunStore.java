@@ -1,0 +1,97 @@
+package io.stepwise.runtime.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The durable record of workflow runs, which a {@code WorkflowEngine} writes as runs go and reads
+ * when it starts again. Implementations are thread-safe: one store serves every run of a process.
+ *
+ * <h2>Cost</h2>
+ *
+ * One write when a run begins, one per {@link #append} (the engine appends each step's checkpoint,
+ * and folds the run's end into its last append), and no read on the happy path of a fresh run. A
+ * store batches the writes of concurrent runs (group commit), so that throughput is not capped at
+ * one commit per checkpoint.
+ *
+ * <h2>Durability</h2>
+ *
+ * The future of {@link #begin} or {@link #append} completes once what it wrote is durable (as far as
+ * the store promises: a JDBC store's commit), and the engine waits for it before the next step
+ * starts. A future that completes exceptionally has written nothing (or, on an ambiguous failure of
+ * the store's database, possibly everything): the engine treats the step as unrecorded. The failure
+ * of one call never fails the calls of other runs written with it.
+ *
+ * <h2>Threads</h2>
+ *
+ * Futures may complete on the store's own thread: a dependent stage that blocks or runs long must
+ * be one of the {@code ...Async} variants of {@link CompletableFuture}, or the caller waits with
+ * {@code join()}.
+ *
+ * <h2>Values</h2>
+ *
+ * Values are encoded and decoded with the Java types of the {@link RunTypes} passed along; a value
+ * the store cannot encode, or read back, fails the call with a {@link RunStoreException} that names
+ * the workflow, the step and the Java type. Implementations never use Java serialization.
+ */
+public interface RunStore extends AutoCloseable {
+  /**
+   * Records that run {@code run.transactionId()} of workflow {@code types.workflowName()} begins,
+   * with status {@link RunStatus#RUNNING} — unless a run with that transaction id is already
+   * recorded: then nothing is written and the result holds that run (this is how a repeated
+   * transaction id is recognised, and it costs a read only then).
+   *
+   * @return completes when the run is durably recorded, or with the run found; exceptionally with a
+   *     {@link RunStoreException} if the input cannot be encoded, or the transaction id belongs to a
+   *     run of another workflow
+   */
+  CompletableFuture<BeginResult> begin(RunTypes types, NewRun run);
+
+  /**
+   * Appends {@code update}'s checkpoints to the record of run {@code transactionId}, and records its
+   * end if it has one, in one write. The run's status becomes {@link RunUpdate#newStatus()}.
+   *
+   * @return completes when the update is durable; exceptionally with a {@link RunStoreException} if
+   *     a value cannot be encoded, the run is not recorded or has ended, or a checkpoint reuses a
+   *     sequence number of the run — and then nothing of the update is recorded
+   */
+  CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update);
+
+  /**
+   * The record of run {@code transactionId}, its values decoded to {@code types}.
+   *
+   * @return empty if no run has that transaction id
+   * @throws RunStoreException if the run belongs to another workflow than {@code types}', or a value
+   *     cannot be decoded to its type
+   */
+  Optional<StoredRun> load(RunTypes types, String transactionId);
+
+  /** The header of run {@code transactionId}, without reading its values; empty if there is none. */
+  Optional<RunHeader> find(String transactionId);
+
+  /**
+   * The transaction ids of the runs of {@code workflowName} that have not ended ({@link
+   * RunStatus#RUNNING} or {@link RunStatus#COMPENSATING}), oldest first: what the engine resumes on
+   * start. Runs of child workflows are left out: their parents resume them.
+   */
+  List<String> unfinished(String workflowName);
+
+  /** The headers of the runs that match {@code query}, oldest first, one page of them. */
+  List<RunHeader> list(RunQuery query);
+
+  /**
+   * Deletes the record of every run that ended before {@code cutoff}, for retention.
+   *
+   * @return how many runs were deleted
+   */
+  int purgeEndedBefore(Instant cutoff);
+
+  /**
+   * Completes the writes already asked for (their futures complete), then releases the store's
+   * resources. Later calls throw {@link IllegalStateException}. Closing twice does nothing.
+   */
+  @Override
+  void close();
+}
