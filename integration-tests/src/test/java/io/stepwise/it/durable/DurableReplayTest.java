@@ -144,6 +144,38 @@ class DurableReplayTest {
     assertEquals(List.of(), DurableWorkflows.events(order));
   }
 
+  @Test
+  void theEngineGivesARunsTimelineAndListsRunsByWorkflowAndStatus() {
+    WorkflowEngine engine = WorkflowEngine.builder().store(memory).build();
+    DurableWorkflows_OrderRunner runner = DurableWorkflows_OrderRunner.create(Container.empty(), engine);
+    engine.start();
+    runner.run(new OrderInput(order, true, null), RunOptions.builder().transactionId(order).build());
+    String failing = order + "-x";
+    runner.run(new OrderInput(failing, false, "charge"),
+        RunOptions.builder().transactionId(failing).throwOnError(false).build());
+
+    StoredRun timeline = engine.timeline(order).orElseThrow();
+    assertEquals(RunStatus.DONE, timeline.status());
+    assertEquals(new OrderInput(order, true, null), timeline.input()); // an in-memory store keeps the objects
+    List<String> steps = timeline.checkpoints().stream().map(Checkpoint::stepName).toList();
+    assertEquals(List.of("create", "express"), steps.subList(0, 2));
+    assertEquals(java.util.Set.of("reserve", "charge"), java.util.Set.copyOf(steps.subList(2, 4)), "the group");
+    assertEquals(List.of("ship", "confirm"), steps.subList(4, 6));
+    assertEquals("confirmed label-booking-" + order + " payment-order-" + order, timeline.end().orElseThrow().result());
+    timeline.checkpoints().forEach(c -> assertTrue(!c.started().isAfter(c.ended()), c.toString()));
+    StoredRun failed = engine.timeline(failing).orElseThrow();
+    assertEquals(RunStatus.REVERTED, failed.status());
+    Checkpoint charge = failed.checkpoints().stream().filter(c -> c.kind() == CheckpointKind.STEP_FAILED)
+        .findFirst().orElseThrow();
+    assertEquals("charge", charge.stepName());
+    assertEquals("charge failed for " + failing, charge.error().orElseThrow().message());
+    assertTrue(engine.timeline("no-such-run").isEmpty());
+
+    List<String> reverted = engine.list(io.stepwise.runtime.store.RunQuery.builder().workflowName("durable-order")
+        .statuses(RunStatus.REVERTED).build()).stream().map(h -> h.transactionId()).toList();
+    assertTrue(reverted.contains(failing) && !reverted.contains(order), reverted.toString());
+  }
+
   /** A store whose process dies: after {@link #die()}, every write fails. */
   static final class DyingStore extends ForwardingRunStore {
     private volatile boolean dead;
