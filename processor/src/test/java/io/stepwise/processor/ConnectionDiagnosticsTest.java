@@ -38,6 +38,9 @@ class ConnectionDiagnosticsTest {
         "  @Step(\"touch\") @When(\"wanted\") void touch(@From(\"create\") Long id, Connection connection) throws SQLException {}",
         "  @Compensate(\"touch\") void untouch() {}",
         "  boolean wanted(@From(\"count\") int count) { return count > 0; }",
+        "  @Step(value = \"note\", continueOnPermanentFailure = true)",
+        "  StepResponse<String, String> note(Connection connection) { return StepResponse.permanentFailure(\"no\"); }",
+        "  @Step(\"last\") void last(@From(\"note\") Optional<String> note) {}",
         "}");
     Compilation c = compile(List.of("-Xlint:all"), src);
     assertThat(c).succeededWithoutWarnings();
@@ -49,6 +52,9 @@ class ConnectionDiagnosticsTest {
     assertThat(runner).contains("run.<Void, Void>transactionalStep(TOUCH,");
     assertThat(runner).contains("return new StepResponse<>(null, null);");
     assertThat(runner).contains("(compensationInput, ctx) -> workflow.untouch());");
+    assertThat(runner).contains("Optional<String> note = run.<String, String>transactionalStep(NOTE,\n"
+        + "            Condition.ALWAYS,\n"
+        + "            (ctx, connection) -> workflow.note(connection),");
   }
 
   /** In an asynchronous workflow the transactional step itself is synchronous; the chain goes on after it. */
