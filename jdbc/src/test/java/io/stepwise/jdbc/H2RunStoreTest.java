@@ -44,15 +44,31 @@ class H2RunStoreTest extends JdbcRunStoreContract {
 
   /** The write delay H2 runs with: the last WRITE_DELAY row (a value kept in the database comes first). */
   private static String writeDelay(DataSource dataSource) throws SQLException {
-    String delay = null;
+    return setting(dataSource, "WRITE_DELAY");
+  }
+
+  /** The value of an H2 setting in effect: its last row. */
+  private static String setting(DataSource dataSource, String name) throws SQLException {
+    String value = null;
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(
-            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = '" + name + "'")) {
       while (rs.next()) {
-        delay = rs.getString(1);
+        value = rs.getString(1);
       }
     }
-    return delay;
+    return value;
+  }
+
+  @Test
+  void theStoreKeepsH2sOldChunksForAnHourSoThatAKilledProcessAfterAnotherLosesNothing() throws Exception {
+    DataSource fresh = TestDatabases.h2(dir.resolve("chunks"));
+    try (Connection keepOpen = fresh.getConnection()) {
+      assertEquals("45000", setting(fresh, "RETENTION_TIME"), "H2's default");
+      JdbcRunStore.create(fresh).close();
+      assertEquals("3600000", setting(fresh, "RETENTION_TIME"));
+      assertTrue(keepOpen.isValid(1));
+    }
   }
 
   @Test
