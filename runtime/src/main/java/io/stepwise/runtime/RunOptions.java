@@ -72,10 +72,14 @@ public final class RunOptions {
 
     private Builder() {}
 
-    /** The run's transaction id: non-blank, at most 200 characters. */
+    /** The run's transaction id: non-blank, at most 200 characters, no control characters. */
     public Builder transactionId(String transactionId) {
       if (transactionId == null || transactionId.isBlank()) {
         throw new IllegalArgumentException("transactionId must not be null or blank");
+      }
+      if (transactionId.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException("transactionId must not contain control characters (it goes into log lines "
+            + "and the run's record), was " + transactionId.replaceAll("\\p{Cntrl}", "?"));
       }
       if (transactionId.length() > 200) {
         throw new IllegalArgumentException(

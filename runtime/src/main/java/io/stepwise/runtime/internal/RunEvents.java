@@ -69,7 +69,7 @@ final class RunEvents {
     if (log.isInfoEnabled()) {
       log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; retrying in {} ms: {}", attempt.workflowName(),
           attempt.transactionId(), attempt.stepName(), attempt.attempt(), attempt.step.maxAttempts(),
-          TimeUnit.NANOSECONDS.toMillis(delayNanos), error.toString());
+          TimeUnit.NANOSECONDS.toMillis(delayNanos), oneLine(error));
     }
     fireForStep(attempt, listener -> listener.onStepAttemptFailure(attempt, error, Duration.ofNanos(delayNanos)));
   }
@@ -82,7 +82,7 @@ final class RunEvents {
   static void tolerated(Execution run, StepSpec step, Throwable cause, int attempts) {
     if (log.isWarnEnabled()) {
       log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; the run goes on ({})",
-          run.spec().name(), run.transactionId(), step.name(), attempts, cause.toString(),
+          run.spec().name(), run.transactionId(), step.name(), attempts, oneLine(cause),
           step.onFailure() == StepSpec.OnFailure.SKIP ? "skipOnPermanentFailure" : "continueOnPermanentFailure");
     }
     if (step.onFailure() == StepSpec.OnFailure.SKIP) {
@@ -97,10 +97,10 @@ final class RunEvents {
     if (log.isWarnEnabled()) {
       if (cause instanceof WorkflowCancelledException) {
         log.warn("Workflow '{}' ({}) was cancelled at step '{}' after {} attempt(s): {}; compensating {} step(s)",
-            run.spec().name(), run.transactionId(), step.name(), attempts, cause.getMessage(), count);
+            run.spec().name(), run.transactionId(), step.name(), attempts, oneLine(cause.getMessage()), count);
       } else {
         log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; compensating {} step(s)",
-            run.spec().name(), run.transactionId(), step.name(), attempts, cause.toString(), count);
+            run.spec().name(), run.transactionId(), step.name(), attempts, oneLine(cause), count);
       }
     }
     if (log.isDebugEnabled()) {
@@ -122,7 +122,7 @@ final class RunEvents {
     if (log.isInfoEnabled()) {
       log.info("Workflow '{}' ({}) compensation of step '{}' failed on attempt {} of {}; retrying: {}",
           attempt.workflowName(), attempt.transactionId(), attempt.stepName(), attempt.attempt(),
-          attempt.step.maxAttempts(), error.toString());
+          attempt.step.maxAttempts(), oneLine(error));
     }
   }
 
@@ -175,5 +175,39 @@ final class RunEvents {
         log.warn("Workflow '{}' ({}) listener {} threw; ignored", run.spec().name(), run.transactionId(), listener, e);
       }
     }
+  }
+
+  /**
+   * An exception's summary on one line: a message that holds a line break or another control
+   * character (from a request, say) cannot forge a line of the log. They are written as escapes.
+   */
+  static String oneLine(Object value) {
+    String text = String.valueOf(value);
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isISOControl(text.charAt(i))) {
+        return escape(text);
+      }
+    }
+    return text;
+  }
+
+  private static String escape(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (Character.isISOControl(c)) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.toString();
   }
 }

@@ -1,0 +1,48 @@
+package io.stepwise.runtime.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.fixtures.LogCapture;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a step's exception carries (from a request, say) cannot forge a line of the runtime's log. */
+class LogLineTest {
+  static final StepSpec CHECK = StepSpec.of("check", 0);
+  static final WorkflowSpec SPEC = WorkflowSpec.of(1, "lines", CHECK);
+
+  @Test
+  void aFailedStepsMessageIsLoggedOnOneLineWithItsBreaksEscaped() {
+    try (LogCapture log = LogCapture.open()) {
+      WorkflowRun run = WorkflowRun.start(SPEC, RunOptions.builder().transactionId("tx-lines").throwOnError(false)
+          .build(), Container.empty());
+      try {
+        run.valueStep(CHECK, ctx -> {
+          throw new IllegalArgumentException("unknown product p1\nINFO forged: all good\r\u0007");
+        }, null);
+        run.done(null);
+      } catch (WorkflowRun.Halt halt) {
+        run.halted(halt);
+      }
+
+      List<String> lines = log.lines("(tx-lines) step 'check' failed");
+      assertEquals(1, lines.size(), lines.toString());
+      assertEquals("WARN Workflow 'lines' (tx-lines) step 'check' failed after 1 attempt(s): "
+          + "java.lang.IllegalArgumentException: unknown product p1\\nINFO forged: all good\\r\\u0007; "
+          + "compensating 0 step(s)", lines.get(0));
+      assertTrue(lines.get(0).chars().noneMatch(Character::isISOControl));
+    }
+  }
+
+  @Test
+  void aTransactionIdWithAControlCharacterIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunOptions.builder().transactionId("order-1\nforged"));
+    assertEquals("transactionId must not contain control characters (it goes into log lines and the run's record), "
+        + "was order-1?forged", e.getMessage());
+  }
+}
