@@ -218,17 +218,21 @@ public final class JdbcSupplierService implements SupplierService {
     Objects.requireNonNull(orderId, "orderId");
     writeGate.requireWritable();
     while (true) {
-      VersionedOrder read = inTransaction(c -> readVersionedOrder(c, orderId))
-          .orElseThrow(() -> RestockRules.orderNotFound(orderId));
-      RestockOrder order = read.order();
-      RestockRules.requireConfirmable(orderId, order);
-      Supplier supplier = inTransaction(c -> requireSupplier(c, order.supplierId()));
+      // the order and its supplier, read in one transaction
+      OrderToConfirm read = inTransaction(c -> {
+        VersionedOrder versioned = readVersionedOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+        RestockRules.requireConfirmable(orderId, versioned.order());
+        return new OrderToConfirm(versioned, requireSupplier(c, versioned.order().supplierId()));
+      });
+      RestockOrder order = read.order().order();
+      Supplier supplier = read.supplier();
       // The policy is someone else's code: run it outside any transaction, then confirm only if
       // the order is still exactly what the policy saw (or look again).
       RestockRules.requireAccepted(orderId, confirmationPolicy.rejectionReason(supplier, order));
       writeGate.requireWritable();
       int confirmed = inTransaction(c -> Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1"
-          + " WHERE id = ? AND status = ? AND version = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING, read.version()));
+          + " WHERE id = ? AND status = ? AND version = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING,
+          read.order().version()));
       if (confirmed == 1) {
         return order.withStatus(RestockOrder.CONFIRMED);
       }
@@ -325,6 +329,9 @@ public final class JdbcSupplierService implements SupplierService {
 
   /** An order as read, with the version it was read at. */
   private record VersionedOrder(RestockOrder order, int version) {}
+
+  /** An order to confirm, with its supplier. */
+  private record OrderToConfirm(VersionedOrder order, Supplier supplier) {}
 
   private static Optional<Supplier> findSupplier(Connection c, String supplierId) throws SQLException {
     List<Supplier> found = readSuppliers(c, SUPPLIERS + " WHERE s.id = ?", supplierId);
