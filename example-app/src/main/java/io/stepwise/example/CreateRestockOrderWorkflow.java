@@ -17,6 +17,11 @@ import java.util.Optional;
  * add its items, confirm it. When a step fails, the steps before it are undone in reverse order, so
  * that no order and no item of a failed run remain.
  *
+ * <p>On a durable engine a step runs again when the process died after its work and before its
+ * checkpoint: each step is idempotent. create-order and create-items key their writes on the run's
+ * transaction id (a second call finds what the first made), update-status finds the order confirmed;
+ * the compensations delete or reset what may already be gone or reset.
+ *
  * <p>Each step and compensation records what it did in the service's {@link AuditTrail}, under the
  * run's transaction id. The Stepwise processor generates {@code CreateRestockOrderWorkflowRunner}
  * from this class. One instance serves all runs: it keeps no per-run state.
@@ -34,7 +39,7 @@ public class CreateRestockOrderWorkflow {
   StepResponse<RestockOrder, String> createOrder(@Input CreateRestockOrderInput input, StepContext ctx) {
     RestockOrder order;
     try {
-      order = suppliers.createRestockOrder(input);
+      order = suppliers.createRestockOrder(input, ctx.transactionId());
     } catch (RuntimeException e) {
       throw failed(ctx, e);
     }
@@ -68,7 +73,7 @@ public class CreateRestockOrderWorkflow {
       @From("create-order") RestockOrder order, @Input CreateRestockOrderInput input, StepContext ctx) {
     List<RestockOrderItem> items;
     try {
-      items = suppliers.createItems(order.id(), input.items());
+      items = suppliers.createItems(order.id(), input.items(), ctx.transactionId());
     } catch (RuntimeException e) {
       throw failed(ctx, e);
     }
@@ -99,11 +104,20 @@ public class CreateRestockOrderWorkflow {
     RestockOrder confirmed;
     try {
       confirmed = suppliers.confirmRestockOrder(order.id());
+    } catch (RestockException e) {
+      // this step ran before, and the process died before its checkpoint: the order is confirmed
+      Optional<RestockOrder> again = e.reason() == RestockException.Reason.INVALID_STATUS
+          ? suppliers.findOrder(order.id()).filter(RestockOrder::confirmed)
+          : Optional.empty();
+      if (again.isEmpty()) {
+        throw failed(ctx, e);
+      }
+      confirmed = again.get();
     } catch (RuntimeException e) {
       throw failed(ctx, e);
     }
-    audit(ctx, "confirmed order " + confirmed.id() + " with " + items.size() + " item(s): "
-        + confirmed.totalItems() + " units, total cost " + confirmed.totalCost().toPlainString());
+    audit(ctx, "confirmed order " + confirmed.id() + " with " + confirmed.totalItems() + " item(s), total cost "
+        + confirmed.totalCost().toPlainString());
     return confirmed;
   }
 

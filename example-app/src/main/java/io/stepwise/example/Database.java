@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * The service's database: a connection pool (HikariCP) for a JDBC URL, with the tables of
  * {@code schema.sql} created and, in an empty database, the seed supplier
  * ({@link SupplierService#seedSupplier()}) added. Both the restock store ({@link JdbcSupplierService})
- * and the record of workflow runs ({@link ExecutionLog}) live in it.
+ * and the engine's record of workflow runs ({@code JdbcRunStore}) live in it.
  *
  * <p>Any JDBC URL of H2 or PostgreSQL works, for example
  * {@code jdbc:postgresql://127.0.0.1:5432/shop?user=postgres}. Without one, {@link #DEFAULT_URL} is an

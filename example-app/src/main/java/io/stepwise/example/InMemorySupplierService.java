@@ -3,6 +3,7 @@ package io.stepwise.example;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +34,10 @@ public final class InMemorySupplierService implements SupplierService {
   private final ConcurrentHashMap<String, String> itemOrders = new ConcurrentHashMap<>();
   private final AtomicLong orderIds = new AtomicLong();
   private final AtomicLong itemIds = new AtomicLong();
+  /** The order made for each transaction id (createRestockOrder with a key). */
+  private final Map<String, String> orderKeys = new HashMap<>();
+  /** The items made for each transaction id (createItems with a key). */
+  private final ConcurrentHashMap<String, List<String>> itemKeys = new ConcurrentHashMap<>();
   private final AuditTrail auditTrail = new AuditTrail();
   private final WriteGate writeGate = new WriteGate();
 
@@ -79,8 +84,29 @@ public final class InMemorySupplierService implements SupplierService {
 
   @Override
   public RestockOrder createRestockOrder(CreateRestockOrderInput input) {
+    return createRestockOrder(input, null);
+  }
+
+  @Override
+  public RestockOrder createRestockOrder(CreateRestockOrderInput input, String transactionId) {
     Objects.requireNonNull(input, "input");
     writeGate.requireWritable();
+    if (transactionId == null) {
+      return newOrder(input);
+    }
+    // one key at a time: the order of a key is made once, and found by a second call
+    synchronized (orderKeys) {
+      String existing = orderKeys.get(transactionId);
+      RestockOrder order = existing == null ? null : orders.get(existing);
+      if (order == null) {
+        order = newOrder(input);
+        orderKeys.put(transactionId, order.id());
+      }
+      return order;
+    }
+  }
+
+  private RestockOrder newOrder(CreateRestockOrderInput input) {
     Supplier supplier = requireSupplier(input.supplierId());
     RestockOrder order = RestockOrder.of(
         "ro_" + orderIds.incrementAndGet(), supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
@@ -103,6 +129,11 @@ public final class InMemorySupplierService implements SupplierService {
 
   @Override
   public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items) {
+    return createItems(orderId, items, null);
+  }
+
+  @Override
+  public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items, String transactionId) {
     Objects.requireNonNull(orderId, "orderId");
     List<ItemInput> inputs = Checks.items(items, "items");
     writeGate.requireWritable();
@@ -111,6 +142,11 @@ public final class InMemorySupplierService implements SupplierService {
       // Everything that can fail is checked before anything is written: a failure leaves no trace.
       if (order == null) {
         throw RestockRules.orderNotFound(id);
+      }
+      List<RestockOrderItem> made = transactionId == null ? List.of() : madeBefore(order, itemKeys.get(transactionId));
+      if (!made.isEmpty()) {
+        created.addAll(made);
+        return order;
       }
       RestockRules.requireItemsAllowed(id, order);
       Supplier supplier = requireSupplier(order.supplierId());
@@ -123,9 +159,34 @@ public final class InMemorySupplierService implements SupplierService {
       }
       List<RestockOrderItem> all = new ArrayList<>(order.items());
       all.addAll(created);
+      if (transactionId != null) {
+        itemKeys.put(transactionId, ids(created));
+      }
       return order.withItems(all);
     });
     return List.copyOf(created);
+  }
+
+  /** The items of {@code order} whose ids are {@code itemIds}, if the order still has them all; else none. */
+  private static List<RestockOrderItem> madeBefore(RestockOrder order, List<String> itemIds) {
+    if (itemIds == null) {
+      return List.of();
+    }
+    List<RestockOrderItem> made = new ArrayList<>();
+    for (RestockOrderItem item : order.items()) {
+      if (itemIds.contains(item.id())) {
+        made.add(item);
+      }
+    }
+    return made.size() == itemIds.size() ? made : List.of();
+  }
+
+  private static List<String> ids(List<RestockOrderItem> items) {
+    List<String> ids = new ArrayList<>(items.size());
+    for (RestockOrderItem item : items) {
+      ids.add(item.id());
+    }
+    return List.copyOf(ids);
   }
 
   @Override

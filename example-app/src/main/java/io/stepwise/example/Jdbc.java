@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import javax.sql.DataSource;
 
-/** The little JDBC plumbing that {@link JdbcSupplierService} and {@link ExecutionLog} share. */
+/** The little JDBC plumbing of {@link JdbcSupplierService}. */
 final class Jdbc {
   private Jdbc() {}
 

@@ -100,13 +100,28 @@ public final class JdbcSupplierService implements SupplierService {
 
   @Override
   public RestockOrder createRestockOrder(CreateRestockOrderInput input) {
+    return createRestockOrder(input, null);
+  }
+
+  @Override
+  public RestockOrder createRestockOrder(CreateRestockOrderInput input, String transactionId) {
     Objects.requireNonNull(input, "input");
     writeGate.requireWritable();
     return inTransaction(c -> {
+      if (transactionId != null) {
+        try (PreparedStatement select = Jdbc.prepare(c, "SELECT id FROM restock_order WHERE transaction_id = ?", transactionId);
+            ResultSet row = select.executeQuery()) {
+          if (row.next()) {
+            String made = row.getString(1);
+            return readOrder(c, made).orElseThrow(() -> RestockRules.orderNotFound(made));
+          }
+        }
+      }
       Supplier supplier = requireSupplier(c, input.supplierId());
       String id = Ids.next("ro");
-      Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at) VALUES (?, ?, ?, ?, 0, ?)",
-          id, supplier.id(), RestockOrder.PENDING, input.notes(), now());
+      // transaction_id is unique: a second insert for one run fails rather than make a second order
+      Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at, transaction_id)"
+          + " VALUES (?, ?, ?, ?, 0, ?, ?)", id, supplier.id(), RestockOrder.PENDING, input.notes(), now(), transactionId);
       return RestockOrder.of(id, supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
     });
   }
@@ -128,6 +143,11 @@ public final class JdbcSupplierService implements SupplierService {
 
   @Override
   public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items) {
+    return createItems(orderId, items, null);
+  }
+
+  @Override
+  public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items, String transactionId) {
     Objects.requireNonNull(orderId, "orderId");
     List<ItemInput> inputs = Checks.items(items, "items");
     writeGate.requireWritable();
@@ -138,6 +158,12 @@ public final class JdbcSupplierService implements SupplierService {
         throw RestockRules.orderNotFound(orderId);
       }
       RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+      if (transactionId != null) {
+        List<RestockOrderItem> made = readItemsOfRun(c, orderId, transactionId);
+        if (!made.isEmpty()) {
+          return made;
+        }
+      }
       RestockRules.requireItemsAllowed(orderId, order);
       Supplier supplier = requireSupplier(c, order.supplierId());
       RestockRules.requireCarried(supplier, inputs);
@@ -145,8 +171,10 @@ public final class JdbcSupplierService implements SupplierService {
       for (ItemInput input : inputs) {
         RestockOrderItem item = new RestockOrderItem(
             Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
-        Jdbc.update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)", item.id(), orderId, item.productId(), item.quantity(), item.unitCost(), now());
+        // (transaction_id, line) is unique: one run's items are never added twice
+        Jdbc.update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at,"
+            + " transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", item.id(), orderId, item.productId(),
+            item.quantity(), item.unitCost(), now(), transactionId, created.size());
         created.add(item);
       }
       return List.copyOf(created);
@@ -190,17 +218,21 @@ public final class JdbcSupplierService implements SupplierService {
     Objects.requireNonNull(orderId, "orderId");
     writeGate.requireWritable();
     while (true) {
-      VersionedOrder read = inTransaction(c -> readVersionedOrder(c, orderId))
-          .orElseThrow(() -> RestockRules.orderNotFound(orderId));
-      RestockOrder order = read.order();
-      RestockRules.requireConfirmable(orderId, order);
-      Supplier supplier = inTransaction(c -> requireSupplier(c, order.supplierId()));
+      // the order and its supplier, read in one transaction
+      OrderToConfirm read = inTransaction(c -> {
+        VersionedOrder versioned = readVersionedOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+        RestockRules.requireConfirmable(orderId, versioned.order());
+        return new OrderToConfirm(versioned, requireSupplier(c, versioned.order().supplierId()));
+      });
+      RestockOrder order = read.order().order();
+      Supplier supplier = read.supplier();
       // The policy is someone else's code: run it outside any transaction, then confirm only if
       // the order is still exactly what the policy saw (or look again).
       RestockRules.requireAccepted(orderId, confirmationPolicy.rejectionReason(supplier, order));
       writeGate.requireWritable();
       int confirmed = inTransaction(c -> Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1"
-          + " WHERE id = ? AND status = ? AND version = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING, read.version()));
+          + " WHERE id = ? AND status = ? AND version = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING,
+          read.order().version()));
       if (confirmed == 1) {
         return order.withStatus(RestockOrder.CONFIRMED);
       }
@@ -233,6 +265,20 @@ public final class JdbcSupplierService implements SupplierService {
     return inTransaction(c -> {
       List<RestockOrder> orders = new ArrayList<>();
       for (VersionedOrder read : readOrders(c, ORDERS + " ORDER BY o.created_at, o.id, i.created_at, i.id")) {
+        orders.add(read.order());
+      }
+      return orders;
+    });
+  }
+
+  @Override
+  public List<RestockOrder> listOrders(int offset, int limit) {
+    if (offset < 0 || limit < 0) {
+      throw new IllegalArgumentException("offset and limit must be >= 0, were " + offset + " and " + limit);
+    }
+    return inTransaction(c -> {
+      List<RestockOrder> orders = new ArrayList<>();
+      for (VersionedOrder read : readOrders(c, ORDER_PAGE, limit, offset)) {
         orders.add(read.order());
       }
       return orders;
@@ -275,8 +321,17 @@ public final class JdbcSupplierService implements SupplierService {
       + " i.id AS item_id, i.product_id, i.quantity, i.unit_cost"
       + " FROM restock_order o LEFT JOIN restock_order_item i ON i.order_id = o.id";
 
+  /** {@link #ORDERS} of one page of orders: parameters limit, offset. */
+  private static final String ORDER_PAGE = "SELECT o.id, o.supplier_id, o.status, o.notes, o.version,"
+      + " i.id AS item_id, i.product_id, i.quantity, i.unit_cost"
+      + " FROM (SELECT * FROM restock_order ORDER BY created_at, id LIMIT ? OFFSET ?) o"
+      + " LEFT JOIN restock_order_item i ON i.order_id = o.id ORDER BY o.created_at, o.id, i.created_at, i.id";
+
   /** An order as read, with the version it was read at. */
   private record VersionedOrder(RestockOrder order, int version) {}
+
+  /** An order to confirm, with its supplier. */
+  private record OrderToConfirm(VersionedOrder order, Supplier supplier) {}
 
   private static Optional<Supplier> findSupplier(Connection c, String supplierId) throws SQLException {
     List<Supplier> found = readSuppliers(c, SUPPLIERS + " WHERE s.id = ?", supplierId);
@@ -309,6 +364,21 @@ public final class JdbcSupplierService implements SupplierService {
       list.add(new Supplier(s.id(), s.name(), products.get(s.id()), s.creditLimit()));
     }
     return list;
+  }
+
+  /** The items that {@link #createItems(String, List, String)} added to the order for {@code transactionId}, in order. */
+  private static List<RestockOrderItem> readItemsOfRun(Connection c, String orderId, String transactionId)
+      throws SQLException {
+    List<RestockOrderItem> items = new ArrayList<>();
+    try (PreparedStatement select = Jdbc.prepare(c, "SELECT id, product_id, quantity, unit_cost FROM restock_order_item"
+        + " WHERE transaction_id = ? AND order_id = ? ORDER BY line", transactionId, orderId);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        items.add(new RestockOrderItem(rows.getString("id"), rows.getString("product_id"), rows.getInt("quantity"),
+            money(rows, "unit_cost")));
+      }
+    }
+    return List.copyOf(items);
   }
 
   private static Optional<RestockOrder> readOrder(Connection c, String orderId) throws SQLException {

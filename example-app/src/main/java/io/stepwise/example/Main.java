@@ -1,6 +1,8 @@
 package io.stepwise.example;
 
 import io.stepwise.example.http.RestockServer;
+import io.stepwise.jdbc.JdbcRunStore;
+import io.stepwise.runtime.WorkflowEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +17,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>{@code java -jar stepwise-example-app.jar demo} runs the console demo ({@link RestockDemo}) in
- * memory instead, and exits. The service stops gracefully on SIGTERM or Ctrl-C: the server finishes
- * the requests in progress, then the connection pool closes.
+ * memory instead, and exits.
+ *
+ * <p>The service runs its workflow on a {@link WorkflowEngine} whose run store is in the same
+ * database: at start it finishes or undoes the runs a crash interrupted, before it takes requests.
+ * It stops gracefully on SIGTERM or Ctrl-C: the server finishes the requests in progress, the engine
+ * stops the runs still going at their next checkpoint (the next start finishes them), then the
+ * connection pool closes.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -43,8 +50,9 @@ public final class Main {
     Database database = Database.open(url);
     RestockServer server;
     try {
-      server = RestockServer.start(port, new JdbcSupplierService(database.dataSource()),
-          new ExecutionLog(database.dataSource()));
+      // the run store is on the orders' database: a step's work and its checkpoint share it
+      WorkflowEngine engine = WorkflowEngine.builder().store(JdbcRunStore.create(database.dataSource())).build();
+      server = RestockServer.start(port, new JdbcSupplierService(database.dataSource()), engine);
     } catch (RuntimeException e) {
       database.close();
       throw e;

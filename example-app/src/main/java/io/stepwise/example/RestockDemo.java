@@ -43,7 +43,7 @@ public final class RestockDemo {
     printRun(out, service, confirmed);
     RestockOrder order = confirmed.result();
     out.println("     order " + order.id() + ": " + order.status() + ", " + order.totalItems()
-        + " units, total cost " + order.totalCost().toPlainString());
+        + " item(s), total cost " + order.totalCost().toPlainString());
 
     CreateRestockOrderInput bulk = new CreateRestockOrderInput(SupplierService.SEED_SUPPLIER_ID,
         List.of(ItemInput.of("prod_3", 40, "30.00"), ItemInput.of("prod_1", 1, "10.50")), "bulk order");
@@ -62,7 +62,7 @@ public final class RestockDemo {
     out.println("Store after both runs: " + orders.size() + " order(s), " + service.countItems() + " item(s)");
     for (RestockOrder o : orders) {
       out.println("  " + o.id() + ": " + o.status() + ", supplier " + o.supplierId() + ", "
-          + o.totalItems() + " units, total cost " + o.totalCost().toPlainString()
+          + o.totalItems() + " item(s), total cost " + o.totalCost().toPlainString()
           + (o.notes() == null ? "" : ", notes \"" + o.notes() + "\""));
       for (RestockOrderItem item : o.items()) {
         out.println("    " + item.id() + ": " + item.quantity() + " x " + item.productId()

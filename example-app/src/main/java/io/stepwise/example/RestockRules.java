@@ -25,7 +25,7 @@ final class RestockRules {
 
   /** Items can only be added to a pending order. */
   static void requireItemsAllowed(String orderId, RestockOrder order) {
-    if (!order.isPending()) {
+    if (!order.pending()) {
       throw new RestockException(RestockException.Reason.INVALID_STATUS,
           "items can only be added to a pending order; order " + orderId + " is " + order.status());
     }
@@ -51,7 +51,7 @@ final class RestockRules {
 
   /** Only a pending order that has items can be confirmed. */
   static void requireConfirmable(String orderId, RestockOrder order) {
-    if (!order.isPending()) {
+    if (!order.pending()) {
       throw new RestockException(RestockException.Reason.INVALID_STATUS,
           "only a pending order can be confirmed; order " + orderId + " is " + order.status());
     }

@@ -55,6 +55,20 @@ public interface SupplierService {
   RestockOrder createRestockOrder(CreateRestockOrderInput input);
 
   /**
+   * {@link #createRestockOrder(CreateRestockOrderInput)} on behalf of a workflow run: the order is
+   * keyed on the run's transaction id, and calling it again with the same key (a step that runs again
+   * after a crash) returns the order made the first time, as it is now, and makes no other.
+   *
+   * <p>By default the key is not used: a store that does not key its orders (a test's fake) makes a
+   * new one at each call.
+   *
+   * @param transactionId the run's transaction id; null for an order of no run
+   */
+  default RestockOrder createRestockOrder(CreateRestockOrderInput input, String transactionId) {
+    return createRestockOrder(input);
+  }
+
+  /**
    * Deletes an order with all of its items. Deleting an order that does not exist (any more) does
    * nothing, so a compensation may call it again safely.
    *
@@ -71,6 +85,20 @@ public interface SupplierService {
    *     not carry a product; {@code ORDER_NOT_FOUND}; {@code INVALID_STATUS} if the order is not pending
    */
   List<RestockOrderItem> createItems(String orderId, List<ItemInput> items);
+
+  /**
+   * {@link #createItems(String, List)} on behalf of a workflow run: the items are keyed on the run's
+   * transaction id, and calling it again with the same key (a step that runs again after a crash)
+   * returns the items made the first time and adds none.
+   *
+   * <p>By default the key is not used: a store that does not key its items (a test's fake) adds
+   * them at each call.
+   *
+   * @param transactionId the run's transaction id; null for items of no run
+   */
+  default List<RestockOrderItem> createItems(String orderId, List<ItemInput> items, String transactionId) {
+    return createItems(orderId, items);
+  }
 
   /**
    * Deletes items by id, from whichever orders hold them. Ids that do not exist (any more) are
@@ -103,6 +131,16 @@ public interface SupplierService {
 
   /** Every order, oldest first. */
   List<RestockOrder> listOrders();
+
+  /**
+   * A page of the orders, oldest first: at most {@code limit} of them, after the first {@code offset}.
+   * By default a slice of {@link #listOrders()}.
+   */
+  default List<RestockOrder> listOrders(int offset, int limit) {
+    List<RestockOrder> all = listOrders();
+    int from = Math.min(offset, all.size());
+    return List.copyOf(all.subList(from, Math.min(all.size(), from + limit)));
+  }
 
   int countOrders();
 

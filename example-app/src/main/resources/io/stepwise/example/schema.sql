@@ -38,26 +38,21 @@ CREATE TABLE IF NOT EXISTS restock_order_item (
 
 CREATE INDEX IF NOT EXISTS restock_order_item_by_order ON restock_order_item (order_id);
 
--- One row per workflow run, written by ExecutionLog (a WorkflowListener).
--- status: invoking, compensating, done, reverted, failed.
-CREATE TABLE IF NOT EXISTS workflow_execution (
-  transaction_id VARCHAR(200)             NOT NULL PRIMARY KEY,
-  workflow_name  VARCHAR(200)             NOT NULL,
-  status         VARCHAR(20)              NOT NULL,
-  started_at     TIMESTAMP WITH TIME ZONE NOT NULL,
-  finished_at    TIMESTAMP WITH TIME ZONE
-);
+-- The run of the create-restock-order workflow that made an order, and its items: the steps key their
+-- writes on the run's transaction id, so that a step that runs again after a crash (its work done, its
+-- checkpoint lost) finds what it made instead of making it twice. NULL for what no run made.
+ALTER TABLE restock_order ADD COLUMN IF NOT EXISTS transaction_id VARCHAR(300);
 
--- One row per step of a run, in the order the steps began (step_index).
--- status: invoking, done, failed, skipped, reverted, compensation_failed.
--- error and compensation_error are safe to show: no class names, stack traces or SQL.
-CREATE TABLE IF NOT EXISTS workflow_execution_step (
-  transaction_id     VARCHAR(200)  NOT NULL REFERENCES workflow_execution (transaction_id) ON DELETE CASCADE,
-  step_name          VARCHAR(200)  NOT NULL,
-  step_index         INTEGER       NOT NULL,
-  status             VARCHAR(30)   NOT NULL,
-  attempts           INTEGER       NOT NULL,
-  error              VARCHAR(2000),
-  compensation_error VARCHAR(2000),
-  PRIMARY KEY (transaction_id, step_name)
-);
+CREATE UNIQUE INDEX IF NOT EXISTS restock_order_by_transaction ON restock_order (transaction_id);
+
+ALTER TABLE restock_order_item ADD COLUMN IF NOT EXISTS transaction_id VARCHAR(300);
+
+ALTER TABLE restock_order_item ADD COLUMN IF NOT EXISTS line INTEGER;
+
+CREATE UNIQUE INDEX IF NOT EXISTS restock_order_item_by_transaction ON restock_order_item (transaction_id, line);
+
+-- Runs were recorded here by ExecutionLog before the service ran on a WorkflowEngine: the engine's
+-- own record (JdbcRunStore's tables) replaces them.
+DROP TABLE IF EXISTS workflow_execution_step;
+
+DROP TABLE IF EXISTS workflow_execution;

@@ -77,7 +77,7 @@ class CreateRestockOrderWorkflowTest {
     assertEquals(RestockOrder.CONFIRMED, order.status());
     assertEquals("sup_1", order.supplierId());
     assertEquals("restock", order.notes());
-    assertEquals(5, order.totalItems());
+    assertEquals(2, order.totalItems());
     assertEquals(0, new BigDecimal("33.75").compareTo(order.totalCost()), order.totalCost().toPlainString());
     assertEquals(2, order.items().size());
     assertEquals(new RestockOrderItem("roi_1", "prod_1", 2, new BigDecimal("10.50")), order.items().get(0));
@@ -89,7 +89,7 @@ class CreateRestockOrderWorkflowTest {
     assertEquals(List.of(
         "create-order: created order ro_1 for supplier sup_1 (pending)",
         "create-items: created items roi_1, roi_2 of order ro_1",
-        "update-status: confirmed order ro_1 with 2 item(s): 5 units, total cost 33.75"),
+        "update-status: confirmed order ro_1 with 2 item(s), total cost 33.75"),
         audit(result.transactionId()));
   }
 
@@ -251,6 +251,26 @@ class CreateRestockOrderWorkflowTest {
   }
 
   @Test
+  void eachStepRunAgainForItsRunMakesNothingMore() {
+    // a durable engine runs a step again when the process died after its work, before its checkpoint
+    CreateRestockOrderWorkflow workflow = new CreateRestockOrderWorkflow(service);
+    CreateRestockOrderInput input = order(ItemInput.of("prod_1", 2, "5.00"), ItemInput.of("prod_2", 1, "1.00"));
+
+    RestockOrder order = workflow.createOrder(input, new TestStepContext("tx-again", "create-order", false)).output();
+    assertEquals(order, workflow.createOrder(input, new TestStepContext("tx-again", "create-order", false)).output());
+    List<RestockOrderItem> items =
+        workflow.createItems(order, input, new TestStepContext("tx-again", "create-items", false)).output();
+    assertEquals(items, workflow.createItems(order, input, new TestStepContext("tx-again", "create-items", false)).output());
+    RestockOrder confirmed = workflow.confirm(items, order, new TestStepContext("tx-again", "update-status", false));
+    assertEquals(confirmed, workflow.confirm(items, order, new TestStepContext("tx-again", "update-status", false)));
+
+    assertEquals(1, service.countOrders());
+    assertEquals(2, service.countItems());
+    assertEquals(RestockOrder.CONFIRMED, confirmed.status());
+    assertEquals(Optional.of(confirmed), service.findOrder(order.id()));
+  }
+
+  @Test
   void revertStatusSetsTheOrderBackToPending() {
     // update-status is the last step, so no run ever needs its compensation; check it directly.
     RestockOrder confirmed = runner.run(order(ItemInput.of("prod_1", 1, "5.00"))).result();
@@ -299,7 +319,7 @@ class CreateRestockOrderWorkflowTest {
             assertEquals(RestockOrder.CONFIRMED, order.status());
             assertEquals(Optional.of(order), service.findOrder(order.id()));
             assertEquals(inputs.get(i).items().size(), order.items().size());
-            assertEquals(i % 7 + 2, order.totalItems());
+            assertEquals(inputs.get(i).items().size(), order.totalItems());
             assertTrue(confirmedIds.add(order.id()), "duplicate order id");
             items += order.items().size();
             assertEquals(3, audit.size(), audit::toString);

@@ -108,7 +108,7 @@ class GuideTestingExampleTest {
 
     assertEquals(WorkflowStatus.DONE, result.status());
     assertEquals(RestockOrder.CONFIRMED, result.result().status());
-    assertEquals(2, result.result().totalItems());
+    assertEquals(1, result.result().totalItems());
     assertEquals(List.of("createRestockOrder sup_1", "createItems ro_1", "confirmRestockOrder ro_1"), suppliers.calls);
   }
 

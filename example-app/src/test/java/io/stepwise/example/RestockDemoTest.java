@@ -27,7 +27,7 @@ class RestockDemoTest {
         "create-order: created order ro_1 for supplier sup_1 (pending)",
         "update-status: confirmed order ro_1",
         "=> DONE (transaction ",
-        "order ro_1: confirmed, 7 units, total cost 41.00",
+        "order ro_1: confirmed, 2 item(s), total cost 41.00",
         "update-status: failed: order ro_2 rejected: total cost 1210.50 exceeds the credit limit 1000.00 of supplier sup_1",
         "compensate create-items: deleted items roi_3, roi_4",
         "compensate create-order: deleted order ro_2",

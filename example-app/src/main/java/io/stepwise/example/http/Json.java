@@ -81,7 +81,10 @@ final class Json {
       ObjectNode stepJson = steps.addObject()
           .put("name", step.name())
           .put("status", step.status())
-          .put("attempts", step.attempts());
+          .put("attempts", step.attempts())
+          .put("started_at", time(step.startedAt()))
+          .put("finished_at", time(step.finishedAt()))
+          .put("compensated_at", time(step.compensatedAt()));
       ArrayNode errors = stepJson.putArray("errors");
       for (WorkflowExecution.Error error : step.errors()) {
         errors.addObject().put("phase", error.phase()).put("message", error.message());

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.example.Database;
-import io.stepwise.example.ExecutionLog;
+import io.stepwise.example.TestDatabases;
+import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.store.InMemoryRunStore;
 import io.stepwise.example.JdbcSupplierService;
 import io.stepwise.example.SupplierService;
-import io.stepwise.example.TestDatabases;
 import java.lang.reflect.Proxy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +31,7 @@ class RestockApiUnexpectedErrorTest {
   @BeforeEach
   void start() throws Exception {
     database = Database.open(TestDatabases.h2());
-    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), new ExecutionLog(database.dataSource()));
+    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database.dataSource()));
     try (Connection c = database.dataSource().getConnection(); Statement statement = c.createStatement()) {
       statement.execute("DROP TABLE restock_order_item");
     }
@@ -61,7 +62,9 @@ class RestockApiUnexpectedErrorTest {
           }
           throw new StackOverflowError("java.lang.StackOverflowError in io.stepwise");
         });
-    RestockServer failingServer = RestockServer.start(0, failing, new ExecutionLog(database.dataSource()));
+    // its runs in memory: the store above is the one that fails
+    RestockServer failingServer = RestockServer.start(0, failing,
+        WorkflowEngine.builder().store(new InMemoryRunStore()).build());
     try {
       HttpResponse<String> response = send(HttpRequest.newBuilder(failingServer.uri().resolve("/admin/restock-orders")));
       assertEquals(500, response.statusCode());
@@ -83,6 +86,7 @@ class RestockApiUnexpectedErrorTest {
     // create-order works; create-items fails on the missing table, and so does the compensation
     // of create-order, which deletes the order's items first
     HttpResponse<String> response = send(HttpRequest.newBuilder(server.uri().resolve("/admin/restock-orders"))
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(
             "{\"supplier_id\": \"sup_1\", \"items\": [{\"product_id\": \"prod_1\", \"quantity\": 1, \"unit_cost\": 1}]}")));
     assertEquals(500, response.statusCode(), response.body());

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.example.Database;
-import io.stepwise.example.ExecutionLog;
-import io.stepwise.example.JdbcSupplierService;
 import io.stepwise.example.TestDatabases;
+import io.stepwise.example.JdbcSupplierService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +49,7 @@ class RestockServerMalformedRequestTest {
   @BeforeAll
   void start() {
     database = Database.open(TestDatabases.h2());
-    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), new ExecutionLog(database.dataSource()));
+    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database.dataSource()));
   }
 
   @AfterAll
@@ -121,18 +120,40 @@ class RestockServerMalformedRequestTest {
   }
 
   @Test
+  void refusesAnIdempotencyKeyOutsidePrintableAscii() throws IOException {
+    String body = "{\"supplier_id\": \"sup_1\", \"items\": [{\"product_id\": \"prod_1\", \"quantity\": 1, \"unit_cost\": 1}]}";
+    // sent as ISO-8859-1 bytes: the UTF-8 of é, and a Latin-1 é; the API refuses them
+    for (String key : List.of("caf\u00c3\u00a9", "caf\u00e9")) {
+      RawResponse response = exchange(postWithKey(key, body));
+      assertEquals(400, response.status(), response.toString());
+      assertEquals("invalid Idempotency-Key header", JSON.readTree(response.body()).get("error").textValue(), key);
+    }
+    // control characters: Jetty refuses the header itself
+    for (String key : List.of("a\u0001b", "a\u007fb")) {
+      RawResponse response = exchange(postWithKey(key, body));
+      assertEquals(400, response.status(), response.toString());
+      assertEquals("{\"error\":\"bad request\"}", response.body(), key);
+    }
+  }
+
+  private static String postWithKey(String key, String body) {
+    return "POST /admin/restock-orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Idempotency-Key: " + key + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+  }
+
+  @Test
   void routesByTheRequestMethodNotAnOverrideHeader() throws IOException {
     RawResponse response = exchange(
         "DELETE /admin/restock-orders HTTP/1.1\r\nHost: x\r\nX-HTTP-Method-Override: GET\r\n\r\n");
     assertEquals(405, response.status(), response.toString());
-    assertEquals("GET, POST", response.headers().get("allow"));
+    assertEquals("GET, POST, HEAD", response.headers().get("allow"));
   }
 
   @Test
   void closesTheConnectionOfAClientThatStopsSendingItsRequest() throws IOException {
     assertEquals(30_000, RestockServer.IDLE_TIMEOUT_MILLIS);
     RestockServer impatient = RestockServer.start(0, new JdbcSupplierService(database.dataSource()),
-        new ExecutionLog(database.dataSource()), 300);
+        TestDatabases.engine(database.dataSource()), 300);
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), impatient.port())) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write("GET /admin/restock-orders HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.example.Database;
-import io.stepwise.example.ExecutionLog;
-import io.stepwise.example.JdbcSupplierService;
 import io.stepwise.example.TestDatabases;
+import io.stepwise.example.JdbcSupplierService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +28,7 @@ class RestockServerStopTest {
   @BeforeEach
   void start() {
     database = Database.open(TestDatabases.h2());
-    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), new ExecutionLog(database.dataSource()));
+    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database.dataSource()));
   }
 
   @AfterEach

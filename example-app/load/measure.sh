@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Measures the restock service on PostgreSQL: commits (and WAL syncs) per order over N sequential
+# POSTs, then orders/s with 1, 8 and 32 clients (Load.java). It starts a throwaway PostgreSQL 15
+# (Debian's postgresql package; run as root, initdb runs as the postgres user) and the service jar,
+# and removes both at the end.
+#
+#   example-app/load/measure.sh [path/to/stepwise-example-app.jar]
+#
+# Environment: PGBIN (/usr/lib/postgresql/15/bin), PGPORT (55811), PORT (9811), N (200 POSTs),
+# RUN_SECONDS (20 per client count, after 5 s of warm-up), CLIENTS ("1 8 32").
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+JAR=$(realpath "${1:-$HERE/../target/stepwise-example-app.jar}")
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGPORT=${PGPORT:-55811}
+PORT=${PORT:-9811}
+N=${N:-200}
+RUN_SECONDS=${RUN_SECONDS:-20}
+CLIENTS=${CLIENTS:-1 8 32}
+BODY='{"supplier_id": "sup_1", "items": [{"product_id": "prod_1", "quantity": 2, "unit_cost": 10.5}, {"product_id": "prod_2", "quantity": 1, "unit_cost": 4}]}'
+
+D=$(mktemp -d /tmp/restock-load.XXXXXX)
+chown postgres:postgres "$D"
+SERVICE=
+cleanup() {
+  if [ -n "$SERVICE" ]; then kill "$SERVICE" 2>/dev/null || true; wait "$SERVICE" 2>/dev/null || true; fi
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$D/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$D"
+}
+trap cleanup EXIT
+runuser -u postgres -- "$PGBIN/initdb" -D "$D/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$D/data" -l "$D/postgres.log" -w \
+  -o "-p $PGPORT -k $D -c listen_addresses=127.0.0.1" start >/dev/null
+PSQL=(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -Atq)
+"${PSQL[@]}" -c "CREATE DATABASE shop"
+
+PORT=$PORT DATABASE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/shop?user=postgres" java -jar "$JAR" >"$D/service.log" 2>&1 &
+SERVICE=$!
+for _ in $(seq 1 300); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/admin/restock-orders" && break
+  sleep 0.1
+done
+post() {
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' -H "Idempotency-Key: $1" \
+    -d "$BODY" "http://127.0.0.1:$PORT/admin/restock-orders"
+}
+# counters: commits of the shop database, WAL syncs of the server; a backend reports its counters
+# when idle for a while (PGSTAT_IDLE_INTERVAL, 10 s), hence the pauses
+counters() {
+  "${PSQL[@]}" -F ' ' -c "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'shop'), (SELECT wal_sync FROM pg_stat_wal)"
+}
+for i in $(seq 1 20); do post "warm-$i" >/dev/null; done
+sleep 11
+read -r commits0 syncs0 <<<"$(counters)"
+codes=$(for i in $(seq 1 "$N"); do post "seq-$i"; done | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+sleep 11
+read -r commits1 syncs1 <<<"$(counters)"
+echo "sequential: $N POSTs answered:$codes commits/order=$(echo "scale=2; ($commits1 - $commits0) / $N" | bc)" \
+  "wal_syncs/order=$(echo "scale=2; ($syncs1 - $syncs0) / $N" | bc)"
+
+for c in $CLIENTS; do
+  java "$HERE/Load.java" "http://127.0.0.1:$PORT" "$c" "$RUN_SECONDS" 5
+done
+grep -c "ERROR" "$D/service.log" | xargs echo "service log ERROR lines:"
