@@ -62,7 +62,7 @@ final class GroupCommitWriter {
   private volatile long commits;
 
   GroupCommitWriter(DataSource dataSource, Dialect dialect, RunTable table, JsonCodec codec, String owner,
-      Duration leaseTime, Connection connection) {
+      Duration leaseTime, Connection connection, String threadName) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.table = table;
@@ -70,7 +70,7 @@ final class GroupCommitWriter {
     this.owner = owner;
     this.leaseTime = leaseTime;
     this.connection = connection;
-    this.thread = new Thread(this::run, "stepwise-run-store-writer");
+    this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
     this.thread.start();
   }

@@ -52,9 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Writes: group commit</h2>
  *
- * One writer thread writes everything: it takes all the begins and appends waiting at that moment,
- * across runs, writes them in one transaction (JDBC batches), commits once, then completes their
- * futures, on that thread. Values are encoded on the caller's thread beforehand. A write that fails
+ * Writer threads (4 on PostgreSQL, 1 on H2: {@link Builder#writers}) write everything; all the
+ * writes of one run go to one writer, in the order they were asked for. A writer takes all the begins
+ * and appends waiting for it at that moment, across runs, writes them in one transaction (JDBC
+ * batches), commits once, then completes their futures, on that thread. Values are encoded on the caller's thread beforehand. A write that fails
  * (a reused sequence number, a run that has ended) fails its own future only: the batch is written
  * again without it, one write at a time under savepoints. A {@link #appendWithWork unit of work}
  * runs on the writer thread, under a savepoint, in the transaction that records its checkpoint.
@@ -92,7 +93,8 @@ public final class JdbcRunStore implements TransactionalRunStore {
   private final DataSource dataSource;
   private final RunTable table;
   private final JsonCodec codec;
-  private final GroupCommitWriter writer;
+  /** The writers; a run's writes all go to one of them (by its transaction id), in order. */
+  private final GroupCommitWriter[] writers;
   private final ScheduledExecutorService retention;
   private volatile boolean closed;
 
@@ -109,7 +111,12 @@ public final class JdbcRunStore implements TransactionalRunStore {
       table.schema.ensure(connection);
       connection.setAutoCommit(false);
       String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-      this.writer = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime, connection);
+      int count = b.writers > 0 ? b.writers : dialect == Dialect.H2 ? 1 : 4;
+      this.writers = new GroupCommitWriter[count];
+      for (int i = 0; i < count; i++) {   // the first takes the connection at hand; the others connect
+        writers[i] = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime,
+            i == 0 ? connection : null, count == 1 ? "stepwise-run-store-writer" : "stepwise-run-store-writer-" + i);
+      }
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new RunStoreException("Could not open the run store: " + e.getMessage(), e);
@@ -140,7 +147,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
     } catch (RunStoreException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return writer.begin(types, run, input);
+    return writer(run.transactionId()).begin(types, run, input);
   }
 
   @Override
@@ -152,7 +159,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
     } catch (RunStoreException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return writer.append(types, transactionId, encoded);
+    return writer(transactionId).append(types, transactionId, encoded);
   }
 
   /**
@@ -165,7 +172,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
   public <T> CompletableFuture<T> appendWithWork(RunTypes types, String transactionId, ConnectionWork<T> work,
       Function<? super T, RunUpdate> updateOf) {
     checkOpen();
-    return writer.appendWithWork(types, Objects.requireNonNull(transactionId, "transactionId"),
+    return writer(Objects.requireNonNull(transactionId, "transactionId")).appendWithWork(types, transactionId,
         Objects.requireNonNull(work, "work"), Objects.requireNonNull(updateOf, "updateOf"));
   }
 
@@ -180,7 +187,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
     } catch (RunStoreException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return writer.beginWithWork(types, run, input, Objects.requireNonNull(work, "work"),
+    return writer(run.transactionId()).beginWithWork(types, run, input, Objects.requireNonNull(work, "work"),
         Objects.requireNonNull(updateOf, "updateOf"));
   }
 
@@ -253,12 +260,23 @@ public final class JdbcRunStore implements TransactionalRunStore {
     if (retention != null) {
       retention.shutdownNow();
     }
-    writer.close();
+    for (GroupCommitWriter writer : writers) {
+      writer.close();
+    }
   }
 
-  /** How many transactions the writer committed: for tests of group commit. */
+  /** The writer of run {@code transactionId}: always the same one, so that its writes keep their order. */
+  private GroupCommitWriter writer(String transactionId) {
+    return writers.length == 1 ? writers[0] : writers[Math.floorMod(transactionId.hashCode(), writers.length)];
+  }
+
+  /** How many transactions the writers committed: for tests of group commit. */
   long commits() {
-    return writer.commits();
+    long commits = 0;
+    for (GroupCommitWriter writer : writers) {
+      commits += writer.commits();
+    }
+    return commits;
   }
 
   private ScheduledExecutorService startRetention(Duration keep) {
@@ -319,6 +337,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
     private String tablePrefix = "stepwise_";
     private Duration leaseTime = Duration.ofSeconds(30);
     private Duration retention;
+    private int writers;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -369,6 +388,21 @@ public final class JdbcRunStore implements TransactionalRunStore {
         throw new IllegalArgumentException("retention must be positive, was " + retention);
       }
       this.retention = retention;
+      return this;
+    }
+
+    /**
+     * How many writer threads (each with its connection) write the runs' checkpoints (default 4 on
+     * PostgreSQL, 1 on H2). Each takes what is waiting for it and commits it in one transaction; a
+     * run's writes all go to one writer, in order. Several writers keep several commits in flight, so
+     * that concurrent runs do not wait for one connection's round trips (PostgreSQL still groups their
+     * WAL flushes); one writer makes the largest batches.
+     */
+    public Builder writers(int writers) {
+      if (writers < 1 || writers > 64) {
+        throw new IllegalArgumentException("writers must be between 1 and 64, was " + writers);
+      }
+      this.writers = writers;
       return this;
     }
 
