@@ -1,0 +1,415 @@
+package io.stepwise.benchmarks.durable;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.dbos.transact.DBOS;
+import dev.dbos.transact.config.DBOSConfig;
+import dev.dbos.transact.context.WorkflowOptions;
+import io.stepwise.benchmarks.durable.Clients.Client;
+import io.stepwise.benchmarks.durable.Clients.Counted;
+import io.stepwise.benchmarks.durable.Clients.Opener;
+import io.stepwise.jdbc.JdbcRunStore;
+import io.stepwise.jdbc.StoreCommits;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.WorkflowEngine;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Durable 3-step runs per second, on H2 (a file) and on PostgreSQL (embedded, fsync on), from 1, 8
+ * and 32 client threads, next to the raw single-row INSERT+COMMIT rate of the same database and to
+ * DBOS Transact running the same workflow on the same PostgreSQL, all in one run. Not a JMH
+ * benchmark: each configuration runs for a fixed time and counts what completed.
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar io.stepwise.benchmarks.durable.DurableThroughput \
+ *     [seconds=10] [warmup=3] [clients=1,8,32] [databases=h2,postgresql] [dbos=true]
+ * }</pre>
+ *
+ * See benchmarks/README.md, "Durable runs", for what each column means.
+ */
+public final class DurableThroughput {
+  /** java.util.logging holds its loggers weakly: keep the configured ones. */
+  private static final List<Logger> QUIET = new ArrayList<>();
+  private static final DurableOrder ORDER = new DurableOrder("sku-42", 3);
+  private static final String PG_DATABASE = "bench";
+
+  private final Settings settings;
+  private final List<Row> rows = new ArrayList<>();
+
+  private DurableThroughput(Settings settings) {
+    this.settings = settings;
+  }
+
+  public static void main(String[] args) throws Exception {
+    quietLogging();
+    Settings settings = Settings.parse(args);
+    System.out.printf("DurableThroughput, %s: %d s per configuration after %d s of warm-up; %d CPUs; Java %s; "
+        + "load average %s%n", Instant.now(), settings.seconds, settings.warmUp,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
+    DurableThroughput benchmark = new DurableThroughput(settings);
+    benchmark.inMemory();
+    if (settings.databases.contains("h2")) {
+      benchmark.h2();
+    }
+    if (settings.databases.contains("postgresql")) {
+      benchmark.postgres();
+    }
+    System.out.printf("%nload average at the end: %s%n", loadAverage());
+    benchmark.print();
+    System.exit(0);   // DBOS and the pools leave non-daemon threads behind
+  }
+
+  /** The runner without an engine: what the machinery costs when nothing is recorded. */
+  private void inMemory() throws Exception {
+    OrderWorkflowRunner runner = new OrderWorkflowRunner(new OrderWorkflow());
+    for (int clients : settings.clients) {
+      Counted counted = Clients.run("mem" + clients, clients,
+          index -> id -> runner.run(ORDER, RunOptions.builder().transactionId(id).build()),
+          settings.warmUp, settings.seconds);
+      add(new Row("(none)", "Stepwise in memory", clients, counted.perSecond(), null, Double.NaN, Double.NaN,
+          Double.NaN));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- H2
+
+  private void h2() throws Exception {
+    Path dir = Files.createTempDirectory("durable-h2");
+    String url = "jdbc:h2:file:" + dir.resolve("bench").toAbsolutePath();
+    // keeps the database open between configurations; H2 forgets WRITE_DELAY 0 when it reopens one
+    try (Connection keeper = DriverManager.getConnection(url, "sa", "")) {
+      try (Statement s = keeper.createStatement()) {
+        s.execute("SET WRITE_DELAY 0");
+        s.execute("CREATE TABLE raw_commits (id VARCHAR(80) PRIMARY KEY, payload VARCHAR(200))");
+      }
+      System.out.printf("%nH2 %s, file database in %s, WRITE_DELAY %s (commits written to the file, not synced "
+          + "to disk)%n", org.h2.engine.Constants.VERSION, dir, h2Setting(keeper, "WRITE_DELAY"));
+      for (int clients : settings.clients) {
+        try (HikariDataSource pool = pool(url, "sa", clients + 2, "SET WRITE_DELAY 0")) {
+          Counted raw = Clients.run("h2raw" + clients, clients, rawInsert(pool), settings.warmUp, settings.seconds);
+          add(new Row("H2", "raw INSERT+COMMIT", clients, raw.perSecond(), null, 1, Double.NaN, Double.NaN));
+        }
+        add(stepwise("H2", clients, url, "sa"));
+      }
+    }
+  }
+
+  private static String h2Setting(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : "?";
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- PostgreSQL
+
+  private void postgres() throws Exception {
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")   // zonky's default is off
+        .start();
+        Connection admin = server.getPostgresDatabase().getConnection()) {
+      try (Statement s = admin.createStatement()) {
+        s.execute("CREATE DATABASE " + PG_DATABASE);
+      }
+      System.out.printf("%nPostgreSQL %s (embedded), fsync=%s, synchronous_commit=%s, wal_sync_method=%s, "
+          + "full_page_writes=%s, commit_delay=%s, data in %s%n", show(admin, "server_version"), show(admin, "fsync"),
+          show(admin, "synchronous_commit"), show(admin, "wal_sync_method"), show(admin, "full_page_writes"),
+          show(admin, "commit_delay"), show(admin, "data_directory"));
+      String url = server.getJdbcUrl("postgres", PG_DATABASE);
+      try (Connection c = DriverManager.getConnection(url, "postgres", "postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE raw_commits (id VARCHAR(80) PRIMARY KEY, payload VARCHAR(200))");
+      }
+      if (settings.dbos) {
+        setUpDbos(url);
+      }
+      for (int clients : settings.clients) {
+        PgCounters before = PgCounters.settled(admin, PG_DATABASE);
+        Counted raw;
+        try (HikariDataSource pool = pool(url, "postgres", clients + 2, null)) {
+          raw = Clients.run("pgraw" + clients, clients, rawInsert(pool), settings.warmUp, settings.seconds);
+        }
+        PgCounters rawCounts = PgCounters.settled(admin, PG_DATABASE).minus(before);
+        add(new Row("PostgreSQL", "raw INSERT+COMMIT", clients, raw.perSecond(), perRun(rawCounts, raw), 1,
+            Double.NaN, Double.NaN));
+
+        before = PgCounters.settled(admin, PG_DATABASE);
+        Row stepwise = stepwise("PostgreSQL", clients, url, "postgres");
+        add(stepwise.with(perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), stepwise.counted)));
+
+        if (settings.dbos) {
+          before = PgCounters.settled(admin, PG_DATABASE);
+          Counted dbos = dbos(url, clients);
+          add(new Row("PostgreSQL", "DBOS Transact", clients, dbos.perSecond(),
+              perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), dbos), Double.NaN, Double.NaN,
+              Double.NaN));
+        }
+      }
+    }
+  }
+
+  private static String show(Connection c, String setting) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** The counters divided by every call the configuration made (warm-up and tail included). */
+  private static double[] perRun(PgCounters delta, Counted counted) {
+    double n = counted.total();
+    return new double[] {delta.commits() / n, delta.walSyncs() / n, delta.walRecords() / n, delta.rowsWritten() / n,
+        delta.walBytes() / n};
+  }
+
+  // ---------------------------------------------------------------------------------- the systems
+
+  /** One connection per client, each a single-row INSERT and a COMMIT per call. */
+  private static Opener rawInsert(DataSource pool) {
+    return index -> {
+      Connection c = pool.getConnection();
+      c.setAutoCommit(false);
+      PreparedStatement insert = c.prepareStatement("INSERT INTO raw_commits (id, payload) VALUES (?, ?)");
+      return new Client() {
+        @Override
+        public void call(String id) throws SQLException {
+          insert.setString(1, id);
+          insert.setString(2, "{\"sku\":\"sku-42\",\"quantity\":3}");
+          insert.executeUpdate();
+          c.commit();
+        }
+
+        @Override
+        public void close() throws SQLException {
+          insert.close();
+          c.close();
+        }
+      };
+    };
+  }
+
+  /** Stepwise durable runs on a {@link JdbcRunStore} of the database at {@code url}. */
+  private Row stepwise(String database, int clients, String url, String user) throws Exception {
+    try (HikariDataSource pool = pool(url, user, 4, null)) {
+      JdbcRunStore jdbc = JdbcRunStore.builder(pool).tablePrefix("bench_").build();
+      CountingStore store = new CountingStore(jdbc);
+      Counted counted;
+      long commitsBefore = StoreCommits.of(jdbc);
+      try (WorkflowEngine engine = WorkflowEngine.builder().store(store).build()) {
+        HandBoundOrderRunner runner = new HandBoundOrderRunner(new OrderWorkflow(), engine);
+        engine.start();
+        counted = Clients.run(database.substring(0, 2) + "sw" + clients, clients,
+            index -> id -> runner.run(ORDER, RunOptions.builder().transactionId(id).build()),
+            settings.warmUp, settings.seconds);
+      }
+      double n = counted.total();
+      return new Row(database, "Stepwise durable", clients, counted.perSecond(), null,
+          (StoreCommits.of(jdbc) - commitsBefore) / n, store.writes.sum() / n, store.reads.sum() / n)
+          .counted(counted);
+    }
+  }
+
+  /** Creates DBOS's system tables once, so that their creation is not counted in a measurement. */
+  private static void setUpDbos(String url) {
+    try (HikariDataSource pool = pool(url, "postgres", 4, null); DBOS dbos = new DBOS(dbosConfig(pool))) {
+      DbosOrderWorkflow.Impl impl = new DbosOrderWorkflow.Impl();
+      impl.self(dbos.registerProxy(DbosOrderWorkflow.class, impl));
+      dbos.launch();
+    }
+  }
+
+  /** DBOS Transact running the same workflow, each run with a workflow id of its own. */
+  private Counted dbos(String url, int clients) throws Exception {
+    try (HikariDataSource pool = pool(url, "postgres", clients + 8, null); DBOS dbos = new DBOS(dbosConfig(pool))) {
+      DbosOrderWorkflow.Impl impl = new DbosOrderWorkflow.Impl();
+      DbosOrderWorkflow proxy = dbos.registerProxy(DbosOrderWorkflow.class, impl);
+      impl.self(proxy);
+      dbos.launch();
+      return Clients.run("dbos" + clients, clients, index -> id -> {
+        WorkflowOptions.Guard workflowId = new WorkflowOptions(id).setContext();
+        try {
+          proxy.process(ORDER);
+        } finally {
+          workflowId.close();
+        }
+      }, settings.warmUp, settings.seconds);
+    }
+  }
+
+  private static DBOSConfig dbosConfig(DataSource pool) {
+    return DBOSConfig.defaults("stepwise-durable-bench").withDataSource(pool);
+  }
+
+  private static HikariDataSource pool(String url, String user, int size, String initSql) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(user.equals("postgres") ? "postgres" : "");
+    config.setMaximumPoolSize(size);
+    if (initSql != null) {
+      config.setConnectionInitSql(initSql);
+    }
+    return new HikariDataSource(config);
+  }
+
+  // ---------------------------------------------------------------------------------- the report
+
+  private void add(Row row) {
+    rows.add(row);
+    System.out.println(row.line());
+  }
+
+  private void print() {
+    System.out.printf("%n%s%n", Row.HEADER);
+    for (Row row : rows) {
+      System.out.println(row.line());
+    }
+    System.out.printf("%nRatios (same run):%n");
+    for (String database : List.of("H2", "PostgreSQL")) {
+      for (int clients : settings.clients) {
+        Row stepwise = find(database, "Stepwise durable", clients);
+        Row raw = find(database, "raw INSERT+COMMIT", clients);
+        if (stepwise == null || raw == null) {
+          continue;
+        }
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+            "%-10s %2d client(s): Stepwise / raw commits = %.2f; Stepwise / (raw / 4) = %.2f of the 4-commit limit",
+            database, clients, stepwise.perSecond / raw.perSecond, stepwise.perSecond / (raw.perSecond / 4)));
+        Row dbos = find(database, "DBOS Transact", clients);
+        if (dbos != null) {
+          double ratio = stepwise.perSecond / dbos.perSecond;
+          double target = clients == 1 ? 2 : clients >= 32 ? 5 : Double.NaN;
+          line.append(String.format(Locale.ROOT, "; Stepwise / DBOS = %.2fx", ratio));
+          if (!Double.isNaN(target)) {
+            line.append(String.format(Locale.ROOT, " (target %.0fx: %s)", target, ratio >= target ? "met" : "NOT met"));
+          }
+          line.append(String.format(Locale.ROOT, "; DBOS / (raw / 4) = %.2f", dbos.perSecond / (raw.perSecond / 4)));
+        }
+        System.out.println(line);
+      }
+    }
+  }
+
+  private Row find(String database, String system, int clients) {
+    return rows.stream().filter(r -> r.database.equals(database) && r.system.equals(system) && r.clients == clients)
+        .findFirst().orElse(null);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static void quietLogging() {
+    for (String name : List.of("", "io.stepwise", "dev.dbos", "com.zaxxer", "io.zonky")) {
+      Logger logger = Logger.getLogger(name);
+      logger.setLevel(Level.WARNING);
+      QUIET.add(logger);
+    }
+  }
+
+  /**
+   * One line of the table: calls per second, and per call PostgreSQL's counters ({@code pg}: commits,
+   * WAL syncs, WAL records, rows written, WAL bytes) and the Stepwise store's (commits, writes, reads).
+   */
+  private static final class Row {
+    static final String HEADER = String.format(Locale.ROOT, "%-10s %-19s %7s %10s | %8s %8s %8s %8s %8s | %8s %8s %8s",
+        "database", "system", "clients", "per sec", "commits", "WALsync", "WALrec", "rows", "WALbytes", "stCommit",
+        "stWrite", "stRead");
+
+    final String database;
+    final String system;
+    final int clients;
+    final double perSecond;
+    final double[] pg;
+    final double storeCommits;
+    final double storeWrites;
+    final double storeReads;
+    Counted counted;
+
+    Row(String database, String system, int clients, double perSecond, double[] pg, double storeCommits,
+        double storeWrites, double storeReads) {
+      this.database = database;
+      this.system = system;
+      this.clients = clients;
+      this.perSecond = perSecond;
+      this.pg = pg;
+      this.storeCommits = storeCommits;
+      this.storeWrites = storeWrites;
+      this.storeReads = storeReads;
+    }
+
+    Row counted(Counted c) {
+      this.counted = c;
+      return this;
+    }
+
+    Row with(double[] pgPerRun) {
+      return new Row(database, system, clients, perSecond, pgPerRun, storeCommits, storeWrites, storeReads)
+          .counted(counted);
+    }
+
+    String line() {
+      String pgPart = pg == null ? String.format(Locale.ROOT, "%8s %8s %8s %8s %8s", "", "", "", "", "")
+          : String.format(Locale.ROOT, "%8.2f %8.2f %8.1f %8.2f %8.0f", pg[0], pg[1], pg[2], pg[3], pg[4]);
+      return String.format(Locale.ROOT, "%-10s %-19s %7d %10.0f | %s | %8s %8s %8s", database, system, clients,
+          perSecond, pgPart, num(storeCommits), num(storeWrites), num(storeReads));
+    }
+
+    private static String num(double d) {
+      return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.2f", d);
+    }
+  }
+
+  /** The command line: {@code key=value} arguments. */
+  private record Settings(int seconds, int warmUp, int[] clients, List<String> databases, boolean dbos) {
+    static Settings parse(String[] args) {
+      int seconds = 10;
+      int warmUp = 3;
+      int[] clients = {1, 8, 32};
+      List<String> databases = List.of("h2", "postgresql");
+      boolean dbos = true;
+      for (String arg : args) {
+        String[] kv = arg.split("=", 2);
+        if (kv.length != 2) {
+          throw new IllegalArgumentException("Arguments are key=value (seconds, warmup, clients, databases, dbos); "
+              + "got '" + arg + "'");
+        }
+        switch (kv[0]) {
+          case "seconds" -> seconds = Integer.parseInt(kv[1]);
+          case "warmup" -> warmUp = Integer.parseInt(kv[1]);
+          case "clients" -> clients = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
+          case "databases" -> databases = List.of(kv[1].toLowerCase(Locale.ROOT).split(","));
+          case "dbos" -> dbos = Boolean.parseBoolean(kv[1]);
+          default -> throw new IllegalArgumentException("Unknown argument '" + kv[0] + "'; the arguments are seconds, "
+              + "warmup, clients, databases (h2,postgresql) and dbos (true/false)");
+        }
+      }
+      return new Settings(seconds, warmUp, clients, databases, dbos);
+    }
+  }
+}
