@@ -10,6 +10,7 @@ import io.stepwise.benchmarks.durable.Clients.Counted;
 import io.stepwise.benchmarks.durable.Clients.Opener;
 import io.stepwise.jdbc.JdbcRunStore;
 import io.stepwise.jdbc.StoreCommits;
+import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.WorkflowEngine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -216,7 +217,7 @@ public final class DurableThroughput {
       Counted counted;
       long commitsBefore = StoreCommits.of(jdbc);
       try (WorkflowEngine engine = WorkflowEngine.builder().store(store).build()) {
-        HandBoundOrderRunner runner = new HandBoundOrderRunner(new OrderWorkflow(), engine);
+        OrderWorkflowRunner runner = OrderWorkflowRunner.create(Container.empty(), engine);
         engine.start();
         counted = Clients.run(database.substring(0, 2) + "sw" + clients, clients,
             index -> id -> runner.run(ORDER, RunOptions.builder().transactionId(id).build()),
