@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -41,7 +42,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar io.stepwise.benchmarks.durable.DurableThroughput \
- *     [seconds=10] [warmup=3] [clients=1,8,32] [databases=h2,postgresql] [dbos=true]
+ *     [seconds=5] [warmup=2] [rounds=3] [clients=1,8,32] [databases=h2,postgresql] [dbos=true]
  * }</pre>
  *
  * See benchmarks/README.md, "Durable runs", for what each column means.
@@ -54,6 +55,8 @@ public final class DurableThroughput {
 
   private final Settings settings;
   private final List<Row> rows = new ArrayList<>();
+  /** The round of the measurements under way, which {@link #add} stamps on their rows. */
+  private int round = 1;
 
   private DurableThroughput(Settings settings) {
     this.settings = settings;
@@ -62,8 +65,8 @@ public final class DurableThroughput {
   public static void main(String[] args) throws Exception {
     quietLogging();
     Settings settings = Settings.parse(args);
-    System.out.printf("DurableThroughput, %s: %d s per configuration after %d s of warm-up; %d CPUs; Java %s; "
-        + "load average %s%n", Instant.now(), settings.seconds, settings.warmUp,
+    System.out.printf("DurableThroughput, %s: %d round(s) of %d s per configuration after %d s of warm-up; %d CPUs; "
+        + "Java %s; load average %s%n", Instant.now(), settings.rounds, settings.seconds, settings.warmUp,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
     DurableThroughput benchmark = new DurableThroughput(settings);
     benchmark.inMemory();
@@ -104,16 +107,22 @@ public final class DurableThroughput {
       System.out.printf("%nH2 %s, file database in %s, WRITE_DELAY %s (commits written to the file, not synced "
           + "to disk)%n", org.h2.engine.Constants.VERSION, dir, h2Setting(keeper, "WRITE_DELAY"));
       for (int clients : settings.clients) {
-        try (HikariDataSource pool = pool(url, "sa", clients + 2, "SET WRITE_DELAY 0")) {
-          Counted raw = Clients.run("h2raw" + clients, clients, rawInsert(pool), settings.warmUp, settings.seconds);
-          add(new Row("H2", "raw INSERT+COMMIT", clients, raw.perSecond(), null, 1, Double.NaN, Double.NaN));
-          Counted shaped = Clients.run("h2sql" + clients, clients, storeShapedSql(pool), settings.warmUp,
-              settings.seconds);
-          add(new Row("H2", "raw, store's SQL", clients, shaped.perSecond(), null, 4, Double.NaN, Double.NaN));
+        for (round = 1; round <= settings.rounds; round++) {
+          h2Round(url, clients);
         }
-        add(stepwise("H2", clients, url, "sa"));
       }
     }
+  }
+
+  private void h2Round(String url, int clients) throws Exception {
+    try (HikariDataSource pool = pool(url, "sa", clients + 2, "SET WRITE_DELAY 0")) {
+      Counted raw = Clients.run("h2raw" + clients, clients, rawInsert(pool), settings.warmUp, settings.seconds);
+      add(new Row("H2", "raw INSERT+COMMIT", clients, raw.perSecond(), null, 1, Double.NaN, Double.NaN));
+      Counted shaped = Clients.run("h2sql" + clients, clients, storeShapedSql(pool), settings.warmUp,
+          settings.seconds);
+      add(new Row("H2", "raw, store's SQL", clients, shaped.perSecond(), null, 4, Double.NaN, Double.NaN));
+    }
+    add(stepwise("H2", clients, url, "sa"));
   }
 
   private static void createRawTables(Statement s) throws SQLException {
@@ -161,36 +170,43 @@ public final class DurableThroughput {
         setUpDbos(url);
       }
       for (int clients : settings.clients) {
-        PgCounters before = PgCounters.settled(admin, PG_DATABASE);
-        Counted raw;
-        try (HikariDataSource pool = pool(url, "postgres", clients + 2, null)) {
-          raw = Clients.run("pgraw" + clients, clients, rawInsert(pool), settings.warmUp, settings.seconds);
-        }
-        PgCounters rawCounts = PgCounters.settled(admin, PG_DATABASE).minus(before);
-        add(new Row("PostgreSQL", "raw INSERT+COMMIT", clients, raw.perSecond(), perRun(rawCounts, raw), 1,
-            Double.NaN, Double.NaN));
-
-        before = PgCounters.settled(admin, PG_DATABASE);
-        Counted shaped;
-        try (HikariDataSource pool = pool(url, "postgres", clients + 2, null)) {
-          shaped = Clients.run("pgsql" + clients, clients, storeShapedSql(pool), settings.warmUp, settings.seconds);
-        }
-        add(new Row("PostgreSQL", "raw, store's SQL", clients, shaped.perSecond(),
-            perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), shaped), 4, Double.NaN, Double.NaN));
-
-        before = PgCounters.settled(admin, PG_DATABASE);
-        Row stepwise = stepwise("PostgreSQL", clients, url, "postgres");
-        add(stepwise.with(perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), stepwise.counted)));
-
-        if (settings.dbos) {
-          before = PgCounters.settled(admin, PG_DATABASE);
-          Counted dbos = dbos(url, clients);
-          add(new Row("PostgreSQL", "DBOS Transact", clients, dbos.perSecond(),
-              perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), dbos), Double.NaN, Double.NaN,
-              Double.NaN));
+        for (round = 1; round <= settings.rounds; round++) {
+          postgresRound(admin, url, clients);
         }
       }
     }
+  }
+
+  /**
+   * Each configuration on pools of its own, closed before PostgreSQL's counters are read again (see
+   * {@link PgCounters}).
+   */
+  private void postgresRound(Connection admin, String url, int clients) throws Exception {
+    rawOnPostgres(admin, url, clients, "raw INSERT+COMMIT", "pgraw", DurableThroughput::rawInsert, 1);
+    rawOnPostgres(admin, url, clients, "raw, store's SQL", "pgsql", DurableThroughput::storeShapedSql, 4);
+
+    PgCounters before = PgCounters.settled(admin, PG_DATABASE);
+    Row stepwise = stepwise("PostgreSQL", clients, url, "postgres");
+    add(stepwise.with(perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), stepwise.counted)));
+
+    if (settings.dbos) {
+      before = PgCounters.settled(admin, PG_DATABASE);
+      Counted dbos = dbos(url, clients);
+      add(new Row("PostgreSQL", "DBOS Transact", clients, dbos.perSecond(),
+          perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), dbos), Double.NaN, Double.NaN, Double.NaN));
+    }
+  }
+
+  /** A raw client on connections of a pool of its own, with PostgreSQL's counters per call. */
+  private void rawOnPostgres(Connection admin, String url, int clients, String system, String tag,
+      Function<DataSource, Opener> opener, int commitsPerCall) throws Exception {
+    PgCounters before = PgCounters.settled(admin, PG_DATABASE);
+    Counted counted;
+    try (HikariDataSource pool = pool(url, "postgres", clients + 2, null)) {
+      counted = Clients.run(tag + clients, clients, opener.apply(pool), settings.warmUp, settings.seconds);
+    }
+    add(new Row("PostgreSQL", system, clients, counted.perSecond(),
+        perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), counted), commitsPerCall, Double.NaN, Double.NaN));
   }
 
   private static String show(Connection c, String setting) throws SQLException {
@@ -358,6 +374,7 @@ public final class DurableThroughput {
   // ---------------------------------------------------------------------------------- the report
 
   private void add(Row row) {
+    row.round = round;
     rows.add(row);
     System.out.println(row.line());
   }
@@ -367,39 +384,53 @@ public final class DurableThroughput {
     for (Row row : rows) {
       System.out.println(row.line());
     }
-    System.out.printf("%nRatios (same run):%n");
+    System.out.printf("%nRatios of the medians over %d round(s) (per round: Stepwise / DBOS in each round):%n",
+        settings.rounds);
     for (String database : List.of("H2", "PostgreSQL")) {
       for (int clients : settings.clients) {
-        Row stepwise = find(database, "Stepwise durable", clients);
-        Row raw = find(database, "raw INSERT+COMMIT", clients);
-        if (stepwise == null || raw == null) {
+        double stepwise = median(database, "Stepwise durable", clients);
+        double raw = median(database, "raw INSERT+COMMIT", clients);
+        if (Double.isNaN(stepwise) || Double.isNaN(raw)) {
           continue;
         }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-            "%-10s %2d client(s): Stepwise / raw commits = %.2f; Stepwise / (raw / 4) = %.2f of the 4-commit limit",
-            database, clients, stepwise.perSecond / raw.perSecond, stepwise.perSecond / (raw.perSecond / 4)));
-        Row shaped = find(database, "raw, store's SQL", clients);
-        if (shaped != null) {
-          line.append(String.format(Locale.ROOT, "; Stepwise / store's SQL = %.2f", stepwise.perSecond / shaped.perSecond));
-        }
-        Row dbos = find(database, "DBOS Transact", clients);
-        if (dbos != null) {
-          double ratio = stepwise.perSecond / dbos.perSecond;
+            "%-10s %2d client(s): Stepwise %.0f runs/s; / raw commits = %.2f; / (raw / 4) = %.2f of the 4-commit "
+            + "limit; / store's SQL = %.2f", database, clients, stepwise, stepwise / raw, stepwise / (raw / 4),
+            stepwise / median(database, "raw, store's SQL", clients)));
+        double dbos = median(database, "DBOS Transact", clients);
+        if (!Double.isNaN(dbos)) {
+          double ratio = stepwise / dbos;
           double target = clients == 1 ? 2 : clients >= 32 ? 5 : Double.NaN;
-          line.append(String.format(Locale.ROOT, "; Stepwise / DBOS = %.2fx", ratio));
+          line.append(String.format(Locale.ROOT, "; DBOS %.0f runs/s; Stepwise / DBOS = %.2fx", dbos, ratio));
           if (!Double.isNaN(target)) {
             line.append(String.format(Locale.ROOT, " (target %.0fx: %s)", target, ratio >= target ? "met" : "NOT met"));
           }
-          line.append(String.format(Locale.ROOT, "; DBOS / (raw / 4) = %.2f", dbos.perSecond / (raw.perSecond / 4)));
+          line.append(" (per round:");
+          for (int r = 1; r <= settings.rounds; r++) {
+            line.append(String.format(Locale.ROOT, " %.2fx", rate(database, "Stepwise durable", clients, r)
+                / rate(database, "DBOS Transact", clients, r)));
+          }
+          line.append(String.format(Locale.ROOT, "); DBOS / (raw / 4) = %.2f", dbos / (raw / 4)));
         }
         System.out.println(line);
       }
     }
   }
 
-  private Row find(String database, String system, int clients) {
-    return rows.stream().filter(r -> r.database.equals(database) && r.system.equals(system) && r.clients == clients)
-        .findFirst().orElse(null);
+  /** The median rate of {@code system} over the rounds; NaN if it was not measured. */
+  private double median(String database, String system, int clients) {
+    double[] rates = rows.stream()
+        .filter(r -> r.database.equals(database) && r.system.equals(system) && r.clients == clients)
+        .mapToDouble(r -> r.perSecond).sorted().toArray();
+    if (rates.length == 0) {
+      return Double.NaN;
+    }
+    return rates.length % 2 == 1 ? rates[rates.length / 2] : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+  }
+
+  private double rate(String database, String system, int clients, int inRound) {
+    return rows.stream().filter(r -> r.database.equals(database) && r.system.equals(system) && r.clients == clients
+        && r.round == inRound).mapToDouble(r -> r.perSecond).findFirst().orElse(Double.NaN);
   }
 
   private static String loadAverage() {
@@ -424,8 +455,9 @@ public final class DurableThroughput {
    * WAL syncs, WAL records, rows written, WAL bytes) and the Stepwise store's (commits, writes, reads).
    */
   private static final class Row {
-    static final String HEADER = String.format(Locale.ROOT, "%-10s %-19s %7s %10s | %8s %8s %8s %8s %8s | %8s %8s %8s",
-        "database", "system", "clients", "per sec", "commits", "WALsync", "WALrec", "rows", "WALbytes", "stCommit",
+    static final String HEADER = String.format(Locale.ROOT,
+        "%-10s %-19s %7s %5s %10s | %8s %8s %8s %8s %8s | %8s %8s %8s",
+        "database", "system", "clients", "round", "per sec", "commits", "WALsync", "WALrec", "rows", "WALbytes", "stCommit",
         "stWrite", "stRead");
 
     final String database;
@@ -437,6 +469,7 @@ public final class DurableThroughput {
     final double storeWrites;
     final double storeReads;
     Counted counted;
+    int round;
 
     Row(String database, String system, int clients, double perSecond, double[] pg, double storeCommits,
         double storeWrites, double storeReads) {
@@ -463,8 +496,8 @@ public final class DurableThroughput {
     String line() {
       String pgPart = pg == null ? String.format(Locale.ROOT, "%8s %8s %8s %8s %8s", "", "", "", "", "")
           : String.format(Locale.ROOT, "%8.2f %8.2f %8.1f %8.2f %8.0f", pg[0], pg[1], pg[2], pg[3], pg[4]);
-      return String.format(Locale.ROOT, "%-10s %-19s %7d %10.0f | %s | %8s %8s %8s", database, system, clients,
-          perSecond, pgPart, num(storeCommits), num(storeWrites), num(storeReads));
+      return String.format(Locale.ROOT, "%-10s %-19s %7d %5d %10.0f | %s | %8s %8s %8s", database, system, clients,
+          round, perSecond, pgPart, num(storeCommits), num(storeWrites), num(storeReads));
     }
 
     private static String num(double d) {
@@ -473,30 +506,32 @@ public final class DurableThroughput {
   }
 
   /** The command line: {@code key=value} arguments. */
-  private record Settings(int seconds, int warmUp, int[] clients, List<String> databases, boolean dbos) {
+  private record Settings(int seconds, int warmUp, int rounds, int[] clients, List<String> databases, boolean dbos) {
     static Settings parse(String[] args) {
-      int seconds = 10;
-      int warmUp = 3;
+      int seconds = 5;
+      int warmUp = 2;
+      int rounds = 3;
       int[] clients = {1, 8, 32};
       List<String> databases = List.of("h2", "postgresql");
       boolean dbos = true;
       for (String arg : args) {
         String[] kv = arg.split("=", 2);
         if (kv.length != 2) {
-          throw new IllegalArgumentException("Arguments are key=value (seconds, warmup, clients, databases, dbos); "
+          throw new IllegalArgumentException("Arguments are key=value (seconds, warmup, rounds, clients, databases, dbos); "
               + "got '" + arg + "'");
         }
         switch (kv[0]) {
           case "seconds" -> seconds = Integer.parseInt(kv[1]);
           case "warmup" -> warmUp = Integer.parseInt(kv[1]);
+          case "rounds" -> rounds = Integer.parseInt(kv[1]);
           case "clients" -> clients = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
           case "databases" -> databases = List.of(kv[1].toLowerCase(Locale.ROOT).split(","));
           case "dbos" -> dbos = Boolean.parseBoolean(kv[1]);
           default -> throw new IllegalArgumentException("Unknown argument '" + kv[0] + "'; the arguments are seconds, "
-              + "warmup, clients, databases (h2,postgresql) and dbos (true/false)");
+              + "warmup, rounds, clients, databases (h2,postgresql) and dbos (true/false)");
         }
       }
-      return new Settings(seconds, warmUp, clients, databases, dbos);
+      return new Settings(seconds, warmUp, rounds, clients, databases, dbos);
     }
   }
 }
