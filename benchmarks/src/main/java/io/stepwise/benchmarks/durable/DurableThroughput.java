@@ -85,7 +85,7 @@ public final class DurableThroughput {
   private void inMemory() throws Exception {
     OrderWorkflowRunner runner = new OrderWorkflowRunner(new OrderWorkflow());
     for (int clients : settings.clients) {
-      Counted counted = Clients.run("mem" + clients, clients,
+      Counted counted = Clients.run(tag("mem", clients), clients,
           index -> id -> runner.run(ORDER, RunOptions.builder().transactionId(id).build()),
           settings.warmUp, settings.seconds);
       add(new Row("(none)", "Stepwise in memory", clients, counted.perSecond(), null, Double.NaN, Double.NaN,
@@ -116,9 +116,9 @@ public final class DurableThroughput {
 
   private void h2Round(String url, int clients) throws Exception {
     try (HikariDataSource pool = pool(url, "sa", clients + 2, "SET WRITE_DELAY 0")) {
-      Counted raw = Clients.run("h2raw" + clients, clients, rawInsert(pool), settings.warmUp, settings.seconds);
+      Counted raw = Clients.run(tag("h2raw", clients), clients, rawInsert(pool), settings.warmUp, settings.seconds);
       add(new Row("H2", "raw INSERT+COMMIT", clients, raw.perSecond(), null, 1, Double.NaN, Double.NaN));
-      Counted shaped = Clients.run("h2sql" + clients, clients, storeShapedSql(pool), settings.warmUp,
+      Counted shaped = Clients.run(tag("h2sql", clients), clients, storeShapedSql(pool), settings.warmUp,
           settings.seconds);
       add(new Row("H2", "raw, store's SQL", clients, shaped.perSecond(), null, 4, Double.NaN, Double.NaN));
     }
@@ -203,7 +203,7 @@ public final class DurableThroughput {
     PgCounters before = PgCounters.settled(admin, PG_DATABASE);
     Counted counted;
     try (HikariDataSource pool = pool(url, "postgres", clients + 2, null)) {
-      counted = Clients.run(tag + clients, clients, opener.apply(pool), settings.warmUp, settings.seconds);
+      counted = Clients.run(tag(tag, clients), clients, opener.apply(pool), settings.warmUp, settings.seconds);
     }
     add(new Row("PostgreSQL", system, clients, counted.perSecond(),
         perRun(PgCounters.settled(admin, PG_DATABASE).minus(before), counted), commitsPerCall, Double.NaN, Double.NaN));
@@ -311,7 +311,7 @@ public final class DurableThroughput {
       try (WorkflowEngine engine = WorkflowEngine.builder().store(store).build()) {
         OrderWorkflowRunner runner = OrderWorkflowRunner.create(Container.empty(), engine);
         engine.start();
-        counted = Clients.run(database.substring(0, 2) + "sw" + clients, clients,
+        counted = Clients.run(tag(database.substring(0, 2) + "sw", clients), clients,
             index -> id -> runner.run(ORDER, RunOptions.builder().transactionId(id).build()),
             settings.warmUp, settings.seconds);
       }
@@ -344,7 +344,7 @@ public final class DurableThroughput {
       DbosOrderWorkflow proxy = dbos.registerProxy(DbosOrderWorkflow.class, impl);
       impl.self(proxy);
       dbos.launch();
-      return Clients.run("dbos" + clients, clients, index -> id -> {
+      return Clients.run(tag("dbos", clients), clients, index -> id -> {
         WorkflowOptions.Guard workflowId = new WorkflowOptions(id).setContext();
         try {
           proxy.process(ORDER);
@@ -357,6 +357,11 @@ public final class DurableThroughput {
 
   private static DBOSConfig dbosConfig(DataSource pool) {
     return DBOSConfig.defaults("stepwise-durable-bench").withDataSource(pool);
+  }
+
+  /** The prefix of the ids of one configuration's calls: unique in the run, as ids are row keys. */
+  private String tag(String system, int clients) {
+    return system + clients + "r" + round;
   }
 
   private static HikariDataSource pool(String url, String user, int size, String initSql) {
