@@ -220,8 +220,8 @@ public final class DurableThroughput {
   /** The counters divided by every call the configuration made (warm-up and tail included). */
   private static double[] perRun(PgCounters delta, Counted counted) {
     double n = counted.total();
-    return new double[] {delta.commits() / n, delta.walSyncs() / n, delta.walRecords() / n, delta.rowsWritten() / n,
-        delta.walBytes() / n};
+    return new double[] {delta.commits() / n, delta.walSyncs() / n, delta.walWrites() / n, delta.walRecords() / n,
+        delta.rowsWritten() / n, delta.walBytes() / n};
   }
 
   // ---------------------------------------------------------------------------------- the systems
@@ -473,12 +473,13 @@ public final class DurableThroughput {
 
   /**
    * One line of the table: calls per second, and per call PostgreSQL's counters ({@code pg}: commits,
-   * WAL syncs, WAL records, rows written, WAL bytes) and the Stepwise store's (commits, writes, reads).
+   * WAL syncs, WAL writes, WAL records, rows written, WAL bytes) and the Stepwise store's (commits, writes, reads).
    */
   private static final class Row {
     static final String HEADER = String.format(Locale.ROOT,
-        "%-10s %-19s %7s %5s %10s | %8s %8s %8s %8s %8s | %8s %8s %8s",
-        "database", "system", "clients", "round", "per sec", "commits", "WALsync", "WALrec", "rows", "WALbytes", "stCommit",
+        "%-10s %-19s %7s %5s %10s | %8s %8s %8s %8s %8s %8s | %8s %8s %8s",
+        "database", "system", "clients", "round", "per sec", "commits", "WALsync", "WALwrite", "WALrec", "rows",
+        "WALbytes", "stCommit",
         "stWrite", "stRead");
 
     final String database;
@@ -515,8 +516,8 @@ public final class DurableThroughput {
     }
 
     String line() {
-      String pgPart = pg == null ? String.format(Locale.ROOT, "%8s %8s %8s %8s %8s", "", "", "", "", "")
-          : String.format(Locale.ROOT, "%8.2f %8.2f %8.1f %8.2f %8.0f", pg[0], pg[1], pg[2], pg[3], pg[4]);
+      String pgPart = pg == null ? String.format(Locale.ROOT, "%8s %8s %8s %8s %8s %8s", "", "", "", "", "", "")
+          : String.format(Locale.ROOT, "%8.2f %8.2f %8.2f %8.1f %8.2f %8.0f", pg[0], pg[1], pg[2], pg[3], pg[4], pg[5]);
       return String.format(Locale.ROOT, "%-10s %-19s %7d %5d %10.0f | %s | %8s %8s %8s", database, system, clients,
           round, perSecond, pgPart, num(storeCommits), num(storeWrites), num(storeReads));
     }
