@@ -1,0 +1,163 @@
+package io.stepwise.crash;
+
+import io.stepwise.jdbc.JdbcRunStore;
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.WorkflowResult;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The process that {@link CrashTest} kills: it opens the store, builds the engine and both order
+ * workflows' runners with it, starts the engine (which resumes the runs that the JVMs before it left
+ * unfinished), then runs new workflows on {@value #WORKERS} threads until it is killed.
+ *
+ * <p>Arguments: {@code h2|postgresql}, the JDBC URL, the effect log's file, this JVM's generation
+ * (1, 2, ...), and {@code run} or {@code resume}. A generation's transaction ids are {@code
+ * g<generation>-<worker>-<n>}, so no JVM reuses an id that an earlier one started. With {@code
+ * resume} it starts no run: it waits for the engine's recovery, prints it and exits.
+ *
+ * <p>It first warms up ({@link #warmUp}) and prints {@code warm}, then waits for a line on its
+ * standard input before it touches the store. Its output: {@code ready} once the runners are made (before the engine starts), {@code
+ * recovery <Recovery>} when the resumed runs have ended. Each worker writes {@code START} to the
+ * effect log before it calls the runner and {@code END} with the status it got after.
+ */
+public final class CrashChild {
+  static final int WORKERS = 8;
+  /** The table prefix of the store. */
+  static final String PREFIX = "crash_";
+
+  private CrashChild() {}
+
+  public static void main(String[] args) throws Exception {
+    String kind = args[0];
+    String url = args[1];
+    int generation = Integer.parseInt(args[3]);
+    boolean resumeOnly = args[4].equals("resume");
+    PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 256), false,
+        StandardCharsets.UTF_8);
+    warmUp(kind, url);
+    print(out, "warm");
+    if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
+      System.exit(2); // the test is gone
+    }
+
+    EffectLog log = EffectLog.open(Path.of(args[2]), generation);
+    Effects effects = new Effects(log);
+    WorkflowEngine engine = WorkflowEngine.builder()
+        .store(JdbcRunStore.builder(dataSource(kind, url)).tablePrefix(PREFIX).build())
+        .build();
+    Container container = Container.of(effects);
+    OrderWorkflowRunner sync = OrderWorkflowRunner.create(container, engine);
+    AsyncOrderWorkflowRunner async = AsyncOrderWorkflowRunner.create(container, engine);
+    print(out, "ready");
+    engine.start();
+    if (resumeOnly) {
+      WorkflowEngine.Recovery recovery = engine.recovery().get(5, TimeUnit.MINUTES);
+      print(out, "recovery " + recovery.resumed() + " " + recovery.done() + " " + recovery.reverted() + " "
+          + recovery.failed() + " " + recovery.suspended() + " " + recovery.notResumed());
+      engine.close();
+      System.exit(0);
+    }
+    engine.recovery().thenAccept(recovery -> print(out, "recovery " + recovery));
+
+    for (int w = 0; w < WORKERS; w++) {
+      int worker = w;
+      Thread thread = new Thread(() -> {
+        for (int n = 0; ; n++) {
+          String tx = "g" + generation + "-" + worker + "-" + n;
+          CrashOrder order = new CrashOrder(n * WORKERS + worker);
+          RunOptions options = RunOptions.builder().transactionId(tx).throwOnError(false).build();
+          // each kind of call in turn: run and runAsync, of the synchronous and the asynchronous workflow
+          Function<CrashOrder, WorkflowResult<String>> call = switch (n % 4) {
+            case 0 -> input -> sync.run(input, options);
+            case 1 -> input -> async.run(input, options);
+            case 2 -> input -> sync.runAsync(input, options).join();
+            default -> input -> async.runAsync(input, options).join();
+          };
+          String workflow = n % 2 == 0 ? OrderWorkflowRunner.WORKFLOW_NAME : AsyncOrderWorkflowRunner.WORKFLOW_NAME;
+          log.write(Effect.Kind.START, tx, workflow, 0, null, Integer.toString(order.number()));
+          String status;
+          try {
+            status = call.apply(order).status().name();
+          } catch (RuntimeException e) {
+            status = "ERROR:" + e.getClass().getSimpleName();
+            synchronized (System.err) {
+              System.err.println("run " + tx + " threw:");
+              e.printStackTrace();
+            }
+          }
+          log.write(Effect.Kind.END, tx, workflow, 0, null, status);
+        }
+      }, "worker-" + w);
+      thread.setDaemon(true);
+      thread.start();
+    }
+    Thread.sleep(TimeUnit.MINUTES.toMillis(10)); // the test kills it long before; this only ends an orphan
+    System.exit(1);
+  }
+
+  /**
+   * Loads and runs what the JVM will need, on a database of its own, before the test lets it touch
+   * the store: both workflows run twice on an in-memory H2 database (their effects go nowhere), and
+   * a PostgreSQL child connects once. So the test can start the next JVM while the last one still
+   * runs, and the kills are not spent waiting for JVMs to start.
+   */
+  private static void warmUp(String kind, String url) throws Exception {
+    EffectLog nowhere = EffectLog.open(Path.of("/dev/null"), 0);
+    JdbcDataSource memory = new JdbcDataSource();
+    memory.setURL("jdbc:h2:mem:warm;DB_CLOSE_DELAY=-1");
+    try (WorkflowEngine engine = WorkflowEngine.builder().store(JdbcRunStore.create(memory)).build()) {
+      Container container = Container.of(new Effects(nowhere));
+      OrderWorkflowRunner sync = OrderWorkflowRunner.create(container, engine);
+      AsyncOrderWorkflowRunner async = AsyncOrderWorkflowRunner.create(container, engine);
+      engine.start();
+      for (int n = 0; n < 2; n++) {
+        RunOptions options = RunOptions.builder().transactionId("warm-" + n).throwOnError(false).build();
+        sync.run(new CrashOrder(n * 5), options);
+        async.runAsync(new CrashOrder(n * 5), RunOptions.builder().transactionId("warm-async-" + n)
+            .throwOnError(false).build()).join();
+      }
+    }
+    if (!kind.equals("h2")) {
+      try (Connection c = dataSource(kind, url).getConnection(); Statement s = c.createStatement()) {
+        s.execute("SELECT 1");
+      }
+    }
+  }
+
+  static DataSource dataSource(String kind, String url) {
+    if (kind.equals("h2")) {
+      JdbcDataSource h2 = new JdbcDataSource();
+      h2.setURL(url);
+      h2.setUser("sa");
+      h2.setPassword("");
+      return h2;
+    }
+    PGSimpleDataSource postgres = new PGSimpleDataSource();
+    postgres.setURL(url);
+    return postgres;
+  }
+
+  /** Writes one whole line with one write, so that a kill never leaves half a line. */
+  private static void print(PrintStream out, String line) {
+    synchronized (out) {
+      out.print(line + "\n");
+      out.flush();
+    }
+  }
+}
