@@ -15,6 +15,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.stepwise.runtime.StepPhase;
 import io.stepwise.runtime.store.RunError;
 import io.stepwise.runtime.store.RunStoreException;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import io.stepwise.runtime.store.StoredError;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -60,14 +61,14 @@ final class JsonCodec {
     try {
       json = writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t))).writeValueAsString(value);
     } catch (JsonProcessingException | RuntimeException e) {
-      throw new RunStoreException("Cannot record " + what + ": Jackson cannot write it as " + type.getTypeName()
+      throw new UnrecordableValueException("Cannot record " + what + ": Jackson cannot write it as " + type.getTypeName()
           + ": " + reason(e) + ". " + fix(type), e);
     }
     if (value != null && !readBack.contains(type)) {
       try {
         reader(type).readValue(json);
       } catch (JsonProcessingException | RuntimeException e) {
-        throw new RunStoreException("Cannot record " + what + ": Jackson writes it as " + type.getTypeName()
+        throw new UnrecordableValueException("Cannot record " + what + ": Jackson writes it as " + type.getTypeName()
             + " but cannot read that back: " + reason(e) + ". " + fix(type), e);
       }
       readBack.add(type);

@@ -20,6 +20,7 @@ public final class Names {
 
   public static final String RUNTIME_PACKAGE = "io.stepwise.runtime";
   public static final String INTERNAL_PACKAGE = "io.stepwise.runtime.internal";
+  public static final String STORE_PACKAGE = "io.stepwise.runtime.store";
   public static final String STEP_RESPONSE = RUNTIME_PACKAGE + ".StepResponse";
   public static final String STEP_CONTEXT = RUNTIME_PACKAGE + ".StepContext";
 

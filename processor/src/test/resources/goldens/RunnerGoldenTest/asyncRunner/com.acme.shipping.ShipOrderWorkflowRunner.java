@@ -3,6 +3,7 @@ package com.acme.shipping;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.AsyncRun;
@@ -11,6 +12,7 @@ import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
 import io.stepwise.runtime.internal.WorkflowSpec;
+import io.stepwise.runtime.store.RunTypes;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -78,13 +80,33 @@ public final class ShipOrderWorkflowRunner {
 
   private static final StepSpec PRINT_LABEL = StepSpec.of("print-label", 0);
 
-  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, RESERVE_STOCK, CHARGE_CARD, BOOK_CARRIER, SEND_EMAIL, PRINT_LABEL);
+  /**
+   * The types of what a durable run records: the input, the result, and each step's output and
+   * compensation input, by the step's position in {@code SPEC}.
+   */
+  private static final RunTypes TYPES = RunTypes.builder(WORKFLOW_NAME, ShipOrderInput.class,
+      String.class)
+      .step(0, String.class, String.class)
+      .step(1, String.class, String.class)
+      .step(2, String.class, String.class)
+      .step(3, Void.class, Void.class)
+      .step(4, String.class, String.class)
+      .build();
+
+  /**
+   * The fingerprint of the definition (the steps' names, order, kinds and types), by which an
+   * engine recognises a run recorded by another definition of the workflow.
+   */
+  private static final String FINGERPRINT = "sha256:61e492fba75f6269";
+
+  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, RESERVE_STOCK, CHARGE_CARD, BOOK_CARRIER, SEND_EMAIL, PRINT_LABEL)
+      .withTypes(TYPES, FINGERPRINT);
 
   private final ShipOrderWorkflow workflow;
 
   private final Container container;
 
-  private final RunRegistry runs = new RunRegistry();
+  private final RunRegistry runs;
 
   /**
    * A runner of the given workflow instance, whose steps see {@link Container#empty()} as their container.
@@ -97,16 +119,44 @@ public final class ShipOrderWorkflowRunner {
    * A runner of the given workflow instance, whose steps see {@code container} in their {@code StepContext}.
    */
   public ShipOrderWorkflowRunner(ShipOrderWorkflow workflow, Container container) {
+    this(workflow, container, null);
+  }
+
+  /**
+   * A runner of the given workflow instance, whose steps see {@code container} in their
+   * {@code StepContext}, and whose runs are recorded by {@code engine}, which resumes them after a
+   * crash. Creating it registers the workflow with the engine (one runner per workflow per engine),
+   * before {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public ShipOrderWorkflowRunner(ShipOrderWorkflow workflow, Container container,
+      WorkflowEngine engine) {
     this.workflow = Objects.requireNonNull(workflow, "workflow");
     this.container = Objects.requireNonNull(container, "container");
+    this.runs = RunRegistry.<ShipOrderInput, String>of(engine, SPEC, this::runAsync);
   }
 
   /**
    * A runner of a new {@link ShipOrderWorkflow}, whose constructor's parameters are resolved from {@code container} by type.
    */
   public static ShipOrderWorkflowRunner create(Container container) {
+    return create(container, null);
+  }
+
+  /**
+   * A runner of a new {@link ShipOrderWorkflow}, whose constructor's parameters are resolved from {@code container}
+   * by type, and whose runs are recorded by {@code engine}, which resumes them after a crash.
+   * Creating it registers the workflow with the engine (one runner per workflow per engine), before
+   * {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public static ShipOrderWorkflowRunner create(Container container, WorkflowEngine engine) {
     Objects.requireNonNull(container, "container");
-    return new ShipOrderWorkflowRunner(new ShipOrderWorkflow(container.resolve(Warehouse.class), container.resolve(PaymentGateway.class)), container);
+    return new ShipOrderWorkflowRunner(new ShipOrderWorkflow(container.resolve(Warehouse.class), container.resolve(PaymentGateway.class)), container, engine);
   }
 
   /**
@@ -127,7 +177,7 @@ public final class ShipOrderWorkflowRunner {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()} is true
    */
   public WorkflowResult<String> run(ShipOrderInput input, RunOptions options) {
-    return AsyncRun.join(AsyncRun.start(SPEC, options, container, runs, run -> steps(run, input)));
+    return AsyncRun.join(AsyncRun.start(SPEC, options, container, runs, input, run -> steps(run, input)));
   }
 
   /**
@@ -144,7 +194,7 @@ public final class ShipOrderWorkflowRunner {
    */
   public CompletableFuture<ChildRun<String>> runAsChildAsync(ShipOrderInput input,
       StepContext parent) {
-    return AsyncRun.startChild(SPEC, parent, container, run -> steps(run, input));
+    return AsyncRun.startChild(SPEC, parent, container, input, run -> steps(run, input));
   }
 
   /**
@@ -194,7 +244,7 @@ public final class ShipOrderWorkflowRunner {
    */
   public CompletableFuture<WorkflowResult<String>> runAsync(ShipOrderInput input,
       RunOptions options) {
-    return AsyncRun.submit(SPEC, options, container, runs, run -> steps(run, input));
+    return AsyncRun.submit(SPEC, options, container, runs, input, run -> steps(run, input));
   }
 
   /**

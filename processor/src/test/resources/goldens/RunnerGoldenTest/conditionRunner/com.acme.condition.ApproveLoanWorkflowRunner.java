@@ -3,6 +3,7 @@ package com.acme.condition;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.AsyncRuns;
@@ -11,6 +12,8 @@ import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
 import io.stepwise.runtime.internal.WorkflowSpec;
+import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.Types;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,14 +63,32 @@ public final class ApproveLoanWorkflowRunner {
 
   private static final StepSpec NOTIFY_BOARD = StepSpec.of("notify-board", 0);
 
+  /**
+   * The types of what a durable run records: the input, the result, and each step's output and
+   * compensation input, by the step's position in {@code SPEC}.
+   */
+  private static final RunTypes TYPES = RunTypes.builder(WORKFLOW_NAME, Long.class,
+      Types.parameterized(Optional.class, String.class))
+      .step(0, Integer.class, Integer.class)
+      .step(1, String.class, Long.class)
+      .step(2, Void.class, Void.class)
+      .build();
+
+  /**
+   * The fingerprint of the definition (the steps' names, order, kinds and types), by which an
+   * engine recognises a run recorded by another definition of the workflow.
+   */
+  private static final String FINGERPRINT = "sha256:6727107e67b7c53d";
+
   private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, SCORE, REVIEW, NOTIFY_BOARD)
-      .withOptionalResult();
+      .withOptionalResult()
+      .withTypes(TYPES, FINGERPRINT);
 
   private final ApproveLoanWorkflow workflow;
 
   private final Container container;
 
-  private final RunRegistry runs = new RunRegistry();
+  private final RunRegistry runs;
 
   /**
    * A runner of the given workflow instance, whose steps see {@link Container#empty()} as their container.
@@ -80,16 +101,44 @@ public final class ApproveLoanWorkflowRunner {
    * A runner of the given workflow instance, whose steps see {@code container} in their {@code StepContext}.
    */
   public ApproveLoanWorkflowRunner(ApproveLoanWorkflow workflow, Container container) {
+    this(workflow, container, null);
+  }
+
+  /**
+   * A runner of the given workflow instance, whose steps see {@code container} in their
+   * {@code StepContext}, and whose runs are recorded by {@code engine}, which resumes them after a
+   * crash. Creating it registers the workflow with the engine (one runner per workflow per engine),
+   * before {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public ApproveLoanWorkflowRunner(ApproveLoanWorkflow workflow, Container container,
+      WorkflowEngine engine) {
     this.workflow = Objects.requireNonNull(workflow, "workflow");
     this.container = Objects.requireNonNull(container, "container");
+    this.runs = RunRegistry.<Long, Optional<String>>of(engine, SPEC, this::runAsync);
   }
 
   /**
    * A runner of a new {@link ApproveLoanWorkflow}, whose constructor's parameters are resolved from {@code container} by type.
    */
   public static ApproveLoanWorkflowRunner create(Container container) {
+    return create(container, null);
+  }
+
+  /**
+   * A runner of a new {@link ApproveLoanWorkflow}, whose constructor's parameters are resolved from {@code container}
+   * by type, and whose runs are recorded by {@code engine}, which resumes them after a crash.
+   * Creating it registers the workflow with the engine (one runner per workflow per engine), before
+   * {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public static ApproveLoanWorkflowRunner create(Container container, WorkflowEngine engine) {
     Objects.requireNonNull(container, "container");
-    return new ApproveLoanWorkflowRunner(new ApproveLoanWorkflow(), container);
+    return new ApproveLoanWorkflowRunner(new ApproveLoanWorkflow(), container, engine);
   }
 
   /**
@@ -107,7 +156,7 @@ public final class ApproveLoanWorkflowRunner {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()} is true
    */
   public WorkflowResult<Optional<String>> run(long input, RunOptions options) {
-    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs);
+    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs, input);
     try {
       return run.done(steps(run, input));
     } catch (WorkflowRun.Halt halt) {
@@ -120,7 +169,7 @@ public final class ApproveLoanWorkflowRunner {
    * For generated code only; may change in any release.
    */
   public ChildRun<Optional<String>> runAsChild(long input, StepContext parent) {
-    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container);
+    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container, input);
     try {
       return run.childDone(steps(run, input));
     } catch (WorkflowRun.Halt halt) {

@@ -5,6 +5,7 @@ import io.stepwise.runtime.HookCompensation;
 import io.stepwise.runtime.HookHandler;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.AsyncRuns;
@@ -14,6 +15,7 @@ import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
 import io.stepwise.runtime.internal.WorkflowSpec;
+import io.stepwise.runtime.store.RunTypes;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import javax.annotation.processing.Generated;
@@ -59,13 +61,30 @@ public final class RegisterUserWorkflowRunner {
 
   private static final StepSpec SEND_WELCOME = StepSpec.of("send-welcome", 0);
 
-  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, CREATE_USER, USER_CREATED, SEND_WELCOME);
+  /**
+   * The types of what a durable run records: the input, the result, and each step's output and
+   * compensation input, by the step's position in {@code SPEC}.
+   */
+  private static final RunTypes TYPES = RunTypes.builder(WORKFLOW_NAME, String.class, String.class)
+      .step(0, String.class, String.class)
+      .step(1, Boolean.class, String.class)
+      .step(2, Void.class, Void.class)
+      .build();
+
+  /**
+   * The fingerprint of the definition (the steps' names, order, kinds and types), by which an
+   * engine recognises a run recorded by another definition of the workflow.
+   */
+  private static final String FINGERPRINT = "sha256:9528fac21a254049";
+
+  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, CREATE_USER, USER_CREATED, SEND_WELCOME)
+      .withTypes(TYPES, FINGERPRINT);
 
   private final RegisterUserWorkflow workflow;
 
   private final Container container;
 
-  private final RunRegistry runs = new RunRegistry();
+  private final RunRegistry runs;
 
   private final HookSlot<String> userCreatedHook = new HookSlot<>(WORKFLOW_NAME, "user-created");
 
@@ -80,16 +99,44 @@ public final class RegisterUserWorkflowRunner {
    * A runner of the given workflow instance, whose steps see {@code container} in their {@code StepContext}.
    */
   public RegisterUserWorkflowRunner(RegisterUserWorkflow workflow, Container container) {
+    this(workflow, container, null);
+  }
+
+  /**
+   * A runner of the given workflow instance, whose steps see {@code container} in their
+   * {@code StepContext}, and whose runs are recorded by {@code engine}, which resumes them after a
+   * crash. Creating it registers the workflow with the engine (one runner per workflow per engine),
+   * before {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public RegisterUserWorkflowRunner(RegisterUserWorkflow workflow, Container container,
+      WorkflowEngine engine) {
     this.workflow = Objects.requireNonNull(workflow, "workflow");
     this.container = Objects.requireNonNull(container, "container");
+    this.runs = RunRegistry.<String, String>of(engine, SPEC, this::runAsync);
   }
 
   /**
    * A runner of a new {@link RegisterUserWorkflow}, whose constructor's parameters are resolved from {@code container} by type.
    */
   public static RegisterUserWorkflowRunner create(Container container) {
+    return create(container, null);
+  }
+
+  /**
+   * A runner of a new {@link RegisterUserWorkflow}, whose constructor's parameters are resolved from {@code container}
+   * by type, and whose runs are recorded by {@code engine}, which resumes them after a crash.
+   * Creating it registers the workflow with the engine (one runner per workflow per engine), before
+   * {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public static RegisterUserWorkflowRunner create(Container container, WorkflowEngine engine) {
     Objects.requireNonNull(container, "container");
-    return new RegisterUserWorkflowRunner(new RegisterUserWorkflow(), container);
+    return new RegisterUserWorkflowRunner(new RegisterUserWorkflow(), container, engine);
   }
 
   /**
@@ -107,7 +154,7 @@ public final class RegisterUserWorkflowRunner {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()} is true
    */
   public WorkflowResult<String> run(String input, RunOptions options) {
-    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs);
+    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs, input);
     try {
       return run.done(steps(run, input));
     } catch (WorkflowRun.Halt halt) {
@@ -120,7 +167,7 @@ public final class RegisterUserWorkflowRunner {
    * For generated code only; may change in any release.
    */
   public ChildRun<String> runAsChild(String input, StepContext parent) {
-    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container);
+    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container, input);
     try {
       return run.childDone(steps(run, input));
     } catch (WorkflowRun.Halt halt) {

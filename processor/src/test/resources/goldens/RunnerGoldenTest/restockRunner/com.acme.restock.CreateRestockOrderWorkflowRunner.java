@@ -3,6 +3,7 @@ package com.acme.restock;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.AsyncRuns;
@@ -11,6 +12,8 @@ import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
 import io.stepwise.runtime.internal.WorkflowSpec;
+import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.Types;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -62,13 +65,32 @@ public final class CreateRestockOrderWorkflowRunner {
 
   private static final StepSpec UPDATE_STATUS = StepSpec.of("update-status", 0);
 
-  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, CREATE_ORDER, CREATE_ITEMS, UPDATE_STATUS);
+  /**
+   * The types of what a durable run records: the input, the result, and each step's output and
+   * compensation input, by the step's position in {@code SPEC}.
+   */
+  private static final RunTypes TYPES = RunTypes.builder(WORKFLOW_NAME,
+      CreateRestockOrderInput.class, RestockOrder.class)
+      .step(0, RestockOrder.class, String.class)
+      .step(1, Types.parameterized(List.class, RestockOrderItem.class),
+          Types.parameterized(List.class, String.class))
+      .step(2, RestockOrder.class, RestockOrder.class)
+      .build();
+
+  /**
+   * The fingerprint of the definition (the steps' names, order, kinds and types), by which an
+   * engine recognises a run recorded by another definition of the workflow.
+   */
+  private static final String FINGERPRINT = "sha256:6012a4a3b0dc0d99";
+
+  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, CREATE_ORDER, CREATE_ITEMS, UPDATE_STATUS)
+      .withTypes(TYPES, FINGERPRINT);
 
   private final CreateRestockOrderWorkflow workflow;
 
   private final Container container;
 
-  private final RunRegistry runs = new RunRegistry();
+  private final RunRegistry runs;
 
   /**
    * A runner of the given workflow instance, whose steps see {@link Container#empty()} as their container.
@@ -82,16 +104,45 @@ public final class CreateRestockOrderWorkflowRunner {
    */
   public CreateRestockOrderWorkflowRunner(CreateRestockOrderWorkflow workflow,
       Container container) {
+    this(workflow, container, null);
+  }
+
+  /**
+   * A runner of the given workflow instance, whose steps see {@code container} in their
+   * {@code StepContext}, and whose runs are recorded by {@code engine}, which resumes them after a
+   * crash. Creating it registers the workflow with the engine (one runner per workflow per engine),
+   * before {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public CreateRestockOrderWorkflowRunner(CreateRestockOrderWorkflow workflow, Container container,
+      WorkflowEngine engine) {
     this.workflow = Objects.requireNonNull(workflow, "workflow");
     this.container = Objects.requireNonNull(container, "container");
+    this.runs = RunRegistry.<CreateRestockOrderInput, RestockOrder>of(engine, SPEC, this::runAsync);
   }
 
   /**
    * A runner of a new {@link CreateRestockOrderWorkflow}, whose constructor's parameters are resolved from {@code container} by type.
    */
   public static CreateRestockOrderWorkflowRunner create(Container container) {
+    return create(container, null);
+  }
+
+  /**
+   * A runner of a new {@link CreateRestockOrderWorkflow}, whose constructor's parameters are resolved from {@code container}
+   * by type, and whose runs are recorded by {@code engine}, which resumes them after a crash.
+   * Creating it registers the workflow with the engine (one runner per workflow per engine), before
+   * {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public static CreateRestockOrderWorkflowRunner create(Container container,
+      WorkflowEngine engine) {
     Objects.requireNonNull(container, "container");
-    return new CreateRestockOrderWorkflowRunner(new CreateRestockOrderWorkflow(container.resolve(SupplierService.class)), container);
+    return new CreateRestockOrderWorkflowRunner(new CreateRestockOrderWorkflow(container.resolve(SupplierService.class)), container, engine);
   }
 
   /**
@@ -109,7 +160,7 @@ public final class CreateRestockOrderWorkflowRunner {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()} is true
    */
   public WorkflowResult<RestockOrder> run(CreateRestockOrderInput input, RunOptions options) {
-    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs);
+    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs, input);
     try {
       return run.done(steps(run, input));
     } catch (WorkflowRun.Halt halt) {
@@ -122,7 +173,7 @@ public final class CreateRestockOrderWorkflowRunner {
    * For generated code only; may change in any release.
    */
   public ChildRun<RestockOrder> runAsChild(CreateRestockOrderInput input, StepContext parent) {
-    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container);
+    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container, input);
     try {
       return run.childDone(steps(run, input));
     } catch (WorkflowRun.Halt halt) {

@@ -3,6 +3,7 @@ package com.acme.group;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.internal.AsyncRuns;
@@ -12,6 +13,7 @@ import io.stepwise.runtime.internal.RunRegistry;
 import io.stepwise.runtime.internal.StepSpec;
 import io.stepwise.runtime.internal.WorkflowRun;
 import io.stepwise.runtime.internal.WorkflowSpec;
+import io.stepwise.runtime.store.RunTypes;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -72,13 +74,32 @@ public final class PackOrderWorkflowRunner {
 
   private static final StepSpec SEAL = StepSpec.of("seal", 0);
 
-  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, PICK, BOX, POINTS, PRINT, SEAL);
+  /**
+   * The types of what a durable run records: the input, the result, and each step's output and
+   * compensation input, by the step's position in {@code SPEC}.
+   */
+  private static final RunTypes TYPES = RunTypes.builder(WORKFLOW_NAME, String.class, String.class)
+      .step(0, String.class, String.class)
+      .step(1, Integer.class, String.class)
+      .step(2, Integer.class, Integer.class)
+      .step(3, Void.class, Void.class)
+      .step(4, String.class, String.class)
+      .build();
+
+  /**
+   * The fingerprint of the definition (the steps' names, order, kinds and types), by which an
+   * engine recognises a run recorded by another definition of the workflow.
+   */
+  private static final String FINGERPRINT = "sha256:4a887f36d6775a49";
+
+  private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, PICK, BOX, POINTS, PRINT, SEAL)
+      .withTypes(TYPES, FINGERPRINT);
 
   private final PackOrderWorkflow workflow;
 
   private final Container container;
 
-  private final RunRegistry runs = new RunRegistry();
+  private final RunRegistry runs;
 
   /**
    * A runner of the given workflow instance, whose steps see {@link Container#empty()} as their container.
@@ -91,16 +112,44 @@ public final class PackOrderWorkflowRunner {
    * A runner of the given workflow instance, whose steps see {@code container} in their {@code StepContext}.
    */
   public PackOrderWorkflowRunner(PackOrderWorkflow workflow, Container container) {
+    this(workflow, container, null);
+  }
+
+  /**
+   * A runner of the given workflow instance, whose steps see {@code container} in their
+   * {@code StepContext}, and whose runs are recorded by {@code engine}, which resumes them after a
+   * crash. Creating it registers the workflow with the engine (one runner per workflow per engine),
+   * before {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public PackOrderWorkflowRunner(PackOrderWorkflow workflow, Container container,
+      WorkflowEngine engine) {
     this.workflow = Objects.requireNonNull(workflow, "workflow");
     this.container = Objects.requireNonNull(container, "container");
+    this.runs = RunRegistry.<String, String>of(engine, SPEC, this::runAsync);
   }
 
   /**
    * A runner of a new {@link PackOrderWorkflow}, whose constructor's parameters are resolved from {@code container} by type.
    */
   public static PackOrderWorkflowRunner create(Container container) {
+    return create(container, null);
+  }
+
+  /**
+   * A runner of a new {@link PackOrderWorkflow}, whose constructor's parameters are resolved from {@code container}
+   * by type, and whose runs are recorded by {@code engine}, which resumes them after a crash.
+   * Creating it registers the workflow with the engine (one runner per workflow per engine), before
+   * {@code engine.start()}.
+   *
+   * @param engine the engine that records the runs; null for runs in memory only
+   * @throws IllegalStateException if the engine already has a runner of this workflow, or has started
+   */
+  public static PackOrderWorkflowRunner create(Container container, WorkflowEngine engine) {
     Objects.requireNonNull(container, "container");
-    return new PackOrderWorkflowRunner(new PackOrderWorkflow(), container);
+    return new PackOrderWorkflowRunner(new PackOrderWorkflow(), container, engine);
   }
 
   /**
@@ -118,7 +167,7 @@ public final class PackOrderWorkflowRunner {
    * @throws WorkflowFailedException if the run does not end {@code DONE} and {@code options.throwOnError()} is true
    */
   public WorkflowResult<String> run(String input, RunOptions options) {
-    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs);
+    WorkflowRun run = WorkflowRun.start(SPEC, options, container, runs, input);
     try {
       return run.done(steps(run, input));
     } catch (WorkflowRun.Halt halt) {
@@ -131,7 +180,7 @@ public final class PackOrderWorkflowRunner {
    * For generated code only; may change in any release.
    */
   public ChildRun<String> runAsChild(String input, StepContext parent) {
-    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container);
+    WorkflowRun run = WorkflowRun.startChild(SPEC, parent, container, input);
     try {
       return run.childDone(steps(run, input));
     } catch (WorkflowRun.Halt halt) {

@@ -186,6 +186,13 @@ public final class ModelBuilder {
       output = ClassName.get(Void.class);
       compensationInput = output;
     }
+    // what a durable run records: whether a hook's handler took the call, and the hook's input; a
+    // child's result (the child's run has a record of its own); else the step's output and compensation input
+    StepModel.Recorded recorded = switch (shape) {
+      case HOOK -> new StepModel.Recorded(ClassName.get(Boolean.class), hook.orElseThrow().input());
+      case CHILD -> new StepModel.Recorded(output, ClassName.get(Void.class));
+      default -> new StepModel.Recorded(output, compensationInput);
+    };
     Call call = call(step.method(), step.params(), outputs);
     Optional<ExecutableElement> conditionMethod = graph.condition(step);
     Optional<Call> condition = conditionMethod.map(method -> call(method, decl.params(method), outputs));
@@ -204,7 +211,7 @@ public final class ModelBuilder {
         millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()), onFailure);
     Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
     return new StepModel(step.name(), step.maxRetries(), names.constant(step.name()), shape, output, compensationInput,
-        Optional.ofNullable(outputs.get(step.name())), branch, call,
+        recorded, Optional.ofNullable(outputs.get(step.name())), branch, call,
         condition, child.isPresent() ? Optional.empty() : compensation, List.copyOf(sources), takesInput,
         step.mayHaveNoOutput(), options, group, child, hook, async);
   }

@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * the writers take the names from the model as they are and never make up one.
  */
 final class RunnerNames {
-  /** The runner's own constants: the workflow's name, its diagram and its {@code WorkflowSpec}. */
-  private static final List<String> CONSTANTS = List.of("WORKFLOW_NAME", "DIAGRAM", "SPEC");
+  /**
+   * The runner's own constants: the workflow's name, its diagram, the types and the fingerprint of
+   * what its durable runs record, and its {@code WorkflowSpec}.
+   */
+  private static final List<String> CONSTANTS = List.of("WORKFLOW_NAME", "DIAGRAM", "TYPES", "FINGERPRINT", "SPEC");
 
   /** The runner's own fields: the workflow instance, its container, the runs in progress. */
   private static final List<String> FIELDS = List.of("workflow", "container", "runs");

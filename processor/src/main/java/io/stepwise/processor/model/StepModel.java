@@ -7,6 +7,7 @@ import java.util.Optional;
  * One step of a valid workflow, ready to write. Types are boxed ({@code Integer} for {@code int}).
  *
  * @param constant the name of the {@code StepSpec} constant
+ * @param recorded the types of what a durable run records of the step
  * @param local the local variable that holds the output, if a later step or the result uses it
  * @param branch in a {@code @Parallel} group, the local that holds the step's branch, if it has a
  *     {@code local}
@@ -27,6 +28,7 @@ public record StepModel(
     Shape shape,
     TypeName output,
     TypeName compensationInput,
+    Recorded recorded,
     Optional<String> local,
     Optional<String> branch,
     Call call,
@@ -40,6 +42,15 @@ public record StepModel(
     Optional<Child> child,
     Optional<Hook> hook,
     boolean async) {
+
+  /**
+   * The types of what a durable run records of a step, as its {@code RunTypes} declare them (boxed):
+   * the output and the compensation input of a {@code @Step} ({@code Void} for none, what a
+   * {@code CompletionStage} completes with for an asynchronous one); a child workflow's result and
+   * {@code Void} (the child's run is recorded as a run of its own); for a {@code @Hook}, {@code
+   * Boolean} (whether a handler took the call) and the hook's input.
+   */
+  public record Recorded(TypeName output, TypeName compensationInput) {}
 
   /**
    * A {@code @Hook}: its handler lives in the runner field {@code slot}, registered with the

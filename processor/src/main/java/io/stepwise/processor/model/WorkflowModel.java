@@ -33,6 +33,7 @@ public record WorkflowModel(
     List<TypeName> constructorThrows,
     Set<String> suppressions,
     long timeoutMillis) {
+  private static final ClassName VOID = ClassName.get(Void.class);
 
   /**
    * Whether the runner chains the steps asynchronously ({@code AsyncRun}): some step returns a
@@ -40,6 +41,16 @@ public record WorkflowModel(
    */
   public boolean isAsync() {
     return steps.stream().anyMatch(StepModel::async);
+  }
+
+  /** The type of the input a durable run records: the input type, boxed; {@code Void} for a workflow without input. */
+  public TypeName recordedInput() {
+    return inputType.map(TypeName::box).orElse(VOID);
+  }
+
+  /** The fingerprint of the definition, which a durable run records; see {@link Fingerprint}. */
+  public String fingerprint() {
+    return Fingerprint.of(Fingerprint.canonicalText(workflowName, recordedInput(), resultType, steps));
   }
 
   /** A constructor parameter: its type and the class literal to resolve it by. */

@@ -48,8 +48,8 @@ final class AsyncBodyWriter extends BodyWriter {
 
   @Override
   CodeBlock run() {
-    return statement("return $T.join($T.start(SPEC, options, container, runs, run -> $L))", ASYNC_RUN, ASYNC_RUN,
-        stepsCall());
+    return statement("return $T.join($T.start(SPEC, options, container, runs, $L, run -> $L))", ASYNC_RUN, ASYNC_RUN,
+        inputArg(), stepsCall());
   }
 
   @Override
@@ -68,7 +68,7 @@ final class AsyncBodyWriter extends BodyWriter {
     model.inputType().ifPresent(t -> method.addParameter(t, "input"));
     return Optional.of(method
         .addParameter(STEP_CONTEXT, "parent")
-        .addStatement("return $T.startChild(SPEC, parent, container, run -> $L)", ASYNC_RUN, stepsCall())
+        .addStatement("return $T.startChild(SPEC, parent, container, $L, run -> $L)", ASYNC_RUN, inputArg(), stepsCall())
         .build());
   }
 
@@ -90,7 +90,8 @@ final class AsyncBodyWriter extends BodyWriter {
 
   @Override
   CodeBlock runAsync() {
-    return statement("return $T.submit(SPEC, options, container, runs, run -> $L)", ASYNC_RUN, stepsCall());
+    return statement("return $T.submit(SPEC, options, container, runs, $L, run -> $L)", ASYNC_RUN, inputArg(),
+        stepsCall());
   }
 
   /** Statements that run the stages from {@code index} on, ending with the {@code return} of the chain. */

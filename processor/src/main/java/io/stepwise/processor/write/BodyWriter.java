@@ -53,6 +53,11 @@ abstract sealed class BodyWriter permits SyncBodyWriter, AsyncBodyWriter {
     return model.inputType().isPresent() ? "steps(run, input)" : "steps(run)";
   }
 
+  /** The run's input, which a durable run records: {@code input}, or {@code null} for a workflow without input. */
+  final String inputArg() {
+    return model.inputType().isPresent() ? "input" : "null";
+  }
+
   /** One statement, as {@code addStatement} writes it. */
   static CodeBlock statement(String format, Object... args) {
     return CodeBlock.builder().addStatement(format, args).build();

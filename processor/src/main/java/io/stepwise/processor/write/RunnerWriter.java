@@ -10,8 +10,10 @@ import static io.stepwise.processor.write.RuntimeTypes.HOOK_SLOT;
 import static io.stepwise.processor.write.RuntimeTypes.ON_FAILURE;
 import static io.stepwise.processor.write.RuntimeTypes.RUN_OPTIONS;
 import static io.stepwise.processor.write.RuntimeTypes.RUN_REGISTRY;
+import static io.stepwise.processor.write.RuntimeTypes.RUN_TYPES;
 import static io.stepwise.processor.write.RuntimeTypes.STEP_CONTEXT;
 import static io.stepwise.processor.write.RuntimeTypes.STEP_SPEC;
+import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_ENGINE;
 import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_FAILED;
 import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_RESULT;
 import static io.stepwise.processor.write.RuntimeTypes.WORKFLOW_SPEC;
@@ -60,6 +62,7 @@ public final class RunnerWriter {
     addConstants(type, model, diagram);
     addFields(type, model);
     addConstructors(type, model);
+    type.addMethod(createInMemory(model));
     type.addMethod(create(model));
     addRuns(type, model, body);
     for (StepModel step : model.steps()) {
@@ -80,7 +83,10 @@ public final class RunnerWriter {
     return type.build();
   }
 
-  /** {@code WORKFLOW_NAME}, {@code DIAGRAM}, a {@code StepSpec} per step and the {@code WorkflowSpec}. */
+  /**
+   * {@code WORKFLOW_NAME}, {@code DIAGRAM}, a {@code StepSpec} per step, {@code TYPES} and {@code
+   * FINGERPRINT} (what a durable run records) and the {@code WorkflowSpec}.
+   */
   private static void addConstants(TypeSpec.Builder type, WorkflowModel model, String diagram) {
     type.addField(FieldSpec.builder(String.class, "WORKFLOW_NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The workflow's name, {@value}.\n")
@@ -98,6 +104,16 @@ public final class RunnerWriter {
           .build());
       stepConstants.add(", $N", step.constant());
     }
+    type.addField(FieldSpec.builder(RUN_TYPES, "TYPES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The types of what a durable run records: the input, the result, and each step's output and\n"
+            + "compensation input, by the step's position in {@code SPEC}.\n")
+        .initializer(runTypes(model))
+        .build());
+    type.addField(FieldSpec.builder(String.class, "FINGERPRINT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The fingerprint of the definition (the steps' names, order, kinds and types), by which an\n"
+            + "engine recognises a run recorded by another definition of the workflow.\n")
+        .initializer("$S", model.fingerprint())
+        .build());
     CodeBlock.Builder spec = CodeBlock.builder()
         .add("$T.of($L, WORKFLOW_NAME$L)$>$>", WORKFLOW_SPEC, Names.GENERATED_CODE_VERSION, stepConstants.build());
     if (model.timeoutMillis() > 0) {
@@ -106,18 +122,29 @@ public final class RunnerWriter {
     if (isOptional(model.resultType())) {
       spec.add("\n.withOptionalResult()"); // a run that does not end DONE has Optional.empty(), not null
     }
+    spec.add("\n.withTypes(TYPES, FINGERPRINT)");
     type.addField(FieldSpec.builder(WORKFLOW_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer(spec.add("$<$<").build())
         .build());
+  }
+
+  /** {@code RunTypes.builder(WORKFLOW_NAME, input, result)}, a {@code step(position, output, compensationInput)} per step. */
+  private static CodeBlock runTypes(WorkflowModel model) {
+    CodeBlock.Builder code = CodeBlock.builder().add("$T.builder(WORKFLOW_NAME,$W$L,$W$L)$>$>", RUN_TYPES,
+        TypeTokens.of(model.recordedInput()), TypeTokens.of(model.resultType()));
+    for (int position = 0; position < model.steps().size(); position++) {
+      StepModel.Recorded recorded = model.steps().get(position).recorded();
+      code.add("\n.step($L,$W$L,$W$L)", position, TypeTokens.of(recorded.output()),
+          TypeTokens.of(recorded.compensationInput()));
+    }
+    return code.add("\n.build()$<$<").build();
   }
 
   /** The workflow, the container, the runs in progress, and the child runners and hook slots of steps. */
   private static void addFields(TypeSpec.Builder type, WorkflowModel model) {
     type.addField(model.workflowClass(), "workflow", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(CONTAINER, "container", Modifier.PRIVATE, Modifier.FINAL);
-    type.addField(FieldSpec.builder(RUN_REGISTRY, "runs", Modifier.PRIVATE, Modifier.FINAL)
-        .initializer("new $T()", RUN_REGISTRY)
-        .build());
+    type.addField(RUN_REGISTRY, "runs", Modifier.PRIVATE, Modifier.FINAL);
     for (StepModel step : model.steps()) {
       step.child().ifPresent(child -> type.addField(child.runner(), child.field(), Modifier.PRIVATE, Modifier.FINAL));
       step.hook().ifPresent(hook -> type.addField(FieldSpec.builder(
@@ -145,10 +172,37 @@ public final class RunnerWriter {
         .addJavadoc("A runner of the given workflow instance, whose steps see {@code container} in their {@code StepContext}.\n")
         .addParameter(model.workflowClass(), "workflow")
         .addParameter(CONTAINER, "container")
+        .addStatement("this(workflow, container, null)")
+        .build());
+    type.addMethod(MethodSpec.constructorBuilder()
+        .addModifiers(modifiers(model))
+        .addJavadoc("A runner of the given workflow instance, whose steps see {@code container} in their\n"
+            + "{@code StepContext}, and whose runs are recorded by {@code engine}, which resumes them after a\n"
+            + "crash. Creating it registers the workflow with the engine (one runner per workflow per engine),\n"
+            + "before {@code engine.start()}.\n\n")
+        .addJavadoc("@param engine the engine that records the runs; null for runs in memory only\n")
+        .addJavadoc("@throws IllegalStateException if the engine already has a runner of this workflow, or has started\n")
+        .addParameter(model.workflowClass(), "workflow")
+        .addParameter(CONTAINER, "container")
+        .addParameter(WORKFLOW_ENGINE, "engine")
         .addStatement("this.workflow = $T.requireNonNull(workflow, $S)", Objects.class, "workflow")
         .addStatement("this.container = $T.requireNonNull(container, $S)", Objects.class, "container")
         .addCode(childRunners(model))
+        .addStatement(registry(model))
         .build());
+  }
+
+  /**
+   * {@code RunRegistry.<I, R>of(engine, SPEC, this::runAsync)}, by which the engine resumes a run
+   * with its recorded input (the type arguments pick {@code runAsync(input, options)} among the
+   * overloads); for a workflow without input, a lambda that drops the input, {@code null}.
+   */
+  private static CodeBlock registry(WorkflowModel model) {
+    return model.inputType().isPresent()
+        ? CodeBlock.of("this.runs = $T.<$T, $T>of(engine, SPEC, this::runAsync)", RUN_REGISTRY,
+            model.recordedInput(), model.resultType())
+        : CodeBlock.of("this.runs = $T.<$T, $T>of(engine, SPEC, (input, options) -> runAsync(options))", RUN_REGISTRY,
+            model.recordedInput(), model.resultType());
   }
 
   /**
@@ -300,18 +354,36 @@ public final class RunnerWriter {
     MethodSpec.Builder create = MethodSpec.methodBuilder("create")
         .addModifiers(modifiers(model, Modifier.STATIC))
         .returns(model.runnerClass())
+        .addJavadoc("A runner of a new {@link $T}, whose constructor's parameters are resolved from {@code container}\n"
+            + "by type, and whose runs are recorded by {@code engine}, which resumes them after a crash.\n"
+            + "Creating it registers the workflow with the engine (one runner per workflow per engine), before\n"
+            + "{@code engine.start()}.\n\n", model.workflowClass())
+        .addJavadoc("@param engine the engine that records the runs; null for runs in memory only\n")
+        .addJavadoc("@throws IllegalStateException if the engine already has a runner of this workflow, or has started\n")
+        .addParameter(CONTAINER, "container")
+        .addParameter(WORKFLOW_ENGINE, "engine")
+        .addExceptions(model.constructorThrows())
+        .addStatement("$T.requireNonNull(container, $S)", Objects.class, "container");
+    if (model.dependencies().isEmpty()) {
+      create.addStatement("return new $T(new $T(), container, engine)", model.runnerClass(), model.workflowClass());
+    } else {
+      create.addStatement("return new $T(new $T($>$>$L$<$<), container, engine)", model.runnerClass(),
+          model.workflowClass(), args.build());
+    }
+    return create.build();
+  }
+
+  /** {@code create(container)}: {@code create(container, null)}, a runner whose runs live in memory. */
+  private static MethodSpec createInMemory(WorkflowModel model) {
+    return MethodSpec.methodBuilder("create")
+        .addModifiers(modifiers(model, Modifier.STATIC))
+        .returns(model.runnerClass())
         .addJavadoc("A runner of a new {@link $T}, whose constructor's parameters are resolved from {@code container} by type.\n",
             model.workflowClass())
         .addParameter(CONTAINER, "container")
         .addExceptions(model.constructorThrows())
-        .addStatement("$T.requireNonNull(container, $S)", Objects.class, "container");
-    if (model.dependencies().isEmpty()) {
-      create.addStatement("return new $T(new $T(), container)", model.runnerClass(), model.workflowClass());
-    } else {
-      create.addStatement("return new $T(new $T($>$>$L$<$<), container)", model.runnerClass(), model.workflowClass(),
-          args.build());
-    }
-    return create.build();
+        .addStatement("return create(container, null)")
+        .build();
   }
 
   /** Whether the workflow's result is an {@code Optional}: a run that does not end {@code DONE} has it empty. */

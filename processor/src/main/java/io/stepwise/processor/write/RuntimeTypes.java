@@ -12,6 +12,7 @@ final class RuntimeTypes {
   static final ClassName STEP_CONTEXT = ClassName.get(Names.RUNTIME_PACKAGE, "StepContext");
   static final ClassName HOOK_HANDLER = ClassName.get(Names.RUNTIME_PACKAGE, "HookHandler");
   static final ClassName HOOK_COMPENSATION = ClassName.get(Names.RUNTIME_PACKAGE, "HookCompensation");
+  static final ClassName WORKFLOW_ENGINE = ClassName.get(Names.RUNTIME_PACKAGE, "WorkflowEngine");
 
   static final ClassName STEP_SPEC = ClassName.get(Names.INTERNAL_PACKAGE, "StepSpec");
   static final ClassName ON_FAILURE = STEP_SPEC.nestedClass("OnFailure");
@@ -28,6 +29,9 @@ final class RuntimeTypes {
   static final ClassName HOOK_SLOT = ClassName.get(Names.INTERNAL_PACKAGE, "HookSlot");
   static final ClassName CHILD_RUN = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRun");
   static final ClassName CHILD_RUNNERS = ClassName.get(Names.INTERNAL_PACKAGE, "ChildRunners");
+
+  static final ClassName RUN_TYPES = ClassName.get(Names.STORE_PACKAGE, "RunTypes");
+  static final ClassName TYPES = ClassName.get(Names.STORE_PACKAGE, "Types");
 
   static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
   static final ClassName COMPLETION_STAGE = ClassName.get("java.util.concurrent", "CompletionStage");

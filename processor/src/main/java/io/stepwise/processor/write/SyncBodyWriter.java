@@ -38,19 +38,21 @@ final class SyncBodyWriter extends BodyWriter {
 
   @Override
   CodeBlock run() {
-    return drive("start(SPEC, options, container, runs)", "return run.done($L)", "return run.halted(halt)");
+    return drive(CodeBlock.of("start(SPEC, options, container, runs, $L)", inputArg()), "return run.done($L)",
+        "return run.halted(halt)");
   }
 
   @Override
   CodeBlock runAsChild() {
-    return drive("startChild(SPEC, parent, container)", "return run.childDone($L)", "throw run.childFailed(halt)");
+    return drive(CodeBlock.of("startChild(SPEC, parent, container, $L)", inputArg()), "return run.childDone($L)",
+        "throw run.childFailed(halt)");
   }
 
   /**
    * {@code WorkflowRun run = WorkflowRun.start(...)}, then the steps; {@code done} ends the run with
    * the result, {@code halted} with a failed step's {@code Halt}.
    */
-  private CodeBlock drive(String start, String done, String halted) {
+  private CodeBlock drive(CodeBlock start, String done, String halted) {
     return CodeBlock.builder()
         .addStatement("$T run = $T.$L", WORKFLOW_RUN, WORKFLOW_RUN, start)
         .beginControlFlow("try")

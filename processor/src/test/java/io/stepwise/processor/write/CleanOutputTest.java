@@ -172,7 +172,8 @@ class CleanOutputTest {
   }
 
   /**
-   * Steps named like the runner's own constants ({@code DIAGRAM}, {@code SPEC}, {@code WORKFLOW_NAME})
+   * Steps named like the runner's own constants ({@code DIAGRAM}, {@code SPEC}, {@code WORKFLOW_NAME},
+   * {@code TYPES}, {@code FINGERPRINT})
    * get constants of their own, and steps named like the names its methods use get locals of their
    * own: both in synchronous and asynchronous runners.
    */
@@ -191,7 +192,10 @@ class CleanOutputTest {
           "  @Step(\"run\") String run(@From(\"workflow-name\") String in) { return in; }",
           "  @Step(\"ctx\") String ctx(@From(\"run\") String in, @From(\"diagram\") String d) { return in; }",
           "  @Step(\"runs\") String runs(@From(\"ctx\") String in) { return in; }",
-          "  @Step(\"parent\") String parent(@From(\"runs\") String in) { return in; }",
+          "  @Step(\"types\") String types(@From(\"runs\") String in) { return in; }",
+          "  @Step(\"fingerprint\") String fingerprint(@From(\"types\") String in) { return in; }",
+          "  @Step(\"engine\") String engine(@From(\"fingerprint\") String in) { return in; }",
+          "  @Step(\"parent\") String parent(@From(\"engine\") String in) { return in; }",
           "  @Step(\"workflow\") String workflow(@From(\"parent\") String in, @Input String input) { return in; }",
           "}");
       Compilation compilation = strict(source);
@@ -201,6 +205,10 @@ class CleanOutputTest {
           .contains("private static final StepSpec DIAGRAM_ = StepSpec.of(\"diagram\", 0);");
       assertThat(compilation).generatedSourceFile("test/ClashRunner").contentsAsUtf8String()
           .contains("workflow.workflow(parent, input)");
+      assertThat(compilation).generatedSourceFile("test/ClashRunner").contentsAsUtf8String()
+          .contains("private static final StepSpec TYPES_ = StepSpec.of(\"types\", 0);");
+      assertThat(compilation).generatedSourceFile("test/ClashRunner").contentsAsUtf8String()
+          .contains("private static final StepSpec FINGERPRINT_ = StepSpec.of(\"fingerprint\", 0);");
     }
   }
 

@@ -8,6 +8,7 @@ import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import io.stepwise.runtime.internal.WorkflowRun.Branch;
 import java.util.List;
@@ -133,8 +134,15 @@ public final class AsyncRun extends Execution {
     CompletableFuture<Void> written = recordEnd(cause == null ? RunRecord.Status.DONE : record().status(),
         cause == null ? value : null);
     Runnable next = () -> {
-      WorkflowSuspendedException suspended = written.isCompletedExceptionally() ? suspension() : null;
-      end.accept(value, suspended != null ? suspended : cause);
+      Throwable failed = written.isCompletedExceptionally() ? Journal.unwrap(written.handle((v, e) -> e).join()) : null;
+      if (failed instanceof UnrecordableValueException && cause == null) {
+        // the last step's output (or the result) cannot be recorded: the run is compensated instead
+        halt(List.of(unrecordableEnd(failed))).whenComplete((ignored, halted) ->
+            recordEnd(value, Journal.unwrap(halted), end));
+        return;
+      }
+      WorkflowSuspendedException suspended = failed != null ? suspension() : null;
+      end.accept(value, suspended != null ? suspended : failed != null ? failed : cause);
     };
     if (driver().await(this, written, next)) {
       next.run();
@@ -314,6 +322,17 @@ public final class AsyncRun extends Execution {
   public <R> CompletionStage<Optional<R>> childStep(StepSpec step, Condition when, ChildBody<R> body) {
     return this.<R>plain(step, when, Shape.RESPONSE, Bodies.child(body), Bodies.ChildCompensation.INSTANCE)
         .thenApply(Optional::ofNullable);
+  }
+
+  /** Runs a step that takes a {@code java.sql.Connection}; see {@link WorkflowRun#transactionalStep}. */
+  public <O, C> CompletionStage<O> transactionalStep(
+      StepSpec step, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return run(new TransactionalStepMachine<>(this, step, null, true, body), compensation);
+  }
+
+  public <O, C> CompletionStage<Optional<O>> transactionalStep(
+      StepSpec step, Condition when, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return run(new TransactionalStepMachine<>(this, step, when, true, body), compensation).thenApply(Optional::ofNullable);
   }
 
   /** Runs a {@code @Hook}; see {@link WorkflowRun#hook}. */

@@ -350,6 +350,16 @@ abstract class Execution {
     return steps.get(steps.size() - 1);
   }
 
+  /**
+   * The failure of a durable run whose end could not be recorded because a value cannot be (the
+   * last step's output, whose checkpoint goes with the end, or the result): the last step fails with
+   * the store's error, and the run is compensated, its last step with the rest.
+   */
+  Settlement.Failure unrecordableEnd(Throwable cause) {
+    record.addError(new StepError(lastStep().name(), StepPhase.INVOKE, cause, 0));
+    return lastStepFailed(cause);
+  }
+
   /** The run's last step fails, never attempted again, with {@code cause}: its earlier work is compensated. */
   private Settlement.Failure lastStepFailed(Throwable cause) {
     int position = spec.steps().size() - 1;

@@ -47,6 +47,16 @@ abstract class GroupSteps {
     return start(step, when, Shape.VOID, body, Bodies.voidCompensation(compensation));
   }
 
+  public <O, C> Branch<O, C> transactionalStep(StepSpec step, TransactionalBody<O, C> body,
+      Compensation<? super C> compensation) {
+    return coordinator.start(new TransactionalStepMachine<>(coordinator.run(), step, null, false, body), compensation);
+  }
+
+  public <O, C> Branch<O, C> transactionalStep(StepSpec step, Condition when, TransactionalBody<O, C> body,
+      Compensation<? super C> compensation) {
+    return coordinator.start(new TransactionalStepMachine<>(coordinator.run(), step, when, false, body), compensation);
+  }
+
   private <O, C> Branch<O, C> start(StepSpec step, Condition when, Shape shape, Object body,
       Compensation<? super C> compensation) {
     return coordinator.start(new SyncStepMachine<O, C>(coordinator.run(), step, when, false, shape, body), compensation);

@@ -17,6 +17,7 @@ import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredError;
 import io.stepwise.runtime.store.StoredRun;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -212,6 +213,11 @@ final class Journal {
             + "(deploy that version), or leave it; its record stays as it is").toString();
   }
 
+  /** The store the run is recorded in. */
+  io.stepwise.runtime.store.RunStore store() {
+    return engine.store;
+  }
+
   // ---------------------------------------------------------------- replay
 
   /** Whether the run replays a record (it was recorded before it began). */
@@ -305,7 +311,8 @@ final class Journal {
       written = CompletableFuture.failedFuture(e);
     }
     return written.whenComplete((ignored, error) -> {
-      if (error != null) {
+      // a value that cannot be recorded fails its step instead (see StepMachine); anything else stops the run
+      if (error != null && !(unwrap(error) instanceof UnrecordableValueException)) {
         suspend(unwrap(error), "its store could not record a checkpoint");
       }
     });
@@ -407,9 +414,22 @@ final class Journal {
       }
     }
 
+    /**
+     * The next recorded outcome of the step (or compensation) at {@code position}: its failed
+     * attempts are passed over when an outcome follows them; the last one is given when none does.
+     */
     synchronized Checkpoint take(int position, boolean compensation) {
       List<ArrayDeque<Checkpoint>> from = compensation ? compensations : outcomes;
-      return position < from.size() ? from.get(position).poll() : null;
+      if (position >= from.size()) {
+        return null;
+      }
+      ArrayDeque<Checkpoint> queue = from.get(position);
+      Checkpoint next = queue.poll();
+      while (next != null && next.kind() == CheckpointKind.ATTEMPT_FAILED && !queue.isEmpty()
+          && (queue.peek().kind() == CheckpointKind.ATTEMPT_FAILED || !compensation)) {
+        next = queue.poll();
+      }
+      return next;
     }
 
     synchronized Checkpoint lateFailure() {

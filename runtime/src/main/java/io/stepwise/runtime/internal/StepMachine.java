@@ -7,7 +7,9 @@ import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -177,7 +179,11 @@ abstract class StepMachine<O, C> implements Runnable {
   public final void run() {
     while (phase != OVER) {
       switch (phase) {
-        case CONDITION -> condition();
+        case CONDITION -> {
+          if (!condition()) {
+            return; // a resumed step pauses before its next attempt; the driver goes on after the pause
+          }
+        }
         case ATTEMPT -> {
           if (!attempt()) {
             return; // the driver goes on once the step's stage completes
@@ -194,7 +200,8 @@ abstract class StepMachine<O, C> implements Runnable {
     }
   }
 
-  private void condition() {
+  /** Decides whether the step runs; false if a resumed step's retry pause goes on later. */
+  private boolean condition() {
     record = run.record().start(position, step.name());
     Journal journal = run.journal;
     if (journal != null) {
@@ -203,12 +210,12 @@ abstract class StepMachine<O, C> implements Runnable {
         if (then != null) {
           then.run();
         }
-        return;
+        return true;
       }
       began = Instant.now();
       Checkpoint outcome = journal.replayStep(position);
-      if (outcome != null && replay(outcome)) {
-        return;
+      if (outcome != null) {
+        return replay(outcome);
       }
     }
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
@@ -220,13 +227,13 @@ abstract class StepMachine<O, C> implements Runnable {
           RunEvents.skippedByCondition(context);
           skipped = true;
           over();
-          return;
+          return true;
         }
       } catch (Throwable t) {
         run.fatal(t);
         RunEvents.conditionThrew(context, t);
         fail(t, 1);
-        return;
+        return true;
       }
     }
     if (stop == null && (when != null || !stopsBeforeCondition)) {
@@ -234,18 +241,22 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     if (stop != null) {
       fail(stop, 0);
-      return;
+      return true;
     }
     attempt = 1;
     phase = ATTEMPT;
+    return true;
   }
 
   /**
-   * Takes the step's recorded outcome instead of running it; false for a child workflow's step that
-   * completed, which runs its body again with the recorded attempt's number, so that the child
-   * replays its own record.
+   * Takes the step's recorded outcome instead of running it. A child workflow's step that completed
+   * runs its body again with the recorded attempt's number, so that the child replays its own
+   * record. False if a resumed step pauses before its next attempt, and goes on later.
    */
   private boolean replay(Checkpoint outcome) {
+    if (outcome.kind() == CheckpointKind.ATTEMPT_FAILED) {
+      return resumeAfter(outcome);
+    }
     replayed = outcome;
     sequence = outcome.sequence();
     attempt = outcome.attempts();
@@ -259,7 +270,7 @@ abstract class StepMachine<O, C> implements Runnable {
         if (recorded == Recorded.CHILD) {
           attempt = Math.max(1, attempt);
           phase = ATTEMPT;
-          return false;
+          return true;
         }
         answered = true;
         if (recorded == Recorded.HOOK) {
@@ -280,6 +291,28 @@ abstract class StepMachine<O, C> implements Runnable {
       }
     }
     return true;
+  }
+
+  /**
+   * A step whose last recorded event is a failed attempt: it goes on with the next attempt, after
+   * what is left of the retry pause (counted from when the attempt failed, on the wall clock). The
+   * condition was met, since an attempt ran: it is not evaluated again. False if the pause goes on
+   * later.
+   */
+  private boolean resumeAfter(Checkpoint failedAttempt) {
+    attempt = failedAttempt.attempts();
+    record.attempts = attempt;
+    Throwable stop = run.stopReason(step);
+    if (stop != null) {
+      fail(stop, attempt);
+      return true;
+    }
+    long pausedMillis = System.currentTimeMillis() - failedAttempt.ended().toEpochMilli();
+    long left = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        Math.max(0, step.retryDelayMillis(attempt) - pausedMillis));
+    error = Journal.restore(failedAttempt.error().orElseThrow());
+    phase = RETRY;
+    return driver.pause(run, left, true, this);
   }
 
   /** Whether the step replays a recorded outcome (a child's step that runs again to replay the child counts). */
@@ -357,11 +390,31 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     RunEvents.retrying(context, error, delay);
     phase = RETRY;
-    return driver.pause(run, delay, true, this);
+    CompletableFuture<Void> written = run.journal == null ? null : run.journal.append(List.of(
+        Checkpoint.builder(run.journal.nextSequence(), CheckpointKind.ATTEMPT_FAILED, position, step.name())
+            .attempts(attempt).error(error).build()), null);
+    if (written == null) {
+      return driver.pause(run, delay, true, this);
+    }
+    // the failed attempt is recorded before the pause, so that a resumed run goes on with the next attempt
+    long end = System.nanoTime() + delay;
+    Runnable pause = () -> {
+      if (driver.pause(run, Math.max(0, end - System.nanoTime()), true, this)) {
+        run();
+      }
+    };
+    if (!driver.await(run, written, pause)) {
+      return false;
+    }
+    return driver.pause(run, Math.max(0, end - System.nanoTime()), true, this);
   }
 
   /** After the pause: the next attempt, unless the run must stop. */
   private void retry() {
+    if (run.journal != null && run.journal.isSuspended()) {
+      fail(run.journal.suspension(), attempt); // the failed attempt could not be recorded: stop here
+      return;
+    }
     if (Thread.currentThread().isInterrupted() || run.stopReason(step) != null) {
       giveUp();
       return;
@@ -403,14 +456,41 @@ abstract class StepMachine<O, C> implements Runnable {
   private void over() {
     phase = OVER;
     Journal journal = run.journal;
-    if (journal != null && replayed == null && !journal.isSuspended()) {
+    if (journal != null && replayed == null && !journal.isSuspended() && !(cause == null && recordedByAttempt())) {
       CompletableFuture<Void> written = recordOutcome(journal);
-      if (written != null && !driver.await(run, written, then == null ? NOTHING : then)) {
-        return; // then runs once the checkpoint is durable
+      if (written != null) {
+        Runnable next = () -> {
+          unrecordable(written);
+          if (then != null) {
+            then.run();
+          }
+        };
+        if (driver.await(run, written, next)) {
+          next.run();
+        }
+        return; // else next runs once the checkpoint is durable
       }
     }
     if (then != null) {
       then.run();
+    }
+  }
+
+  /**
+   * A step whose outcome the store cannot record (its output's type cannot be written as JSON, say)
+   * fails, with the store's error, which names the step and the type: trying again cannot help, and
+   * a run that stopped there would fail the same way at every restart.
+   */
+  private void unrecordable(CompletableFuture<Void> written) {
+    if (!written.isCompletedExceptionally()) {
+      return;
+    }
+    Throwable error = Journal.unwrap(written.handle((ignored, e) -> e).join());
+    if (error instanceof UnrecordableValueException && cause == null) {
+      cause = error;
+      output = null;
+      compensationInput = null;
+      partialWork = false;
     }
   }
 
@@ -427,15 +507,8 @@ abstract class StepMachine<O, C> implements Runnable {
     if (skipped) {
       checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_SKIPPED, position, step.name());
     } else if (cause == null) {
-      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_COMPLETED, position, step.name()).attempts(attempt);
-      switch (recorded) {
-        case CHILD -> checkpoint.output(output).compensationInput(null);
-        case HOOK -> {
-          Bodies.HookCall<?> call = (Bodies.HookCall<?>) compensationInput;
-          checkpoint.output(call.handled).compensationInput(call.input);
-        }
-        default -> checkpoint.output(output).compensationInput(compensationInput);
-      }
+      return journal.stepEnded(completed(sequence, attempt, output, compensationInput),
+          !inGroup && position == run.spec().steps().size() - 1);
     } else if (Settlement.isTolerated(step, cause)) {
       checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_TOLERATED, position, step.name())
           .attempts(attempt).error(cause);
@@ -450,6 +523,29 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     boolean last = !inGroup && position == run.spec().steps().size() - 1;
     return journal.stepEnded(checkpoint.build(), last);
+  }
+
+  /** The checkpoint of the step's completion, with its output and compensation input as the record keeps them. */
+  final Checkpoint completed(int sequence, int attempts, Object output, Object compensationInput) {
+    Checkpoint.Builder checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_COMPLETED, position, step.name())
+        .attempts(attempts);
+    switch (recorded) {
+      case CHILD -> checkpoint.output(output).compensationInput(null);
+      case HOOK -> {
+        Bodies.HookCall<?> call = (Bodies.HookCall<?>) compensationInput;
+        checkpoint.output(call.handled).compensationInput(call.input);
+      }
+      default -> checkpoint.output(output).compensationInput(compensationInput);
+    }
+    if (began != null) {
+      checkpoint.started(began);
+    }
+    return checkpoint.build();
+  }
+
+  /** Whether the attempt that completed the step recorded its checkpoint itself (with its work). */
+  boolean recordedByAttempt() {
+    return false;
   }
 
   /**

@@ -7,6 +7,7 @@ import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import io.stepwise.runtime.internal.SyncStepMachine.Shape;
 import java.util.List;
 import java.util.Optional;
@@ -143,6 +144,20 @@ public final class WorkflowRun extends Execution {
   }
 
   /**
+   * Runs a step that takes a {@code java.sql.Connection}: its work commits with its checkpoint (see
+   * {@link TransactionalStepMachine}).
+   */
+  public <O, C> O transactionalStep(StepSpec step, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return runMachine(new TransactionalStepMachine<>(this, step, null, true, body), compensation);
+  }
+
+  /** Runs a conditional step that takes a {@code java.sql.Connection}; empty if it has no output. */
+  public <O, C> Optional<O> transactionalStep(
+      StepSpec step, Condition when, TransactionalBody<O, C> body, Compensation<? super C> compensation) {
+    return Optional.ofNullable(runMachine(new TransactionalStepMachine<>(this, step, when, true, body), compensation));
+  }
+
+  /**
    * Runs a {@code @Hook}: {@code input} builds the hook's input, then the registered handler (if
    * any) handles it; the handler's compensation runs if a later step fails.
    */
@@ -171,16 +186,21 @@ public final class WorkflowRun extends Execution {
       machine = new SyncStepMachine<>(this);
       this.machine = machine;
     }
-    machine.prepare(step, when, shape, body).compensatedBy(compensation).run();
+    return (O) runMachine(machine.prepare(step, when, shape, body), (Compensation<Object>) compensation);
+  }
+
+  /** Runs a step's machine to its outcome on this thread and settles it: its output, null if it has none. */
+  private <O, C> O runMachine(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    machine.compensatedBy(compensation).run();
     WorkflowSuspendedException suspended = suspension();
     if (suspended != null) {
       throw suspended;
     }
-    Settlement.Failure failure = Settlement.settle(this, machine, (Compensation<Object>) compensation);
+    Settlement.Failure failure = Settlement.settle(this, machine, compensation);
     if (failure != null) {
       throw halt(List.of(failure));
     }
-    return (O) machine.output();
+    return machine.output();
   }
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
@@ -203,16 +223,30 @@ public final class WorkflowRun extends Execution {
     }
   }
 
-  /** Records a durable run's end; throws a {@link WorkflowSuspendedException} if the store could not. */
-  private void recordEndOrStop(RunRecord.Status status, Object result) {
+  /**
+   * Records a durable run's end: null if it is recorded (always for a run that is not recorded), or
+   * the failure that halts the run if a value of it cannot be recorded.
+   *
+   * @throws WorkflowSuspendedException if the store could not record it
+   */
+  private Settlement.Failure recordEndOrStop(RunRecord.Status status, Object result) {
     if (journal == null) {
-      return;
+      return null;
     }
     try {
       recordEnd(status, result).join();
+      return null;
     } catch (CompletionException e) {
+      if (e.getCause() instanceof UnrecordableValueException unrecordable && status == RunRecord.Status.DONE) {
+        return unrecordableEnd(unrecordable);
+      }
       WorkflowSuspendedException suspended = suspension();
-      throw suspended != null ? suspended : e;
+      if (suspended != null) {
+        throw suspended;
+      }
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      broken(cause); // leaves the registry, lets go of the transaction id, logs
+      throw cause instanceof RuntimeException unexpected ? unexpected : e;
     }
   }
 
@@ -229,7 +263,10 @@ public final class WorkflowRun extends Execution {
     if (cancelled != null) {
       return halted(halt(List.of(cancelled)));
     }
-    recordEndOrStop(RunRecord.Status.DONE, result);
+    Settlement.Failure unrecordable = recordEndOrStop(RunRecord.Status.DONE, result);
+    if (unrecordable != null) {
+      return halted(halt(List.of(unrecordable)));
+    }
     return endDone(result);
   }
 
@@ -253,7 +290,10 @@ public final class WorkflowRun extends Execution {
     if (abandoned != null) {
       throw childFailed(halt(List.of(abandoned)));
     }
-    recordEndOrStop(RunRecord.Status.DONE, result);
+    Settlement.Failure unrecordable = recordEndOrStop(RunRecord.Status.DONE, result);
+    if (unrecordable != null) {
+      throw childFailed(halt(List.of(unrecordable)));
+    }
     return endChildDone(result);
   }
 

@@ -224,8 +224,8 @@ public final class Checkpoint {
     /** The error: required for the kinds that {@linkplain CheckpointKind#hasError() have one}, refused otherwise. */
     public Builder error(StoredError error) {
       if (!kind.hasError()) {
-        throw new IllegalArgumentException("a " + kind + " checkpoint has no error; only STEP_TOLERATED, "
-            + "STEP_FAILED and COMPENSATION_FAILED have one");
+        throw new IllegalArgumentException("a " + kind + " checkpoint has no error; only ATTEMPT_FAILED, "
+            + "STEP_TOLERATED, STEP_FAILED and COMPENSATION_FAILED have one");
       }
       this.error = Objects.requireNonNull(error, "error");
       return this;

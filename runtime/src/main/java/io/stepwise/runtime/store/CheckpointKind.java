@@ -16,6 +16,12 @@ public enum CheckpointKind {
    * {@code StepResponse.permanentFailure(message, compensationInput)}.
    */
   STEP_TOLERATED(true, true),
+  /**
+   * An attempt of a step failed, and the step will be tried again after its retry pause: it has the
+   * error, and the number of the attempt. A run resumed before the step's outcome goes on with the
+   * next attempt (after what is left of the pause), not with the first.
+   */
+  ATTEMPT_FAILED(true, false),
   /** A step was not invoked because its {@code @When} condition returned false. No data. */
   STEP_SKIPPED(false, false),
   /**

@@ -45,6 +45,10 @@ public final class Types {
    * parameterizedWithOwner(parameterized(Outer.class, String.class), Outer.Inner.class,
    * Integer.class)} for {@code Outer<String>.Inner<Integer>}.
    *
+   * <p>An inner class without type parameters of a generic class takes no arguments: {@code
+   * parameterizedWithOwner(parameterized(Outer.class, String.class), Outer.Plain.class)} for {@code
+   * Outer<String>.Plain}, a parameterized type as the JDK's reflection gives it.
+   *
    * @param owner the enclosing type; null for the class that declares {@code raw} (none for a
    *     top-level class)
    * @throws IllegalArgumentException as {@link #parameterized}, or if {@code owner} is not the class
@@ -54,7 +58,7 @@ public final class Types {
     Objects.requireNonNull(raw, "raw");
     Type[] args = arguments.clone();
     int parameters = raw.getTypeParameters().length;
-    if (parameters == 0) {
+    if (parameters == 0 && !isInnerOf(owner, raw)) {
       throw new IllegalArgumentException(raw.getTypeName() + " is not generic; use " + raw.getTypeName()
           + ".class itself as its Type");
     }
@@ -103,6 +107,15 @@ public final class Types {
   public static WildcardType supertypeOf(Type bound) {
     checkArgument(Objects.requireNonNull(bound, "bound"), null);
     return new WildcardTypeImpl(OBJECT, new Type[] {bound});
+  }
+
+  /**
+   * Whether {@code raw} is an inner (not static) class and {@code owner} a parameterized type: then
+   * {@code owner.raw} is a parameterized type even without arguments of its own.
+   */
+  private static boolean isInnerOf(Type owner, Class<?> raw) {
+    return owner instanceof ParameterizedType && raw.getDeclaringClass() != null
+        && !java.lang.reflect.Modifier.isStatic(raw.getModifiers());
   }
 
   private static void checkArgument(Type arg, Class<?> of) {

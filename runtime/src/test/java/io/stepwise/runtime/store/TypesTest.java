@@ -21,6 +21,8 @@ class TypesTest {
   static final class Outer<T> {
     final class Inner<U> {}
 
+    final class Plain {}
+
     static final class Nested<V> {}
   }
 
@@ -34,6 +36,7 @@ class TypesTest {
   List<Item>[] arrayOfLists;
   String[] strings;
   Outer<String>.Inner<Integer> inner;
+  Outer<String>.Plain plain;
   Outer.Nested<String> nested;
 
   private static Type jdk(String field) throws NoSuchFieldException {
@@ -58,6 +61,22 @@ class TypesTest {
     assertSameAsJdk(Types.parameterized(Outer.Nested.class, String.class), "nested");
     assertSameAsJdk(Types.parameterizedWithOwner(Types.parameterized(Outer.class, String.class), Outer.Inner.class,
         Integer.class), "inner");
+  }
+
+  /** {@code Outer<String>.Plain}: an inner class without type parameters of a generic class is parameterized by its owner. */
+  @Test
+  void innerClassWithoutTypeParametersOfAGenericClassTakesNoArguments() throws Exception {
+    ParameterizedType plain = Types.parameterizedWithOwner(Types.parameterized(Outer.class, String.class), Outer.Plain.class);
+    assertSameAsJdk(plain, "plain");
+    assertEquals(0, plain.getActualTypeArguments().length);
+    IllegalArgumentException notGeneric = assertThrows(IllegalArgumentException.class,
+        () -> Types.parameterizedWithOwner(Outer.class, Outer.Plain.class));
+    assertEquals("io.stepwise.runtime.store.TypesTest$Outer$Plain is not generic; use "
+        + "io.stepwise.runtime.store.TypesTest$Outer$Plain.class itself as its Type", notGeneric.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Types.parameterizedWithOwner(Types.parameterized(Outer.class, String.class), Outer.Plain.class, Integer.class));
+    assertThrows(IllegalArgumentException.class,
+        () -> Types.parameterizedWithOwner(Types.parameterized(Outer.class, String.class), Outer.Nested.class));
   }
 
   @Test

@@ -1,0 +1,140 @@
+package io.stepwise.runtime.internal;
+
+import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.RunUpdate;
+import io.stepwise.runtime.store.TransactionalRunStore;
+import java.sql.Connection;
+import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+
+/**
+ * The {@link StepMachine} of a step that takes a {@link Connection}: its work and its checkpoint
+ * commit together, so that it runs exactly once. Not API.
+ *
+ * <ul>
+ *   <li>In a durable run whose store is a {@link TransactionalRunStore} (a {@code JdbcRunStore}), an
+ *       attempt runs the step on the store's writer, with the store's connection, inside the
+ *       transaction that records the step's checkpoint: one commit for both. An attempt that throws
+ *       (or answers with a permanent failure) is rolled back with nothing recorded, and is retried
+ *       as any step is. The store may call the step again after rolling back a batch it shares with
+ *       other runs; only one call's writes are ever committed.
+ *   <li>Otherwise (a runner without an engine, or a store that is not transactional) an attempt
+ *       takes a connection from the {@code DataSource} in the run's container and commits the
+ *       step's work in a transaction of its own, before the step's checkpoint (if any) is written:
+ *       a crash between the two runs the step again.
+ * </ul>
+ *
+ * <p>The step's compensation is an ordinary one: it runs outside any checkpoint transaction, and
+ * gets its connection as any compensation does.
+ */
+final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
+  private final TransactionalBody<O, C> body;
+  /** Whether the last attempt's checkpoint was committed with its work. */
+  private volatile boolean recordedWithWork;
+
+  TransactionalStepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition,
+      TransactionalBody<O, C> body) {
+    super(run, step, when, stopsBeforeCondition);
+    this.body = body;
+  }
+
+  @Override
+  CompletableFuture<StepResponse<O, C>> call(Attempt context) {
+    recordedWithWork = false;
+    Journal journal = run.journal;
+    if (journal != null && journal.store() instanceof TransactionalRunStore store) {
+      return withCheckpoint(store, journal, context);
+    }
+    try {
+      answerWith(inOwnTransaction(context));
+    } catch (Throwable t) {
+      run.fatal(t);
+      error = t;
+    }
+    return null;
+  }
+
+  private CompletableFuture<StepResponse<O, C>> withCheckpoint(TransactionalRunStore store, Journal journal,
+      Attempt context) {
+    CompletableFuture<StepResponse<O, C>> done = new CompletableFuture<>();
+    store.appendWithWork(run.spec().types(), run.transactionId(), connection -> {
+      StepResponse<O, C> response = body.invoke(context, connection);
+      if (response != null && response.isPermanentFailure()) {
+        throw new RolledBack(response); // a permanent failure leaves no work behind
+      }
+      return response;
+    }, response -> {
+      if (response == null) {
+        throw new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse");
+      }
+      sequence = journal.nextSequence();
+      Checkpoint checkpoint = completed(sequence, context.attempt(), response.output(), response.compensationInput());
+      return RunUpdate.of(checkpoint);
+    }).whenComplete((response, error) -> {
+      Throwable cause = Journal.unwrap(error);
+      if (cause instanceof RolledBack rolledBack) {
+        done.complete(rolledBack.response());
+      } else if (cause != null) {
+        done.completeExceptionally(cause);
+      } else {
+        recordedWithWork = true;
+        done.complete(response);
+      }
+    });
+    return done;
+  }
+
+  private StepResponse<O, C> inOwnTransaction(Attempt context) throws Exception {
+    DataSource dataSource;
+    try {
+      dataSource = run.container().resolve(DataSource.class);
+    } catch (RuntimeException e) {
+      dataSource = null;
+    }
+    if (dataSource == null) {
+      throw new IllegalStateException("step '" + step.name() + "' of workflow '" + run.spec().name() + "' takes a "
+          + "java.sql.Connection, but its run has no transactional store to share (a WorkflowEngine on a "
+          + "JdbcRunStore) and its container has no javax.sql.DataSource; create the runner with one of them");
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        StepResponse<O, C> response = body.invoke(context, connection);
+        if (response != null && response.isPermanentFailure()) {
+          connection.rollback();
+        } else {
+          connection.commit();
+        }
+        return response;
+      } catch (Throwable t) {
+        connection.rollback();
+        throw t;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
+  @Override
+  boolean recordedByAttempt() {
+    return recordedWithWork;
+  }
+
+  /** A permanent failure answered inside the checkpoint's transaction: rolled back, then answered. */
+  private static final class RolledBack extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient StepResponse<?, ?> response;
+
+    RolledBack(StepResponse<?, ?> response) {
+      super("permanent failure", null, false, false);
+      this.response = response;
+    }
+
+    @SuppressWarnings("unchecked")
+    <O, C> StepResponse<O, C> response() {
+      return (StepResponse<O, C>) response;
+    }
+  }
+}

@@ -1,0 +1,644 @@
+package io.stepwise.runtime.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.store.BeginResult;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.InMemoryRunStore;
+import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunHeader;
+import io.stepwise.runtime.store.RunQuery;
+import io.stepwise.runtime.store.RunStatus;
+import io.stepwise.runtime.store.RunStore;
+import io.stepwise.runtime.store.RunStoreException;
+import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.RunUpdate;
+import io.stepwise.runtime.store.StoredRun;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Durable runs on the execution core (see {@link Journal}), with a hand-written runner of three steps
+ * on an {@link InMemoryRunStore}. A crash is a store that dies: every write after {@link
+ * DyingStore#die()} fails, as in a process that was killed, and a second engine on the same record
+ * resumes. The generated runners, the JDBC store and real SIGKILLs are tested in integration-tests.
+ */
+class JournalTest {
+  static final StepSpec RESERVE = StepSpec.of("reserve", 0);
+  static final StepSpec CHARGE = StepSpec.of("charge", 0);
+  static final StepSpec SHIP = StepSpec.of("ship", 0);
+  static final RunTypes TYPES = RunTypes.builder("order", String.class, String.class)
+      .step(0, String.class, String.class)
+      .step(1, String.class, String.class)
+      .step(2, String.class, String.class)
+      .build();
+  static final WorkflowSpec SPEC = WorkflowSpec.of(1, "order", RESERVE, CHARGE, SHIP).withTypes(TYPES, "fp-1");
+  static final RunOptions NO_THROW = RunOptions.builder().throwOnError(false).build();
+
+  final InMemoryRunStore memory = new InMemoryRunStore();
+  final List<String> events = new CopyOnWriteArrayList<>();
+  /** Steps (by name) that fail; steps that wait for a latch before they return. */
+  final Set<String> failing = ConcurrentHashMap.newKeySet();
+  final ConcurrentHashMap<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, CountDownLatch> reached = new ConcurrentHashMap<>();
+
+  /** A runner of the three steps; each step and compensation adds an event. */
+  final class Runner {
+    final RunRegistry runs;
+
+    Runner(WorkflowEngine engine) {
+      this.runs = RunRegistry.of(engine, SPEC, this::runAsync);
+    }
+
+    WorkflowResult<String> run(String input, RunOptions options) {
+      WorkflowRun run = WorkflowRun.start(SPEC, options, Container.empty(), runs, input);
+      try {
+        String reserved = run.valueStep(RESERVE, ctx -> step("reserve", input), (r, ctx) -> undo("reserve", r));
+        String charged = run.valueStep(CHARGE, ctx -> step("charge", reserved), (c, ctx) -> undo("charge", c));
+        String shipped = run.valueStep(SHIP, ctx -> step("ship", charged), (s, ctx) -> undo("ship", s));
+        return run.done(shipped);
+      } catch (WorkflowRun.Halt halt) {
+        return run.halted(halt);
+      }
+    }
+
+    CompletableFuture<WorkflowResult<String>> runAsync(String input, RunOptions options) {
+      return AsyncRuns.supply(options, runs, () -> run(input, options));
+    }
+  }
+
+  /** The same steps as {@link Runner}, asynchronous: 'reserve' and 'charge' return stages. */
+  final class AsyncRunner {
+    final RunRegistry runs;
+
+    AsyncRunner(WorkflowEngine engine) {
+      this.runs = RunRegistry.of(engine, SPEC, this::runAsync);
+    }
+
+    CompletableFuture<WorkflowResult<String>> runAsync(String input, RunOptions options) {
+      return AsyncRun.submit(SPEC, options, Container.empty(), runs, input, run ->
+          run.valueStepAsync(RESERVE, ctx -> CompletableFuture.supplyAsync(() -> quietly("reserve", input)),
+                  (r, ctx) -> undo("reserve", r))
+              .thenCompose(reserved -> run.valueStepAsync(CHARGE,
+                  ctx -> CompletableFuture.supplyAsync(() -> quietly("charge", reserved)), (c, ctx) -> undo("charge", c)))
+              .thenCompose(charged -> run.valueStep(SHIP, ctx -> step("ship", charged), (x, ctx) -> undo("ship", x))));
+    }
+  }
+
+  /** Two steps in a group, then 'ship': the group's steps complete in the order the test lets them. */
+  static final RunTypes GROUP_TYPES = RunTypes.builder("packing", String.class, String.class)
+      .step(0, String.class, String.class).step(1, String.class, String.class).step(2, String.class, String.class)
+      .build();
+  static final WorkflowSpec GROUP_SPEC = WorkflowSpec.of(1, "packing", StepSpec.of("reserve", 0),
+      StepSpec.of("charge", 0), StepSpec.of("ship", 0)).withTypes(GROUP_TYPES, "fp-g");
+
+  final class GroupRunner {
+    final RunRegistry runs;
+
+    GroupRunner(WorkflowEngine engine) {
+      this.runs = RunRegistry.of(engine, GROUP_SPEC, this::runAsync);
+    }
+
+    WorkflowResult<String> run(String input, RunOptions options) {
+      WorkflowRun run = WorkflowRun.start(GROUP_SPEC, options, Container.empty(), runs, input);
+      try {
+        WorkflowRun.Group group = run.parallel("pack");
+        WorkflowRun.Branch<String, String> reserve = group.valueStep(GROUP_SPEC.steps().get(0), ctx -> step("reserve", input),
+            (r, ctx) -> undo("reserve", r));
+        WorkflowRun.Branch<String, String> charge = group.valueStep(GROUP_SPEC.steps().get(1), ctx -> step("charge", input),
+            (c, ctx) -> undo("charge", c));
+        group.join();
+        String shipped = run.valueStep(GROUP_SPEC.steps().get(2), ctx -> step("ship", reserve.output() + charge.output()),
+            (x, ctx) -> undo("ship", x));
+        return run.done(shipped);
+      } catch (WorkflowRun.Halt halt) {
+        return run.halted(halt);
+      }
+    }
+
+    CompletableFuture<WorkflowResult<String>> runAsync(String input, RunOptions options) {
+      return AsyncRuns.supply(options, runs, () -> run(input, options));
+    }
+  }
+
+  String quietly(String name, String in) {
+    try {
+      return step(name, in);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String step(String name, String in) throws InterruptedException {
+    events.add(name);
+    CountDownLatch here = reached.get(name);
+    if (here != null) {
+      here.countDown();
+    }
+    CountDownLatch gate = gates.get(name);
+    if (gate != null) {
+      gate.await(5, TimeUnit.SECONDS);
+    }
+    if (failing.contains(name)) {
+      throw new IllegalStateException(name + " failed");
+    }
+    return in + ">" + name;
+  }
+
+  void undo(String name, String input) throws InterruptedException {
+    events.add("undo-" + name);
+    CountDownLatch here = reached.get("undo-" + name);
+    if (here != null) {
+      here.countDown();
+    }
+    CountDownLatch gate = gates.get("undo-" + name);
+    if (gate != null) {
+      gate.await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  WorkflowEngine engine(RunStore store) {
+    return WorkflowEngine.builder().store(store).build();
+  }
+
+  List<CheckpointKind> kinds(String transactionId) {
+    return memory.load(TYPES, transactionId).orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList();
+  }
+
+  @Test
+  void recordsOneCheckpointPerStepAndTheLastWithTheEnd() {
+    CountingStore counting = new CountingStore(memory);
+    Runner runner = new Runner(engine(counting));
+
+    WorkflowResult<String> result = runner.run("o-1", RunOptions.builder().transactionId("tx-1").build());
+
+    assertEquals("o-1>reserve>charge>ship", result.result());
+    StoredRun stored = memory.load(TYPES, "tx-1").orElseThrow();
+    assertEquals(RunStatus.DONE, stored.status());
+    assertEquals("o-1", stored.input());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED),
+        kinds("tx-1"));
+    assertEquals("o-1>reserve>charge", stored.checkpoints().get(1).output());
+    assertEquals("o-1>reserve>charge>ship", stored.end().orElseThrow().result());
+    assertEquals(1, counting.begins);
+    assertEquals(3, counting.appends, "one write per step: the last one's carries the run's end");
+  }
+
+  @Test
+  void aFinishedTransactionIdReturnsItsRecordAndRunsNothing() {
+    Runner runner = new Runner(engine(memory));
+    RunOptions tx = RunOptions.builder().transactionId("tx-2").build();
+    WorkflowResult<String> first = runner.run("o-2", tx);
+    events.clear();
+
+    WorkflowResult<String> again = runner.run("o-2", tx);
+
+    assertEquals(List.of(), events);
+    assertEquals(first.result(), again.result());
+    assertEquals(WorkflowStatus.DONE, again.status());
+  }
+
+  @Test
+  void aRevertedTransactionIdThrowsAsTheFirstCallDidAndCompensatesNothingAgain() {
+    Runner runner = new Runner(engine(memory));
+    failing.add("ship");
+    RunOptions tx = RunOptions.builder().transactionId("tx-3").build();
+    WorkflowFailedException first = assertThrows(WorkflowFailedException.class, () -> runner.run("o-3", tx));
+    assertEquals(List.of("reserve", "charge", "ship", "undo-charge", "undo-reserve"), events);
+    events.clear();
+
+    WorkflowFailedException again = assertThrows(WorkflowFailedException.class, () -> runner.run("o-3", tx));
+
+    assertEquals(List.of(), events);
+    assertEquals(WorkflowStatus.REVERTED, again.result().status());
+    assertEquals(first.getCause().getMessage(), again.getCause().getMessage());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_FAILED,
+        CheckpointKind.COMPENSATED, CheckpointKind.COMPENSATED), kinds("tx-3"));
+  }
+
+  @Test
+  void theSameTransactionIdWithAnotherInputIsAnErrorThatSaysSo() {
+    Runner runner = new Runner(engine(memory));
+    runner.run("o-4", RunOptions.builder().transactionId("tx-4").build());
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> runner.run("other", RunOptions.builder().transactionId("tx-4").build()));
+
+    assertTrue(e.getMessage().contains("already has a run with transaction id 'tx-4' (DONE), with another input"),
+        e.getMessage());
+  }
+
+  @Test
+  void aRunInterruptedMidStepIsResumedWithoutRunningItsRecordedSteps() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    Runner first = new Runner(engine(dying));
+    gates.put("charge", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        first.runAsync("o-5", RunOptions.builder().transactionId("tx-5").build());
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    dying.die(); // the process is killed while 'charge' runs
+    gates.get("charge").countDown();
+    Throwable stopped = assertThrows(Exception.class, running::join).getCause();
+    assertInstanceOf(WorkflowSuspendedException.class, stopped);
+    assertEquals(RunStatus.RUNNING, memory.find("tx-5").orElseThrow().status());
+    gates.clear();
+    events.clear();
+
+    WorkflowEngine second = engine(memory);
+    Runner again = new Runner(second);
+    second.start();
+    WorkflowEngine.Recovery recovery = second.recovery().get(5, TimeUnit.SECONDS);
+
+    assertEquals(List.of("charge", "ship"), events, "'reserve' was recorded: it does not run again");
+    assertEquals(1, recovery.resumed());
+    assertEquals(1, recovery.done());
+    assertEquals("o-5>reserve>charge>ship", memory.load(TYPES, "tx-5").orElseThrow().end().orElseThrow().result());
+    assertEquals(WorkflowStatus.DONE, again.run("o-5", RunOptions.builder().transactionId("tx-5").build()).status());
+  }
+
+  @Test
+  void aRunInterruptedWhileCompensatingGoesOnWithTheCompensationsNotRecorded() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    Runner first = new Runner(engine(dying));
+    failing.add("ship");
+    gates.put("undo-reserve", new CountDownLatch(1));
+    reached.put("undo-reserve", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        first.runAsync("o-6", RunOptions.builder().transactionId("tx-6").throwOnError(false).build());
+    assertTrue(reached.get("undo-reserve").await(5, TimeUnit.SECONDS));
+    dying.die();
+    gates.get("undo-reserve").countDown();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+    assertEquals(RunStatus.COMPENSATING, memory.find("tx-6").orElseThrow().status());
+    gates.clear();
+    events.clear();
+
+    WorkflowEngine second = engine(memory);
+    new Runner(second);
+    second.start();
+    WorkflowEngine.Recovery recovery = second.recovery().get(5, TimeUnit.SECONDS);
+
+    // 'charge' was compensated and recorded; 'reserve''s compensation ran but was not recorded: again
+    assertEquals(List.of("undo-reserve"), events);
+    assertEquals(1, recovery.reverted());
+    StoredRun stored = memory.load(TYPES, "tx-6").orElseThrow();
+    assertEquals(RunStatus.REVERTED, stored.status());
+    assertEquals(1, stored.end().orElseThrow().errors().size());
+  }
+
+  @Test
+  void anAsynchronousRunIsRecordedAndResumedAsASynchronousOneIs() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    AsyncRunner first = new AsyncRunner(engine(dying));
+    gates.put("charge", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        first.runAsync("o-9", RunOptions.builder().transactionId("tx-9").build());
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    dying.die();
+    gates.get("charge").countDown();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+    gates.clear();
+    events.clear();
+
+    WorkflowEngine second = engine(memory);
+    AsyncRunner again = new AsyncRunner(second);
+    second.start();
+
+    assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).done());
+    assertEquals(List.of("charge", "ship"), events);
+    events.clear();
+    WorkflowResult<String> repeated = again.runAsync("o-9", RunOptions.builder().transactionId("tx-9").build())
+        .get(5, TimeUnit.SECONDS);
+    assertEquals("o-9>reserve>charge>ship", repeated.result());
+    assertEquals(List.of(), events);
+  }
+
+  @Test
+  void aResumedGroupIsCompensatedInTheOrderItsStepsFirstCompleted() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    GroupRunner first = new GroupRunner(engine(dying));
+    // 'charge' completes first, then 'reserve'; then the process dies while 'ship' runs
+    gates.put("reserve", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    reached.put("ship", new CountDownLatch(1));
+    gates.put("ship", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        first.runAsync("o-10", RunOptions.builder().transactionId("tx-10").throwOnError(false).build());
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    Thread.sleep(50); // lets 'charge' record its checkpoint before 'reserve' completes
+    gates.get("reserve").countDown();
+    assertTrue(reached.get("ship").await(5, TimeUnit.SECONDS));
+    dying.die();
+    gates.get("ship").countDown();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+    gates.clear();
+    events.clear();
+
+    failing.add("ship"); // after the restart, 'ship' fails: the group is compensated
+    WorkflowEngine second = engine(memory);
+    new GroupRunner(second);
+    second.start();
+
+    assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).reverted());
+    assertEquals(List.of("ship", "undo-reserve", "undo-charge"), events,
+        "recorded steps do not run again; the group is undone in reverse order of its first completion");
+  }
+
+  static final StepSpec PATIENT = StepSpec.builder("charge").maxRetries(3).retryInterval(300).build();
+  static final WorkflowSpec RETRYING = WorkflowSpec.of(1, "order", RESERVE, PATIENT, SHIP).withTypes(TYPES, "fp-1");
+
+  @Test
+  void aRunInterruptedDuringARetryPauseGoesOnWithTheNextAttempt() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    RunRegistry firstRuns = RunRegistry.of(engine(dying), RETRYING, (String in, RunOptions o) -> null);
+    CompletableFuture<Void> firstRun = CompletableFuture.runAsync(() -> retryingRun(firstRuns, attempts, 1));
+    // attempt 1 of 'charge' fails, is recorded, and the run pauses 300 ms: the process dies meanwhile
+    long deadline = System.currentTimeMillis() + 5000;
+    while (memory.find("tx-11").isEmpty() || kinds("tx-11").size() < 2) {
+      assertTrue(System.currentTimeMillis() < deadline, "attempt 1 was not recorded");
+      Thread.sleep(5);
+    }
+    dying.die();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, firstRun::join).getCause());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED), kinds("tx-11"));
+
+    WorkflowEngine second = engine(memory);
+    RunRegistry runs = RunRegistry.of(second, RETRYING, (String in, RunOptions o) -> null);
+    List<Integer> resumedAttempts = new CopyOnWriteArrayList<>();
+    retryingRun(runs, resumedAttempts, 99);
+
+    // (the dying run may have begun attempt 2 itself before its next write failed: a killed one would not)
+    assertEquals(1, attempts.get(0));
+    assertEquals(List.of(2), resumedAttempts, "the resumed run goes on with attempt 2, not 1");
+    Checkpoint charged = memory.load(TYPES, "tx-11").orElseThrow().checkpoints().stream()
+        .filter(c -> c.kind() == CheckpointKind.STEP_COMPLETED && c.position() == 1).findFirst().orElseThrow();
+    assertEquals(2, charged.attempts());
+  }
+
+  /** One run of RETRYING whose 'charge' fails on its first attempt; each attempt's number is noted. */
+  void retryingRun(RunRegistry runs, List<Integer> attempts, int failUpTo) {
+    WorkflowRun run = WorkflowRun.start(RETRYING, RunOptions.builder().transactionId("tx-11").build(), Container.empty(),
+        runs, "o-11");
+    try {
+      String reserved = run.valueStep(RESERVE, ctx -> "r", null);
+      String charged = run.valueStep(PATIENT, ctx -> {
+        attempts.add(ctx.attempt());
+        if (ctx.attempt() == 1) {
+          throw new IllegalStateException("declined");
+        }
+        return reserved + "c";
+      }, null);
+      run.done(run.valueStep(SHIP, ctx -> charged + "s", null));
+    } catch (WorkflowRun.Halt halt) {
+      run.halted(halt);
+    }
+  }
+
+  @Test
+  void closingTheEngineStopsARunAtItsNextCheckpointAndTheNextEngineFinishesIt() throws Exception {
+    WorkflowEngine first = WorkflowEngine.builder().store(new Forwarding(memory) {
+      @Override
+      public void close() {
+        // the record outlives this engine: the next one reads it
+      }
+    }).build();
+    Runner runner = new Runner(first);
+    first.start();
+    gates.put("charge", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running =
+        runner.runAsync("o-12", RunOptions.builder().transactionId("tx-12").build());
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+    Thread.sleep(50);
+    gates.get("charge").countDown();
+
+    closing.get(5, TimeUnit.SECONDS);
+    WorkflowSuspendedException stopped = assertInstanceOf(WorkflowSuspendedException.class,
+        assertThrows(Exception.class, running::join).getCause());
+    assertTrue(stopped.getMessage().contains("its WorkflowEngine is closing"), stopped.getMessage());
+    assertEquals(List.of("reserve", "charge"), events, "'ship' did not start; nothing was compensated");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED), kinds("tx-12"));
+    assertThrows(IllegalStateException.class, () -> runner.run("o-13", RunOptions.defaults()));
+    events.clear();
+    gates.clear();
+
+    WorkflowEngine second = engine(memory);
+    new Runner(second);
+    second.start();
+    assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).done());
+    assertEquals(List.of("ship"), events);
+  }
+
+  @Test
+  void aResumedRunKeepsItsRecordedDeadline() throws Exception {
+    WorkflowSpec timed = SPEC.withTimeout(400);
+    DyingStore dying = new DyingStore(memory);
+    RunRegistry firstRuns = RunRegistry.of(engine(dying), timed, (String in, RunOptions o) -> null);
+    gates.put("charge", new CountDownLatch(1));
+    reached.put("charge", new CountDownLatch(1));
+    CompletableFuture<Void> first = CompletableFuture.runAsync(() -> timedRun(timed, firstRuns));
+    assertTrue(reached.get("charge").await(5, TimeUnit.SECONDS));
+    dying.die();
+    gates.get("charge").countDown();
+    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, first::join).getCause());
+    events.clear();
+    Thread.sleep(450); // the workflow's 400 ms are over while no process runs it
+
+    RunRegistry runs = RunRegistry.of(engine(memory), timed, (String in, RunOptions o) -> null);
+    WorkflowResult<String> result = timedRun(timed, runs);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("undo-reserve"), events, "the resumed run is past its recorded deadline: no step starts");
+    assertInstanceOf(io.stepwise.runtime.WorkflowTimeoutException.class, result.errors().get(0).cause());
+  }
+
+  WorkflowResult<String> timedRun(WorkflowSpec timed, RunRegistry runs) {
+    WorkflowRun run = WorkflowRun.start(timed, RunOptions.builder().transactionId("tx-14").throwOnError(false).build(),
+        Container.empty(), runs, "o-14");
+    try {
+      String reserved = run.valueStep(timed.steps().get(0), ctx -> step("reserve", "o-14"), (r, ctx) -> undo("reserve", r));
+      String charged = run.valueStep(timed.steps().get(1), ctx -> step("charge", reserved), (c, ctx) -> undo("charge", c));
+      return run.done(run.valueStep(timed.steps().get(2), ctx -> step("ship", charged), (x, ctx) -> undo("ship", x)));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  @Test
+  void concurrentCallsWithOneTransactionIdRunTheWorkflowOnce() throws Exception {
+    Runner runner = new Runner(engine(memory));
+    gates.put("reserve", new CountDownLatch(1));
+    reached.put("reserve", new CountDownLatch(1));
+    RunOptions tx = RunOptions.builder().transactionId("tx-7").build();
+    CompletableFuture<WorkflowResult<String>> one = runner.runAsync("o-7", tx);
+    assertTrue(reached.get("reserve").await(5, TimeUnit.SECONDS));
+    CompletableFuture<WorkflowResult<String>> two = runner.runAsync("o-7", tx);
+    Thread.sleep(50);
+    assertTrue(!two.isDone(), "the second call waits for the first");
+    gates.get("reserve").countDown();
+
+    assertEquals(one.get(5, TimeUnit.SECONDS).result(), two.get(5, TimeUnit.SECONDS).result());
+    assertEquals(List.of("reserve", "charge", "ship"), events);
+  }
+
+  @Test
+  void aRunRecordedByAnotherDefinitionIsNotReplayedAndTheErrorNamesTheStep() {
+    WorkflowSpec renamed = WorkflowSpec.of(1, "order", RESERVE, StepSpec.of("pay", 0), SHIP).withTypes(TYPES, "fp-2");
+    DyingStore dying = new DyingStore(memory);
+    Runner first = new Runner(engine(dying));
+    failing.add("charge");
+    dying.dieAfterAppends(1); // 'reserve' recorded, then the process dies
+    assertThrows(WorkflowSuspendedException.class, () -> first.run("o-8", RunOptions.builder().transactionId("tx-8").build()));
+    Runner unused = first;
+    assertTrue(unused.runs.durable != null);
+
+    Engine second = (Engine) engine(memory);
+    RunRegistry runs = RunRegistry.of(second, renamed, (String input, RunOptions options) ->
+        CompletableFuture.<WorkflowResult<String>>completedFuture(null));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+        WorkflowRun.start(renamed, RunOptions.builder().transactionId("tx-8").build(), Container.empty(), runs, "o-8"));
+
+    assertTrue(e.getMessage().contains("Workflow 'order': run 'tx-8' was recorded by another definition of the "
+        + "workflow (fingerprint fp-1, this one is fp-2)"), e.getMessage());
+    assertTrue(e.getMessage().contains("its record has step 'charge' at position 1, where this definition has step 'pay'")
+        || e.getMessage().contains("steps' names and order are the same"), e.getMessage());
+  }
+
+  @Test
+  void theEngineRefusesARunnerAfterStartAndASecondRunnerOfAWorkflow() {
+    WorkflowEngine engine = engine(memory);
+    new Runner(engine);
+    assertTrue(assertThrows(IllegalStateException.class, () -> new Runner(engine)).getMessage()
+        .contains("already has a runner of workflow 'order'"));
+    engine.start();
+    WorkflowEngine other = engine(memory);
+    other.start();
+    assertTrue(assertThrows(IllegalStateException.class, () -> new Runner(other)).getMessage()
+        .contains("before WorkflowEngine.start()"));
+  }
+
+  /** A store that counts writes. */
+  static final class CountingStore extends Forwarding {
+    int begins;
+    int appends;
+
+    CountingStore(RunStore store) {
+      super(store);
+    }
+
+    @Override
+    public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+      begins++;
+      return super.begin(types, run);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+      appends++;
+      return super.append(types, transactionId, update);
+    }
+  }
+
+  /** A store whose process dies: after {@link #die()} (or a number of appends), every write fails. */
+  static final class DyingStore extends Forwarding {
+    private volatile boolean dead;
+    private volatile int appendsLeft = Integer.MAX_VALUE;
+
+    DyingStore(RunStore store) {
+      super(store);
+    }
+
+    void die() {
+      dead = true;
+    }
+
+    void dieAfterAppends(int appends) {
+      appendsLeft = appends;
+    }
+
+    @Override
+    public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+      return dead ? CompletableFuture.failedFuture(new RunStoreException("dead")) : super.begin(types, run);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+      if (!dead && appendsLeft-- <= 0) {
+        dead = true;
+      }
+      return dead ? CompletableFuture.failedFuture(new RunStoreException("dead")) : super.append(types, transactionId, update);
+    }
+  }
+
+  /** Forwards every call. */
+  static class Forwarding implements RunStore {
+    final RunStore store;
+
+    Forwarding(RunStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+      return store.begin(types, run);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+      return store.append(types, transactionId, update);
+    }
+
+    @Override
+    public Optional<StoredRun> load(RunTypes types, String transactionId) {
+      return store.load(types, transactionId);
+    }
+
+    @Override
+    public Optional<RunHeader> find(String transactionId) {
+      return store.find(transactionId);
+    }
+
+    @Override
+    public List<String> unfinished(String workflowName) {
+      return store.unfinished(workflowName);
+    }
+
+    @Override
+    public List<RunHeader> list(RunQuery query) {
+      return store.list(query);
+    }
+
+    @Override
+    public int purgeEndedBefore(Instant cutoff) {
+      return store.purgeEndedBefore(cutoff);
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+}
