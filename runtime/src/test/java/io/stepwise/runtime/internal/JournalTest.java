@@ -15,19 +15,16 @@ import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.store.BeginResult;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.InMemoryRunStore;
 import io.stepwise.runtime.store.NewRun;
-import io.stepwise.runtime.store.RunHeader;
-import io.stepwise.runtime.store.RunQuery;
 import io.stepwise.runtime.store.RunStatus;
 import io.stepwise.runtime.store.RunStore;
 import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredRun;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -594,51 +591,9 @@ class JournalTest {
   }
 
   /** Forwards every call. */
-  static class Forwarding implements RunStore {
-    final RunStore store;
-
+  static class Forwarding extends ForwardingRunStore {
     Forwarding(RunStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
-      return store.begin(types, run);
-    }
-
-    @Override
-    public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
-      return store.append(types, transactionId, update);
-    }
-
-    @Override
-    public Optional<StoredRun> load(RunTypes types, String transactionId) {
-      return store.load(types, transactionId);
-    }
-
-    @Override
-    public Optional<RunHeader> find(String transactionId) {
-      return store.find(transactionId);
-    }
-
-    @Override
-    public List<String> unfinished(String workflowName) {
-      return store.unfinished(workflowName);
-    }
-
-    @Override
-    public List<RunHeader> list(RunQuery query) {
-      return store.list(query);
-    }
-
-    @Override
-    public int purgeEndedBefore(Instant cutoff) {
-      return store.purgeEndedBefore(cutoff);
-    }
-
-    @Override
-    public void close() {
-      store.close();
+      super(store);
     }
   }
 }
