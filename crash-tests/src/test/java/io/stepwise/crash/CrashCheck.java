@@ -275,9 +275,12 @@ final class CrashCheck {
     Map<Integer, Checkpoint> outcomeAt = new HashMap<>();
     Map<Integer, Checkpoint> decisionAt = new HashMap<>();
     for (Checkpoint c : run.checkpoints()) {
+      if (c.kind() == CheckpointKind.ATTEMPT_FAILED) {
+        checkFailedAttempt(run, c);
+        continue;
+      }
       boolean decision = c.kind() == CheckpointKind.CONDITION_MET;
-      boolean outcome = !decision && c.kind() != CheckpointKind.COMPENSATED
-          && c.kind() != CheckpointKind.COMPENSATION_FAILED;
+      boolean outcome = isOutcome(c);
       if (decision && decisionAt.put(c.position(), c) != null) {
         violation("run " + tx + " recorded the condition of step '" + c.stepName() + "' twice: " + run);
       }
@@ -335,6 +338,27 @@ final class CrashCheck {
         violation("run " + tx + " ended without an outcome for step '" + invoke.step() + "', which was invoked: "
             + invoke + "; " + run);
       }
+    }
+  }
+
+  /**
+   * A recorded failed attempt ({@code c}) is the failure of an invocation with that attempt's number,
+   * and no invocation of the step with that number or a lower one began after it was recorded: a
+   * resumed run goes on with the next attempt.
+   */
+  private void checkFailedAttempt(StoredRun run, Checkpoint c) {
+    String tx = run.transactionId();
+    String token = recordedToken(c);
+    if (effectsOf(tx, e -> e.kind() == Effect.Kind.FAIL && e.token().equals(token) && e.step().equals(c.stepName())
+        && e.attempt() == c.attempts()).isEmpty()) {
+      violation("run " + tx + " recorded " + c + ", but the log has no FAIL of attempt " + c.attempts()
+          + " with invocation " + token);
+    }
+    List<Effect> again = effectsOf(tx, e -> e.kind() == Effect.Kind.INVOKE && e.step().equals(c.stepName())
+        && e.attempt() <= c.attempts() && e.micros() > micros(c.ended()));
+    if (!again.isEmpty()) {
+      violation("run " + tx + ": step '" + c.stepName() + "' was tried again as attempt " + c.attempts()
+          + " or earlier after " + c + " was recorded: " + again);
     }
   }
 
@@ -483,7 +507,7 @@ final class CrashCheck {
 
   /** The token of the invocation whose outcome {@code c} records; null for the void step, which has none. */
   private String recordedToken(Checkpoint c) {
-    if (c.kind() == CheckpointKind.STEP_FAILED) {
+    if (c.kind() == CheckpointKind.STEP_FAILED || c.kind() == CheckpointKind.ATTEMPT_FAILED) {
       String message = c.error().map(e -> e.message()).orElse("");
       Matcher m = FAILED_TOKEN.matcher(message);
       if (!m.find()) {
@@ -495,16 +519,23 @@ final class CrashCheck {
     return c.output() == null ? null : c.output().toString();
   }
 
-  /** Each step's outcome (the last checkpoint at its position other than a decision or compensation), by name. */
+  /** Each step's outcome (completed, skipped, failed or tolerated), by the step's name. */
   private static Map<String, Checkpoint> outcomes(StoredRun run) {
     Map<String, Checkpoint> outcomes = new HashMap<>();
     for (Checkpoint c : run.checkpoints()) {
-      if (c.kind() != CheckpointKind.CONDITION_MET && c.kind() != CheckpointKind.COMPENSATED
-          && c.kind() != CheckpointKind.COMPENSATION_FAILED) {
+      if (isOutcome(c)) {
         outcomes.put(c.stepName(), c);
       }
     }
     return outcomes;
+  }
+
+  /** Whether {@code c} records how a step ended: not a decision, a failed attempt or a compensation. */
+  private static boolean isOutcome(Checkpoint c) {
+    return switch (c.kind()) {
+      case STEP_COMPLETED, STEP_SKIPPED, STEP_FAILED, STEP_TOLERATED -> true;
+      case CONDITION_MET, ATTEMPT_FAILED, COMPENSATED, COMPENSATION_FAILED -> false;
+    };
   }
 
   private static List<String> compensatedSteps(StoredRun run) {

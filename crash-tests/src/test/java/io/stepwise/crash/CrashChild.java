@@ -1,5 +1,7 @@
 package io.stepwise.crash;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.stepwise.jdbc.JdbcRunStore;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
@@ -14,12 +16,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The process that {@link CrashTest} kills: it opens the store, builds the engine and both order
@@ -27,7 +29,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * unfinished), then runs new workflows on {@value #WORKERS} threads until it is killed.
  *
  * <p>Arguments: {@code h2|postgresql}, the JDBC URL, the effect log's file, this JVM's generation
- * (1, 2, ...), and {@code run} or {@code resume}. A generation's transaction ids are {@code
+ * (1, 2, ...), and {@code run}, {@code resume}, or {@code archive} (warm up and exit: see {@link
+ * ChildJvms}). A generation's transaction ids are {@code
  * g<generation>-<worker>-<n>}, so no JVM reuses an id that an earlier one started. With {@code
  * resume} it starts no run: it waits for the engine's recovery, prints it and exits.
  *
@@ -51,6 +54,9 @@ public final class CrashChild {
     PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 256), false,
         StandardCharsets.UTF_8);
     warmUp(kind, url);
+    if (args[4].equals("archive")) {
+      System.exit(0); // the JVM writes its class archive as it exits
+    }
     print(out, "warm");
     if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
       System.exit(2); // the test is gone
@@ -73,6 +79,7 @@ public final class CrashChild {
       engine.close();
       System.exit(0);
     }
+    print(out, "started");
     engine.recovery().thenAccept(recovery -> print(out, "recovery " + recovery));
 
     for (int w = 0; w < WORKERS; w++) {
@@ -113,7 +120,7 @@ public final class CrashChild {
 
   /**
    * Loads and runs what the JVM will need, on a database of its own, before the test lets it touch
-   * the store: both workflows run twice on an in-memory H2 database (their effects go nowhere), and
+   * the store: both workflows run once on an in-memory H2 database (their effects go nowhere), and
    * a PostgreSQL child connects once. So the test can start the next JVM while the last one still
    * runs, and the kills are not spent waiting for JVMs to start.
    */
@@ -126,17 +133,18 @@ public final class CrashChild {
       OrderWorkflowRunner sync = OrderWorkflowRunner.create(container, engine);
       AsyncOrderWorkflowRunner async = AsyncOrderWorkflowRunner.create(container, engine);
       engine.start();
-      for (int n = 0; n < 2; n++) {
-        RunOptions options = RunOptions.builder().transactionId("warm-" + n).throwOnError(false).build();
-        sync.run(new CrashOrder(n * 5), options);
-        async.runAsync(new CrashOrder(n * 5), RunOptions.builder().transactionId("warm-async-" + n)
-            .throwOnError(false).build()).join();
-      }
+      // a run that fails and compensates takes every path
+      sync.run(new CrashOrder(15), RunOptions.builder().transactionId("warm").throwOnError(false).build());
+      async.runAsync(new CrashOrder(15), RunOptions.builder().transactionId("warm-async").throwOnError(false).build())
+          .join();
     }
-    if (!kind.equals("h2")) {
-      try (Connection c = dataSource(kind, url).getConnection(); Statement s = c.createStatement()) {
+    if (kind.equals("postgresql")) {
+      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
         s.execute("SELECT 1");
       }
+    } else {
+      Class.forName("org.postgresql.Driver"); // loads the driver's classes
+      Class.forName(HikariDataSource.class.getName());
     }
   }
 
@@ -148,9 +156,10 @@ public final class CrashChild {
       h2.setPassword("");
       return h2;
     }
-    PGSimpleDataSource postgres = new PGSimpleDataSource();
-    postgres.setURL(url);
-    return postgres;
+    HikariConfig config = new HikariConfig(); // a pool, as applications have: the engine's reads open connections
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(4);
+    return new HikariDataSource(config);
   }
 
   /** Writes one whole line with one write, so that a kill never leaves half a line. */

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,6 +111,12 @@ class CrashTest {
   private static final int MAX_WAIT = Integer.getInteger("crash.maxWait", 1500);
   private static final Path DIR = Path.of(System.getProperty("crash.dir", "target/crash"));
   private static EmbeddedPostgres postgres;
+  private static ChildJvms jvms;
+
+  @BeforeAll
+  static void prepareChildJvms() throws Exception {
+    jvms = ChildJvms.prepare(fresh("jvm"));
+  }
 
   @Test
   void h2RunsEndAsExpectedThroughKills() throws Exception {
@@ -151,6 +159,10 @@ class CrashTest {
           next = start(kind, url, dir, log, generation + 1, generation < kills ? "run" : "resume");
           Thread.sleep(MIN_WAIT + random.nextInt(Math.max(1, MAX_WAIT - MIN_WAIT)));
           assertTrue(child.isAlive(), "child JVM " + generation + " stopped by itself: " + err(dir, generation));
+          if (Boolean.getBoolean("crash.dumpSlow") && !lines(out(dir, generation)).contains("started")) {
+            new ProcessBuilder("jcmd", Long.toString(child.pid()), "Thread.print")
+                .redirectOutput(dir.resolve("threads-" + generation + ".txt").toFile()).start().waitFor();
+          }
         } finally {
           child.destroyForcibly(); // SIGKILL on Linux
           assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child JVM " + generation + " outlived its SIGKILL");
@@ -174,10 +186,14 @@ class CrashTest {
     List<Effect> effects = EffectLog.read(log);
     CrashCheck check;
     List<String> violations;
-    try (JdbcRunStore store = JdbcRunStore.builder(CrashChild.dataSource(kind, url)).tablePrefix(CrashChild.PREFIX)
-        .build()) {
+    DataSource dataSource = CrashChild.dataSource(kind, url);
+    try (JdbcRunStore store = JdbcRunStore.builder(dataSource).tablePrefix(CrashChild.PREFIX).build()) {
       check = new CrashCheck(effects, store);
       violations = check.run();
+    } finally {
+      if (dataSource instanceof AutoCloseable pool) {
+        pool.close();
+      }
     }
     System.out.printf("%s: %d kills in %.0f s, then the last JVM resumed %s runs in %.1f s; %d effect lines, checked "
         + "in %.1f s; %s; seed %d%n", kind, kills, (killed - began) / 1e9, counts[1], (recovered - killed) / 1e9,
@@ -193,15 +209,8 @@ class CrashTest {
 
   private static Process start(String kind, String url, Path dir, Path log, int generation, String mode)
       throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", // a faster start
-        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-Dorg.slf4j.simpleLogger.log.io.stepwise.runtime.WorkflowEngine=info",
-        CrashChild.class.getName(), kind, url, log.toString(), Integer.toString(generation), mode)
-        .redirectOutput(out(dir, generation).toFile())
-        .redirectError(dir.resolve("child-" + generation + ".err").toFile())
-        .start();
+    return jvms.start(List.of(kind, url, log.toString(), Integer.toString(generation), mode), out(dir, generation),
+        dir.resolve("child-" + generation + ".err"));
   }
 
   /** Waits for the child to warm up, lets it go on to the store, and waits until it has made its runners. */
