@@ -252,6 +252,7 @@ final class CrashCheck {
             + compensations);
       }
     }
+    checkRecordedBeforeNext(run, child);
     Map<String, Checkpoint> childOutcomes = outcomes(child);
     for (String step : PARCEL_COMPENSATED) {
       if (childOutcomes.get(step) == null || childOutcomes.get(step).kind() != CheckpointKind.STEP_COMPLETED) {
@@ -263,6 +264,64 @@ final class CrashCheck {
       violation("child run " + child.transactionId() + " ended with result " + child.end().get().result()
           + ", not the output of 'seal': " + child);
     }
+  }
+
+  /**
+   * What a step waits for was durable before the step began: every step before it (but those of its
+   * own parallel group) has its outcome recorded with a time before the step's condition was
+   * evaluated or the step was invoked, in whichever JVM; the child's steps begin after the parent's
+   * steps before the child step; a compensation begins after the halting failure and the
+   * compensations before it in order were recorded. A write that the store acknowledged and then
+   * lost to a kill shows here: the step after it began, and the record has the step before it
+   * recorded later (by the JVM that ran it again), or not at all.
+   */
+  private void checkRecordedBeforeNext(StoredRun run, StoredRun child) {
+    checkPredecessorsRecorded(run, run.transactionId(), Integer.MAX_VALUE);
+    Integer ship = positionOf(run, CHILD_STEP);
+    checkPredecessorsRecorded(child, child.transactionId(), Integer.MAX_VALUE);
+    if (ship != null) {
+      checkPredecessorsRecorded(run, child.transactionId(), ship);
+    }
+    Checkpoint halt = outcomes(run).get("confirm");
+    if (halt == null || halt.kind() != CheckpointKind.STEP_FAILED) {
+      return;
+    }
+    for (String tx : List.of(run.transactionId(), child.transactionId())) {
+      List<Effect> early = effectsOf(tx, e -> e.kind() == Effect.Kind.COMPENSATE && e.micros() < micros(halt.ended()));
+      if (!early.isEmpty()) {
+        violation("run " + tx + " compensated before the failure that halted it was recorded (" + halt + "): " + early);
+      }
+    }
+  }
+
+  /**
+   * The effects of run {@code tx} (the run itself, or its child) that begin a step or its condition,
+   * each against the outcomes that {@code run} recorded for the steps before it; for the child's
+   * effects ({@code before} is the child step's position), the parent's steps before the child step.
+   */
+  private void checkPredecessorsRecorded(StoredRun run, String tx, int before) {
+    List<Checkpoint> outcomes = run.checkpoints().stream().filter(CrashCheck::isOutcome).toList();
+    for (Effect e : effectsOf(tx, e -> e.kind() == Effect.Kind.INVOKE || e.kind() == Effect.Kind.WHEN)) {
+      Integer position = before != Integer.MAX_VALUE ? Integer.valueOf(before) : positionOf(run, e.step());
+      if (position == null) {
+        continue; // reported elsewhere: a step invoked without an outcome
+      }
+      String group = groupOf(run, e.step());
+      for (Checkpoint c : outcomes) {
+        boolean sameGroup = before == Integer.MAX_VALUE && group != null && group.equals(groupOf(run, c.stepName()));
+        if (c.position() < position && !sameGroup && micros(c.ended()) > e.micros()) {
+          violation("run " + tx + ": " + e + " began before the outcome of step '" + c.stepName() + "' that it waits for"
+              + " was recorded (" + c + "): an acknowledged checkpoint was lost, or a step began too early");
+        }
+      }
+    }
+  }
+
+  /** The {@code @Parallel} group of a step of the order workflows; null for one outside a group. */
+  private static String groupOf(StoredRun run, String step) {
+    return ORDER_WORKFLOWS.contains(run.header().workflowName()) && List.of("price", "label", "notify").contains(step)
+        ? "prepare"
+        : null;
   }
 
   /**
@@ -496,6 +555,18 @@ final class CrashCheck {
       }
       lastCompensations.add(after.get(after.size() - 1));
     }
+    for (int i = 1; i < expectedOrder.size(); i++) {
+      Checkpoint previous = compensationCheckpoint(run, child, expectedOrder.get(i - 1));
+      String next = expectedOrder.get(i);
+      String tx = next.substring(0, next.indexOf(' '));
+      String step = next.substring(next.indexOf(' ') + 1);
+      List<Effect> early = previous == null ? List.of() : effectsOf(tx, e -> e.kind() == Effect.Kind.COMPENSATE
+          && e.step().equals(step) && e.micros() < micros(previous.ended()));
+      if (!early.isEmpty()) {
+        violation("reverted run " + run.transactionId() + ": the compensation of " + next + " began before that of "
+            + expectedOrder.get(i - 1) + " was recorded (" + previous + "): " + early);
+      }
+    }
     List<Effect> inLogOrder = lastCompensations.stream().sorted(Comparator.comparingInt(Effect::position)).toList();
     if (!inLogOrder.equals(lastCompensations)) {
       violation("reverted run " + run.transactionId() + " was compensated in the order " + inLogOrder + ", not in the "
@@ -504,6 +575,16 @@ final class CrashCheck {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** The recorded compensation of {@code runAndStep} ("transactionId step"), in the run or its child; null if none. */
+  private static Checkpoint compensationCheckpoint(StoredRun run, StoredRun child, String runAndStep) {
+    String tx = runAndStep.substring(0, runAndStep.indexOf(' '));
+    String step = runAndStep.substring(runAndStep.indexOf(' ') + 1);
+    StoredRun owner = tx.equals(run.transactionId()) ? run : child;
+    return owner.checkpoints().stream()
+        .filter(c -> c.kind() == CheckpointKind.COMPENSATED && c.stepName().equals(step))
+        .findFirst().orElse(null);
+  }
 
   /** The token of the invocation whose outcome {@code c} records; null for the void step, which has none. */
   private String recordedToken(Checkpoint c) {
