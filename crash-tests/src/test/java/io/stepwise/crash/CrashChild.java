@@ -13,6 +13,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,8 +36,9 @@ import org.h2.jdbcx.JdbcDataSource;
  * resume} it starts no run: it waits for the engine's recovery, prints it and exits.
  *
  * <p>It first warms up ({@link #warmUp}) and prints {@code warm}, then waits for a line on its
- * standard input before it touches the store. Its output: {@code ready} once the runners are made (before the engine starts), {@code
- * recovery <Recovery>} when the resumed runs have ended. Each worker writes {@code START} to the
+ * standard input before it touches the store. Then it prints {@code ready} once the runners are made
+ * (before the engine starts), {@code started} once the engine started, and {@code recovery
+ * <Recovery>} when the resumed runs have ended. Each worker writes {@code START} to the
  * effect log before it calls the runner and {@code END} with the status it got after.
  */
 public final class CrashChild {
@@ -53,10 +55,13 @@ public final class CrashChild {
     boolean resumeOnly = args[4].equals("resume");
     PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 256), false,
         StandardCharsets.UTF_8);
-    warmUp(kind, url);
+    long started = ManagementFactory.getRuntimeMXBean().getUptime();
+    warmUp(kind, url, args[4].equals("archive"));
     if (args[4].equals("archive")) {
       System.exit(0); // the JVM writes its class archive as it exits
     }
+    print(out, "main after " + started + " ms, warm-up " + (ManagementFactory.getRuntimeMXBean().getUptime() - started)
+        + " ms");
     print(out, "warm");
     if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
       System.exit(2); // the test is gone
@@ -86,29 +91,7 @@ public final class CrashChild {
       int worker = w;
       Thread thread = new Thread(() -> {
         for (int n = 0; ; n++) {
-          String tx = "g" + generation + "-" + worker + "-" + n;
-          CrashOrder order = new CrashOrder(n * WORKERS + worker);
-          RunOptions options = RunOptions.builder().transactionId(tx).throwOnError(false).build();
-          // each kind of call in turn: run and runAsync, of the synchronous and the asynchronous workflow
-          Function<CrashOrder, WorkflowResult<String>> call = switch (n % 4) {
-            case 0 -> input -> sync.run(input, options);
-            case 1 -> input -> async.run(input, options);
-            case 2 -> input -> sync.runAsync(input, options).join();
-            default -> input -> async.runAsync(input, options).join();
-          };
-          String workflow = n % 2 == 0 ? OrderWorkflowRunner.WORKFLOW_NAME : AsyncOrderWorkflowRunner.WORKFLOW_NAME;
-          log.write(Effect.Kind.START, tx, workflow, 0, null, Integer.toString(order.number()));
-          String status;
-          try {
-            status = call.apply(order).status().name();
-          } catch (RuntimeException e) {
-            status = "ERROR:" + e.getClass().getSimpleName();
-            synchronized (System.err) {
-              System.err.println("run " + tx + " threw:");
-              e.printStackTrace();
-            }
-          }
-          log.write(Effect.Kind.END, tx, workflow, 0, null, status);
+          runOne(log, sync, async, "g" + generation + "-" + worker + "-" + n, n, new CrashOrder(n * WORKERS + worker));
         }
       }, "worker-" + w);
       thread.setDaemon(true);
@@ -119,12 +102,56 @@ public final class CrashChild {
   }
 
   /**
-   * Loads and runs what the JVM will need, on a database of its own, before the test lets it touch
-   * the store: both workflows run once on an in-memory H2 database (their effects go nowhere), and
-   * a PostgreSQL child connects once. So the test can start the next JVM while the last one still
-   * runs, and the kills are not spent waiting for JVMs to start.
+   * One run of a worker, recorded in the effect log with {@code START} before the call and {@code
+   * END} and the status after it. The {@code n}th run of a worker calls, in turn, run and runAsync of
+   * the synchronous and of the asynchronous workflow.
    */
-  private static void warmUp(String kind, String url) throws Exception {
+  static void runOne(EffectLog log, OrderWorkflowRunner sync, AsyncOrderWorkflowRunner async, String tx, int n,
+      CrashOrder order) {
+    RunOptions options = RunOptions.builder().transactionId(tx).throwOnError(false).build();
+    Function<CrashOrder, WorkflowResult<String>> call = switch (n % 4) {
+      case 0 -> input -> sync.run(input, options);
+      case 1 -> input -> async.run(input, options);
+      case 2 -> input -> sync.runAsync(input, options).join();
+      default -> input -> async.runAsync(input, options).join();
+    };
+    String workflow = n % 2 == 0 ? OrderWorkflowRunner.WORKFLOW_NAME : AsyncOrderWorkflowRunner.WORKFLOW_NAME;
+    log.write(Effect.Kind.START, tx, workflow, 0, null, Integer.toString(order.number()));
+    String status;
+    try {
+      status = call.apply(order).status().name();
+    } catch (RuntimeException e) {
+      status = "ERROR:" + e.getClass().getSimpleName();
+      synchronized (System.err) {
+        System.err.println("run " + tx + " threw:");
+        e.printStackTrace();
+      }
+    }
+    log.write(Effect.Kind.END, tx, workflow, 0, null, status);
+  }
+
+  /**
+   * Prepares the JVM before the test lets it touch the store, so that the test can start the next
+   * JVM while the last one still runs and the kills are not spent waiting for JVMs to start. A child
+   * (whose classes come from the class-data archive, see {@link ChildJvms}) initialises the runners,
+   * the store and the driver, and a PostgreSQL child connects once. The {@code full} warm-up, of the
+   * JVM that writes the archive, also runs both workflows, failing and compensating, on an in-memory
+   * H2 database (their effects go nowhere), so that the archive has every class a child loads.
+   */
+  private static void warmUp(String kind, String url, boolean full) throws Exception {
+    if (!full) {
+      // the class-data archive has the classes: initialise the heaviest, connect once (PostgreSQL)
+      Class.forName(OrderWorkflowRunner.class.getName());
+      Class.forName(AsyncOrderWorkflowRunner.class.getName());
+      Class.forName(JdbcRunStore.class.getName());
+      Class.forName(kind.equals("h2") ? "org.h2.Driver" : HikariDataSource.class.getName());
+      if (kind.equals("postgresql")) {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+          s.execute("SELECT 1");
+        }
+      }
+      return;
+    }
     EffectLog nowhere = EffectLog.open(Path.of("/dev/null"), 0);
     JdbcDataSource memory = new JdbcDataSource();
     memory.setURL("jdbc:h2:mem:warm;DB_CLOSE_DELAY=-1");
