@@ -88,6 +88,14 @@ final class GroupCommitWriter {
     return submit(new WorkOp<>(types, transactionId, work, updateOf));
   }
 
+  <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, String inputJson, ConnectionWork<T> work,
+      Function<? super T, RunUpdate> updateOf) {
+    WorkOp<T> op = new WorkOp<>(types, run.transactionId(), work, updateOf);
+    op.begin = run;
+    op.inputJson = inputJson;
+    return submit(op);
+  }
+
   /** How many transactions the writer committed. */
   long commits() {
     return commits;
@@ -294,6 +302,21 @@ final class GroupCommitWriter {
     Savepoint savepoint = c.setSavepoint();
     T result;
     EncodedUpdate update;
+    if (w.begin != null) { // the run's beginning, in the same transaction as its first step's work
+      try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
+        table.bindInsertRun(ps, w.types.workflowName(), w.begin, w.inputJson, now, owner, leaseUntil);
+        if (ps.executeUpdate() == 0) {
+          c.rollback(savepoint);
+          w.failure = new RunStoreException("Could not record the beginning of run '" + w.transactionId
+              + "' of workflow '" + w.types.workflowName() + "': a run with that transaction id is recorded already");
+          return;
+        }
+      } catch (SQLException e) {
+        c.rollback(savepoint);
+        w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
+        return;
+      }
+    }
     try {
       result = w.work.run(guarded(c));
       RunUpdate runUpdate = w.updateOf.apply(result);
@@ -490,6 +513,9 @@ final class GroupCommitWriter {
   private static final class WorkOp<T> extends Op<T> {
     final ConnectionWork<T> work;
     final Function<? super T, RunUpdate> updateOf;
+    /** The run's beginning, written first in the work's transaction; null for an append. */
+    NewRun begin;
+    String inputJson;
 
     WorkOp(RunTypes types, String transactionId, ConnectionWork<T> work, Function<? super T, RunUpdate> updateOf) {
       super(types, transactionId);

@@ -169,6 +169,21 @@ public final class JdbcRunStore implements TransactionalRunStore {
         Objects.requireNonNull(work, "work"), Objects.requireNonNull(updateOf, "updateOf"));
   }
 
+  @Override
+  public <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, ConnectionWork<T> work,
+      Function<? super T, RunUpdate> updateOf) {
+    checkOpen();
+    String input;
+    try {
+      input = codec.write(run.input(), types.input(),
+          JsonCodec.What.ofRun("the input", types.workflowName(), run.transactionId()));
+    } catch (RunStoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return writer.beginWithWork(types, run, input, Objects.requireNonNull(work, "work"),
+        Objects.requireNonNull(updateOf, "updateOf"));
+  }
+
   /** {@inheritDoc} The header and the checkpoints are read in one transaction, as of one moment. */
   @Override
   public Optional<StoredRun> load(RunTypes types, String transactionId) {

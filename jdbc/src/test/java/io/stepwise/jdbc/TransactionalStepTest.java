@@ -18,6 +18,7 @@ import io.stepwise.runtime.internal.WorkflowRun;
 import io.stepwise.runtime.internal.WorkflowSpec;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.RunStatus;
 import io.stepwise.runtime.store.RunTypes;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -196,6 +197,49 @@ class TransactionalStepTest {
     assertEquals(WorkflowStatus.DONE, again.status());
     assertEquals(1, attempts.get());
     assertEquals(List.of("tx-4 confirmed"), rows());
+  }
+
+  @Test
+  void aFreshRunWhoseFirstStepIsTransactionalCommitsItsBeginningWithThatStep() throws Exception {
+    Runner runner = new Runner(engine);
+    runner.run("warm-up", RunOptions.builder().transactionId("tx-w").build()); // tables and codecs ready
+    long before = store.commits();
+
+    WorkflowResult<Long> given = runner.run("o-6", RunOptions.builder().transactionId("tx-6").build());
+    awaitCommits(before + 4);
+    long withGivenId = store.commits() - before;
+    before = store.commits();
+    WorkflowResult<Long> fresh = runner.run("o-7", RunOptions.defaults());
+    awaitCommits(before + 3);
+    long withFreshId = store.commits() - before;
+
+    assertEquals(4, withGivenId, "beginning, two steps with their work, the end");
+    assertEquals(3, withFreshId, "the beginning goes with the first step's work");
+    assertEquals(RunStatus.DONE, store.find(fresh.transactionId()).orElseThrow().status());
+    assertEquals(RunStatus.DONE, store.find(given.transactionId()).orElseThrow().status());
+    assertEquals(List.of("tx-w confirmed", "tx-6 confirmed", fresh.transactionId() + " confirmed"), rows());
+  }
+
+  @Test
+  void aFreshRunWhoseTransactionalFirstStepFailsOnceRecordsItsBeginningWithTheFailedAttempt() throws Exception {
+    failuresLeft.set(1);
+    Runner runner = new Runner(engine);
+
+    WorkflowResult<Long> result = runner.run("o-8", RunOptions.defaults());
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(List.of(result.transactionId() + " confirmed"), rows());
+    assertEquals(List.of(CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED),
+        store.load(TYPES, result.transactionId()).orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
+  }
+
+  /** The end of a run whose last step recorded its own checkpoint is written without the caller waiting. */
+  void awaitCommits(long atLeast) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (store.commits() < atLeast && System.currentTimeMillis() < deadline) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(50); // and no more than that
   }
 
   @Test

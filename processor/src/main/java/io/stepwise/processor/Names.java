@@ -23,6 +23,11 @@ public final class Names {
   public static final String STORE_PACKAGE = "io.stepwise.runtime.store";
   public static final String STEP_RESPONSE = RUNTIME_PACKAGE + ".StepResponse";
   public static final String STEP_CONTEXT = RUNTIME_PACKAGE + ".StepContext";
+  /** A step that takes one runs in the transaction that records its checkpoint. */
+  public static final String CONNECTION = "java.sql.Connection";
+  public static final String DATA_SOURCE = "javax.sql.DataSource";
+  public static final String STATEMENT = "java.sql.Statement";
+  public static final String PREPARED_STATEMENT = "java.sql.PreparedStatement";
 
   public static final String OPTIONAL = "java.util.Optional";
   public static final String JAVAX_INJECT = "javax.inject.Inject";

@@ -7,14 +7,13 @@ import static io.stepwise.processor.DiagnosticTesting.assertNoRunner;
 import static io.stepwise.processor.DiagnosticTesting.assertRunner;
 import static io.stepwise.processor.DiagnosticTesting.compile;
 import static io.stepwise.processor.DiagnosticTesting.compileWithoutProcessor;
+import static io.stepwise.processor.DiagnosticTesting.generated;
 import static io.stepwise.processor.DiagnosticTesting.messages;
 import static io.stepwise.processor.DiagnosticTesting.source;
 import static io.stepwise.processor.DiagnosticTesting.stepwiseMessages;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.tools.Diagnostic;
@@ -45,14 +44,6 @@ class ChildWorkflowDiagnosticsTest {
         "@Workflow(\"audit\") public class Audit {",
         "  @Step(\"count\") long count() { return 42L; }",
         "}");
-  }
-
-  private static String generated(Compilation c, String qualifiedName) {
-    try {
-      return c.generatedSourceFile(qualifiedName).orElseThrow().getCharContent(true).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   // ---- success

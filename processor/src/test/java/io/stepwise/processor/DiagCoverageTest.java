@@ -62,6 +62,10 @@ class DiagCoverageTest {
       Map.entry("FromItself", "WiringDiagnosticsTest"),
       Map.entry("FromVoidStep", "WiringDiagnosticsTest"),
       Map.entry("TypeMismatch", "WiringDiagnosticsTest"),
+      // steps that take a java.sql.Connection
+      Map.entry("TwoConnections", "ConnectionDiagnosticsTest"),
+      Map.entry("AsyncTransactionalStep", "ConnectionDiagnosticsTest"),
+      Map.entry("ConnectionNotAllowed", "ConnectionDiagnosticsTest"),
       // retries, timeouts, failure options
       Map.entry("BadDuration", "StepOptionsDiagnosticsTest"),
       Map.entry("ZeroTimeout", "StepOptionsDiagnosticsTest"),

@@ -60,6 +60,15 @@ final class DiagnosticTesting {
     return compilation;
   }
 
+  /** The source of the generated file {@code qualifiedName} (a runner: {@code test.CheckoutRunner}). */
+  static String generated(Compilation c, String qualifiedName) {
+    try {
+      return c.generatedSourceFile(qualifiedName).orElseThrow().getCharContent(true).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Compiles with javac alone, to learn which errors are javac's own. */
   static Compilation compileWithoutProcessor(JavaFileObject... sources) {
     return javac().withProcessors().compile(sources);

@@ -21,7 +21,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Every kind of step (a value, a {@code StepResponse}, {@code void}, a child workflow, a hook), with
- * and without {@code @When}, alone and in a {@code @Parallel} group. Written three times: plain
+ * and without {@code @When}, alone and in the {@code @Parallel} groups "prepare" (unconditional but
+ * for "reserve") and "dispatch" (all conditional). Written three times: plain
  * steps; asynchronous steps; and plain steps in an asynchronous run (only "order" returns a stage,
  * the children are synchronous), as a workflow that mixes both kinds is.
  */
@@ -64,9 +65,9 @@ final class KindsWorkflows {
   }
 
   static String confirmation(Optional<String> charge, Optional<String> ship, Optional<String> reserve, String bill,
-      String box) {
+      String box, Optional<String> invoice, Optional<String> crate) {
     return "confirmed " + charge.orElse("-") + " " + ship.orElse("-") + " " + reserve.orElse("-") + " " + bill + " "
-        + box;
+        + box + " " + invoice.orElse("-") + " " + crate.orElse("-");
   }
 
   @Workflow("kinds-sync")
@@ -161,11 +162,44 @@ final class KindsWorkflows {
       return p;
     }
 
+    @Step("invoice")
+    @Parallel("dispatch")
+    @When("wanted")
+    StepResponse<String, String> invoice(@Input Probe p, StepContext ctx) {
+      return p.sync(ctx, () -> p.respond(ctx, "invoice", "invoice-id"));
+    }
+
+    @Compensate("invoice")
+    void cancelInvoice(String invoiceId, StepContext ctx) {
+      Probe.of(ctx).undo(ctx, invoiceId);
+    }
+
+    @Step("sms")
+    @Parallel("dispatch")
+    @When("wanted")
+    void sms(@Input Probe p, StepContext ctx) {
+      p.sync(ctx, () -> null);
+    }
+
+    @Compensate("sms")
+    void retractSms(StepContext ctx) {
+      Probe.of(ctx).undo(ctx, null);
+    }
+
+    @Step("crate")
+    @Parallel("dispatch")
+    @When("wanted")
+    @ChildWorkflow(ParcelSync.class)
+    Probe crate(@Input Probe p) {
+      return p;
+    }
+
     @Step("confirm")
     String confirm(@From("charge") Optional<String> charge, @From("ship") Optional<String> ship,
-        @From("reserve") Optional<String> reserve, @From("bill") String bill, @From("box") String box, @Input Probe p,
+        @From("reserve") Optional<String> reserve, @From("bill") String bill, @From("box") String box,
+        @From("invoice") Optional<String> invoice, @From("crate") Optional<String> crate, @Input Probe p,
         StepContext ctx) {
-      return p.sync(ctx, () -> confirmation(charge, ship, reserve, bill, box));
+      return p.sync(ctx, () -> confirmation(charge, ship, reserve, bill, box, invoice, crate));
     }
   }
 
@@ -261,11 +295,44 @@ final class KindsWorkflows {
       return p;
     }
 
+    @Step("invoice")
+    @Parallel("dispatch")
+    @When("wanted")
+    CompletableFuture<StepResponse<String, String>> invoice(@Input Probe p, StepContext ctx) {
+      return p.async(ctx, () -> p.respond(ctx, "invoice", "invoice-id"));
+    }
+
+    @Compensate("invoice")
+    void cancelInvoice(String invoiceId, StepContext ctx) {
+      Probe.of(ctx).undo(ctx, invoiceId);
+    }
+
+    @Step("sms")
+    @Parallel("dispatch")
+    @When("wanted")
+    CompletionStage<Void> sms(@Input Probe p, StepContext ctx) {
+      return p.async(ctx, () -> null);
+    }
+
+    @Compensate("sms")
+    void retractSms(StepContext ctx) {
+      Probe.of(ctx).undo(ctx, null);
+    }
+
+    @Step("crate")
+    @Parallel("dispatch")
+    @When("wanted")
+    @ChildWorkflow(ParcelAsync.class)
+    Probe crate(@Input Probe p) {
+      return p;
+    }
+
     @Step("confirm")
     CompletableFuture<String> confirm(@From("charge") Optional<String> charge, @From("ship") Optional<String> ship,
-        @From("reserve") Optional<String> reserve, @From("bill") String bill, @From("box") String box, @Input Probe p,
+        @From("reserve") Optional<String> reserve, @From("bill") String bill, @From("box") String box,
+        @From("invoice") Optional<String> invoice, @From("crate") Optional<String> crate, @Input Probe p,
         StepContext ctx) {
-      return p.async(ctx, () -> confirmation(charge, ship, reserve, bill, box));
+      return p.async(ctx, () -> confirmation(charge, ship, reserve, bill, box, invoice, crate));
     }
   }
 
@@ -361,11 +428,44 @@ final class KindsWorkflows {
       return p;
     }
 
+    @Step("invoice")
+    @Parallel("dispatch")
+    @When("wanted")
+    StepResponse<String, String> invoice(@Input Probe p, StepContext ctx) {
+      return p.sync(ctx, () -> p.respond(ctx, "invoice", "invoice-id"));
+    }
+
+    @Compensate("invoice")
+    void cancelInvoice(String invoiceId, StepContext ctx) {
+      Probe.of(ctx).undo(ctx, invoiceId);
+    }
+
+    @Step("sms")
+    @Parallel("dispatch")
+    @When("wanted")
+    void sms(@Input Probe p, StepContext ctx) {
+      p.sync(ctx, () -> null);
+    }
+
+    @Compensate("sms")
+    void retractSms(StepContext ctx) {
+      Probe.of(ctx).undo(ctx, null);
+    }
+
+    @Step("crate")
+    @Parallel("dispatch")
+    @When("wanted")
+    @ChildWorkflow(ParcelSync.class)
+    Probe crate(@Input Probe p) {
+      return p;
+    }
+
     @Step("confirm")
     String confirm(@From("charge") Optional<String> charge, @From("ship") Optional<String> ship,
-        @From("reserve") Optional<String> reserve, @From("bill") String bill, @From("box") String box, @Input Probe p,
+        @From("reserve") Optional<String> reserve, @From("bill") String bill, @From("box") String box,
+        @From("invoice") Optional<String> invoice, @From("crate") Optional<String> crate, @Input Probe p,
         StepContext ctx) {
-      return p.sync(ctx, () -> confirmation(charge, ship, reserve, bill, box));
+      return p.sync(ctx, () -> confirmation(charge, ship, reserve, bill, box, invoice, crate));
     }
   }
 }

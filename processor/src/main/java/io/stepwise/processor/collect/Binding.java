@@ -14,6 +14,12 @@ public sealed interface Binding {
   /** A {@code StepContext} parameter. */
   record Context() implements Binding {}
 
+  /**
+   * A {@code java.sql.Connection} parameter: a step's work runs with it in the transaction that
+   * records the step's checkpoint. An error anywhere but on a synchronous {@code @Step}.
+   */
+  record Connection() implements Binding {}
+
   /** Neither: an error for steps and conditions, the data parameter for compensations. */
   record None() implements Binding {}
 

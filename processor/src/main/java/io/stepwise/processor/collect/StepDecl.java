@@ -46,6 +46,11 @@ public record StepDecl(
       boolean continueOnPermanentFailure, AnnotationValue continueValue,
       boolean skipOnPermanentFailure, AnnotationValue skipValue) {}
 
+  /** The {@code java.sql.Connection} parameters: one makes the step transactional, more are an error. */
+  public List<ParamDecl> connectionParams() {
+    return params.stream().filter(param -> param.binding() instanceof Binding.Connection).toList();
+  }
+
   public boolean isConditional() {
     return when.isPresent();
   }

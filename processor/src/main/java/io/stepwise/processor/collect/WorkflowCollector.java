@@ -172,6 +172,9 @@ public final class WorkflowCollector {
     if (isStepContext(parameter.asType())) {
       return new Binding.Context();
     }
+    if (isNamed(parameter.asType(), Names.CONNECTION)) {
+      return new Binding.Connection();
+    }
     return new Binding.None();
   }
 

@@ -88,6 +88,14 @@ public enum Diag {
   CONDITIONAL_NEEDS_OPTIONAL("ConditionalNeedsOptional",
       "@From parameters of a step that may end without an output must be Optional<T>, empty when it did; step '%s' %s, so parameter '%s' must be %s, not %s"),
 
+  // ---- steps that take a java.sql.Connection
+  TWO_CONNECTIONS("TwoConnections",
+      "@Step methods take at most one java.sql.Connection, the connection of the transaction their work commits in; %s takes '%s' and '%s'. Remove '%s', and use '%s' for all the step's statements"),
+  ASYNC_TRANSACTIONAL_STEP("AsyncTransactionalStep",
+      "@Step methods that take a java.sql.Connection must return synchronously, because their work commits in the transaction that records the step's checkpoint, which a CompletionStage cannot join; %s returns %s. Do the database work in the method and return %s, or remove parameter '%s' and open a connection of your own from a javax.sql.DataSource"),
+  CONNECTION_NOT_ALLOWED("ConnectionNotAllowed",
+      "%s cannot take a java.sql.Connection, because %s; parameter '%s' of %s is one. %s"),
+
   // ---- retries, timeouts, failure options
   BAD_DURATION("BadDuration",
       "@%s(%s) must be a duration such as \"500ms\", \"2s\", \"1m\" or \"PT1.5S\"; \"%s\" is not, because %s"),

@@ -1,5 +1,7 @@
 package io.stepwise.processor.graph;
 
+import static io.stepwise.processor.collect.WorkflowCollector.isNamed;
+
 import io.stepwise.processor.Names;
 import io.stepwise.processor.collect.Binding;
 import io.stepwise.processor.collect.Mirrors;
@@ -107,8 +109,14 @@ public final class WiringCheck {
         found.error(Diag.INPUT_AND_FROM, param.element(), param.name());
       } else if (binding instanceof Binding.None) {
         found.error(Diag.UNWIRED_PARAMETER, param.element(), wired.kind(), param.name(),
-            ElementFormatter.type(param.type()), fits(graph, consumer, param));
-      }
+            ElementFormatter.type(param.type()), jdbcHint(wired, param).orElseGet(() -> fits(graph, consumer, param)));
+      } else if (binding instanceof Binding.Connection && wired.kind().equals("When")) {
+        found.error(Diag.CONNECTION_NOT_ALLOWED, param.element(), "@When conditions",
+            "they only decide, from the input and the outputs of earlier steps, in no transaction", param.name(),
+            ElementFormatter.element(wired.method()),
+            "Read what the condition needs in an earlier @Step, and take that step's output with @From");
+      } // a Connection of a step is MemberValidator's
+
       if (!found.isClean()) {
         reported.add(param.element());
         report.addAll(found);
@@ -194,6 +202,28 @@ public final class WiringCheck {
       }
     }
     return "";
+  }
+
+  /**
+   * For a {@code DataSource}, {@code Statement} or {@code PreparedStatement} parameter of a
+   * {@code @Step} that may take a {@code Connection}: take the connection instead.
+   */
+  private static Optional<String> jdbcHint(Wired wired, ParamDecl param) {
+    StepDecl step = wired.consumer();
+    if (!wired.kind().equals("Step") || step.isHook() || step.returns() instanceof Returns.Child || step.async()) {
+      return Optional.empty();
+    }
+    if (isNamed(param.type(), Names.DATA_SOURCE)) {
+      return Optional.of(" A step that works on the database takes a java.sql.Connection instead: its work then "
+          + "commits in the transaction that records its checkpoint. A DataSource of its own comes through the "
+          + "workflow's constructor.");
+    }
+    if (isNamed(param.type(), Names.STATEMENT)
+        || isNamed(param.type(), Names.PREPARED_STATEMENT)) {
+      return Optional.of(" Take a java.sql.Connection instead, and create the statement in the method: its work "
+          + "then commits in the transaction that records the step's checkpoint.");
+    }
+    return Optional.empty();
   }
 
   /**

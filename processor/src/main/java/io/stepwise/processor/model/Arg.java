@@ -11,6 +11,9 @@ public sealed interface Arg {
   /** The {@code StepContext}. */
   record Context() implements Arg {}
 
+  /** The {@code java.sql.Connection} of a transactional step. */
+  record Connection() implements Arg {}
+
   /** The compensation input, in a compensation. */
   record CompensationInput() implements Arg {}
 }

@@ -42,6 +42,7 @@ final class Fingerprint {
    * step 0 "create-order" value: java.lang.String / java.lang.String
    * step 1 "ship" child "ship": java.lang.Integer / java.lang.Void
    * step 2 "pack" step async conditional group "dispatch": com.acme.Box / java.lang.String
+   * step 3 "insert" value transactional: java.lang.Long / java.lang.Long
    * </pre>
    */
   static String canonicalText(String workflowName, TypeName input, TypeName result, List<StepModel> steps) {
@@ -58,7 +59,10 @@ final class Fingerprint {
     return text.toString();
   }
 
-  /** {@code step}, {@code value}, {@code void}, {@code child "name"} or {@code hook}, then what else shapes it. */
+  /**
+   * {@code step}, {@code value}, {@code void}, {@code child "name"} or {@code hook}, then what else
+   * shapes it: {@code async}, {@code transactional}, {@code conditional}, {@code group "name"}.
+   */
   private static String kind(StepModel step) {
     StringBuilder kind = new StringBuilder();
     switch (step.shape()) {
@@ -70,6 +74,9 @@ final class Fingerprint {
     }
     if (step.async() && step.child().isEmpty()) {
       kind.append(" async"); // a child's own fingerprint covers how the child runs
+    }
+    if (step.transactional()) {
+      kind.append(" transactional"); // its work commits with its checkpoint: recorded differently
     }
     if (step.isConditional()) {
       kind.append(" conditional");

@@ -213,7 +213,7 @@ public final class ModelBuilder {
     return new StepModel(step.name(), step.maxRetries(), names.constant(step.name()), shape, output, compensationInput,
         recorded, Optional.ofNullable(outputs.get(step.name())), branch, call,
         condition, child.isPresent() ? Optional.empty() : compensation, List.copyOf(sources), takesInput,
-        step.mayHaveNoOutput(), options, group, child, hook, async);
+        step.mayHaveNoOutput(), options, group, child, hook, async, !step.connectionParams().isEmpty());
   }
 
   /** A duration the validator accepted, in milliseconds; 0 if not given. */
@@ -231,6 +231,8 @@ public final class ModelBuilder {
         args.add(new Arg.Local(outputs.get(from.step())));
       } else if (binding instanceof Binding.Context) {
         args.add(new Arg.Context());
+      } else if (binding instanceof Binding.Connection) {
+        args.add(new Arg.Connection());
       } else {
         throw new IllegalStateException("unwired parameter " + param.name() + " in a valid workflow");
       }

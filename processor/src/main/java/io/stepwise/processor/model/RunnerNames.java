@@ -25,12 +25,13 @@ final class RunnerNames {
   /**
    * Names a local of the {@code steps} method never takes: the {@code workflow} field that the
    * lambdas call unqualified, the method's parameters ({@code run}, {@code input}), the parameters
-   * of the lambdas ({@code ctx}, {@code compensationInput}), and {@code container}, {@code options}
+   * of the lambdas ({@code ctx}, {@code connection}, {@code compensationInput}), and {@code container}, {@code options}
    * and {@code halt} (names of {@code run(input, options)}, kept so that generated names stay as
    * they were). Fields other than {@code workflow} are referred to with {@code this.}.
    */
   private static final List<String> LOCALS =
-      List.of("workflow", "container", "input", "options", "run", "halt", "ctx", "compensationInput");
+      List.of("workflow", "container", "input", "options", "run", "halt", "ctx", "connection",
+          "compensationInput");
 
   private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
   private static final Pattern NOT_ALPHANUMERIC = Pattern.compile("[^A-Za-z0-9]+");

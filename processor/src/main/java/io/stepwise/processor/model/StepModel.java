@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param group the {@code @Parallel} group of the step
  * @param async whether the step returns a {@code CompletionStage} (for a child: whether the child
  *     workflow is asynchronous), so that the run waits for it without a thread
+ * @param transactional whether the step takes a {@code java.sql.Connection}: its work runs in the
+ *     transaction that records its checkpoint ({@code transactionalStep})
  */
 public record StepModel(
     String name,
@@ -41,7 +43,8 @@ public record StepModel(
     Optional<String> group,
     Optional<Child> child,
     Optional<Hook> hook,
-    boolean async) {
+    boolean async,
+    boolean transactional) {
 
   /**
    * The types of what a durable run records of a step, as its {@code RunTypes} declare them (boxed):

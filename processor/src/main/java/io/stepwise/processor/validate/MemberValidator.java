@@ -114,6 +114,7 @@ final class MemberValidator {
           ElementFormatter.element(method), ElementFormatter.type(method.getReturnType()),
           "Return the input itself: a child workflow with asynchronous steps is awaited without blocking a thread");
     }
+    validateConnection(step, report);
     validateOptions(step, report);
     step.parallel().ifPresent(parallel -> {
       if (parallel.group().isEmpty()) {
@@ -126,6 +127,49 @@ final class MemberValidator {
       }
     });
     // the parameters' wiring, @Input together with @From included, is WiringCheck's
+  }
+
+  /**
+   * A {@code java.sql.Connection} parameter: one, on a synchronous {@code @Step} that is not a
+   * child workflow's.
+   */
+  private static void validateConnection(StepDecl step, ValidationReport report) {
+    List<ParamDecl> connections = step.connectionParams();
+    if (connections.isEmpty()) {
+      return;
+    }
+    ExecutableElement method = step.method();
+    ParamDecl first = connections.get(0);
+    for (ParamDecl extra : connections.subList(1, connections.size())) {
+      report.error(Diag.TWO_CONNECTIONS, extra.element(), ElementFormatter.element(method), first.name(), extra.name(),
+          extra.name(), first.name());
+    }
+    if (step.isHook()) {
+      report.error(Diag.CONNECTION_NOT_ALLOWED, first.element(), "@Hook methods",
+          "they only build the hook's input, which the registered handler receives outside any step's transaction",
+          first.name(), ElementFormatter.element(method),
+          "Do the database work in a @Step before the hook, or in the handler");
+    } else if (step.returns() instanceof Returns.Child) {
+      report.error(Diag.CONNECTION_NOT_ALLOWED, first.element(), "@ChildWorkflow steps",
+          "they only build the child workflow's input, and the child's steps commit in transactions of their own",
+          first.name(), ElementFormatter.element(method),
+          "Do the database work in a @Step of the child workflow, or in a @Step of its own before this one");
+    } else if (step.async()) {
+      report.error(Diag.ASYNC_TRANSACTIONAL_STEP, first.element(), ElementFormatter.element(method),
+          ElementFormatter.type(method.getReturnType()), completesWith(step.returns()), first.name());
+    }
+  }
+
+  /** What an asynchronous step's stage completes with, as a synchronous step would return it. */
+  private static String completesWith(Returns returns) {
+    if (returns instanceof Returns.Plain plain) {
+      return ElementFormatter.type(plain.output());
+    }
+    if (returns instanceof Returns.Response response) {
+      return "StepResponse<" + ElementFormatter.type(response.output()) + ", "
+          + ElementFormatter.type(response.compensationInput()) + ">";
+    }
+    return returns instanceof Returns.Void ? "void" : "the value itself";
   }
 
   /**
@@ -222,6 +266,14 @@ final class MemberValidator {
     ParamDecl data = null;
     for (ParamDecl param : compensation.params()) {
       if (param.binding() instanceof Binding.Context) {
+        continue;
+      }
+      if (param.binding() instanceof Binding.Connection) {
+        report.error(Diag.CONNECTION_NOT_ALLOWED, param.element(), "@Compensate methods",
+            "a compensation runs after its step's work was committed, in no checkpoint's transaction",
+            param.name(), ElementFormatter.element(method),
+            "Take a javax.sql.DataSource (through the workflow's constructor, or from ctx.container()) and open "
+                + "a connection in the method");
         continue;
       }
       Optional<AnnotationMirror> wiring = wiringMirror(param);

@@ -29,6 +29,8 @@ import com.palantir.javapoet.TypeSpec;
 import io.stepwise.processor.Names;
 import io.stepwise.processor.model.StepModel;
 import io.stepwise.processor.model.WorkflowModel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -397,8 +399,15 @@ public final class RunnerWriter {
     for (int i = 0; i < model.steps().size(); i++) {
       StepModel step = model.steps().get(i);
       list.append(i == 0 ? "" : ", ").append("{@code ").append(step.name()).append('}');
+      List<String> notes = new ArrayList<>();
       if (step.isConditional()) {
-        list.append(" (conditional)");
+        notes.add("conditional");
+      }
+      if (step.transactional()) {
+        notes.add("transactional"); // takes a java.sql.Connection
+      }
+      if (!notes.isEmpty()) {
+        list.append(" (").append(String.join(", ", notes)).append(')');
       }
     }
     return list.toString();

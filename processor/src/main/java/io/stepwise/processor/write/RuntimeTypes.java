@@ -9,6 +9,7 @@ final class RuntimeTypes {
   static final ClassName RUN_OPTIONS = ClassName.get(Names.RUNTIME_PACKAGE, "RunOptions");
   static final ClassName WORKFLOW_RESULT = ClassName.get(Names.RUNTIME_PACKAGE, "WorkflowResult");
   static final ClassName WORKFLOW_FAILED = ClassName.get(Names.RUNTIME_PACKAGE, "WorkflowFailedException");
+  static final ClassName STEP_RESPONSE = ClassName.get(Names.RUNTIME_PACKAGE, "StepResponse");
   static final ClassName STEP_CONTEXT = ClassName.get(Names.RUNTIME_PACKAGE, "StepContext");
   static final ClassName HOOK_HANDLER = ClassName.get(Names.RUNTIME_PACKAGE, "HookHandler");
   static final ClassName HOOK_COMPENSATION = ClassName.get(Names.RUNTIME_PACKAGE, "HookCompensation");

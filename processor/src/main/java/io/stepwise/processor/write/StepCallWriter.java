@@ -3,6 +3,7 @@ package io.stepwise.processor.write;
 import static io.stepwise.processor.write.RuntimeTypes.BRANCH;
 import static io.stepwise.processor.write.RuntimeTypes.CHILD_RUN;
 import static io.stepwise.processor.write.RuntimeTypes.CONDITION;
+import static io.stepwise.processor.write.RuntimeTypes.STEP_RESPONSE;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -79,29 +80,12 @@ final class StepCallWriter {
 
   /**
    * {@code run.<O, C>step(SPEC, [condition,] body, compensation)} on the run or a group; {@code
-   * stepAsync} and the like for a step that returns a {@code CompletionStage}.
+   * stepAsync} and the like for a step that returns a {@code CompletionStage}; {@code
+   * transactionalStep(SPEC, [condition,] (ctx, connection) -> ..., compensation)} for one that takes
+   * a {@code java.sql.Connection}.
    */
   CodeBlock call(StepModel step, String target) {
-    CodeBlock.Builder code = CodeBlock.builder();
-    String async = step.async() ? "Async" : "";
-    switch (step.shape()) {
-      case RESPONSE:
-        code.add("$N.<$T, $T>step$L($N", target, step.output(), step.compensationInput(), async, step.constant());
-        break;
-      case VALUE:
-        code.add("$N.<$T>valueStep$L($N", target, step.output(), async, step.constant());
-        break;
-      case CHILD:
-        code.add("$N.<$T>childStep$L($N", target, step.output(), async, step.constant());
-        break;
-      case HOOK:
-        code.add("$N.<$T>hook($N", target, step.hook().orElseThrow().input(), step.constant());
-        break;
-      default:
-        code.add("$N.voidStep$L($N", target, async, step.constant());
-        break;
-    }
-    code.add(",$>$>");
+    CodeBlock.Builder code = CodeBlock.builder().add(method(step, target)).add(",$>$>");
     if (step.condition().isPresent()) {
       code.add("\nctx -> $L,", invocation(step.condition().get()));
     } else if (step.optionalOutput()) {
@@ -114,15 +98,51 @@ final class StepCallWriter {
     if (step.child().isPresent()) {
       return code.add(childBody(step)).add("$<$<").build();
     }
-    code.add("\nctx -> $L,", invocation(step.call()));
+    code.add(step.transactional() ? transactionalBody(step) : CodeBlock.of("\nctx -> $L,", invocation(step.call())));
     if (step.compensation().isEmpty()) {
       code.add("\nnull");
-    } else if (step.shape() == StepModel.Shape.VOID) {
+    } else if (step.shape() == StepModel.Shape.VOID && !step.transactional()) {
       code.add("\nctx -> $L", invocation(step.compensation().get()));
     } else {
       code.add("\n(compensationInput, ctx) -> $L", invocation(step.compensation().get()));
     }
     return code.add(")$<$<").build();
+  }
+
+  /**
+   * {@code target.<O, C>step(SPEC}, or the method of the step's kind: {@code valueStep}, {@code
+   * childStep}, {@code hook}, {@code voidStep} ({@code Async} for a {@code CompletionStage}), {@code
+   * transactionalStep} for a step that takes a {@code java.sql.Connection}.
+   */
+  private static CodeBlock method(StepModel step, String target) {
+    String async = step.async() ? "Async" : "";
+    if (step.transactional()) {
+      return CodeBlock.of("$N.<$T, $T>transactionalStep($N", target, step.output(), step.compensationInput(),
+          step.constant());
+    }
+    return switch (step.shape()) {
+      case RESPONSE -> CodeBlock.of("$N.<$T, $T>step$L($N", target, step.output(), step.compensationInput(), async,
+          step.constant());
+      case VALUE -> CodeBlock.of("$N.<$T>valueStep$L($N", target, step.output(), async, step.constant());
+      case CHILD -> CodeBlock.of("$N.<$T>childStep$L($N", target, step.output(), async, step.constant());
+      case HOOK -> CodeBlock.of("$N.<$T>hook($N", target, step.hook().orElseThrow().input(), step.constant());
+      case VOID -> CodeBlock.of("$N.voidStep$L($N", target, async, step.constant());
+    };
+  }
+
+  /**
+   * The body of a step that takes a {@code java.sql.Connection}, which answers with a {@code
+   * StepResponse}: the step's own, one whose output is also the compensation input, or one of
+   * nulls for a void step.
+   */
+  private CodeBlock transactionalBody(StepModel step) {
+    return switch (step.shape()) {
+      case RESPONSE -> CodeBlock.of("\n(ctx, connection) -> $L,", invocation(step.call()));
+      case VALUE -> CodeBlock.of("\n(ctx, connection) -> new $T<>($L),", STEP_RESPONSE, invocation(step.call()));
+      case VOID -> CodeBlock.of("\n(ctx, connection) -> {$>\n$L;\nreturn new $T<>(null, null);$<\n},",
+          invocation(step.call()), STEP_RESPONSE);
+      default -> throw new IllegalStateException("a " + step.shape() + " step takes no Connection: " + step.name());
+    };
   }
 
   /** The body of a child step: the step method builds the child's input, the child's runner runs it. */
@@ -153,6 +173,8 @@ final class StepCallWriter {
         code.add("$N", local.name());
       } else if (arg instanceof Arg.Context) {
         code.add("ctx");
+      } else if (arg instanceof Arg.Connection) {
+        code.add("connection");
       } else {
         code.add("compensationInput");
       }

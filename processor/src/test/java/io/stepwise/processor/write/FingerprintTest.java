@@ -65,8 +65,7 @@ class FingerprintTest {
         "step 1 \"charge\" value: java.util.List<java.lang.String> / java.util.List<java.lang.String>",
         "step 2 \"ship\" void: java.lang.Void / java.lang.Void",
         "");
-    byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    assertEquals("sha256:" + HexFormat.of().formatHex(hash).substring(0, 16), fingerprint(CHECKOUT));
+    assertEquals(sha256(text), fingerprint(CHECKOUT));
   }
 
   @Test
@@ -141,6 +140,42 @@ class FingerprintTest {
         .replace("@Step(\"ship\")", "@Step(\"ship\") @Parallel(\"send\")"));
     Set<String> all = new HashSet<>(List.of(value, response, async, conditional, grouped));
     assertEquals(5, all.size(), all::toString);
+  }
+
+  /**
+   * A step that gains a java.sql.Connection (its work then commits with its checkpoint) is another
+   * kind of step, and one that loses it again has the fingerprint it had: the parameter's name and
+   * place do not count, nor does a StepContext beside it.
+   */
+  @Test
+  void connectionParameter_changesTheKind() throws Exception {
+    String plain = fingerprint(CHECKOUT);
+    String transactional = fingerprint(CHECKOUT.replace("charge(@From(\"reserve\") String reservation)",
+        "charge(@From(\"reserve\") String reservation, java.sql.Connection connection)"));
+    assertNotEquals(plain, transactional);
+    assertEquals(transactional, fingerprint(CHECKOUT.replace("charge(@From(\"reserve\") String reservation)",
+        "charge(java.sql.Connection db, StepContext ctx, @From(\"reserve\") String reservation)")));
+    String text = String.join("\n",
+        "workflow \"checkout\"",
+        "input java.lang.String",
+        "result java.lang.Void",
+        "step 0 \"reserve\" step: java.lang.String / java.lang.Integer",
+        "step 1 \"charge\" value transactional: java.util.List<java.lang.String> / java.util.List<java.lang.String>",
+        "step 2 \"ship\" void: java.lang.Void / java.lang.Void",
+        "");
+    assertEquals(sha256(text), transactional);
+    String transactionalVoid = fingerprint(CHECKOUT.replace("void ship()", "void ship(java.sql.Connection connection)"));
+    assertEquals(6, new HashSet<>(List.of(plain, transactional, transactionalVoid,
+        fingerprint(CHECKOUT.replace("reserve(@Input String order)", "reserve(@Input String order, java.sql.Connection c)")),
+        fingerprint(CHECKOUT.replace("@Step(\"charge\")", "@Step(\"charge\") @When(\"wanted\")")),
+        fingerprint(CHECKOUT.replace("@Step(\"charge\")", "@Step(\"charge\") @When(\"wanted\")")
+            .replace("charge(@From(\"reserve\") String reservation)",
+                "charge(@From(\"reserve\") String reservation, java.sql.Connection connection)")))).size());
+  }
+
+  private static String sha256(String text) throws Exception {
+    byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    return "sha256:" + HexFormat.of().formatHex(hash).substring(0, 16);
   }
 
   /** Compiles {@code source} without a warning and returns its runner's fingerprint. */

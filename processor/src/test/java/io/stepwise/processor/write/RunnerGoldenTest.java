@@ -28,6 +28,8 @@ class RunnerGoldenTest {
 
   private static final List<JavaFileObject> CONDITION = Fixtures.sources("condition", "ApproveLoanWorkflow");
 
+  private static final List<JavaFileObject> TRANSACTIONAL = Fixtures.sources("transactional", "OpenAccountWorkflow");
+
   private static Compilation compile(List<JavaFileObject> sources) {
     return javac()
         .withProcessors(new WorkflowProcessor())
@@ -78,6 +80,16 @@ class RunnerGoldenTest {
   @Test
   void conditionRunner() {
     assertRunner(CONDITION, "conditionRunner", "com.acme.condition.ApproveLoanWorkflowRunner");
+  }
+
+  /**
+   * Steps that take a java.sql.Connection: transactionalStep with a (ctx, connection) body that
+   * answers a StepResponse (the step's own; one whose output is the compensation input for a plain
+   * value; one of nulls for void), conditional and in a group.
+   */
+  @Test
+  void transactionalRunner() {
+    assertRunner(TRANSACTIONAL, "transactionalRunner", "com.acme.transactional.OpenAccountWorkflowRunner");
   }
 
   @Test

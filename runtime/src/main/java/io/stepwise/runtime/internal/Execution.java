@@ -135,7 +135,8 @@ abstract class Execution {
    * steps, at once for a run without an engine.
    */
   CompletableFuture<Void> open() {
-    return journal == null ? CompletableFuture.completedFuture(null) : journal.open(input);
+    return journal == null ? CompletableFuture.completedFuture(null)
+        : journal.open(input, parentStep == null && options.transactionId().isEmpty());
   }
 
   /** A resumed run's deadline, as its record has it. */

@@ -74,6 +74,16 @@ final class Journal {
   private Checkpoint pending;
   private volatile WorkflowSuspendedException suspension;
   private volatile boolean released;
+  private volatile boolean logged;
+  /** The end's write of a run that did not wait for it; null otherwise. */
+  private volatile CompletableFuture<Void> endWrite;
+  /**
+   * The beginning of a run with a fresh id, not written yet: its first write carries it (see
+   * {@link #takeBeginning}); null once written, and for a run whose id was given.
+   */
+  private NewRun beginning;
+  /** The beginning's write, once asked for; what later callers of {@link #writeBeginning} wait for. */
+  private CompletableFuture<Void> begunWrite;
 
   private Journal(Engine engine, Execution run, Journal parent) {
     this.engine = engine;
@@ -109,9 +119,17 @@ final class Journal {
    * id to let go of it), then records the run's beginning, or finds its record and prepares its
    * replay. Completes on the store's thread, or at once.
    */
-  CompletableFuture<Void> open(Object input) {
+  CompletableFuture<Void> open(Object input, boolean freshId) {
     if (parent == null) {
       engine.checkAccepting(spec.name(), run.transactionId());
+    }
+    if (freshId) {
+      // No run can have an id the engine just drew: nothing to find, nothing to wait for. The
+      // beginning goes with the run's first write (see takeBeginning): a first step whose work is
+      // in the store's transaction commits it with its own checkpoint, in one commit.
+      engine.claim(run.transactionId(), claim);
+      beginning = newRun(input);
+      return CompletableFuture.completedFuture(null);
     }
     return engine.claim(run.transactionId(), claim).thenCompose(ignored -> begin(input))
         .whenComplete((ignored, error) -> {
@@ -121,7 +139,7 @@ final class Journal {
         });
   }
 
-  private CompletableFuture<Void> begin(Object input) {
+  private NewRun newRun(Object input) {
     NewRun.Builder newRun = NewRun.builder(run.transactionId(), spec.fingerprint()).input(input);
     if (run.deadline().epochMillis > 0) {
       newRun.deadline(Instant.ofEpochMilli(run.deadline().epochMillis));
@@ -129,9 +147,13 @@ final class Journal {
     if (parent != null) {
       newRun.parentTransactionId(parent.run.transactionId());
     }
+    return newRun.build();
+  }
+
+  private CompletableFuture<Void> begin(Object input) {
     CompletableFuture<BeginResult> begun;
     try {
-      begun = engine.store.begin(spec.types(), newRun.build());
+      begun = engine.store.begin(spec.types(), newRun(input));
     } catch (RuntimeException e) {
       begun = CompletableFuture.failedFuture(e);
     }
@@ -216,6 +238,57 @@ final class Journal {
   /** The store the run is recorded in. */
   io.stepwise.runtime.store.RunStore store() {
     return engine.store;
+  }
+
+  /**
+   * Whether the run's beginning is not written yet: a step that acts outside the store waits for
+   * {@link #writeBeginning()} first.
+   */
+  synchronized boolean unbegun() {
+    return beginning != null;
+  }
+
+  /**
+   * Writes the run's beginning now, if it was not written; completes when it is durable (at once if
+   * it was). A failure stops the run at its next checkpoint.
+   */
+  synchronized CompletableFuture<Void> writeBeginning() {
+    if (beginning == null) {
+      return begunWrite == null ? CompletableFuture.completedFuture(null) : begunWrite;
+    }
+    NewRun first = beginning;
+    beginning = null;
+    CompletableFuture<BeginResult> begun;
+    try {
+      begun = engine.store.begin(spec.types(), first); // enqueued before any write that comes after
+    } catch (RuntimeException e) {
+      begun = CompletableFuture.failedFuture(e);
+    }
+    begunWrite = begun.handle((result, error) -> {
+      if (error == null && !result.isCreated()) {
+        error = new RunStoreException("run '" + run.transactionId() + "' was recorded already");
+      }
+      if (error != null) {
+        suspend(unwrap(error), "its store could not record its beginning");
+      }
+      return null;
+    });
+    return begunWrite;
+  }
+
+  /**
+   * The run's beginning for a write that carries it (a transactional step's {@code beginWithWork});
+   * null if it is written. Who takes it writes it, or gives it back with {@link #giveBackBeginning}.
+   */
+  synchronized NewRun takeBeginning() {
+    NewRun first = beginning;
+    beginning = null;
+    return first;
+  }
+
+  /** The write that took the beginning wrote nothing (its work was rolled back): the next write carries it. */
+  synchronized void giveBackBeginning(NewRun first) {
+    beginning = first;
   }
 
   // ---------------------------------------------------------------- replay
@@ -303,6 +376,7 @@ final class Journal {
     if (all.isEmpty() && end == null) {
       return CompletableFuture.completedFuture(null);
     }
+    writeBeginning(); // if not written yet: the store applies it before this append
     CompletableFuture<Void> written;
     try {
       written = engine.store.append(spec.types(), run.transactionId(),
@@ -325,7 +399,26 @@ final class Journal {
     }
     List<RunError> errors = new ArrayList<>(run.record().errors().size());
     run.record().errors().forEach(error -> errors.add(RunError.of(error)));
-    return append(List.of(), new RunEnd(RunStatus.of(status.ended()), result, errors, Instant.now()));
+    RunEnd end = new RunEnd(RunStatus.of(status.ended()), result, errors, Instant.now());
+    boolean carriesCheckpoint;
+    synchronized (this) {
+      carriesCheckpoint = pending != null || beginning != null;
+    }
+    if (status != RunRecord.Status.DONE || carriesCheckpoint || replay != null) {
+      return append(List.of(), end);
+    }
+    // Every step's outcome is durable already (the last step recorded its own, with its work): the
+    // end follows from them, and a replay after a crash would write the same one. So the caller
+    // need not wait for it; the run keeps its transaction id until it is written (see release()).
+    CompletableFuture<Void> written = append(List.of(), end);
+    endWrite = written.handle((ignored, error) -> {
+      if (error != null) {
+        log.warn("Workflow '{}' ({}) ended DONE, but its end could not be recorded: {}; the next WorkflowEngine.start()"
+            + " replays the run from its checkpoints and records it", spec.name(), run.transactionId(), unwrap(error));
+      }
+      return null;
+    });
+    return CompletableFuture.completedFuture(null);
   }
 
   // ---------------------------------------------------------------- stopping without an end
@@ -365,16 +458,23 @@ final class Journal {
 
   /** Lets go of the run's transaction id in this process: another run with it may begin. */
   void release() {
-    if (!released) {
-      released = true;
+    if (released) {
+      return;
+    }
+    released = true;
+    CompletableFuture<Void> ending = endWrite;
+    if (ending == null) {
       engine.release(run.transactionId(), claim);
+    } else {
+      ending.whenComplete((ignored, error) -> engine.release(run.transactionId(), claim));
     }
   }
 
-  /** Logs that the run stopped without ending. */
+  /** Logs, once, that the run stopped without ending (a child's parent logs it for both). */
   void logSuspended() {
     WorkflowSuspendedException s = suspension;
-    if (s != null && parent == null) {
+    if (s != null && parent == null && !logged) {
+      logged = true;
       log.warn("{}", s.getMessage(), s.getCause());
     }
   }

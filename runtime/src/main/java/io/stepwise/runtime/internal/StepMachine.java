@@ -205,7 +205,7 @@ abstract class StepMachine<O, C> implements Runnable {
     record = run.record().start(position, step.name());
     Journal journal = run.journal;
     if (journal != null) {
-      if (stopsBeforeCondition && run.journal.suspension() != null) {
+      if ((stopsBeforeCondition && journal.suspension() != null) || journal.isSuspended()) {
         phase = OVER; // the caller sees the suspension, and stops the run here
         if (then != null) {
           then.run();
@@ -216,6 +216,14 @@ abstract class StepMachine<O, C> implements Runnable {
       Checkpoint outcome = journal.replayStep(position);
       if (outcome != null) {
         return replay(outcome);
+      }
+      if (journal.unbegun() && (inGroup || when != null || !recordsWithWork())) {
+        // a step that acts outside the store acts once the run's beginning is durable; only a
+        // sequential first step whose work is in the store's transaction carries the beginning itself
+        if (!driver.await(run, journal.writeBeginning(), this)) {
+          return false; // comes back here once it is, and stops there if it could not be recorded
+        }
+        return condition();
       }
     }
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
@@ -543,6 +551,11 @@ abstract class StepMachine<O, C> implements Runnable {
     return checkpoint.build();
   }
 
+  /** Whether the step's attempts do their work in the transaction of the step's checkpoint. */
+  boolean recordsWithWork() {
+    return false;
+  }
+
   /** Whether the attempt that completed the step recorded its checkpoint itself (with its work). */
   boolean recordedByAttempt() {
     return false;
@@ -613,9 +626,9 @@ abstract class StepMachine<O, C> implements Runnable {
   }
 
   /**
-   * Whether a failure may be retried: not a permanent failure, the workflow's timeout or a cancel,
-   * nor anything on an interrupted thread. An {@code InterruptedException} keeps the interrupt for
-   * the caller.
+   * Whether a failure may be retried: not a permanent failure, a value that cannot be recorded, the
+   * workflow's timeout or a cancel, nor anything on an interrupted thread. An {@code
+   * InterruptedException} keeps the interrupt for the caller.
    */
   static boolean isRetryable(Throwable t) {
     if (t instanceof InterruptedException) {
@@ -623,6 +636,7 @@ abstract class StepMachine<O, C> implements Runnable {
       return false;
     }
     return !(t instanceof PermanentStepFailureException)
+        && !(t instanceof UnrecordableValueException) // its type cannot be recorded: trying again cannot help
         && !(t instanceof WorkflowTimeoutException)
         && !(t instanceof WorkflowCancelledException)
         && !Thread.currentThread().isInterrupted();

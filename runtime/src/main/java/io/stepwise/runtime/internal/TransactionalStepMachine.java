@@ -2,10 +2,15 @@ package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.ConnectionWork;
+import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.TransactionalRunStore;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -58,23 +63,37 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
   private CompletableFuture<StepResponse<O, C>> withCheckpoint(TransactionalRunStore store, Journal journal,
       Attempt context) {
     CompletableFuture<StepResponse<O, C>> done = new CompletableFuture<>();
-    store.appendWithWork(run.spec().types(), run.transactionId(), connection -> {
+    // a fresh run's first step carries its beginning: one commit for the run's start and the step
+    NewRun beginning = inGroup ? null : journal.takeBeginning();
+    ConnectionWork<StepResponse<O, C>> work = connection -> {
       StepResponse<O, C> response = body.invoke(context, connection);
       if (response != null && response.isPermanentFailure()) {
         throw new RolledBack(response); // a permanent failure leaves no work behind
       }
       return response;
-    }, response -> {
+    };
+    Function<StepResponse<O, C>, RunUpdate> updateOf = response -> {
       if (response == null) {
         throw new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse");
       }
       sequence = journal.nextSequence();
       Checkpoint checkpoint = completed(sequence, context.attempt(), response.output(), response.compensationInput());
       return RunUpdate.of(checkpoint);
-    }).whenComplete((response, error) -> {
+    };
+    CompletableFuture<StepResponse<O, C>> written = beginning == null
+        ? store.appendWithWork(run.spec().types(), run.transactionId(), work, updateOf)
+        : store.beginWithWork(run.spec().types(), beginning, work, updateOf);
+    written.whenComplete((response, error) -> {
       Throwable cause = Journal.unwrap(error);
+      if (cause != null && beginning != null) {
+        journal.giveBackBeginning(beginning); // nothing was written: the next write carries it
+      }
       if (cause instanceof RolledBack rolledBack) {
         done.complete(rolledBack.response());
+      } else if (cause instanceof RunStoreException && !(cause instanceof UnrecordableValueException)) {
+        // the store failed, not the step: the run stops here, to be resumed, rather than retry or compensate
+        journal.suspend(cause, "its store could not record the checkpoint of step '" + step.name() + "'");
+        done.completeExceptionally(journal.suspension());
       } else if (cause != null) {
         done.completeExceptionally(cause);
       } else {
@@ -115,6 +134,11 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
         connection.setAutoCommit(autoCommit);
       }
     }
+  }
+
+  @Override
+  boolean recordsWithWork() {
+    return run.journal != null && run.journal.store() instanceof TransactionalRunStore;
   }
 
   @Override

@@ -24,6 +24,14 @@ import java.util.concurrent.CompletableFuture;
  * the store's database, possibly everything): the engine treats the step as unrecorded. The failure
  * of one call never fails the calls of other runs written with it.
  *
+ * <h2>Order</h2>
+ *
+ * A store applies the calls of one run in the order they are made: an {@link #append} made after
+ * {@link #begin} (or after another append) is applied after it, even if the caller did not wait for
+ * the first one's future, and fails if the first one failed. (The engine relies on it to write a
+ * fresh run's beginning without waiting, so that a first step whose work is in the store's
+ * transaction commits with it.)
+ *
  * <h2>Threads</h2>
  *
  * Futures may complete on the store's own thread: a dependent stage that blocks or runs long must

@@ -23,4 +23,15 @@ public interface TransactionalRunStore extends RunStore {
    */
   <T> CompletableFuture<T> appendWithWork(RunTypes types, String transactionId, ConnectionWork<T> work,
       Function<? super T, RunUpdate> updateOf);
+
+  /**
+   * Records that run {@code run.transactionId()} begins, runs {@code work} with the store's
+   * connection, then appends {@code updateOf.apply(result)}, in one transaction: the run's first
+   * step, when its work is on the store's database, costs no commit of its own beginning.
+   *
+   * @return as {@link #appendWithWork}; exceptionally with a {@link RunStoreException} (and nothing
+   *     written) if a run with that transaction id is recorded already
+   */
+  <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, ConnectionWork<T> work,
+      Function<? super T, RunUpdate> updateOf);
 }

@@ -1,0 +1,227 @@
+package io.stepwise.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.jdbc.JdbcRunStore;
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.StoredRun;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Steps that take a {@code java.sql.Connection}, in workflows compiled by Maven with the processor,
+ * run on a {@code WorkflowEngine} with a {@code JdbcRunStore} over an H2 file database that also
+ * holds the application's table: a step's rows and its checkpoint commit together, or not at all.
+ * Without an engine, the step commits in a transaction of the container's {@code DataSource}.
+ */
+class TransactionalStepsTest {
+  @TempDir
+  Path dir;
+  DataSource db;
+  Connection keepOpen;
+  JdbcRunStore store;
+  WorkflowEngine engine;
+  AccountWorkflows.OpenAccount workflow;
+
+  @BeforeEach
+  void open() throws SQLException {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:file:" + dir.resolve("accounts").toAbsolutePath());
+    h2.setUser("sa");
+    db = h2;
+    keepOpen = db.getConnection();
+    try (Statement s = keepOpen.createStatement()) {
+      s.execute(AccountWorkflows.SCHEMA);
+    }
+    store = JdbcRunStore.create(db);
+    engine = WorkflowEngine.builder().store(store).build();
+    workflow = new AccountWorkflows.OpenAccount(db);
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    engine.close();
+    keepOpen.close();
+  }
+
+  private AccountWorkflows_OpenAccountRunner runner(WorkflowEngine engine) {
+    return new AccountWorkflows_OpenAccountRunner(workflow, Container.of(db), engine);
+  }
+
+  private static RunOptions tx(String transactionId) {
+    return RunOptions.builder().transactionId(transactionId).build();
+  }
+
+  @Test
+  void theStepsRowsAndTheirCheckpointsCommitTogether() throws SQLException {
+    AccountWorkflows_OpenAccountRunner runner = runner(engine);
+    engine.start();
+
+    WorkflowResult<Long> result = runner.run("alice", tx("acc-1"));
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(100L, result.result());
+    assertEquals(List.of("alice 100"), accounts());
+    assertEquals(List.of(0L), workflow.rowsSeenElsewhere, "create-account's row was not committed before its checkpoint");
+    StoredRun run = engine.timeline("acc-1").orElseThrow();
+    Checkpoint created = completed(run, "create-account");
+    assertEquals(id("alice"), ((Number) created.output()).longValue(), "the checkpoint holds the row's id");
+    assertEquals(100L, ((Number) completed(run, "deposit").output()).longValue());
+    assertEquals("balance 100", completed(run, "audit").output());
+  }
+
+  @Test
+  void aFailedAttemptsWorkIsRolledBackWithNothingRecorded() throws SQLException {
+    workflow.depositFailures.set(1);
+    AccountWorkflows_OpenAccountRunner runner = runner(engine);
+    engine.start();
+
+    WorkflowResult<Long> result = runner.run("bob", tx("acc-2"));
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(100L, result.result(), "the first attempt's deposit was rolled back");
+    assertEquals(List.of("bob 100"), accounts());
+    List<Checkpoint> deposit = engine.timeline("acc-2").orElseThrow().checkpoints().stream()
+        .filter(c -> c.stepName().equals("deposit")).toList();
+    assertEquals(List.of(CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED),
+        deposit.stream().map(Checkpoint::kind).toList());
+    assertEquals(2, deposit.get(1).attempts());
+  }
+
+  @Test
+  void aConditionalVoidStepAndAGroupedStepCommitTheirWork() throws SQLException {
+    AccountWorkflows_OpenAccountRunner runner = runner(engine);
+    engine.start();
+
+    runner.run("vip-carol", tx("acc-3"));
+    runner.run("dave", tx("acc-4"));
+
+    assertEquals(List.of("vip-carol 100 vip", "dave 100"), accounts());
+    assertEquals(CheckpointKind.STEP_SKIPPED, engine.timeline("acc-4").orElseThrow().checkpoints().stream()
+        .filter(c -> c.stepName().equals("flag-vip")).findFirst().orElseThrow().kind());
+  }
+
+  @Test
+  void aLaterFailureCompensatesTheCommittedWork() throws SQLException {
+    AccountWorkflows_OpenAccountRunner runner = runner(engine);
+    engine.start();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> runner.run("refused-erin", tx("acc-5")));
+
+    assertEquals(WorkflowStatus.REVERTED, e.result().status());
+    assertEquals(List.of(), accounts(), "the compensation deleted the committed row");
+  }
+
+  @Test
+  void aRepeatedTransactionIdRunsNoStepAgain() throws SQLException {
+    AccountWorkflows_OpenAccountRunner runner = runner(engine);
+    engine.start();
+    runner.run("frank", tx("acc-6"));
+
+    WorkflowResult<Long> again = runner.run("frank", tx("acc-6"));
+
+    assertEquals(100L, again.result());
+    assertEquals(List.of("frank 100"), accounts());
+    assertEquals(List.of(0L), workflow.rowsSeenElsewhere);
+  }
+
+  /** The checkpoint cannot be recorded, so the step's work, in its transaction, is not committed either. */
+  @Test
+  void aCheckpointThatCannotBeRecordedTakesTheStepsWorkWithIt() throws SQLException {
+    AccountWorkflows_UnrecordableAccountRunner runner =
+        AccountWorkflows_UnrecordableAccountRunner.create(Container.of(db), engine);
+    engine.start();
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> runner.run("gina", tx("acc-7")));
+
+    assertTrue(e.result().status() != WorkflowStatus.DONE, e.result().toString());
+    assertEquals(List.of(), accounts());
+  }
+
+  @Test
+  void anAsynchronousWorkflowsTransactionalStepCommitsWithItsCheckpoint() throws SQLException {
+    AccountWorkflows_OpenAccountAsyncRunner runner = AccountWorkflows_OpenAccountAsyncRunner.create(Container.empty(), engine);
+    engine.start();
+
+    WorkflowResult<Long> result = runner.runAsync("  hank ", tx("acc-8")).join();
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(List.of("hank 0"), accounts());
+    assertEquals(result.result(), ((Number) completed(engine.timeline("acc-8").orElseThrow(), "create-account").output())
+        .longValue());
+  }
+
+  @Test
+  void withoutAnEngineTheStepCommitsInATransactionOfTheContainersDataSource() throws SQLException {
+    workflow.depositFailures.set(1);
+    AccountWorkflows_OpenAccountRunner runner = runner(null);
+
+    WorkflowResult<Long> result = runner.run("ivan", tx("acc-9"));
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(List.of("ivan 100"), accounts(), "the failed attempt's deposit was rolled back");
+    assertEquals(List.of(0L), workflow.rowsSeenElsewhere);
+    assertTrue(store.find("acc-9").isEmpty(), "nothing recorded");
+  }
+
+  @Test
+  void withoutAnEngineOrADataSource_theStepFailsWithTheFix() {
+    AccountWorkflows_OpenAccountAsyncRunner runner = AccountWorkflows_OpenAccountAsyncRunner.create(Container.empty());
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> runner.run("judy"));
+
+    String message = e.result().errors().get(0).cause().getMessage();
+    assertTrue(message.contains("step 'create-account' of workflow 'open-account-async' takes a java.sql.Connection"),
+        message);
+    assertTrue(message.contains("create the runner with one of them"), message);
+  }
+
+  private static Checkpoint completed(StoredRun run, String step) {
+    return run.checkpoints().stream()
+        .filter(c -> c.stepName().equals(step) && c.kind() == CheckpointKind.STEP_COMPLETED)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no completed '" + step + "' in " + run));
+  }
+
+  private long id(String owner) throws SQLException {
+    try (Statement s = keepOpen.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id FROM account WHERE owner = '" + owner + "'")) {
+      assertTrue(rs.next(), owner);
+      return rs.getLong(1);
+    }
+  }
+
+  /** "owner balance [vip]", by id. */
+  private List<String> accounts() throws SQLException {
+    try (Statement s = keepOpen.createStatement();
+        ResultSet rs = s.executeQuery("SELECT owner, balance, vip FROM account ORDER BY id")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString(1) + " " + rs.getLong(2) + (rs.getBoolean(3) ? " vip" : ""));
+      }
+      return rows;
+    }
+  }
+}
