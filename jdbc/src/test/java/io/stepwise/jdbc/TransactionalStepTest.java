@@ -203,6 +203,7 @@ class TransactionalStepTest {
   void aFreshRunWhoseFirstStepIsTransactionalCommitsItsBeginningWithThatStep() throws Exception {
     Runner runner = new Runner(engine);
     runner.run("warm-up", RunOptions.builder().transactionId("tx-w").build()); // tables and codecs ready
+    awaitEnd("tx-w"); // its end is written after the caller got its result
     long before = store.commits();
 
     WorkflowResult<Long> given = runner.run("o-6", RunOptions.builder().transactionId("tx-6").build());
@@ -231,6 +232,14 @@ class TransactionalStepTest {
     assertEquals(List.of(result.transactionId() + " confirmed"), rows());
     assertEquals(List.of(CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED),
         store.load(TYPES, result.transactionId()).orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
+  }
+
+  /** Waits until the end of run {@code transactionId} is recorded. */
+  void awaitEnd(String transactionId) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (store.find(transactionId).orElseThrow().status() != RunStatus.DONE && System.currentTimeMillis() < deadline) {
+      Thread.sleep(5);
+    }
   }
 
   /** The end of a run whose last step recorded its own checkpoint is written without the caller waiting. */
