@@ -48,10 +48,14 @@ abstract class AsyncRunTestSupport {
     return optionsBuilder(tx).listener(listener).build();
   }
 
-  /** The future's value within 5 s; a future that failed is an {@link AssertionError} with the cause. */
+  /**
+   * The future's value; a future that failed is an {@link AssertionError} with the cause. A run that
+   * never ends fails the test at its 10 s limit (this wait's 30 s is only a backstop): on a loaded
+   * machine, under PIT's coverage, 5 000 retries took longer than the 5 s this wait used to allow.
+   */
   static <T> T get(Future<T> future) throws Exception {
     try {
-      return future.get(5, TimeUnit.SECONDS);
+      return future.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new AssertionError("the run failed", e.getCause());
     }
