@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Writes: group commit</h2>
  *
- * Writer threads (4 on PostgreSQL, 1 on H2: {@link Builder#writers}) write everything; all the
+ * Writer threads (one by default: {@link Builder#writers}) write everything; all the
  * writes of one run go to one writer, in the order they were asked for. A writer takes all the begins
  * and appends waiting for it at that moment, across runs, writes them in one transaction (JDBC
  * batches), commits once, then completes their futures, on that thread. Values are encoded on the caller's thread beforehand. A write that fails
@@ -111,7 +111,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
       table.schema.ensure(connection);
       connection.setAutoCommit(false);
       String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-      int count = b.writers > 0 ? b.writers : dialect == Dialect.H2 ? 1 : 4;
+      int count = b.writers;
       this.writers = new GroupCommitWriter[count];
       for (int i = 0; i < count; i++) {   // the first takes the connection at hand; the others connect
         writers[i] = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime,
@@ -337,7 +337,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
     private String tablePrefix = "stepwise_";
     private Duration leaseTime = Duration.ofSeconds(30);
     private Duration retention;
-    private int writers;
+    private int writers = 1;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -392,11 +392,13 @@ public final class JdbcRunStore implements TransactionalRunStore {
     }
 
     /**
-     * How many writer threads (each with its connection) write the runs' checkpoints (default 4 on
-     * PostgreSQL, 1 on H2). Each takes what is waiting for it and commits it in one transaction; a
-     * run's writes all go to one writer, in order. Several writers keep several commits in flight, so
-     * that concurrent runs do not wait for one connection's round trips (PostgreSQL still groups their
-     * WAL flushes); one writer makes the largest batches.
+     * How many writer threads write the runs' checkpoints (default 1). Each takes what is waiting for
+     * it and commits it in one transaction; a run's writes all go to one writer, in order. Several
+     * writers keep several commits in flight, so that many concurrent runs on PostgreSQL do not wait
+     * for one connection's round trips (PostgreSQL still groups their WAL flushes); one writer makes
+     * the largest batches. Each writer holds a connection of the {@code DataSource} for as long as the
+     * store is open: a pool needs {@code writers} connections more than the application's own (the
+     * store's reads, {@code load} and {@code find} on engine start, take one more while they run).
      */
     public Builder writers(int writers) {
       if (writers < 1 || writers > 64) {

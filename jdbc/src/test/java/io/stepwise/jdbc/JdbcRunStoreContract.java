@@ -47,10 +47,7 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
 
   protected abstract DataSource dataSource();
 
-  /**
-   * One writer: the contract's tests of group commit count one writer's batches. Several writers
-   * (PostgreSQL's default) are tested on their own below.
-   */
+  /** One writer (the default): the contract's tests of group commit count one writer's batches. */
   @Override
   protected JdbcRunStore open() {
     return JdbcRunStore.builder(dataSource()).tablePrefix(prefix).writers(1).build();
