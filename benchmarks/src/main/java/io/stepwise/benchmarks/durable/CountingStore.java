@@ -49,6 +49,13 @@ final class CountingStore implements TransactionalRunStore {
   }
 
   @Override
+  public <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, ConnectionWork<T> work,
+      Function<? super T, RunUpdate> updateOf) {
+    writes.increment();
+    return store.beginWithWork(types, run, work, updateOf);
+  }
+
+  @Override
   public Optional<StoredRun> load(RunTypes types, String transactionId) {
     reads.increment();
     return store.load(types, transactionId);
