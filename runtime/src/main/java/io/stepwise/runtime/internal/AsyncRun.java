@@ -99,7 +99,7 @@ public final class AsyncRun extends Execution {
     CompletableFuture<Void> opened = open();
     Runnable go = () -> {
       if (opened.isCompletedExceptionally()) {
-        refusal = Journal.unwrap(opened.handle((ignored, error) -> error).join());
+        refusal = WorkflowRun.failureOf(opened);
         end.accept(null, refusal);
         return;
       }
@@ -134,11 +134,11 @@ public final class AsyncRun extends Execution {
     CompletableFuture<Void> written = recordEnd(cause == null ? RunRecord.Status.DONE : record().status(),
         cause == null ? value : null);
     Runnable next = () -> {
-      Throwable failed = written.isCompletedExceptionally() ? Journal.unwrap(written.handle((v, e) -> e).join()) : null;
+      Throwable failed = WorkflowRun.failureOf(written);
       if (failed instanceof UnrecordableValueException && cause == null) {
         // the last step's output (or the result) cannot be recorded: the run is compensated instead
         halt(List.of(unrecordableEnd(failed))).whenComplete((ignored, halted) ->
-            recordEnd(value, Journal.unwrap(halted), end));
+            recordEnd(value, WorkflowRun.unwrap(halted), end));
         return;
       }
       WorkflowSuspendedException suspended = failed != null ? suspension() : null;
@@ -420,7 +420,7 @@ public final class AsyncRun extends Execution {
         settled.complete(machine.output());
       } else {
         Compensator.halt(this, List.of(failure)).whenComplete((halt, error) ->
-            settled.completeExceptionally(halt != null ? halt : Journal.unwrap(error)));
+            settled.completeExceptionally(halt != null ? halt : WorkflowRun.unwrap(error)));
       }
     }).run();
     return settled;

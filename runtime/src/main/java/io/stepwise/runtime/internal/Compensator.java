@@ -70,7 +70,7 @@ final class Compensator implements Runnable {
       }
       compensate(run, run.driver(), todo).whenComplete((notUndone, error) -> {
         if (error != null) {
-          halted.completeExceptionally(Journal.unwrap(error));
+          halted.completeExceptionally(WorkflowRun.unwrap(error));
           return;
         }
         RunRecord.Status status = notUndone.isEmpty() && !childLeftWork ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;

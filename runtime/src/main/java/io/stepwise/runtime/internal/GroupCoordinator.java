@@ -94,7 +94,7 @@ final class GroupCoordinator {
           if (error == null) {
             settled.complete(halt);
           } else {
-            settled.completeExceptionally(Journal.unwrap(error));
+            settled.completeExceptionally(WorkflowRun.unwrap(error));
           }
         });
       }

@@ -159,7 +159,7 @@ final class Journal {
     }
     return begun.handle((result, error) -> {
       if (error != null) {
-        throw new CompletionException(explain(unwrap(error)));
+        throw new CompletionException(explain(WorkflowRun.unwrap(error)));
       }
       if (!result.isCreated()) {
         StoredRun existing = result.existing().orElseThrow();
@@ -269,7 +269,7 @@ final class Journal {
         error = new RunStoreException("run '" + run.transactionId() + "' was recorded already");
       }
       if (error != null) {
-        suspend(unwrap(error), "its store could not record its beginning");
+        suspend(WorkflowRun.unwrap(error), "its store could not record its beginning");
       }
       return null;
     });
@@ -292,11 +292,6 @@ final class Journal {
   }
 
   // ---------------------------------------------------------------- replay
-
-  /** Whether the run replays a record (it was recorded before it began). */
-  boolean replaying() {
-    return replay != null;
-  }
 
   /** Whether the recorded run had ended: then the end is not written again. */
   boolean endedBefore() {
@@ -386,8 +381,8 @@ final class Journal {
     }
     return written.whenComplete((ignored, error) -> {
       // a value that cannot be recorded fails its step instead (see StepMachine); anything else stops the run
-      if (error != null && !(unwrap(error) instanceof UnrecordableValueException)) {
-        suspend(unwrap(error), "its store could not record a checkpoint");
+      if (error != null && !(WorkflowRun.unwrap(error) instanceof UnrecordableValueException)) {
+        suspend(WorkflowRun.unwrap(error), "its store could not record a checkpoint");
       }
     });
   }
@@ -414,7 +409,7 @@ final class Journal {
     endWrite = written.handle((ignored, error) -> {
       if (error != null) {
         log.warn("Workflow '{}' ({}) ended DONE, but its end could not be recorded: {}; the next WorkflowEngine.start()"
-            + " replays the run from its checkpoints and records it", spec.name(), run.transactionId(), unwrap(error));
+            + " replays the run from its checkpoints and records it", spec.name(), run.transactionId(), WorkflowRun.unwrap(error));
       }
       return null;
     });
@@ -477,10 +472,6 @@ final class Journal {
       logged = true;
       log.warn("{}", s.getMessage(), s.getCause());
     }
-  }
-
-  static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   /** The checkpoints of a recorded run, by step, taken one by one as the run replays them. */

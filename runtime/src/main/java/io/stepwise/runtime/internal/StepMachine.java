@@ -490,10 +490,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * a run that stopped there would fail the same way at every restart.
    */
   private void unrecordable(CompletableFuture<Void> written) {
-    if (!written.isCompletedExceptionally()) {
-      return;
-    }
-    Throwable error = Journal.unwrap(written.handle((ignored, e) -> e).join());
+    Throwable error = WorkflowRun.failureOf(written);
     if (error instanceof UnrecordableValueException && cause == null) {
       cause = error;
       output = null;
@@ -501,8 +498,6 @@ abstract class StepMachine<O, C> implements Runnable {
       partialWork = false;
     }
   }
-
-  private static final Runnable NOTHING = () -> { };
 
   /**
    * Records the outcome of a step that did not halt the run; a failure that halts it is recorded

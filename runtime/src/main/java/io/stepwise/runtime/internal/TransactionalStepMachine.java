@@ -84,7 +84,7 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
         ? store.appendWithWork(run.spec().types(), run.transactionId(), work, updateOf)
         : store.beginWithWork(run.spec().types(), beginning, work, updateOf);
     written.whenComplete((response, error) -> {
-      Throwable cause = Journal.unwrap(error);
+      Throwable cause = WorkflowRun.unwrap(error);
       if (cause != null && beginning != null) {
         journal.giveBackBeginning(beginning); // nothing was written: the next write carries it
       }

@@ -330,6 +330,11 @@ public final class WorkflowRun extends Execution {
     }
   }
 
+  /** Why a completed future failed, unwrapped; null if it did not. */
+  static Throwable failureOf(CompletableFuture<?> done) {
+    return done.isCompletedExceptionally() ? unwrap(done.handle((ignored, error) -> error).join()) : null;
+  }
+
   /** The cause of a failed {@code CompletionStage}: unwrapped from its {@code CompletionException}. */
   static Throwable unwrap(Throwable error) {
     return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
