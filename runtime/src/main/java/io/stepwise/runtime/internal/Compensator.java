@@ -75,9 +75,7 @@ final class Compensator implements Runnable {
         }
         RunRecord.Status status = notUndone.isEmpty() && !childLeftWork ? RunRecord.Status.REVERTED : RunRecord.Status.FAILED;
         run.record().status(status);
-        if (run.journal == null || !run.journal.endedBefore()) {
-          RunEvents.compensationEnded(run, status);
-        }
+        RunEvents.compensationEnded(run, status);
         halted.complete(WorkflowRun.HALT);
       });
     };

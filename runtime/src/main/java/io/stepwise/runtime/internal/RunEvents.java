@@ -92,6 +92,9 @@ final class RunEvents {
 
   /** A step failed and halts the run: {@code count} steps are about to be compensated. */
   static void compensationBegins(Execution run, StepSpec step, Throwable cause, int attempts, int count) {
+    if (replaysAnEnd(run)) {
+      return;
+    }
     // A failed step is the workflow working as designed (the saga undoes it), and its exception is
     // in the result: one line here, the stack trace at debug level.
     if (log.isWarnEnabled()) {
@@ -134,6 +137,9 @@ final class RunEvents {
 
   /** The compensations are over: the run ends REVERTED or FAILED. */
   static void compensationEnded(Execution run, RunRecord.Status status) {
+    if (replaysAnEnd(run)) {
+      return;
+    }
     log.info("Workflow '{}' ({}) {}", run.spec().name(), run.transactionId(), status);
   }
 
@@ -175,6 +181,14 @@ final class RunEvents {
         log.warn("Workflow '{}' ({}) listener {} threw; ignored", run.spec().name(), run.transactionId(), listener, e);
       }
     }
+  }
+
+  /**
+   * Whether the run replays the record of a run that ended (a repeated transaction id): it tells
+   * nothing that happened now, so its compensation is not announced again.
+   */
+  private static boolean replaysAnEnd(Execution run) {
+    return run.journal != null && run.journal.endedBefore();
   }
 
   /**

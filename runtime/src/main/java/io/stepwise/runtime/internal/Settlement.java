@@ -105,9 +105,7 @@ final class Settlement {
         record.push(failed.get(i).position()); // on top, so that they come first, in order
       }
     }
-    if (run.journal == null || !run.journal.endedBefore()) { // a lookup of an ended run replays silently
-      RunEvents.compensationBegins(run, first.step(), first.cause(), first.attempts(), record.stackSize());
-    }
+    RunEvents.compensationBegins(run, first.step(), first.cause(), first.attempts(), record.stackSize());
     return record.popAll();
   }
 }
