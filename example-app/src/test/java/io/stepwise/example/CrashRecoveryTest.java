@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -63,7 +64,8 @@ class CrashRecoveryTest {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Random random = new Random();
 
-  @TempDir
+  /** Kept when a test fails: the services' logs (one per start) say what went wrong. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path workDir;
 
   @Test
@@ -178,7 +180,8 @@ class CrashRecoveryTest {
       HttpResponse<String> again = postOrder(base, entry.getKey(), first.body());
       if (first.valid()) {
         valid++;
-        assertEquals(201, again.statusCode(), () -> entry.getKey() + ": " + again.body());
+        assertEquals(201, again.statusCode(), () -> entry.getKey() + ": " + again.body() + " (the services' logs: "
+            + workDir + ")");
         JsonNode order = JSON.readTree(again.body()).get("order");
         String id = order.get("id").textValue();
         if (first.orderId() != null) {
