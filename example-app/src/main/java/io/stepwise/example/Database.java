@@ -48,7 +48,9 @@ public final class Database implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(keepH2OpenUntilClosed(jdbcUrl));
     config.setPoolName("restock");
-    config.setMaximumPoolSize(10);
+    // On H2, one connection does every write (the run store's and the steps'): with two sessions
+    // writing, a killed process can leave a row locked forever (docs/durable-runs.md, "What a crash costs").
+    config.setMaximumPoolSize(jdbcUrl.startsWith("jdbc:h2:") ? 1 : 10);
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);

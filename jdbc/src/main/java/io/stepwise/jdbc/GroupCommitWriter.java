@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * again one write at a time, each under a savepoint: the write that fails is rolled back to its
  * savepoint and fails its own future only, and the others commit. A unit of work ({@link
  * ConnectionWork}) always runs under a savepoint of its own.
+ *
+ * <p>The writer holds a connection of the pool only while it has writes to make: when its queue is
+ * empty it gives the connection back. So an application on H2 can let one connection do all of its
+ * writes and the store's (a pool of one), which H2 needs to survive a killed process (see {@link
+ * Dialect#ensureWriteThrough}); under load the writer keeps its connection from batch to batch.
  */
 final class GroupCommitWriter {
   static final int MAX_BATCH = 512;
@@ -62,14 +67,13 @@ final class GroupCommitWriter {
   private volatile long commits;
 
   GroupCommitWriter(DataSource dataSource, Dialect dialect, RunTable table, JsonCodec codec, String owner,
-      Duration leaseTime, Connection connection, String threadName) {
+      Duration leaseTime, String threadName) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.table = table;
     this.codec = codec;
     this.owner = owner;
     this.leaseTime = leaseTime;
-    this.connection = connection;
     this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -147,6 +151,9 @@ final class GroupCommitWriter {
         write(batch);
       }
       batch.clear();
+      if (queue.isEmpty()) {
+        discardConnection();   // back to the pool while there is nothing to write: see the class's Javadoc
+      }
     }
     discardConnection();
   }

@@ -102,27 +102,21 @@ public final class JdbcRunStore implements TransactionalRunStore {
     this.dataSource = b.dataSource;
     this.table = new RunTable(new Schema(b.tablePrefix));
     this.codec = new JsonCodec(b.objectMapper == null ? JsonCodec.defaultMapper() : b.objectMapper);
-    Connection connection = null;
-    try {
-      connection = dataSource.getConnection();
-      Dialect dialect = Dialect.of(connection);
+    String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Dialect dialect;
+    try (Connection connection = dataSource.getConnection()) {
+      dialect = Dialect.of(connection);
       dialect.ensureWriteThrough(connection);
       connection.setAutoCommit(true);
       table.schema.ensure(connection);
-      connection.setAutoCommit(false);
-      String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-      int count = b.writers;
-      this.writers = new GroupCommitWriter[count];
-      for (int i = 0; i < count; i++) {   // the first takes the connection at hand; the others connect
-        writers[i] = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime,
-            i == 0 ? connection : null, count == 1 ? "stepwise-run-store-writer" : "stepwise-run-store-writer-" + i);
-      }
     } catch (SQLException e) {
-      closeQuietly(connection);
       throw new RunStoreException("Could not open the run store: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      closeQuietly(connection);
-      throw e;
+    }
+    int count = b.writers;
+    this.writers = new GroupCommitWriter[count];
+    for (int i = 0; i < count; i++) {   // each connects when it has something to write
+      writers[i] = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime,
+          count == 1 ? "stepwise-run-store-writer" : "stepwise-run-store-writer-" + i);
     }
     this.retention = b.retention == null ? null : startRetention(b.retention);
   }
@@ -315,16 +309,6 @@ public final class JdbcRunStore implements TransactionalRunStore {
     }
   }
 
-  private static void closeQuietly(Connection connection) {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        log.debug("Closing a connection failed", e);
-      }
-    }
-  }
-
   @FunctionalInterface
   private interface SqlFunction<T> {
     T apply(Connection connection) throws SQLException;
@@ -396,9 +380,9 @@ public final class JdbcRunStore implements TransactionalRunStore {
      * it and commits it in one transaction; a run's writes all go to one writer, in order. Several
      * writers keep several commits in flight, so that many concurrent runs on PostgreSQL do not wait
      * for one connection's round trips (PostgreSQL still groups their WAL flushes); one writer makes
-     * the largest batches. Each writer holds a connection of the {@code DataSource} for as long as the
-     * store is open: a pool needs {@code writers} connections more than the application's own (the
-     * store's reads, {@code load} and {@code find} on engine start, take one more while they run).
+     * the largest batches. Each writer holds a connection of the {@code DataSource} while it has
+     * writes waiting, and gives it back when it has none: under load a pool needs {@code writers}
+     * connections more than the application's own (the store's reads take one more while they run).
      */
     public Builder writers(int writers) {
       if (writers < 1 || writers > 64) {

@@ -204,7 +204,7 @@ class TransactionalStepTest {
     Runner runner = new Runner(engine);
     runner.run("warm-up", RunOptions.builder().transactionId("tx-w").build()); // tables and codecs ready
     awaitEnd("tx-w"); // its end is written after the caller got its result
-    long before = store.commits();
+    long before = quietCommits(); // the writer counts a commit just after it is visible
 
     WorkflowResult<Long> given = runner.run("o-6", RunOptions.builder().transactionId("tx-6").build());
     awaitCommits(before + 4);
@@ -243,6 +243,20 @@ class TransactionalStepTest {
   }
 
   /** The end of a run whose last step recorded its own checkpoint is written without the caller waiting. */
+  /** The writer's commit count once it has not changed for 100 ms. */
+  long quietCommits() throws InterruptedException {
+    long seen = store.commits();
+    for (int i = 0; i < 50; i++) {
+      Thread.sleep(100);
+      long now = store.commits();
+      if (now == seen) {
+        return now;
+      }
+      seen = now;
+    }
+    throw new AssertionError("the writer kept committing for 5 s with no run in flight");
+  }
+
   void awaitCommits(long atLeast) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 5000;
     while (store.commits() < atLeast && System.currentTimeMillis() < deadline) {
