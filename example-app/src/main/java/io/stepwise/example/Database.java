@@ -2,6 +2,7 @@ package io.stepwise.example;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.stepwise.jdbc.JdbcRunStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,6 +67,15 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     return database;
+  }
+
+  /**
+   * The engine's run store in this database. On H2 the store's writer gives the pool's one
+   * connection back whenever it has nothing to write ({@code holdConnections(false)}): the steps and
+   * the compensations write on the same connection, never while the store's transaction is open.
+   */
+  public JdbcRunStore runStore() {
+    return JdbcRunStore.builder(pool).holdConnections(!url.startsWith("jdbc:h2:")).build();
   }
 
   public DataSource dataSource() {

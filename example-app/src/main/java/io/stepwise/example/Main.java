@@ -1,7 +1,6 @@
 package io.stepwise.example;
 
 import io.stepwise.example.http.RestockServer;
-import io.stepwise.jdbc.JdbcRunStore;
 import io.stepwise.runtime.WorkflowEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +50,7 @@ public final class Main {
     RestockServer server;
     try {
       // the run store is on the orders' database: a step's work and its checkpoint share it
-      WorkflowEngine engine = WorkflowEngine.builder().store(JdbcRunStore.create(database.dataSource())).build();
+      WorkflowEngine engine = WorkflowEngine.builder().store(database.runStore()).build();
       server = RestockServer.start(port, new JdbcSupplierService(database.dataSource()), engine);
     } catch (RuntimeException e) {
       database.close();

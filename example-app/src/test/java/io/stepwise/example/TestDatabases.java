@@ -1,6 +1,5 @@
 package io.stepwise.example;
 
-import io.stepwise.jdbc.JdbcRunStore;
 import io.stepwise.runtime.WorkflowEngine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 
 /**
  * Fresh, empty databases for tests: an H2 database in memory, or a database in one embedded
@@ -22,9 +20,9 @@ public final class TestDatabases {
 
   private TestDatabases() {}
 
-  /** An engine that records runs in the tables of {@code dataSource}, as the service's does. */
-  public static WorkflowEngine engine(DataSource dataSource) {
-    return WorkflowEngine.builder().store(JdbcRunStore.create(dataSource)).build();
+  /** An engine that records runs in {@code database}, as the service's does. */
+  public static WorkflowEngine engine(Database database) {
+    return WorkflowEngine.builder().store(database.runStore()).build();
   }
 
   /** The JDBC URL of a new H2 database in memory, which lives as long as the JVM. */

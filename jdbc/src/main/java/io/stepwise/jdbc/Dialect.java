@@ -43,7 +43,9 @@ enum Dialect {
       return;   // nothing of it outlives the process anyway
     }
     try (Statement statement = connection.createStatement()) {
-      statement.execute("SET WRITE_DELAY 0");
+      if (h2WriteDelay(connection) != 0) {   // a SET writes the database's settings: only when needed
+        statement.execute("SET WRITE_DELAY 0");
+      }
       keepOldChunks(statement);
     } catch (SQLException e) {
       int delay = h2WriteDelay(connection);

@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * savepoint and fails its own future only, and the others commit. A unit of work ({@link
  * ConnectionWork}) always runs under a savepoint of its own.
  *
- * <p>The writer holds a connection of the pool only while it has writes to make: when its queue is
- * empty it gives the connection back. So an application on H2 can let one connection do all of its
- * writes and the store's (a pool of one), which H2 needs to survive a killed process (see {@link
- * Dialect#ensureWriteThrough}); under load the writer keeps its connection from batch to batch.
+ * <p>The writer holds its connection for as long as the store is open, or, if told not to hold
+ * it ({@link JdbcRunStore.Builder#holdConnections}), only while it has writes to make: when its queue
+ * is empty it gives the connection back, so that an application on H2 can let one connection do all
+ * of its writes and the store's.
  */
 final class GroupCommitWriter {
   static final int MAX_BATCH = 512;
@@ -58,6 +58,7 @@ final class GroupCommitWriter {
   private final JsonCodec codec;
   private final String owner;
   private final Duration leaseTime;
+  private final boolean holdConnection;
   private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
   private final Object lock = new Object();
   private final Thread thread;
@@ -67,13 +68,15 @@ final class GroupCommitWriter {
   private volatile long commits;
 
   GroupCommitWriter(DataSource dataSource, Dialect dialect, RunTable table, JsonCodec codec, String owner,
-      Duration leaseTime, String threadName) {
+      Duration leaseTime, boolean holdConnection, Connection connection, String threadName) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.table = table;
     this.codec = codec;
     this.owner = owner;
     this.leaseTime = leaseTime;
+    this.holdConnection = holdConnection;
+    this.connection = connection;
     this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -151,7 +154,7 @@ final class GroupCommitWriter {
         write(batch);
       }
       batch.clear();
-      if (queue.isEmpty()) {
+      if (!holdConnection && queue.isEmpty()) {
         discardConnection();   // back to the pool while there is nothing to write: see the class's Javadoc
       }
     }

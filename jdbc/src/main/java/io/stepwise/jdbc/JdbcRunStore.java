@@ -103,20 +103,30 @@ public final class JdbcRunStore implements TransactionalRunStore {
     this.table = new RunTable(new Schema(b.tablePrefix));
     this.codec = new JsonCodec(b.objectMapper == null ? JsonCodec.defaultMapper() : b.objectMapper);
     String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Dialect dialect;
-    try (Connection connection = dataSource.getConnection()) {
-      dialect = Dialect.of(connection);
+    Connection connection = null;
+    try {
+      connection = dataSource.getConnection();
+      Dialect dialect = Dialect.of(connection);
       dialect.ensureWriteThrough(connection);
       connection.setAutoCommit(true);
       table.schema.ensure(connection);
+      connection.setAutoCommit(false);
+      if (!b.holdConnections) {
+        connection.close();
+        connection = null;
+      }
+      int count = b.writers;
+      this.writers = new GroupCommitWriter[count];
+      for (int i = 0; i < count; i++) {   // the first takes the connection at hand, if it holds one
+        writers[i] = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime, b.holdConnections,
+            i == 0 ? connection : null, count == 1 ? "stepwise-run-store-writer" : "stepwise-run-store-writer-" + i);
+      }
     } catch (SQLException e) {
+      closeQuietly(connection);
       throw new RunStoreException("Could not open the run store: " + e.getMessage(), e);
-    }
-    int count = b.writers;
-    this.writers = new GroupCommitWriter[count];
-    for (int i = 0; i < count; i++) {   // each connects when it has something to write
-      writers[i] = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime,
-          count == 1 ? "stepwise-run-store-writer" : "stepwise-run-store-writer-" + i);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
     }
     this.retention = b.retention == null ? null : startRetention(b.retention);
   }
@@ -309,6 +319,16 @@ public final class JdbcRunStore implements TransactionalRunStore {
     }
   }
 
+  private static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.debug("Closing a connection failed", e);
+      }
+    }
+  }
+
   @FunctionalInterface
   private interface SqlFunction<T> {
     T apply(Connection connection) throws SQLException;
@@ -321,6 +341,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
     private String tablePrefix = "stepwise_";
     private Duration leaseTime = Duration.ofSeconds(30);
     private Duration retention;
+    private boolean holdConnections = true;
     private int writers = 1;
 
     private Builder(DataSource dataSource) {
@@ -376,13 +397,33 @@ public final class JdbcRunStore implements TransactionalRunStore {
     }
 
     /**
+     * Whether each writer holds its connection for as long as the store is open ({@code true}, the
+     * default), or only while it has writes waiting ({@code false}), giving it back to the pool when
+     * it has none.
+     *
+     * <p>{@code false} is for an application on H2 whose pool has one connection, shared by the
+     * store and the application's own writes: H2 2.5.252, killed while two sessions had transactions
+     * open, can leave a row locked for ever (see the "What a crash costs" section of
+     * docs/durable-runs.md), and with one connection no transaction is open while another commits.
+     * Give such a store a pool that keeps its connection open (HikariCP does): H2 closes a database
+     * when its last connection closes, and one opened again after a crash loses commits more easily
+     * (measured: on a plain {@code JdbcDataSource}, which opens and closes the database with each
+     * connection, {@code false} lost acknowledged checkpoints in the crash test; {@code true} never
+     * has).
+     */
+    public Builder holdConnections(boolean hold) {
+      this.holdConnections = hold;
+      return this;
+    }
+
+    /**
      * How many writer threads write the runs' checkpoints (default 1). Each takes what is waiting for
      * it and commits it in one transaction; a run's writes all go to one writer, in order. Several
      * writers keep several commits in flight, so that many concurrent runs on PostgreSQL do not wait
      * for one connection's round trips (PostgreSQL still groups their WAL flushes); one writer makes
-     * the largest batches. Each writer holds a connection of the {@code DataSource} while it has
-     * writes waiting, and gives it back when it has none: under load a pool needs {@code writers}
-     * connections more than the application's own (the store's reads take one more while they run).
+     * the largest batches. Each writer holds a connection of the {@code DataSource} (see {@link
+     * #holdConnections}): a pool needs {@code writers} connections more than the application's own
+     * (the store's reads take one more while they run).
      */
     public Builder writers(int writers) {
       if (writers < 1 || writers > 64) {

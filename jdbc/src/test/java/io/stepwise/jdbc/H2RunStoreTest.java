@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.stepwise.runtime.store.RunStoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -109,5 +111,38 @@ class H2RunStoreTest extends JdbcRunStoreContract {
       s.execute("GRANT ALTER ANY SCHEMA TO app");
       JdbcRunStore.create(TestDatabases.h2Url(url, "app", "secret")).close();
     }
+  }
+
+  /**
+   * The application on H2 shares a pool of one connection with the store (docs/durable-runs.md,
+   * "What a crash costs"): by default the writer holds that connection for as long as the store is
+   * open; with {@code holdConnections(false)} it gives it back between writes.
+   */
+  @Test
+  void aWriterThatHoldsNoConnectionLeavesAPoolOfOneToTheApplication() throws Exception {
+    try (HikariDataSource pool = poolOfOne("holding"); JdbcRunStore store = JdbcRunStore.builder(pool).build()) {
+      join(store.begin(TYPES, newRun("order-1")));
+      assertThrows(SQLException.class, pool::getConnection, "the writer holds the pool's only connection");
+    }
+    try (HikariDataSource pool = poolOfOne("sharing");
+        JdbcRunStore store = JdbcRunStore.builder(pool).holdConnections(false).build()) {
+      for (int i = 1; i <= 3; i++) {
+        join(store.begin(TYPES, newRun("order-" + i)));
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {   // the application's turn
+          s.execute("CREATE TABLE IF NOT EXISTS app_row (id INT)");
+          s.execute("INSERT INTO app_row VALUES (" + i + ")");
+        }
+      }
+      assertEquals(3, store.list(io.stepwise.runtime.store.RunQuery.builder().build()).size());
+    }
+  }
+
+  private static HikariDataSource poolOfOne(String name) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:h2:file:" + dir.resolve(name).toAbsolutePath());
+    config.setUsername("sa");
+    config.setMaximumPoolSize(1);
+    config.setConnectionTimeout(250);
+    return new HikariDataSource(config);
   }
 }

@@ -59,7 +59,7 @@ abstract class RestockApiContractTest {
   void startServer() {
     database = Database.open(newDatabaseUrl());
     suppliers = new JdbcSupplierService(database.dataSource());
-    server = RestockServer.start(0, suppliers, TestDatabases.engine(database.dataSource()));
+    server = RestockServer.start(0, suppliers, TestDatabases.engine(database));
   }
 
   @AfterAll

@@ -31,7 +31,7 @@ class RestockApiUnexpectedErrorTest {
   @BeforeEach
   void start() throws Exception {
     database = Database.open(TestDatabases.h2());
-    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database.dataSource()));
+    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database));
     try (Connection c = database.dataSource().getConnection(); Statement statement = c.createStatement()) {
       statement.execute("DROP TABLE restock_order_item");
     }

@@ -49,7 +49,7 @@ class RestockServerMalformedRequestTest {
   @BeforeAll
   void start() {
     database = Database.open(TestDatabases.h2());
-    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database.dataSource()));
+    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database));
   }
 
   @AfterAll
@@ -153,7 +153,7 @@ class RestockServerMalformedRequestTest {
   void closesTheConnectionOfAClientThatStopsSendingItsRequest() throws IOException {
     assertEquals(30_000, RestockServer.IDLE_TIMEOUT_MILLIS);
     RestockServer impatient = RestockServer.start(0, new JdbcSupplierService(database.dataSource()),
-        TestDatabases.engine(database.dataSource()), 300);
+        TestDatabases.engine(database), 300);
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), impatient.port())) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write("GET /admin/restock-orders HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));

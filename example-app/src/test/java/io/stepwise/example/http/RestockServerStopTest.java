@@ -28,7 +28,7 @@ class RestockServerStopTest {
   @BeforeEach
   void start() {
     database = Database.open(TestDatabases.h2());
-    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database.dataSource()));
+    server = RestockServer.start(0, new JdbcSupplierService(database.dataSource()), TestDatabases.engine(database));
   }
 
   @AfterEach
