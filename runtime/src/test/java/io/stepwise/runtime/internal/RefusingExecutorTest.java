@@ -17,8 +17,10 @@ import io.stepwise.runtime.fixtures.ParallelWorkflowRunner;
 import io.stepwise.runtime.fixtures.Stages;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,11 @@ class RefusingExecutorTest extends AsyncRunTestSupport {
     CompletableFuture<WorkflowResult<String>> run = runner.runAsync("k2",
         optionsBuilder("tx-refused-later").executor(refusingLater).listener(listener).build());
     Stages.Call charge = stages.next("charge");
+    // the segment that called charge has returned (the executor has one thread, in order): charge's
+    // stage completes after the run waits for it, so the next segment goes through the executor
+    CountDownLatch drained = new CountDownLatch(1);
+    executor.execute(drained::countDown);
+    assertTrue(drained.await(5, TimeUnit.SECONDS));
     refuse.set(true);
     Completer.on("http-client", () -> assertTrue(charge.complete()));
     WorkflowResult<String> result = get(run);
