@@ -7,6 +7,7 @@ import io.stepwise.annotations.Step;
 import io.stepwise.annotations.Workflow;
 import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepResponse;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,10 +18,18 @@ import java.util.Optional;
  * add its items, confirm it. When a step fails, the steps before it are undone in reverse order, so
  * that no order and no item of a failed run remain.
  *
- * <p>On a durable engine a step runs again when the process died after its work and before its
- * checkpoint: each step is idempotent. create-order and create-items key their writes on the run's
- * transaction id (a second call finds what the first made), update-status finds the order confirmed;
- * the compensations delete or reset what may already be gone or reset.
+ * <p>The three steps are transactional (they take a {@link Connection}): on an engine with a {@code
+ * JdbcRunStore} in the orders' database, each writes its rows in the transaction that records its
+ * checkpoint, so that the rows and the checkpoint commit together, once. Without one (no engine, or
+ * a store elsewhere), the runner takes the connection from the {@code DataSource} in its container
+ * and commits the step's work before its checkpoint; a store that keeps its orders elsewhere (in
+ * memory) does not use the connection.
+ *
+ * <p>Without a {@code JdbcRunStore}, a step runs again when the process died after its work and
+ * before its checkpoint, and so does a compensation on any store: each is idempotent. create-order
+ * and create-items key their writes on the run's transaction id (a second call finds what the first
+ * made), update-status finds the order confirmed; the compensations delete or reset what may
+ * already be gone or reset.
  *
  * <p>Each step and compensation records what it did in the service's {@link AuditTrail}, under the
  * run's transaction id. The Stepwise processor generates {@code CreateRestockOrderWorkflowRunner}
@@ -36,10 +45,11 @@ public class CreateRestockOrderWorkflow {
 
   /** Creates the pending order, without items. Fails for an unknown supplier. */
   @Step("create-order")
-  StepResponse<RestockOrder, String> createOrder(@Input CreateRestockOrderInput input, StepContext ctx) {
+  StepResponse<RestockOrder, String> createOrder(
+      @Input CreateRestockOrderInput input, Connection connection, StepContext ctx) {
     RestockOrder order;
     try {
-      order = suppliers.createRestockOrder(input, ctx.transactionId());
+      order = suppliers.createRestockOrder(connection, input, ctx.transactionId());
     } catch (RuntimeException e) {
       throw failed(ctx, e);
     }
@@ -70,10 +80,11 @@ public class CreateRestockOrderWorkflow {
    */
   @Step("create-items")
   StepResponse<List<RestockOrderItem>, List<String>> createItems(
-      @From("create-order") RestockOrder order, @Input CreateRestockOrderInput input, StepContext ctx) {
+      @From("create-order") RestockOrder order, @Input CreateRestockOrderInput input, Connection connection,
+      StepContext ctx) {
     List<RestockOrderItem> items;
     try {
-      items = suppliers.createItems(order.id(), input.items(), ctx.transactionId());
+      items = suppliers.createItems(connection, order.id(), input.items(), ctx.transactionId());
     } catch (RuntimeException e) {
       throw failed(ctx, e);
     }
@@ -99,20 +110,11 @@ public class CreateRestockOrderWorkflow {
    * total cost exceeds the supplier's credit limit: the step then fails and the run is reverted.
    */
   @Step("update-status")
-  RestockOrder confirm(
-      @From("create-items") List<RestockOrderItem> items, @From("create-order") RestockOrder order, StepContext ctx) {
+  RestockOrder confirm(@From("create-items") List<RestockOrderItem> items, @From("create-order") RestockOrder order,
+      Connection connection, StepContext ctx) {
     RestockOrder confirmed;
     try {
-      confirmed = suppliers.confirmRestockOrder(order.id());
-    } catch (RestockException e) {
-      // this step ran before, and the process died before its checkpoint: the order is confirmed
-      Optional<RestockOrder> again = e.reason() == RestockException.Reason.INVALID_STATUS
-          ? suppliers.findOrder(order.id()).filter(RestockOrder::confirmed)
-          : Optional.empty();
-      if (again.isEmpty()) {
-        throw failed(ctx, e);
-      }
-      confirmed = again.get();
+      confirmed = suppliers.confirmRestockOrder(connection, order.id(), ctx.transactionId());
     } catch (RuntimeException e) {
       throw failed(ctx, e);
     }

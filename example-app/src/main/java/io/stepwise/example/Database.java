@@ -51,7 +51,7 @@ public final class Database implements AutoCloseable {
     config.setPoolName("restock");
     // On H2, one connection does every write (the run store's and the steps'): with two sessions
     // writing, a killed process can leave a row locked forever (docs/durable-runs.md, "What a crash costs").
-    config.setMaximumPoolSize(jdbcUrl.startsWith("jdbc:h2:") ? 1 : 10);
+    config.setMaximumPoolSize(jdbcUrl.startsWith("jdbc:h2:") ? 1 : 10 + WRITERS);
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
@@ -75,7 +75,10 @@ public final class Database implements AutoCloseable {
    * the compensations write on the same connection, never while the store's transaction is open.
    */
   public JdbcRunStore runStore() {
-    return JdbcRunStore.builder(pool).holdConnections(!url.startsWith("jdbc:h2:")).build();
+    if (url.startsWith("jdbc:h2:")) {
+      return JdbcRunStore.builder(pool).holdConnections(false).build();
+    }
+    return JdbcRunStore.builder(pool).writers(WRITERS).build();
   }
 
   public DataSource dataSource() {
@@ -119,6 +122,12 @@ public final class Database implements AutoCloseable {
   }
 
   private static final int SCHEMA_ATTEMPTS = 5;
+
+  /**
+   * The run store's writers on PostgreSQL: the workflow's steps do their work in the writers'
+   * transactions, so that one writer would run the steps of all runs one after another.
+   */
+  private static final int WRITERS = 4;
 
   /**
    * An H2 URL with {@code DB_CLOSE_ON_EXIT=FALSE}: otherwise H2's own shutdown hook closes the

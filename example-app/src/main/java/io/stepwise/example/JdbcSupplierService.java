@@ -35,6 +35,11 @@ import javax.sql.DataSource;
  *       changed meanwhile, it looks again.
  * </ul>
  *
+ * <p>The operations that take a {@link Connection} (for the workflow's transactional steps) work in
+ * the caller's transaction instead: they neither commit, roll back nor close it, and take no other
+ * connection (on H2 the service's pool has one, which the step's caller holds). Confirming there
+ * locks the order, then asks the policy.
+ *
  * <p>Ids are made in Java ({@code ro_...}, {@code roi_...}; see {@link Ids}). Amounts of money come
  * back with at least two decimal places ({@code 10.5} as {@code 10.50}). A failure of the database
  * is a {@link StoreException}. The {@link AuditTrail} stays in memory.
@@ -107,23 +112,34 @@ public final class JdbcSupplierService implements SupplierService {
   public RestockOrder createRestockOrder(CreateRestockOrderInput input, String transactionId) {
     Objects.requireNonNull(input, "input");
     writeGate.requireWritable();
-    return inTransaction(c -> {
-      if (transactionId != null) {
-        try (PreparedStatement select = Jdbc.prepare(c, "SELECT id FROM restock_order WHERE transaction_id = ?", transactionId);
-            ResultSet row = select.executeQuery()) {
-          if (row.next()) {
-            String made = row.getString(1);
-            return readOrder(c, made).orElseThrow(() -> RestockRules.orderNotFound(made));
-          }
+    return inTransaction(c -> createRestockOrderWith(c, input, transactionId));
+  }
+
+  @Override
+  public RestockOrder createRestockOrder(Connection connection, CreateRestockOrderInput input, String transactionId) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(input, "input");
+    writeGate.requireWritable();
+    return inCallersTransaction(connection, c -> createRestockOrderWith(c, input, transactionId));
+  }
+
+  private static RestockOrder createRestockOrderWith(Connection c, CreateRestockOrderInput input, String transactionId)
+      throws SQLException {
+    if (transactionId != null) {
+      try (PreparedStatement select = Jdbc.prepare(c, "SELECT id FROM restock_order WHERE transaction_id = ?", transactionId);
+          ResultSet row = select.executeQuery()) {
+        if (row.next()) {
+          String made = row.getString(1);
+          return readOrder(c, made).orElseThrow(() -> RestockRules.orderNotFound(made));
         }
       }
-      Supplier supplier = requireSupplier(c, input.supplierId());
-      String id = Ids.next("ro");
-      // transaction_id is unique: a second insert for one run fails rather than make a second order
-      Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at, transaction_id)"
-          + " VALUES (?, ?, ?, ?, 0, ?, ?)", id, supplier.id(), RestockOrder.PENDING, input.notes(), now(), transactionId);
-      return RestockOrder.of(id, supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
-    });
+    }
+    Supplier supplier = requireSupplier(c, input.supplierId());
+    String id = Ids.next("ro");
+    // transaction_id is unique: a second insert for one run fails rather than make a second order
+    Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at, transaction_id)"
+        + " VALUES (?, ?, ?, ?, 0, ?, ?)", id, supplier.id(), RestockOrder.PENDING, input.notes(), now(), transactionId);
+    return RestockOrder.of(id, supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
   }
 
   @Override
@@ -151,34 +167,47 @@ public final class JdbcSupplierService implements SupplierService {
     Objects.requireNonNull(orderId, "orderId");
     List<ItemInput> inputs = Checks.items(items, "items");
     writeGate.requireWritable();
-    return inTransaction(c -> {
-      // Lock the order first; everything that can fail is checked before anything is written, and
-      // a failure rolls back the version bump too.
-      if (!lockOrder(c, orderId)) {
-        throw RestockRules.orderNotFound(orderId);
+    return inTransaction(c -> createItemsWith(c, orderId, inputs, transactionId));
+  }
+
+  @Override
+  public List<RestockOrderItem> createItems(Connection connection, String orderId, List<ItemInput> items,
+      String transactionId) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(orderId, "orderId");
+    List<ItemInput> inputs = Checks.items(items, "items");
+    writeGate.requireWritable();
+    return inCallersTransaction(connection, c -> createItemsWith(c, orderId, inputs, transactionId));
+  }
+
+  private static List<RestockOrderItem> createItemsWith(Connection c, String orderId, List<ItemInput> inputs,
+      String transactionId) throws SQLException {
+    // Lock the order first; everything that can fail is checked before anything is written, and
+    // a failure rolls back the version bump too.
+    if (!lockOrder(c, orderId)) {
+      throw RestockRules.orderNotFound(orderId);
+    }
+    RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+    if (transactionId != null) {
+      List<RestockOrderItem> made = readItemsOfRun(c, orderId, transactionId);
+      if (!made.isEmpty()) {
+        return made;
       }
-      RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
-      if (transactionId != null) {
-        List<RestockOrderItem> made = readItemsOfRun(c, orderId, transactionId);
-        if (!made.isEmpty()) {
-          return made;
-        }
-      }
-      RestockRules.requireItemsAllowed(orderId, order);
-      Supplier supplier = requireSupplier(c, order.supplierId());
-      RestockRules.requireCarried(supplier, inputs);
-      List<RestockOrderItem> created = new ArrayList<>(inputs.size());
-      for (ItemInput input : inputs) {
-        RestockOrderItem item = new RestockOrderItem(
-            Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
-        // (transaction_id, line) is unique: one run's items are never added twice
-        Jdbc.update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at,"
-            + " transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", item.id(), orderId, item.productId(),
-            item.quantity(), item.unitCost(), now(), transactionId, created.size());
-        created.add(item);
-      }
-      return List.copyOf(created);
-    });
+    }
+    RestockRules.requireItemsAllowed(orderId, order);
+    Supplier supplier = requireSupplier(c, order.supplierId());
+    RestockRules.requireCarried(supplier, inputs);
+    List<RestockOrderItem> created = new ArrayList<>(inputs.size());
+    for (ItemInput input : inputs) {
+      RestockOrderItem item = new RestockOrderItem(
+          Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
+      // (transaction_id, line) is unique: one run's items are never added twice
+      Jdbc.update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at,"
+          + " transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", item.id(), orderId, item.productId(),
+          item.quantity(), item.unitCost(), now(), transactionId, created.size());
+      created.add(item);
+    }
+    return List.copyOf(created);
   }
 
   @Override
@@ -237,6 +266,28 @@ public final class JdbcSupplierService implements SupplierService {
         return order.withStatus(RestockOrder.CONFIRMED);
       }
     }
+  }
+
+  @Override
+  public RestockOrder confirmRestockOrder(Connection connection, String orderId, String transactionId) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(orderId, "orderId");
+    writeGate.requireWritable();
+    return inCallersTransaction(connection, c -> {
+      // locked until the caller's transaction ends: the policy judges the order as it is confirmed
+      if (!lockOrder(c, orderId)) {
+        throw RestockRules.orderNotFound(orderId);
+      }
+      RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+      if (order.confirmed() && transactionId != null && transactionId.equals(transactionOf(c, orderId))) {
+        return order;   // this run confirmed it before
+      }
+      RestockRules.requireConfirmable(orderId, order);
+      RestockRules.requireAccepted(orderId,
+          confirmationPolicy.rejectionReason(requireSupplier(c, order.supplierId()), order));
+      Jdbc.update(c, "UPDATE restock_order SET status = ? WHERE id = ?", RestockOrder.CONFIRMED, orderId);
+      return order.withStatus(RestockOrder.CONFIRMED);
+    });
   }
 
   @Override
@@ -385,6 +436,14 @@ public final class JdbcSupplierService implements SupplierService {
     return readVersionedOrder(c, orderId).map(VersionedOrder::order);
   }
 
+  /** The transaction id of the run that made order {@code orderId}, or null. */
+  private static String transactionOf(Connection c, String orderId) throws SQLException {
+    try (PreparedStatement select = Jdbc.prepare(c, "SELECT transaction_id FROM restock_order WHERE id = ?", orderId);
+        ResultSet row = select.executeQuery()) {
+      return row.next() ? row.getString(1) : null;
+    }
+  }
+
   private static Optional<VersionedOrder> readVersionedOrder(Connection c, String orderId) throws SQLException {
     List<VersionedOrder> found = readOrders(c, ORDERS + " WHERE o.id = ? ORDER BY i.created_at, i.id", orderId);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
@@ -453,6 +512,19 @@ public final class JdbcSupplierService implements SupplierService {
 
   private <T> T inTransaction(Jdbc.SqlWork<T> work) {
     return Jdbc.inTransaction(dataSource, work);
+  }
+
+  /**
+   * Runs {@code work} on the caller's connection, in the caller's transaction, which it neither
+   * commits nor rolls back: a failure rolls back what the caller decides (a transactional step's
+   * attempt, to its savepoint).
+   */
+  private static <T> T inCallersTransaction(Connection connection, Jdbc.SqlWork<T> work) {
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new StoreException("the database failed", e);
+    }
   }
 
   private static int count(Connection c, String sql) throws SQLException {

@@ -27,7 +27,8 @@ public final class RestockDemo {
   /** Runs the demo, printing to {@code out}. */
   static void run(PrintStream out) {
     SupplierService service = new InMemorySupplierService();
-    CreateRestockOrderWorkflowRunner runner = CreateRestockOrderWorkflowRunner.create(Container.of(service));
+    CreateRestockOrderWorkflowRunner runner =
+        CreateRestockOrderWorkflowRunner.create(Container.of(service, InMemoryDatabase.dataSource()));
 
     Supplier supplier = service.findSupplier(SupplierService.SEED_SUPPLIER_ID).orElseThrow();
     out.println("Stepwise demo: workflow create-restock-order");

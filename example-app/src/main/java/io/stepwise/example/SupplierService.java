@@ -1,6 +1,7 @@
 package io.stepwise.example;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +70,17 @@ public interface SupplierService {
   }
 
   /**
+   * {@link #createRestockOrder(CreateRestockOrderInput, String)} in the caller's transaction: a store
+   * in the database of {@code connection} writes with it and neither commits nor closes it (the
+   * transactional step create-order does its work in the transaction that records its checkpoint,
+   * so that the order and the checkpoint commit together); a store elsewhere (in memory, a test's
+   * fake) does not use it.
+   */
+  default RestockOrder createRestockOrder(Connection connection, CreateRestockOrderInput input, String transactionId) {
+    return createRestockOrder(input, transactionId);
+  }
+
+  /**
    * Deletes an order with all of its items. Deleting an order that does not exist (any more) does
    * nothing, so a compensation may call it again safely.
    *
@@ -101,6 +113,16 @@ public interface SupplierService {
   }
 
   /**
+   * {@link #createItems(String, List, String)} in the caller's transaction, as {@link
+   * #createRestockOrder(Connection, CreateRestockOrderInput, String)} is: for the transactional step
+   * create-items.
+   */
+  default List<RestockOrderItem> createItems(Connection connection, String orderId, List<ItemInput> items,
+      String transactionId) {
+    return createItems(orderId, items, transactionId);
+  }
+
+  /**
    * Deletes items by id, from whichever orders hold them. Ids that do not exist (any more) are
    * passed over, so a compensation may call it again safely.
    *
@@ -117,6 +139,27 @@ public interface SupplierService {
    *     order; {@code ORDER_NOT_FOUND}; {@code INVALID_STATUS} if it is not pending or has no items
    */
   RestockOrder confirmRestockOrder(String orderId);
+
+  /**
+   * {@link #confirmRestockOrder(String)} on behalf of the run with {@code transactionId}, in the
+   * caller's transaction as {@link #createRestockOrder(Connection, CreateRestockOrderInput, String)}
+   * is (for the transactional step update-status): the order is locked, checked, judged by the
+   * policy and confirmed in that transaction. Confirming again an order that is already confirmed
+   * returns it as it is (the step ran before, and its checkpoint was lost).
+   *
+   * <p>By default (a store outside the database) the connection is not used: this calls {@link
+   * #confirmRestockOrder(String)}, and answers an order found confirmed with the order.
+   */
+  default RestockOrder confirmRestockOrder(Connection connection, String orderId, String transactionId) {
+    try {
+      return confirmRestockOrder(orderId);
+    } catch (RestockException e) {
+      Optional<RestockOrder> again = e.reason() == RestockException.Reason.INVALID_STATUS
+          ? findOrder(orderId).filter(RestockOrder::confirmed)
+          : Optional.empty();
+      return again.orElseThrow(() -> e);
+    }
+  }
 
   /**
    * Sets the status of an order, without the {@link ConfirmationPolicy}: for corrections such as

@@ -17,6 +17,7 @@ import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,13 +35,16 @@ import org.junit.jupiter.api.Test;
 /** The create-restock-order workflow, run through the generated runner. */
 class CreateRestockOrderWorkflowTest {
 
+  /** What the transactional steps get when called directly: the in-memory service writes nothing with it. */
+  private static final Connection NO_CONNECTION = null;
+
   private SupplierService service;
   private CreateRestockOrderWorkflowRunner runner;
 
   @BeforeEach
   void setUp() {
     service = new InMemorySupplierService();
-    runner = CreateRestockOrderWorkflowRunner.create(Container.of(service));
+    runner = CreateRestockOrderWorkflowRunner.create(Container.of(service, InMemoryDatabase.dataSource()));
   }
 
   private static CreateRestockOrderInput order(ItemInput... items) {
@@ -211,7 +215,7 @@ class CreateRestockOrderWorkflowTest {
       return Optional.empty();
     });
     store.set(service);
-    runner = CreateRestockOrderWorkflowRunner.create(Container.of(service));
+    runner = CreateRestockOrderWorkflowRunner.create(Container.of(service, InMemoryDatabase.dataSource()));
 
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
         () -> runner.run(order(ItemInput.of("prod_1", 2, "10.50"), ItemInput.of("prod_2", 1, "4.00"))));
@@ -256,13 +260,13 @@ class CreateRestockOrderWorkflowTest {
     CreateRestockOrderWorkflow workflow = new CreateRestockOrderWorkflow(service);
     CreateRestockOrderInput input = order(ItemInput.of("prod_1", 2, "5.00"), ItemInput.of("prod_2", 1, "1.00"));
 
-    RestockOrder order = workflow.createOrder(input, new TestStepContext("tx-again", "create-order", false)).output();
-    assertEquals(order, workflow.createOrder(input, new TestStepContext("tx-again", "create-order", false)).output());
+    RestockOrder order = workflow.createOrder(input, NO_CONNECTION, new TestStepContext("tx-again", "create-order", false)).output();
+    assertEquals(order, workflow.createOrder(input, NO_CONNECTION, new TestStepContext("tx-again", "create-order", false)).output());
     List<RestockOrderItem> items =
-        workflow.createItems(order, input, new TestStepContext("tx-again", "create-items", false)).output();
-    assertEquals(items, workflow.createItems(order, input, new TestStepContext("tx-again", "create-items", false)).output());
-    RestockOrder confirmed = workflow.confirm(items, order, new TestStepContext("tx-again", "update-status", false));
-    assertEquals(confirmed, workflow.confirm(items, order, new TestStepContext("tx-again", "update-status", false)));
+        workflow.createItems(order, input, NO_CONNECTION, new TestStepContext("tx-again", "create-items", false)).output();
+    assertEquals(items, workflow.createItems(order, input, NO_CONNECTION, new TestStepContext("tx-again", "create-items", false)).output());
+    RestockOrder confirmed = workflow.confirm(items, order, NO_CONNECTION, new TestStepContext("tx-again", "update-status", false));
+    assertEquals(confirmed, workflow.confirm(items, order, NO_CONNECTION, new TestStepContext("tx-again", "update-status", false)));
 
     assertEquals(1, service.countOrders());
     assertEquals(2, service.countItems());

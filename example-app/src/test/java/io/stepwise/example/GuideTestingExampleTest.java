@@ -98,7 +98,7 @@ class GuideTestingExampleTest {
 
   private final FakeSupplierService suppliers = new FakeSupplierService();
   private final CreateRestockOrderWorkflowRunner runner =
-      CreateRestockOrderWorkflowRunner.create(Container.of(suppliers));
+      CreateRestockOrderWorkflowRunner.create(Container.of(suppliers, InMemoryDatabase.dataSource()));
   private final CreateRestockOrderInput input =
       new CreateRestockOrderInput("sup_1", List.of(ItemInput.of("prod_1", 2, "10.50")));
 

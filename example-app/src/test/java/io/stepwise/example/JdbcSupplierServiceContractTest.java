@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** The {@link SupplierService} contract in a database, and what only a database store does. */
@@ -23,6 +26,11 @@ abstract class JdbcSupplierServiceContractTest extends SupplierServiceContractTe
     Database database = Database.open(newDatabaseUrl());
     databases.add(database);
     return new JdbcSupplierService(database.dataSource(), policy);
+  }
+
+  @Override
+  protected DataSource stepDatabase() {
+    return databases.get(0).dataSource();
   }
 
   @Override
@@ -62,6 +70,45 @@ abstract class JdbcSupplierServiceContractTest extends SupplierServiceContractTe
       assertEquals(List.of(order), store.listOrders());
       assertEquals(1, store.listSuppliers().size(), "seeded once");
       assertTrue(store.findSupplier("sup_1").isPresent());
+    }
+  }
+
+  @Test
+  void theConnectionOperationsWorkInTheCallersTransaction() throws SQLException {
+    CreateRestockOrderInput input = new CreateRestockOrderInput("sup_1", List.of(ItemInput.of("prod_1", 2, "3.00")));
+    RestockOrder order;
+    try (Connection c = stepDatabase().getConnection()) {   // a transactional step's attempt that fails later
+      c.setAutoCommit(false);
+      order = service.createRestockOrder(c, input, "tx-c");
+      service.createItems(c, order.id(), input.items(), "tx-c");
+      c.rollback();
+    }
+    assertEquals(List.of(), service.listOrders(), "nothing committed but by the caller");
+
+    try (Connection c = stepDatabase().getConnection()) {
+      c.setAutoCommit(false);
+      order = service.createRestockOrder(c, input, "tx-c");
+      service.createItems(c, order.id(), input.items(), "tx-c");
+      c.commit();
+    }
+    RestockOrder confirmed;
+    try (Connection c = stepDatabase().getConnection()) {
+      c.setAutoCommit(false);
+      confirmed = service.confirmRestockOrder(c, order.id(), "tx-c");
+      assertEquals(RestockOrder.CONFIRMED, confirmed.status());
+      c.commit();
+    }
+    assertEquals(Optional.of(confirmed), service.findOrder(order.id()));
+
+    try (Connection c = stepDatabase().getConnection()) {
+      c.setAutoCommit(false);
+      // update-status again for its run (a checkpoint lost without a JdbcRunStore): the order as it is
+      assertEquals(confirmed, service.confirmRestockOrder(c, order.id(), "tx-c"));
+      // but not for another run
+      String orderId = order.id();
+      RestockException e = assertThrows(RestockException.class, () -> service.confirmRestockOrder(c, orderId, "tx-x"));
+      assertEquals(RestockException.Reason.INVALID_STATUS, e.reason());
+      c.rollback();
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,14 @@ abstract class SupplierServiceContractTest {
 
   /** Releases what {@link #newService} opened (a database, say). */
   protected void closeServices() {}
+
+  /**
+   * Where the workflow's transactional steps take their connection from, for {@link #service}: its
+   * own database, or one in memory for a store that writes none.
+   */
+  protected DataSource stepDatabase() {
+    return InMemoryDatabase.dataSource();
+  }
 
   protected SupplierService service;
 
@@ -338,7 +347,7 @@ abstract class SupplierServiceContractTest {
 
   @Test
   void theWorkflowConfirmsOrRevertsThroughTheRunner() {
-    CreateRestockOrderWorkflowRunner runner = CreateRestockOrderWorkflowRunner.create(Container.of(service));
+    CreateRestockOrderWorkflowRunner runner = CreateRestockOrderWorkflowRunner.create(Container.of(service, stepDatabase()));
     RestockOrder confirmed = runner.run(new CreateRestockOrderInput("sup_1",
         List.of(ItemInput.of("prod_1", 2, "10.50"), ItemInput.of("prod_2", 1, "4.00")), "weekly")).result();
     assertEquals(RestockOrder.CONFIRMED, confirmed.status());
@@ -358,7 +367,7 @@ abstract class SupplierServiceContractTest {
 
   @Test
   void concurrentRunsStayConsistent() throws Exception {
-    CreateRestockOrderWorkflowRunner runner = CreateRestockOrderWorkflowRunner.create(Container.of(service));
+    CreateRestockOrderWorkflowRunner runner = CreateRestockOrderWorkflowRunner.create(Container.of(service, stepDatabase()));
     int runs = 40;
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
