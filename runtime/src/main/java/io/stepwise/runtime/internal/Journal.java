@@ -408,8 +408,10 @@ final class Journal {
     CompletableFuture<Void> written = append(List.of(), end);
     endWrite = written.handle((ignored, error) -> {
       if (error != null) {
+        // the error as text: SLF4J takes a Throwable in last place for the exception, and leaves its {} unfilled
         log.warn("Workflow '{}' ({}) ended DONE, but its end could not be recorded: {}; the next WorkflowEngine.start()"
-            + " replays the run from its checkpoints and records it", spec.name(), run.transactionId(), WorkflowRun.unwrap(error));
+            + " replays the run from its checkpoints and records it", spec.name(), run.transactionId(),
+            RunEvents.oneLine(WorkflowRun.unwrap(error)));
       }
       return null;
     });
