@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.StepTimeoutException;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowEngine;
@@ -17,13 +18,16 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.BeginResult;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ConnectionWork;
 import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.InMemoryRunStore;
 import io.stepwise.runtime.store.NewRun;
 import io.stepwise.runtime.store.RestoredException;
+import io.stepwise.runtime.store.RunHeader;
 import io.stepwise.runtime.store.RunQuery;
 import io.stepwise.runtime.store.RunStatus;
 import io.stepwise.runtime.store.RunStore;
@@ -31,14 +35,18 @@ import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredRun;
+import io.stepwise.runtime.store.TransactionalRunStore;
 import io.stepwise.runtime.store.UnrecordableValueException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,24 +79,44 @@ class JournalTest {
   final ConcurrentHashMap<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, CountDownLatch> reached = new ConcurrentHashMap<>();
 
-  /** A runner of the three steps; each step and compensation adds an event. */
+  /**
+   * A runner of the three steps; each step and compensation adds an event. A transactional one runs
+   * each step with its work in the store's transaction (see {@link TransactionalStore}).
+   */
   final class Runner {
     final RunRegistry runs;
+    final boolean transactional;
 
     Runner(WorkflowEngine engine) {
+      this(engine, false);
+    }
+
+    Runner(WorkflowEngine engine, boolean transactional) {
       this.runs = RunRegistry.of(engine, SPEC, this::runAsync);
+      this.transactional = transactional;
     }
 
     WorkflowResult<String> run(String input, RunOptions options) {
       WorkflowRun run = WorkflowRun.start(SPEC, options, Container.empty(), runs, input);
       try {
-        String reserved = run.valueStep(RESERVE, ctx -> step("reserve", input), (r, ctx) -> undo("reserve", r));
-        String charged = run.valueStep(CHARGE, ctx -> step("charge", reserved), (c, ctx) -> undo("charge", c));
-        String shipped = run.valueStep(SHIP, ctx -> step("ship", charged), (s, ctx) -> undo("ship", s));
+        String reserved = recorded(run, RESERVE, input);
+        String charged = recorded(run, CHARGE, reserved);
+        String shipped = recorded(run, SHIP, charged);
         return run.done(shipped);
       } catch (WorkflowRun.Halt halt) {
         return run.halted(halt);
       }
+    }
+
+    String recorded(WorkflowRun run, StepSpec spec, String in) {
+      String name = spec.name();
+      if (transactional) {
+        return run.<String, String>transactionalStep(spec, (ctx, connection) -> {
+          String out = step(name, in);
+          return new StepResponse<>(out, out);
+        }, (out, ctx) -> undo(name, out));
+      }
+      return run.valueStep(spec, ctx -> step(name, in), (out, ctx) -> undo(name, out));
     }
 
     CompletableFuture<WorkflowResult<String>> runAsync(String input, RunOptions options) {
@@ -801,6 +829,197 @@ class JournalTest {
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertSame(unrecordable, result.errors().get(0).cause());
     assertEquals(List.of("reserve", "charge", "undo-reserve"), events, "'ship' does not run");
+  }
+
+  // ---------------------------------------------------------------- child workflows
+
+  static final RunTypes PARCEL_TYPES = RunTypes.builder("parcel", String.class, String.class)
+      .step(0, String.class, String.class)
+      .step(1, String.class, String.class)
+      .build();
+  static final WorkflowSpec PARCEL = WorkflowSpec.of(1, "parcel", RESERVE, StepSpec.of("shipping", 0))
+      .withTypes(PARCEL_TYPES, "fp-p");
+  static final StepSpec PACK = StepSpec.of("pack", 0);
+  static final WorkflowSpec SHIPPING = WorkflowSpec.of(1, "shipping", PACK)
+      .withTypes(RunTypes.builder("shipping", String.class, String.class).step(0, String.class, String.class).build(),
+          "fp-c");
+
+  /** Workflow 'parcel': 'reserve', then child workflow {@code child} ('shipping': 'pack'). */
+  WorkflowResult<String> parcelRun(RunRegistry runs, WorkflowSpec child, String transactionId) {
+    WorkflowRun run = WorkflowRun.start(PARCEL, RunOptions.builder().transactionId(transactionId).throwOnError(false)
+        .build(), Container.empty(), runs, "o-p");
+    try {
+      String reserved = run.valueStep(RESERVE, ctx -> step("reserve", "o-p"), (r, ctx) -> undo("reserve", r));
+      return run.done(run.childStep(PARCEL.steps().get(1), ctx -> {
+        WorkflowRun shipping = WorkflowRun.startChild(child, ctx, Container.empty(), reserved);
+        try {
+          return shipping.childDone(shipping.valueStep(PACK, c -> step("pack", reserved), (p, c) -> undo("pack", p)));
+        } catch (WorkflowRun.Halt halt) {
+          throw shipping.childFailed(halt);
+        }
+      }));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  @Test
+  void aDurableRunsChildIsRecordedUnderItsParent() {
+    RunRegistry runs = RunRegistry.of(engine(memory), PARCEL, (String in, RunOptions o) -> null);
+
+    WorkflowResult<String> result = parcelRun(runs, SHIPPING, "tx-p");
+
+    assertEquals("o-p>reserve>pack", result.result());
+    List<RunHeader> children = memory.list(RunQuery.builder().workflowName("shipping").build());
+    assertEquals(1, children.size());
+    assertEquals(Optional.of("tx-p"), children.get(0).parentTransactionId());
+    assertEquals(RunStatus.DONE, children.get(0).status());
+  }
+
+  @Test
+  void aDurableRunsChildGeneratedWithoutTypesFailsItsStepAndSaysHowToFixIt() {
+    RunRegistry runs = RunRegistry.of(engine(memory), PARCEL, (String in, RunOptions o) -> null);
+
+    WorkflowResult<String> result = parcelRun(runs, WorkflowSpec.of(1, "shipping", PACK), "tx-untyped");
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals("child workflow 'shipping' of durable workflow 'parcel' was generated without the types a durable "
+        + "run records; generate it again with this version of Stepwise", result.errors().get(0).cause().getMessage());
+    assertEquals(List.of("reserve", "undo-reserve"), events);
+  }
+
+  @Test
+  void aChildThatStopsWithoutEndingStopsItsParentWhichLogsItOnce() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    RunRegistry runs = RunRegistry.of(engine(dying), PARCEL, (String in, RunOptions o) -> null);
+    gates.put("pack", new CountDownLatch(1));
+    reached.put("pack", new CountDownLatch(1));
+
+    try (LogCapture log = LogCapture.open()) {
+      CompletableFuture<WorkflowResult<String>> running = CompletableFuture.supplyAsync(() -> parcelRun(runs, SHIPPING,
+          "tx-stops"));
+      assertTrue(reached.get("pack").await(5, TimeUnit.SECONDS));
+      dying.die();
+      gates.get("pack").countDown();
+      WorkflowSuspendedException stopped = assertInstanceOf(WorkflowSuspendedException.class,
+          assertThrows(Exception.class, () -> running.get(5, TimeUnit.SECONDS)).getCause());
+
+      String expected = "Workflow 'parcel' (transaction tx-stops) stopped without ending: its child workflow 'shipping' "
+          + "stopped without ending. Nothing was compensated; the next WorkflowEngine.start() on the same store resumes "
+          + "the run from its last checkpoint";
+      assertEquals(expected, stopped.getMessage());
+      assertEquals(List.of("WARN " + expected), log.lines("stopped without ending"));
+    }
+    assertEquals(List.of("reserve", "pack"), events, "nothing was compensated");
+  }
+
+  // ---------------------------------------------------------------- a transactional store
+
+  /**
+   * Runs a step's work with its checkpoint as a {@code JdbcRunStore} does (without a connection: the
+   * steps here do not use it), in memory; notes each write; fails the writes of a run's end when
+   * told.
+   */
+  static final class TransactionalStore extends Forwarding implements TransactionalRunStore {
+    final List<String> writes = new CopyOnWriteArrayList<>();
+    volatile boolean endFails;
+
+    TransactionalStore(RunStore store) {
+      super(store);
+    }
+
+    @Override
+    public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+      writes.add("begin");
+      return super.begin(types, run);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+      writes.add(update.end().isPresent() ? "end" : "append");
+      return endFails && update.end().isPresent()
+          ? CompletableFuture.failedFuture(new RunStoreException("the database is down"))
+          : super.append(types, transactionId, update);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> appendWithWork(RunTypes types, String transactionId, ConnectionWork<T> work,
+        Function<? super T, RunUpdate> updateOf) {
+      writes.add("appendWithWork");
+      return withWork(work, updateOf, update -> super.append(types, transactionId, update));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, ConnectionWork<T> work,
+        Function<? super T, RunUpdate> updateOf) {
+      writes.add("beginWithWork");
+      return withWork(work, updateOf, update -> super.begin(types, run).thenCompose(begun -> {
+        if (!begun.isCreated()) {
+          throw new CompletionException(new RunStoreException("run '" + run.transactionId() + "' is recorded"));
+        }
+        return super.append(types, run.transactionId(), update);
+      }));
+    }
+
+    private static <T> CompletableFuture<T> withWork(ConnectionWork<T> work, Function<? super T, RunUpdate> updateOf,
+        Function<RunUpdate, CompletableFuture<?>> write) {
+      T result;
+      RunUpdate update;
+      try {
+        result = work.run(null);
+        update = updateOf.apply(result);
+      } catch (Exception e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return write.apply(update).thenApply(written -> result);
+    }
+  }
+
+  @Test
+  void onATransactionalStoreAFreshRunBeginsWithItsFirstStepsWorkAndEndsWithoutMakingItsCallerWait() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    Runner runner = new Runner(engine(store), true);
+
+    WorkflowResult<String> result;
+    try (LogCapture log = LogCapture.open()) {
+      result = runner.run("o-t", RunOptions.defaults());
+      assertEquals(List.of(), log.lines(result.transactionId()));
+    }
+
+    assertEquals("o-t>reserve>charge>ship", result.result());
+    assertEquals(List.of("beginWithWork", "appendWithWork", "appendWithWork", "end"), store.writes);
+    assertEquals(RunStatus.DONE, memory.find(result.transactionId()).orElseThrow().status());
+    events.clear();
+    WorkflowResult<String> again = runner.runAsync("o-t", RunOptions.builder().transactionId(result.transactionId())
+        .build()).get(5, TimeUnit.SECONDS);
+    assertEquals(result.result(), again.result());
+    assertEquals(List.of(), events);
+  }
+
+  @Test
+  void onATransactionalStoreAnEndThatCannotBeRecordedIsLoggedAndTheNextEngineRecordsIt() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    store.endFails = true;
+    Runner runner = new Runner(engine(store), true);
+
+    try (LogCapture log = LogCapture.open()) {
+      WorkflowResult<String> result = runner.run("o-t", RunOptions.builder().transactionId("tx-t").build());
+
+      assertEquals(WorkflowStatus.DONE, result.status(), "every step's outcome is durable: the run is done");
+      assertEquals(List.of("WARN Workflow 'order' (tx-t) ended DONE, but its end could not be recorded: "
+          + "io.stepwise.runtime.store.RunStoreException: the database is down; the next WorkflowEngine.start() replays "
+          + "the run from its checkpoints and records it"), log.lines("tx-t"));
+    }
+    assertEquals(RunStatus.RUNNING, memory.find("tx-t").orElseThrow().status());
+    events.clear();
+
+    WorkflowEngine next = engine(memory);
+    new Runner(next);
+    next.start();
+
+    assertEquals(1, next.recovery().get(5, TimeUnit.SECONDS).done());
+    assertEquals(List.of(), events);
+    assertEquals("o-t>reserve>charge>ship", memory.load(TYPES, "tx-t").orElseThrow().end().orElseThrow().result());
   }
 
   /** A store that counts writes. */
