@@ -241,11 +241,12 @@ final class Journal {
   }
 
   /**
-   * Whether the run's beginning is not written yet: a step that acts outside the store waits for
-   * {@link #writeBeginning()} first.
+   * Whether the run's beginning is not durable yet (not written, or its write not done): a step
+   * that acts outside the store waits for {@link #writeBeginning()} first. A step of a first group
+   * whose sibling took the beginning waits for that sibling's write.
    */
   synchronized boolean unbegun() {
-    return beginning != null;
+    return beginning != null || (begunWrite != null && !begunWrite.isDone());
   }
 
   /**
