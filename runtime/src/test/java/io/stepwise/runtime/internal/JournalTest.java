@@ -640,6 +640,25 @@ class JournalTest {
     assertEquals("run '" + stopped.transactionId() + "' was recorded already", cause.getMessage());
   }
 
+  @Test
+  void noStepOfAFirstGroupActsBeforeTheBeginningOfARunWithoutATransactionIdIsDurable() throws Exception {
+    CompletableFuture<Void> durable = new CompletableFuture<>();
+    GroupRunner runner = new GroupRunner(engine(new Forwarding(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        return durable.thenComposeAsync(ignored -> super.begin(types, run)); // a store whose writer is busy
+      }
+    }));
+
+    CompletableFuture<WorkflowResult<String>> running = runner.runAsync("o-g", RunOptions.defaults());
+    Thread.sleep(200);
+    List<String> before = List.copyOf(events);
+    durable.complete(null);
+
+    assertEquals(List.of(), before, "a step acted before the run's beginning was durable");
+    assertEquals(WorkflowStatus.DONE, running.get(5, TimeUnit.SECONDS).status());
+  }
+
   // ---------------------------------------------------------------- opening a recorded run
 
   @Test
