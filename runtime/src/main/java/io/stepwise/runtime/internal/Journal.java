@@ -241,11 +241,12 @@ final class Journal {
   }
 
   /**
-   * Whether the run's beginning is not written yet: a step that acts outside the store waits for
-   * {@link #writeBeginning()} first.
+   * Whether the run's beginning is not durable yet (not written, or its write not done): a step
+   * that acts outside the store waits for {@link #writeBeginning()} first. A step of a first group
+   * whose sibling took the beginning waits for that sibling's write.
    */
   synchronized boolean unbegun() {
-    return beginning != null;
+    return beginning != null || (begunWrite != null && !begunWrite.isDone());
   }
 
   /**
@@ -408,8 +409,10 @@ final class Journal {
     CompletableFuture<Void> written = append(List.of(), end);
     endWrite = written.handle((ignored, error) -> {
       if (error != null) {
+        // the error as text: SLF4J takes a Throwable in last place for the exception, and leaves its {} unfilled
         log.warn("Workflow '{}' ({}) ended DONE, but its end could not be recorded: {}; the next WorkflowEngine.start()"
-            + " replays the run from its checkpoints and records it", spec.name(), run.transactionId(), WorkflowRun.unwrap(error));
+            + " replays the run from its checkpoints and records it", spec.name(), run.transactionId(),
+            RunEvents.oneLine(WorkflowRun.unwrap(error)));
       }
       return null;
     });

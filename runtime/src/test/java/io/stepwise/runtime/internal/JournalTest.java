@@ -2,36 +2,55 @@ package io.stepwise.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.Container;
+import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.StepTimeoutException;
+import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.BeginResult;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ConnectionWork;
 import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.InMemoryRunStore;
 import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RestoredException;
+import io.stepwise.runtime.store.RunHeader;
+import io.stepwise.runtime.store.RunQuery;
 import io.stepwise.runtime.store.RunStatus;
 import io.stepwise.runtime.store.RunStore;
 import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredRun;
+import io.stepwise.runtime.store.TransactionalRunStore;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Durable runs on the execution core (see {@link Journal}), with a hand-written runner of three steps
@@ -55,27 +74,49 @@ class JournalTest {
   final List<String> events = new CopyOnWriteArrayList<>();
   /** Steps (by name) that fail; steps that wait for a latch before they return. */
   final Set<String> failing = ConcurrentHashMap.newKeySet();
+  /** Steps (by name) that throw the given exception instead. */
+  final ConcurrentHashMap<String, RuntimeException> throwing = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, CountDownLatch> reached = new ConcurrentHashMap<>();
 
-  /** A runner of the three steps; each step and compensation adds an event. */
+  /**
+   * A runner of the three steps; each step and compensation adds an event. A transactional one runs
+   * each step with its work in the store's transaction (see {@link TransactionalStore}).
+   */
   final class Runner {
     final RunRegistry runs;
+    final boolean transactional;
 
     Runner(WorkflowEngine engine) {
+      this(engine, false);
+    }
+
+    Runner(WorkflowEngine engine, boolean transactional) {
       this.runs = RunRegistry.of(engine, SPEC, this::runAsync);
+      this.transactional = transactional;
     }
 
     WorkflowResult<String> run(String input, RunOptions options) {
       WorkflowRun run = WorkflowRun.start(SPEC, options, Container.empty(), runs, input);
       try {
-        String reserved = run.valueStep(RESERVE, ctx -> step("reserve", input), (r, ctx) -> undo("reserve", r));
-        String charged = run.valueStep(CHARGE, ctx -> step("charge", reserved), (c, ctx) -> undo("charge", c));
-        String shipped = run.valueStep(SHIP, ctx -> step("ship", charged), (s, ctx) -> undo("ship", s));
+        String reserved = recorded(run, RESERVE, input);
+        String charged = recorded(run, CHARGE, reserved);
+        String shipped = recorded(run, SHIP, charged);
         return run.done(shipped);
       } catch (WorkflowRun.Halt halt) {
         return run.halted(halt);
       }
+    }
+
+    String recorded(WorkflowRun run, StepSpec spec, String in) {
+      String name = spec.name();
+      if (transactional) {
+        return run.<String, String>transactionalStep(spec, (ctx, connection) -> {
+          String out = step(name, in);
+          return new StepResponse<>(out, out);
+        }, (out, ctx) -> undo(name, out));
+      }
+      return run.valueStep(spec, ctx -> step(name, in), (out, ctx) -> undo(name, out));
     }
 
     CompletableFuture<WorkflowResult<String>> runAsync(String input, RunOptions options) {
@@ -157,6 +198,10 @@ class JournalTest {
     }
     if (failing.contains(name)) {
       throw new IllegalStateException(name + " failed");
+    }
+    RuntimeException thrown = throwing.get(name);
+    if (thrown != null) {
+      throw thrown;
     }
     return in + ">" + name;
   }
@@ -535,6 +580,465 @@ class JournalTest {
     other.start();
     assertTrue(assertThrows(IllegalStateException.class, () -> new Runner(other)).getMessage()
         .contains("before WorkflowEngine.start()"));
+  }
+
+  // ---------------------------------------------------------------- runs with a fresh transaction id
+
+  @Test
+  void aRunWithoutATransactionIdIsRecordedUnderTheIdItIsGiven() {
+    CountingStore counting = new CountingStore(memory);
+    Runner runner = new Runner(engine(counting));
+
+    WorkflowResult<String> result = runner.run("o-f", RunOptions.defaults());
+
+    assertEquals("o-f>reserve>charge>ship", result.result());
+    StoredRun stored = memory.load(TYPES, result.transactionId()).orElseThrow();
+    assertEquals(RunStatus.DONE, stored.status());
+    assertEquals("o-f", stored.input());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED),
+        kinds(result.transactionId()));
+    assertEquals(1, counting.begins);
+    assertEquals(3, counting.appends);
+  }
+
+  @Test
+  void aRunWithoutATransactionIdWhoseBeginningCannotBeRecordedStopsBeforeItsFirstStep() {
+    RunStoreException down = new RunStoreException("the database is down");
+    Runner runner = new Runner(engine(new Forwarding(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        return CompletableFuture.failedFuture(down);
+      }
+    }));
+
+    WorkflowSuspendedException stopped = assertThrows(WorkflowSuspendedException.class,
+        () -> runner.run("o-f", RunOptions.defaults()));
+
+    assertEquals(List.of(), events, "no step acts before the run's beginning is durable");
+    assertTrue(stopped.getMessage().contains("stopped without ending: its store could not record its beginning. Nothing "
+        + "was compensated"), stopped.getMessage());
+    assertSame(down, stopped.getCause());
+    assertEquals(List.of(), memory.list(RunQuery.builder().build()));
+  }
+
+  @Test
+  void aRunWithoutATransactionIdWhoseIdTurnsOutRecordedStopsBeforeItsFirstStep() {
+    Runner runner = new Runner(engine(new Forwarding(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        super.begin(types, run).join(); // another run took the id first
+        return super.begin(types, run);
+      }
+    }));
+
+    WorkflowSuspendedException stopped = assertThrows(WorkflowSuspendedException.class,
+        () -> runner.run("o-f", RunOptions.defaults()));
+
+    assertEquals(List.of(), events);
+    assertTrue(stopped.getMessage().contains("its store could not record its beginning"), stopped.getMessage());
+    RunStoreException cause = assertInstanceOf(RunStoreException.class, stopped.getCause());
+    assertEquals("run '" + stopped.transactionId() + "' was recorded already", cause.getMessage());
+  }
+
+  @Test
+  void noStepOfAFirstGroupActsBeforeTheBeginningOfARunWithoutATransactionIdIsDurable() throws Exception {
+    CompletableFuture<Void> durable = new CompletableFuture<>();
+    GroupRunner runner = new GroupRunner(engine(new Forwarding(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        return durable.thenComposeAsync(ignored -> super.begin(types, run)); // a store whose writer is busy
+      }
+    }));
+
+    CompletableFuture<WorkflowResult<String>> running = runner.runAsync("o-g", RunOptions.defaults());
+    Thread.sleep(200);
+    List<String> before = List.copyOf(events);
+    durable.complete(null);
+
+    assertEquals(List.of(), before, "a step acted before the run's beginning was durable");
+    assertEquals(WorkflowStatus.DONE, running.get(5, TimeUnit.SECONDS).status());
+  }
+
+  // ---------------------------------------------------------------- opening a recorded run
+
+  @Test
+  void aCallRefusedForAnotherInputLetsGoOfTheTransactionId() throws Exception {
+    Runner runner = new Runner(engine(memory));
+    RunOptions tx = RunOptions.builder().transactionId("tx-4b").build();
+    runner.run("o-4", tx);
+    assertThrows(IllegalArgumentException.class, () -> runner.run("other", tx));
+
+    WorkflowResult<String> again = runner.runAsync("o-4", tx).get(5, TimeUnit.SECONDS);
+
+    assertEquals("o-4>reserve>charge>ship", again.result());
+  }
+
+  @Test
+  void aRunRecordedWithMoreStepsThanTheDefinitionHasIsNotReplayedAndTheErrorSaysWhere() {
+    new Runner(engine(memory)).run("o-8", RunOptions.builder().transactionId("tx-8b").build());
+    WorkflowSpec shorter = WorkflowSpec.of(1, "order", RESERVE, CHARGE).withTypes(TYPES, "fp-2");
+    RunRegistry runs = RunRegistry.of(engine(memory), shorter, (String input, RunOptions options) -> null);
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> WorkflowRun.start(shorter,
+        RunOptions.builder().transactionId("tx-8b").build(), Container.empty(), runs, "o-8"));
+
+    assertEquals("Workflow 'order': run 'tx-8b' was recorded by another definition of the workflow (fingerprint fp-1, "
+        + "this one is fp-2); its record has step 'ship' at position 2, where this definition has no step. It is not "
+        + "replayed into the wrong steps: finish it with the definition that recorded it (deploy that version), or "
+        + "leave it; its record stays as it is", e.getMessage());
+  }
+
+  /** What a run with transaction id 'tx-e' throws when its store fails to begin it with {@code error}. */
+  RuntimeException beginFails(WorkflowSpec spec, RuntimeException error) {
+    RunStore failing = new Forwarding(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        return CompletableFuture.failedFuture(error);
+      }
+    };
+    RunRegistry runs = RunRegistry.of(engine(failing), spec, (String input, RunOptions options) -> null);
+    return assertThrows(RuntimeException.class, () ->
+        WorkflowRun.start(spec, RunOptions.builder().transactionId("tx-e").build(), Container.empty(), runs, "o-e"));
+  }
+
+  @Test
+  void aStoreThatCannotReadARunRecordedByAnotherDefinitionIsExplainedAsThat() {
+    memory.begin(TYPES, NewRun.builder("tx-e", "fp-1").input("o-e").build()).join();
+    WorkflowSpec changed = SPEC.withTypes(TYPES, "fp-2");
+    RunStoreException undecodable = new RunStoreException("cannot decode the input of run 'tx-e'");
+
+    RuntimeException e = beginFails(changed, undecodable);
+
+    assertInstanceOf(IllegalStateException.class, e);
+    assertEquals("Workflow 'order': run '?' was recorded by another definition of the workflow (fingerprint fp-1, "
+        + "this one is fp-2); its steps' names and order are the same, so a step's kind or types changed. It is not "
+        + "replayed into the wrong steps: finish it with the definition that recorded it (deploy that version), or "
+        + "leave it; its record stays as it is", e.getMessage());
+    assertSame(undecodable, e.getCause());
+  }
+
+  @Test
+  void aStoreFailureThatAChangedDefinitionDoesNotExplainIsThrownAsItIs() {
+    memory.begin(TYPES, NewRun.builder("tx-e", "fp-1").input("o-e").build()).join();
+    RunStoreException down = new RunStoreException("the database is down");
+    IllegalStateException closed = new IllegalStateException("the pool is closed");
+
+    assertSame(down, beginFails(SPEC, down), "the same definition recorded the run");
+    assertSame(closed, beginFails(SPEC.withTypes(TYPES, "fp-2"), closed), "not the store's own failure");
+  }
+
+  @Test
+  void aStoreFailureForARunOfAnotherWorkflowOrOfNoneIsThrownAsItIs() {
+    RunStoreException down = new RunStoreException("the database is down");
+    assertSame(down, beginFails(SPEC.withTypes(TYPES, "fp-2"), down), "no run is recorded");
+
+    memory.begin(RunTypes.untyped("billing"), NewRun.builder("tx-e", "fp-b").input("o-e").build()).join();
+    assertSame(down, beginFails(SPEC.withTypes(TYPES, "fp-2"), down), "the run is another workflow's");
+  }
+
+  // ---------------------------------------------------------------- replay
+
+  static Stream<RuntimeException> stepwiseFailures() {
+    return Stream.of(new PermanentStepFailureException("out of stock"), new StepTimeoutException("ship took too long"),
+        new WorkflowTimeoutException("the order took too long"), new WorkflowCancelledException("the order was cancelled"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("stepwiseFailures")
+  void aReplayedFailureOfStepwiseIsItsOwnExceptionAgain(RuntimeException failure) {
+    Runner runner = new Runner(engine(memory));
+    throwing.put("ship", failure);
+    RunOptions tx = RunOptions.builder().transactionId("tx-r").throwOnError(false).build();
+    WorkflowResult<String> first = runner.run("o-r", tx);
+    events.clear();
+
+    WorkflowResult<String> again = runner.run("o-r", tx);
+
+    assertEquals(List.of(), events);
+    assertEquals(first.status(), again.status());
+    assertSame(failure, first.errors().get(0).cause());
+    Throwable replayed = again.errors().get(0).cause();
+    assertEquals(failure.getClass(), replayed.getClass());
+    assertEquals(failure.getMessage(), replayed.getMessage());
+  }
+
+  @Test
+  void aReplayedFailureOfAnotherTypeIsARestoredException() {
+    Runner runner = new Runner(engine(memory));
+    failing.add("ship");
+    RunOptions tx = RunOptions.builder().transactionId("tx-r2").throwOnError(false).build();
+    runner.run("o-r", tx);
+
+    WorkflowResult<String> again = runner.run("o-r", tx);
+
+    RestoredException replayed = assertInstanceOf(RestoredException.class, again.errors().get(0).cause());
+    assertEquals(IllegalStateException.class.getName(), replayed.originalType());
+    assertEquals("ship failed", replayed.getMessage());
+  }
+
+  @Test
+  void aRetriedStepIsReplayedWithItsOutcomeNotItsFailedAttempt() {
+    RunRegistry runs = RunRegistry.of(engine(memory), RETRYING, (String in, RunOptions o) -> null);
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    retryingRun(runs, attempts, 1);
+    assertEquals(List.of(1, 2), attempts);
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED,
+        CheckpointKind.STEP_COMPLETED), kinds("tx-11"));
+
+    List<Integer> replayed = new CopyOnWriteArrayList<>();
+    retryingRun(runs, replayed, 1);
+
+    assertEquals(List.of(), replayed, "the recorded outcome is replayed: no attempt runs again");
+  }
+
+  static final RunTypes SOLO_TYPES = RunTypes.builder("solo", String.class, String.class)
+      .step(0, String.class, String.class)
+      .build();
+  static final WorkflowSpec SOLO = WorkflowSpec.of(1, "solo", RESERVE).withTypes(SOLO_TYPES, "fp-s");
+
+  WorkflowResult<String> soloRun(RunRegistry runs) {
+    WorkflowRun run = WorkflowRun.start(SOLO, RunOptions.builder().transactionId("tx-solo").throwOnError(false).build(),
+        Container.empty(), runs, "o-s");
+    try {
+      return run.done(run.valueStep(RESERVE, ctx -> step("reserve", "o-s"), (r, ctx) -> undo("reserve", r)));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  @Test
+  void aRunCancelledDuringItsOnlyStepIsReplayedAsCancelled() throws Exception {
+    RunRegistry runs = RunRegistry.of(engine(memory), SOLO, (String in, RunOptions o) -> null);
+    gates.put("reserve", new CountDownLatch(1));
+    reached.put("reserve", new CountDownLatch(1));
+    CompletableFuture<WorkflowResult<String>> running = CompletableFuture.supplyAsync(() -> soloRun(runs));
+    assertTrue(reached.get("reserve").await(5, TimeUnit.SECONDS));
+    assertTrue(runs.cancel("tx-solo"));
+    gates.get("reserve").countDown();
+    WorkflowResult<String> first = running.get(5, TimeUnit.SECONDS);
+    assertEquals(WorkflowStatus.REVERTED, first.status());
+    assertEquals(List.of("reserve", "undo-reserve"), events);
+    events.clear();
+    gates.clear();
+
+    WorkflowResult<String> again = soloRun(runs);
+
+    assertEquals(List.of(), events);
+    assertEquals(WorkflowStatus.REVERTED, again.status());
+    Throwable cancelled = assertInstanceOf(WorkflowCancelledException.class, again.errors().get(0).cause());
+    assertEquals(first.errors().get(0).cause().getMessage(), cancelled.getMessage());
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  @Test
+  void aStepWhoseOutcomeCannotBeRecordedFailsAndTheRunIsCompensated() {
+    UnrecordableValueException unrecordable = new UnrecordableValueException("the output of step 'charge' cannot be "
+        + "recorded", null);
+    Runner runner = new Runner(engine(new Forwarding(memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        return update.checkpoints().stream().anyMatch(c -> c.stepName().equals("charge"))
+            ? CompletableFuture.failedFuture(unrecordable) : super.append(types, transactionId, update);
+      }
+    }));
+
+    WorkflowResult<String> result = runner.run("o-u", RunOptions.builder().transactionId("tx-u").throwOnError(false).build());
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertSame(unrecordable, result.errors().get(0).cause());
+    assertEquals(List.of("reserve", "charge", "undo-reserve"), events, "'ship' does not run");
+  }
+
+  // ---------------------------------------------------------------- child workflows
+
+  static final RunTypes PARCEL_TYPES = RunTypes.builder("parcel", String.class, String.class)
+      .step(0, String.class, String.class)
+      .step(1, String.class, String.class)
+      .build();
+  static final WorkflowSpec PARCEL = WorkflowSpec.of(1, "parcel", RESERVE, StepSpec.of("shipping", 0))
+      .withTypes(PARCEL_TYPES, "fp-p");
+  static final StepSpec PACK = StepSpec.of("pack", 0);
+  static final WorkflowSpec SHIPPING = WorkflowSpec.of(1, "shipping", PACK)
+      .withTypes(RunTypes.builder("shipping", String.class, String.class).step(0, String.class, String.class).build(),
+          "fp-c");
+
+  /** Workflow 'parcel': 'reserve', then child workflow {@code child} ('shipping': 'pack'). */
+  WorkflowResult<String> parcelRun(RunRegistry runs, WorkflowSpec child, String transactionId) {
+    WorkflowRun run = WorkflowRun.start(PARCEL, RunOptions.builder().transactionId(transactionId).throwOnError(false)
+        .build(), Container.empty(), runs, "o-p");
+    try {
+      String reserved = run.valueStep(RESERVE, ctx -> step("reserve", "o-p"), (r, ctx) -> undo("reserve", r));
+      return run.done(run.childStep(PARCEL.steps().get(1), ctx -> {
+        WorkflowRun shipping = WorkflowRun.startChild(child, ctx, Container.empty(), reserved);
+        try {
+          return shipping.childDone(shipping.valueStep(PACK, c -> step("pack", reserved), (p, c) -> undo("pack", p)));
+        } catch (WorkflowRun.Halt halt) {
+          throw shipping.childFailed(halt);
+        }
+      }));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  @Test
+  void aDurableRunsChildIsRecordedUnderItsParent() {
+    RunRegistry runs = RunRegistry.of(engine(memory), PARCEL, (String in, RunOptions o) -> null);
+
+    WorkflowResult<String> result = parcelRun(runs, SHIPPING, "tx-p");
+
+    assertEquals("o-p>reserve>pack", result.result());
+    List<RunHeader> children = memory.list(RunQuery.builder().workflowName("shipping").build());
+    assertEquals(1, children.size());
+    assertEquals(Optional.of("tx-p"), children.get(0).parentTransactionId());
+    assertEquals(RunStatus.DONE, children.get(0).status());
+  }
+
+  @Test
+  void aDurableRunsChildGeneratedWithoutTypesFailsItsStepAndSaysHowToFixIt() {
+    RunRegistry runs = RunRegistry.of(engine(memory), PARCEL, (String in, RunOptions o) -> null);
+
+    WorkflowResult<String> result = parcelRun(runs, WorkflowSpec.of(1, "shipping", PACK), "tx-untyped");
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals("child workflow 'shipping' of durable workflow 'parcel' was generated without the types a durable "
+        + "run records; generate it again with this version of Stepwise", result.errors().get(0).cause().getMessage());
+    assertEquals(List.of("reserve", "undo-reserve"), events);
+  }
+
+  @Test
+  void aChildThatStopsWithoutEndingStopsItsParentWhichLogsItOnce() throws Exception {
+    DyingStore dying = new DyingStore(memory);
+    RunRegistry runs = RunRegistry.of(engine(dying), PARCEL, (String in, RunOptions o) -> null);
+    gates.put("pack", new CountDownLatch(1));
+    reached.put("pack", new CountDownLatch(1));
+
+    try (LogCapture log = LogCapture.open()) {
+      CompletableFuture<WorkflowResult<String>> running = CompletableFuture.supplyAsync(() -> parcelRun(runs, SHIPPING,
+          "tx-stops"));
+      assertTrue(reached.get("pack").await(5, TimeUnit.SECONDS));
+      dying.die();
+      gates.get("pack").countDown();
+      WorkflowSuspendedException stopped = assertInstanceOf(WorkflowSuspendedException.class,
+          assertThrows(Exception.class, () -> running.get(5, TimeUnit.SECONDS)).getCause());
+
+      String expected = "Workflow 'parcel' (transaction tx-stops) stopped without ending: its child workflow 'shipping' "
+          + "stopped without ending. Nothing was compensated; the next WorkflowEngine.start() on the same store resumes "
+          + "the run from its last checkpoint";
+      assertEquals(expected, stopped.getMessage());
+      assertEquals(List.of("WARN " + expected), log.lines("stopped without ending"));
+    }
+    assertEquals(List.of("reserve", "pack"), events, "nothing was compensated");
+  }
+
+  // ---------------------------------------------------------------- a transactional store
+
+  /**
+   * Runs a step's work with its checkpoint as a {@code JdbcRunStore} does (without a connection: the
+   * steps here do not use it), in memory; notes each write; fails the writes of a run's end when
+   * told.
+   */
+  static final class TransactionalStore extends Forwarding implements TransactionalRunStore {
+    final List<String> writes = new CopyOnWriteArrayList<>();
+    volatile boolean endFails;
+
+    TransactionalStore(RunStore store) {
+      super(store);
+    }
+
+    @Override
+    public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+      writes.add("begin");
+      return super.begin(types, run);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+      writes.add(update.end().isPresent() ? "end" : "append");
+      return endFails && update.end().isPresent()
+          ? CompletableFuture.failedFuture(new RunStoreException("the database is down"))
+          : super.append(types, transactionId, update);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> appendWithWork(RunTypes types, String transactionId, ConnectionWork<T> work,
+        Function<? super T, RunUpdate> updateOf) {
+      writes.add("appendWithWork");
+      return withWork(work, updateOf, update -> super.append(types, transactionId, update));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, ConnectionWork<T> work,
+        Function<? super T, RunUpdate> updateOf) {
+      writes.add("beginWithWork");
+      return withWork(work, updateOf, update -> super.begin(types, run).thenCompose(begun -> {
+        if (!begun.isCreated()) {
+          throw new CompletionException(new RunStoreException("run '" + run.transactionId() + "' is recorded"));
+        }
+        return super.append(types, run.transactionId(), update);
+      }));
+    }
+
+    private static <T> CompletableFuture<T> withWork(ConnectionWork<T> work, Function<? super T, RunUpdate> updateOf,
+        Function<RunUpdate, CompletableFuture<?>> write) {
+      T result;
+      RunUpdate update;
+      try {
+        result = work.run(null);
+        update = updateOf.apply(result);
+      } catch (Exception e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return write.apply(update).thenApply(written -> result);
+    }
+  }
+
+  @Test
+  void onATransactionalStoreAFreshRunBeginsWithItsFirstStepsWorkAndEndsWithoutMakingItsCallerWait() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    Runner runner = new Runner(engine(store), true);
+
+    WorkflowResult<String> result;
+    try (LogCapture log = LogCapture.open()) {
+      result = runner.run("o-t", RunOptions.defaults());
+      assertEquals(List.of(), log.lines(result.transactionId()));
+    }
+
+    assertEquals("o-t>reserve>charge>ship", result.result());
+    assertEquals(List.of("beginWithWork", "appendWithWork", "appendWithWork", "end"), store.writes);
+    assertEquals(RunStatus.DONE, memory.find(result.transactionId()).orElseThrow().status());
+    events.clear();
+    WorkflowResult<String> again = runner.runAsync("o-t", RunOptions.builder().transactionId(result.transactionId())
+        .build()).get(5, TimeUnit.SECONDS);
+    assertEquals(result.result(), again.result());
+    assertEquals(List.of(), events);
+  }
+
+  @Test
+  void onATransactionalStoreAnEndThatCannotBeRecordedIsLoggedAndTheNextEngineRecordsIt() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    store.endFails = true;
+    Runner runner = new Runner(engine(store), true);
+
+    try (LogCapture log = LogCapture.open()) {
+      WorkflowResult<String> result = runner.run("o-t", RunOptions.builder().transactionId("tx-t").build());
+
+      assertEquals(WorkflowStatus.DONE, result.status(), "every step's outcome is durable: the run is done");
+      assertEquals(List.of("WARN Workflow 'order' (tx-t) ended DONE, but its end could not be recorded: "
+          + "io.stepwise.runtime.store.RunStoreException: the database is down; the next WorkflowEngine.start() replays "
+          + "the run from its checkpoints and records it"), log.lines("tx-t"));
+    }
+    assertEquals(RunStatus.RUNNING, memory.find("tx-t").orElseThrow().status());
+    events.clear();
+
+    WorkflowEngine next = engine(memory);
+    new Runner(next);
+    next.start();
+
+    assertEquals(1, next.recovery().get(5, TimeUnit.SECONDS).done());
+    assertEquals(List.of(), events);
+    assertEquals("o-t>reserve>charge>ship", memory.load(TYPES, "tx-t").orElseThrow().end().orElseThrow().result());
   }
 
   /** A store that counts writes. */
