@@ -64,6 +64,17 @@ public @interface Step {
   String timeout() default "";
 
   /**
+   * Whether an attempt that exceeded the {@link #timeout()} is retried like any failed attempt
+   * ({@code true}, the default), or fails the step for good at once ({@code false}), as a timed-out
+   * step does in Medusa. Stepwise retries by default because a timeout is most often a slow
+   * dependency that the next attempt finds recovered; set {@code false} when a step that timed out
+   * must not run again (its effect may still land late) or when the run should fail fast. Other
+   * failures of the step are still retried. {@code false} needs a {@link #timeout()} and {@link
+   * #maxRetries()} {@code > 0}, or it would change nothing.
+   */
+  boolean retryOnTimeout() default true;
+
+  /**
    * When the step fails for good (after its retries), record the error and go on with the next
    * steps, as Medusa's {@code continueOnPermanentFailure}; the run can still end {@code DONE}, with
    * the error in its {@code errors()}. The step then has no output: a parameter {@link From} it must

@@ -73,6 +73,7 @@ class DiagCoverageTest {
       Map.entry("RetryOptionWithoutRetries", "StepOptionsDiagnosticsTest"),
       Map.entry("RetryOptionWithoutInterval", "StepOptionsDiagnosticsTest"),
       Map.entry("MaxRetryIntervalTooShort", "StepOptionsDiagnosticsTest"),
+      Map.entry("RetryOnTimeoutWithoutTimeout", "StepOptionsDiagnosticsTest"),
       Map.entry("ConflictingFailureOptions", "StepOptionsDiagnosticsTest"),
       // @Parallel
       Map.entry("ParallelNameEmpty", "ParallelDiagnosticsTest"),

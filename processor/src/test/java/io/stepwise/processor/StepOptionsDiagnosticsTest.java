@@ -356,6 +356,69 @@ class StepOptionsDiagnosticsTest {
     assertNoRunner(c, "Checkout");
   }
 
+  // ---- retryOnTimeout
+
+  @Test
+  void retryOnTimeoutFalse_withoutTimeout() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(value = \"charge\", maxRetries = 3,",
+        "      retryOnTimeout = false)",
+        "  String charge(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:RetryOnTimeoutWithoutTimeout]")
+        .inFile(src).onLineContaining("retryOnTimeout = false");
+    assertThat(c).hadErrorContaining("@Step(retryOnTimeout = false) fails the step when an attempt times out, but "
+        + "step 'charge' has no timeout; set timeout, or remove retryOnTimeout");
+    assertNoRunner(c, "Checkout");
+  }
+
+  @Test
+  void retryOnTimeoutFalse_withoutRetries() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(value = \"charge\", timeout = \"2s\",",
+        "      retryOnTimeout = false)",
+        "  String charge(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:RetryOptionWithoutRetries]")
+        .inFile(src).onLineContaining("retryOnTimeout = false");
+    assertThat(c).hadErrorContaining("@Step(retryOnTimeout) applies between retries, but step 'charge' has "
+        + "maxRetries = 0; set maxRetries, or remove retryOnTimeout");
+    assertNoRunner(c, "Checkout");
+  }
+
+  @Test
+  void retryOnTimeoutFalse_withABadTimeout_isOneError() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(value = \"charge\", timeout = \"2 sec\", retryOnTimeout = false)",
+        "  String charge(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1); // the timeout's own error, not also one for retryOnTimeout
+    assertThat(c).hadErrorContaining("[stepwise:BadDuration]").inFile(src).onLineContaining("timeout = \"2 sec\"");
+    assertNoRunner(c, "Checkout");
+  }
+
+  @Test
+  void retryOnTimeout_explicitTrue_orFalseWithTimeoutAndRetries_compilesCleanly() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") public class Checkout {",
+        "  @Step(value = \"charge\", maxRetries = 2, timeout = \"2s\", retryOnTimeout = false)",
+        "  String charge(@Input String in) { return in; }",
+        "  @Step(value = \"ship\", retryOnTimeout = true) void ship(@From(\"charge\") String payment) {}",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.CheckoutRunner")
+        .contentsAsUtf8String().contains(".retryOnTimeout(false)");
+  }
+
   // ---- failure options
 
   @Test

@@ -21,6 +21,8 @@ class PairsTest {
     return Stream.of(
         Arguments.of("retries", RetryWorkflows_SyncRunner.DIAGRAM, RetryWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("timeouts", TimeoutWorkflows_SyncRunner.DIAGRAM, TimeoutWorkflows_AsyncRunner.DIAGRAM),
+        Arguments.of("fail-fast timeouts", FailFastTimeoutWorkflows_SyncRunner.DIAGRAM,
+            FailFastTimeoutWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("deadline", DeadlineWorkflows_SyncRunner.DIAGRAM, DeadlineWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("permanent", PermanentWorkflows_SyncRunner.DIAGRAM, PermanentWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("tolerant", TolerantWorkflows_SyncRunner.DIAGRAM, TolerantWorkflows_AsyncRunner.DIAGRAM),

@@ -66,6 +66,36 @@ class TimeoutMatrixTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Path.class)
+  void withRetryOnTimeoutFalseATimedOutAttemptFailsTheStepAtOnce(Path path) {
+    Probe p = new Probe(path).hang("slow", 1);   // maxRetries 2 left unused
+    try {
+      WorkflowResult<String> result = FailFastTimeoutWorkflows.runner(path).run(p);
+
+      assertEquals(WorkflowStatus.REVERTED, result.status());
+      assertEquals(List.of("slow INVOKE 1 StepTimeoutException: step 'slow' timed out after 500 ms on attempt 1"),
+          errors(result));
+      assertEquals(List.of("book#1", "slow#1"), p.calls());
+      assertEquals(List.of("book booking"), p.undone());
+      assertEquals(path == Path.SYNC, p.journal().contains("interrupted slow#1"));
+      assertFalse(Thread.currentThread().isInterrupted());
+    } finally {
+      p.release();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
+  void withRetryOnTimeoutFalseOtherFailuresAreStillRetried(Path path) {
+    Probe p = new Probe(path).fail("slow", 2);
+    WorkflowResult<String> result = FailFastTimeoutWorkflows.runner(path).run(p);
+
+    assertEquals(WorkflowStatus.DONE, result.status(), result.toString());
+    assertEquals("shipped after slow@3", result.result());
+    assertEquals(List.of("book#1", "slow#1", "slow#2", "slow#3", "ship#1"), p.calls());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
   void theWorkflowTimeoutStopsTheRunningStepWithoutARetryAndNoLaterStepStarts(Path path) {
     Probe p = new Probe(path).hang("long");
     try {

@@ -43,6 +43,7 @@ public record StepDecl(
       double backoff, AnnotationValue backoffValue,
       String maxRetryInterval, AnnotationValue maxRetryIntervalValue,
       String timeout, AnnotationValue timeoutValue,
+      boolean retryOnTimeout, AnnotationValue retryOnTimeoutValue,
       boolean continueOnPermanentFailure, AnnotationValue continueValue,
       boolean skipOnPermanentFailure, AnnotationValue skipValue) {}
 

@@ -87,7 +87,8 @@ public final class WorkflowCollector {
   /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
   private StepDecl hook(int index, ExecutableElement method, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
-    StepDecl.Options none = new StepDecl.Options("", null, 1.0, null, "", null, "", null, false, null, false, null);
+    StepDecl.Options none = new StepDecl.Options(
+        "", null, 1.0, null, "", null, "", null, true, null, false, null, false, null);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
         new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty(),
         isCompletionStage(method.getReturnType()));
@@ -122,6 +123,7 @@ public final class WorkflowCollector {
     AnnotationValue backoff = Mirrors.explicitValue(step, "backoff");
     AnnotationValue maxRetryInterval = durationValue(step, "maxRetryInterval");
     AnnotationValue timeout = durationValue(step, "timeout");
+    AnnotationValue retryOnTimeout = Mirrors.explicitValue(step, "retryOnTimeout");
     AnnotationValue continueOn = Mirrors.explicitValue(step, "continueOnPermanentFailure");
     AnnotationValue skipOn = Mirrors.explicitValue(step, "skipOnPermanentFailure");
     return new StepDecl.Options(
@@ -129,6 +131,7 @@ public final class WorkflowCollector {
         backoff != null && backoff.getValue() instanceof Double d ? d : 1.0, backoff,
         Mirrors.string(maxRetryInterval), maxRetryInterval,
         Mirrors.string(timeout), timeout,
+        retryOnTimeout == null || Mirrors.bool(retryOnTimeout), retryOnTimeout,
         Mirrors.bool(continueOn), continueOn,
         Mirrors.bool(skipOn), skipOn);
   }

@@ -109,6 +109,8 @@ public enum Diag {
       "@Step(%s) changes the retryInterval, but step '%s' has none; set retryInterval, or remove %s"),
   MAX_RETRY_INTERVAL_TOO_SHORT("MaxRetryIntervalTooShort",
       "@Step(maxRetryInterval) must be at least the retryInterval; step '%s' has maxRetryInterval %s ms, below its retryInterval %s ms"),
+  RETRY_ON_TIMEOUT_WITHOUT_TIMEOUT("RetryOnTimeoutWithoutTimeout",
+      "@Step(retryOnTimeout = false) fails the step when an attempt times out, but step '%s' has no timeout; set timeout, or remove retryOnTimeout"),
   CONFLICTING_FAILURE_OPTIONS("ConflictingFailureOptions",
       "@Step may set continueOnPermanentFailure or skipOnPermanentFailure, not both; step '%s' sets both. Keep one"),
 

@@ -208,7 +208,8 @@ public final class ModelBuilder {
     StepDecl.Options o = step.options();
     String onFailure = o.skipOnPermanentFailure() ? "SKIP" : o.continueOnPermanentFailure() ? "CONTINUE" : "COMPENSATE";
     StepModel.Options options = new StepModel.Options(millis(o.retryInterval(), o.retryIntervalValue()), o.backoff(),
-        millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()), onFailure);
+        millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()),
+        o.retryOnTimeout(), onFailure);
     Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
     return new StepModel(step.name(), step.maxRetries(), names.constant(step.name()), shape, output, compensationInput,
         recorded, Optional.ofNullable(outputs.get(step.name())), branch, call,

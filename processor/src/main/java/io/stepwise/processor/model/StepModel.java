@@ -71,8 +71,8 @@ public record StepModel(
 
   /** What the runtime's StepSpec needs beyond name and retries; 0 means unset. */
   public record Options(long retryIntervalMillis, double backoff, long maxRetryIntervalMillis, long timeoutMillis,
-      String onFailure) {
-    public static final Options DEFAULTS = new Options(0, 1.0, 0, 0, "COMPENSATE");
+      boolean retryOnTimeout, String onFailure) {
+    public static final Options DEFAULTS = new Options(0, 1.0, 0, 0, true, "COMPENSATE");
 
     public boolean isDefault() {
       return equals(DEFAULTS);

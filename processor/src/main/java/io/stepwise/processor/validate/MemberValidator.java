@@ -183,7 +183,7 @@ final class MemberValidator {
     Long interval = duration(method, step.mirror(), "Step", "retryInterval", o.retryInterval(), o.retryIntervalValue(), report);
     Long maxInterval = duration(method, step.mirror(), "Step", "maxRetryInterval", o.maxRetryInterval(),
         o.maxRetryIntervalValue(), report);
-    duration(method, step.mirror(), "Step", "timeout", o.timeout(), o.timeoutValue(), report);
+    Long timeout = duration(method, step.mirror(), "Step", "timeout", o.timeout(), o.timeoutValue(), report);
     boolean backoffOk = true;
     if (o.backoffValue() != null && (!(o.backoff() >= 1.0) || Double.isInfinite(o.backoff()))) {
       // Double.toString, not the AnnotationValue's: javac renders NaN as "0.0/0.0"
@@ -200,6 +200,14 @@ final class MemberValidator {
     }
     if (maxInterval != null) {
       given.put("maxRetryInterval", o.maxRetryIntervalValue());
+    }
+    if (!o.retryOnTimeout()) {   // an explicit true is the default, and says nothing wrong
+      if (o.timeoutValue() == null) {
+        report.error(Diag.RETRY_ON_TIMEOUT_WITHOUT_TIMEOUT, method, step.mirror(), o.retryOnTimeoutValue(), step.name());
+      } else if (timeout != null && step.maxRetries() == 0) {
+        report.error(Diag.RETRY_OPTION_WITHOUT_RETRIES, method, step.mirror(), o.retryOnTimeoutValue(),
+            "retryOnTimeout", step.name(), "retryOnTimeout");
+      }
     }
     if (step.maxRetries() == 0) {
       given.forEach((attribute, value) -> report.error(Diag.RETRY_OPTION_WITHOUT_RETRIES, method, step.mirror(), value,

@@ -327,6 +327,9 @@ public final class RunnerWriter {
     if (o.timeoutMillis() > 0) {
       code.add("\n.timeout($LL)", o.timeoutMillis());
     }
+    if (!o.retryOnTimeout()) {
+      code.add("\n.retryOnTimeout(false)");
+    }
     if (!o.onFailure().equals("COMPENSATE")) {
       code.add("\n.onFailure($T.$L)", ON_FAILURE, o.onFailure());
     }

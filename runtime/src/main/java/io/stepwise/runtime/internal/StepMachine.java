@@ -2,6 +2,7 @@ package io.stepwise.runtime.internal;
 
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.StepTimeoutException;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
@@ -389,6 +390,8 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     // no retry once the run is cancelled or past its deadline, nor if the deadline passes before the
     // pause could begin (the delay is -1 then)
+    // a timed-out attempt of a step with retryOnTimeout = false fails the step, as in Medusa
+    retryable &= step.retryOnTimeout() || !(error instanceof StepTimeoutException);
     long delay = retryable && attempt < step.maxAttempts() && isRetryable(error) && run.stopReason(step) == null
         ? run.deadline().retryDelayNanos(step, attempt, false)
         : -1;

@@ -23,6 +23,7 @@ public final class StepSpec {
   private final double backoff;
   private final long maxRetryIntervalMillis;
   private final long timeoutMillis;
+  private final boolean retryOnTimeout;
   private final OnFailure onFailure;
   /**
    * Where the step stands in the last {@link WorkflowSpec} made with it: a hint that saves a run
@@ -46,6 +47,7 @@ public final class StepSpec {
     this.backoff = b.backoff;
     this.maxRetryIntervalMillis = b.maxRetryIntervalMillis;
     this.timeoutMillis = b.timeoutMillis;
+    this.retryOnTimeout = b.retryOnTimeout;
     this.onFailure = Objects.requireNonNull(b.onFailure, "onFailure");
   }
 
@@ -74,6 +76,14 @@ public final class StepSpec {
   /** The timeout of one attempt in milliseconds; 0 means none. */
   public long timeoutMillis() {
     return timeoutMillis;
+  }
+
+  /**
+   * Whether an attempt that timed out is retried like any failed attempt (true, the default), or
+   * fails the step at once, as in Medusa ({@code @Step(retryOnTimeout = false)}).
+   */
+  public boolean retryOnTimeout() {
+    return retryOnTimeout;
   }
 
   public OnFailure onFailure() {
@@ -106,6 +116,7 @@ public final class StepSpec {
     private double backoff = 1.0;
     private long maxRetryIntervalMillis;
     private long timeoutMillis;
+    private boolean retryOnTimeout = true;
     private OnFailure onFailure = OnFailure.COMPENSATE;
 
     private Builder(String name) {
@@ -134,6 +145,11 @@ public final class StepSpec {
 
     public Builder timeout(long millis) {
       this.timeoutMillis = millis;
+      return this;
+    }
+
+    public Builder retryOnTimeout(boolean retryOnTimeout) {
+      this.retryOnTimeout = retryOnTimeout;
       return this;
     }
 
