@@ -30,6 +30,8 @@ class PairsTest {
         Arguments.of("groups", GroupWorkflows_SyncRunner.DIAGRAM, GroupWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("children", ChildWorkflows_SyncRunner.DIAGRAM, ChildWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("parcel", ChildWorkflows_ParcelSyncRunner.DIAGRAM, ChildWorkflows_ParcelAsyncRunner.DIAGRAM),
+        Arguments.of("parallel chains", ParallelChainWorkflows_SyncRunner.DIAGRAM,
+            ParallelChainWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("hooks", HookWorkflows_SyncRunner.DIAGRAM, HookWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("cancels", CancelWorkflows_SyncRunner.DIAGRAM, CancelWorkflows_AsyncRunner.DIAGRAM),
         Arguments.of("kinds", KindsWorkflows_SyncRunner.DIAGRAM, KindsWorkflows_AsyncRunner.DIAGRAM),
