@@ -191,4 +191,29 @@ class DurableEndTest {
       assertEquals(List.of(), log.lines("broke down"), "a refusal is no bug");
     }
   }
+
+  @Test
+  void anAsynchronousDurableRunRecordsItsResultWithItsEnd() throws Exception {
+    WorkflowResult<String> result = get(runAsync("o", options("tx-done")));
+
+    assertEquals("o>reserve>charge>ship", result.result());
+    assertEquals(RunStatus.DONE, memory.find("tx-done").orElseThrow().status());
+    assertEquals("o>reserve>charge>ship", memory.load(JournalTest.TYPES, "tx-done").orElseThrow().end().orElseThrow().result());
+  }
+
+  @Test
+  void anAsynchronousDurableRunThatBreaksDownRecordsNoEnd() {
+    IllegalStateException bug = new IllegalStateException("generated code is broken");
+
+    Throwable failed = failure(AsyncRun.submit(SPEC, options("tx-bug"), Container.empty(), runs, "o",
+        run -> run.valueStep(RESERVE, ctx -> step("reserve", "o"), (r, ctx) -> undo("reserve", r))
+            .thenApply(reserved -> {
+              throw bug;
+            })));
+
+    assertSame(bug, failed);
+    assertEquals(List.of("reserve"), events, "a run that broke down is not compensated");
+    assertFalse(memory.find("tx-bug").map(run -> run.status().isEnded()).orElse(false),
+        "a run that broke down has no end: the next WorkflowEngine.start() resumes it");
+  }
 }

@@ -10,6 +10,7 @@ import io.stepwise.runtime.WorkflowFailedException;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.fixtures.FakeDataSource;
+import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.fixtures.Trail;
 import io.stepwise.runtime.fixtures.TrailChildren;
 import java.util.ArrayList;
@@ -39,9 +40,10 @@ class WorkflowRunChildAndConnectionTest {
   final Container container = Container.of(database.dataSource());
   /** Each step's output as {@code name=output}, then each branch as it describes itself. */
   final List<String> outputs = new ArrayList<>();
+  final RecordingListener listener = new RecordingListener();
 
   WorkflowResult<String> run(String order, String tx) {
-    WorkflowRun run = WorkflowRun.start(SPEC, RunOptions.builder().transactionId(tx).throwOnError(false).build(),
+    WorkflowRun run = WorkflowRun.start(SPEC, RunOptions.builder().transactionId(tx).throwOnError(false).listener(listener).build(),
         container, new RunRegistry(), order);
     try {
       String child = run.<String>childStep(CHILD, ctx -> children.ship(order, ctx));
@@ -79,6 +81,8 @@ class WorkflowRunChildAndConnectionTest {
         "tx-when=Optional[tx-when-out]", "pack-a, pack-b"), outputs);
     assertEquals(List.of("pick", "pack", "audit", "tx", "tx-when"), trail.events().subList(0, 5));
     assertEquals(List.of("commit", "close", "commit", "close"), database.calls());
+    assertEquals(List.of("begin:order/tx-1", "begin:ship/tx-1/child", "begin:audit/tx-1/child-when"),
+        listener.lines("begin:"), "each child begins, with the parent's listeners");
   }
 
   @Test
