@@ -26,28 +26,63 @@ class BlockingPauseTest {
 
   final Script script = new Script();
 
-  @Test
-  void theRunsThreadSleepsThroughAPauseAndAnInterruptEndsItAndTheRetries() throws Exception {
-    script.onInvoke("charge", Script.failAlways());
-    ShippingWorkflowRunner runner = ShippingWorkflowRunner.create(script,
-        StepSpec.builder("charge").maxRetries(3).retryInterval(5_000).build());
-    AtomicReference<WorkflowResult<String>> result = new AtomicReference<>();
-    Thread caller = new Thread(() -> result.set(runner.run("k", NO_THROW)), "caller");
+  /** Runs the workflow on a thread of its own, 'charge' failing on every attempt, 5 s apart. */
+  Thread runChargeFailingWithLongPauses(ShippingWorkflowRunner runner, RunOptions options,
+      AtomicReference<WorkflowResult<String>> result) {
+    Thread caller = new Thread(() -> result.set(runner.run("k", options)), "caller");
     caller.start();
+    return caller;
+  }
 
+  ShippingWorkflowRunner chargeFailingWithLongPauses() {
+    script.onInvoke("charge", Script.failAlways());
+    return ShippingWorkflowRunner.create(script, StepSpec.builder("charge").maxRetries(3).retryInterval(5_000).build());
+  }
+
+  /** Waits until the first attempt of 'charge' failed and the caller sleeps in the pause that follows. */
+  void awaitPause(Thread caller) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000 * MS;
     while (!(script.events().contains("throw:charge@1:Boom") && caller.getState() == Thread.State.TIMED_WAITING)) {
       assertTrue(System.nanoTime() < deadline, "the run's thread never slept in its pause: " + caller.getState());
       Thread.sleep(1);
     }
+  }
+
+  /** The pause ended within 2 s of {@code since}, and 'charge' gave up without another attempt. */
+  void assertGaveUpAfterTheFirstAttempt(Thread caller, long since, AtomicReference<WorkflowResult<String>> result)
+      throws Exception {
+    caller.join(5_000);
+    assertTrue(System.nanoTime() - since < 2_000 * MS, "the 5 s pause ended early");
+    assertEquals(WorkflowStatus.REVERTED, result.get().status());
+    assertEquals(List.of("invoke:charge@1"), script.events("invoke:charge"), "no attempt after the pause");
+  }
+
+  @Test
+  void theRunsThreadSleepsThroughAPauseAndAnInterruptEndsItAndTheRetries() throws Exception {
+    AtomicReference<WorkflowResult<String>> result = new AtomicReference<>();
+    Thread caller = runChargeFailingWithLongPauses(chargeFailingWithLongPauses(), NO_THROW, result);
+    awaitPause(caller);
+
     long interrupted = System.nanoTime();
     caller.interrupt();
-    caller.join(5_000);
 
-    assertTrue(System.nanoTime() - interrupted < 2_000 * MS, "the interrupt ended the 5 s pause");
-    assertEquals(WorkflowStatus.REVERTED, result.get().status());
-    assertEquals(List.of("invoke:charge@1"), script.events("invoke:charge"), "no attempt after the interrupt");
+    assertGaveUpAfterTheFirstAttempt(caller, interrupted, result);
     assertEquals(1, result.get().errors().get(0).attempts());
+  }
+
+  @Test
+  void aCancelEndsThePauseWithinASliceAndTheRunIsCompensated() throws Exception {
+    ShippingWorkflowRunner runner = chargeFailingWithLongPauses();
+    AtomicReference<WorkflowResult<String>> result = new AtomicReference<>();
+    Thread caller = runChargeFailingWithLongPauses(runner,
+        RunOptions.builder().transactionId("tx-cancel").throwOnError(false).build(), result);
+    awaitPause(caller);
+
+    long cancelled = System.nanoTime();
+    assertTrue(runner.cancel("tx-cancel"));
+
+    assertGaveUpAfterTheFirstAttempt(caller, cancelled, result);
+    assertEquals(List.of("compensate:reserve(res-k)@1"), script.events("compensate:"));
   }
 
   @Test
