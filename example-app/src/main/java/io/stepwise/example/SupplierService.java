@@ -144,11 +144,13 @@ public interface SupplierService {
    * {@link #confirmRestockOrder(String)} on behalf of the run with {@code transactionId}, in the
    * caller's transaction as {@link #createRestockOrder(Connection, CreateRestockOrderInput, String)}
    * is (for the transactional step update-status): the order is locked, checked, judged by the
-   * policy and confirmed in that transaction. Confirming again an order that is already confirmed
-   * returns it as it is (the step ran before, and its checkpoint was lost).
+   * policy and confirmed in that transaction. Confirming again an order that this run made and
+   * confirmed returns it as it is (the step ran before, and its checkpoint was lost); an order of
+   * another run that is confirmed already is an {@code INVALID_STATUS}, as ever.
    *
    * <p>By default (a store outside the database) the connection is not used: this calls {@link
-   * #confirmRestockOrder(String)}, and answers an order found confirmed with the order.
+   * #confirmRestockOrder(String)}, and answers an order found confirmed with the order (a store that
+   * does not key its orders on runs cannot tell whose confirmation it was).
    */
   default RestockOrder confirmRestockOrder(Connection connection, String orderId, String transactionId) {
     try {
