@@ -321,19 +321,24 @@ class JournalTest {
     assertEquals(WorkflowStatus.DONE, again.run("o-5", RunOptions.builder().transactionId("tx-5").build()).status());
   }
 
-  @Test
-  void aRunInterruptedWhileCompensatingGoesOnWithTheCompensationsNotRecorded() throws Exception {
+  /** Runs the workflow on a store that dies while 'reserve' is being compensated: the run is suspended there. */
+  void crashWhileUndoingReserve(String input, String transactionId) throws Exception {
     DyingStore dying = new DyingStore(memory);
     Runner first = new Runner(engine(dying));
-    failing.add("ship");
     gates.put("undo-reserve", new CountDownLatch(1));
     reached.put("undo-reserve", new CountDownLatch(1));
     CompletableFuture<WorkflowResult<String>> running =
-        first.runAsync("o-6", RunOptions.builder().transactionId("tx-6").throwOnError(false).build());
+        first.runAsync(input, RunOptions.builder().transactionId(transactionId).throwOnError(false).build());
     assertTrue(reached.get("undo-reserve").await(5, TimeUnit.SECONDS));
     dying.die();
     gates.get("undo-reserve").countDown();
     assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+  }
+
+  @Test
+  void aRunInterruptedWhileCompensatingGoesOnWithTheCompensationsNotRecorded() throws Exception {
+    failing.add("ship");
+    crashWhileUndoingReserve("o-6", "tx-6");
     assertEquals(RunStatus.COMPENSATING, memory.find("tx-6").orElseThrow().status());
     gates.clear();
     events.clear();
@@ -353,17 +358,8 @@ class JournalTest {
 
   @Test
   void aCompensationThatFailedForGoodIsRecordedAndAResumedRunKeepsItsErrorWithoutTryingItAgain() throws Exception {
-    DyingStore dying = new DyingStore(memory);
-    Runner first = new Runner(engine(dying));
     failing.addAll(List.of("ship", "undo-charge"));
-    gates.put("undo-reserve", new CountDownLatch(1));
-    reached.put("undo-reserve", new CountDownLatch(1));
-    CompletableFuture<WorkflowResult<String>> running =
-        first.runAsync("o-7", RunOptions.builder().transactionId("tx-7").throwOnError(false).build());
-    assertTrue(reached.get("undo-reserve").await(5, TimeUnit.SECONDS));
-    dying.die();
-    gates.get("undo-reserve").countDown();
-    assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+    crashWhileUndoingReserve("o-7", "tx-7");
     assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_FAILED,
         CheckpointKind.COMPENSATION_FAILED), kinds("tx-7"));
     gates.clear();
