@@ -216,6 +216,9 @@ class JournalTest {
     if (gate != null) {
       gate.await(5, TimeUnit.SECONDS);
     }
+    if (failing.contains("undo-" + name)) {
+      throw new IllegalStateException("undo-" + name + " failed");
+    }
   }
 
   WorkflowEngine engine(RunStore store) {
@@ -318,19 +321,24 @@ class JournalTest {
     assertEquals(WorkflowStatus.DONE, again.run("o-5", RunOptions.builder().transactionId("tx-5").build()).status());
   }
 
-  @Test
-  void aRunInterruptedWhileCompensatingGoesOnWithTheCompensationsNotRecorded() throws Exception {
+  /** Runs the workflow on a store that dies while 'reserve' is being compensated: the run is suspended there. */
+  void crashWhileUndoingReserve(String input, String transactionId) throws Exception {
     DyingStore dying = new DyingStore(memory);
     Runner first = new Runner(engine(dying));
-    failing.add("ship");
     gates.put("undo-reserve", new CountDownLatch(1));
     reached.put("undo-reserve", new CountDownLatch(1));
     CompletableFuture<WorkflowResult<String>> running =
-        first.runAsync("o-6", RunOptions.builder().transactionId("tx-6").throwOnError(false).build());
+        first.runAsync(input, RunOptions.builder().transactionId(transactionId).throwOnError(false).build());
     assertTrue(reached.get("undo-reserve").await(5, TimeUnit.SECONDS));
     dying.die();
     gates.get("undo-reserve").countDown();
     assertInstanceOf(WorkflowSuspendedException.class, assertThrows(Exception.class, running::join).getCause());
+  }
+
+  @Test
+  void aRunInterruptedWhileCompensatingGoesOnWithTheCompensationsNotRecorded() throws Exception {
+    failing.add("ship");
+    crashWhileUndoingReserve("o-6", "tx-6");
     assertEquals(RunStatus.COMPENSATING, memory.find("tx-6").orElseThrow().status());
     gates.clear();
     events.clear();
@@ -346,6 +354,30 @@ class JournalTest {
     StoredRun stored = memory.load(TYPES, "tx-6").orElseThrow();
     assertEquals(RunStatus.REVERTED, stored.status());
     assertEquals(1, stored.end().orElseThrow().errors().size());
+  }
+
+  @Test
+  void aCompensationThatFailedForGoodIsRecordedAndAResumedRunKeepsItsErrorWithoutTryingItAgain() throws Exception {
+    failing.addAll(List.of("ship", "undo-charge"));
+    crashWhileUndoingReserve("o-7", "tx-7");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_FAILED,
+        CheckpointKind.COMPENSATION_FAILED), kinds("tx-7"));
+    gates.clear();
+    events.clear();
+
+    WorkflowEngine second = engine(memory);
+    Runner again = new Runner(second);
+    second.start();
+    WorkflowEngine.Recovery recovery = second.recovery().get(5, TimeUnit.SECONDS);
+
+    assertEquals(List.of("undo-reserve"), events, "'charge''s failed compensation was recorded: not tried again");
+    assertEquals(1, recovery.failed());
+    WorkflowResult<String> result = again.run("o-7", RunOptions.builder().transactionId("tx-7").throwOnError(false).build());
+    assertEquals(WorkflowStatus.FAILED, result.status());
+    assertEquals(List.of("ship/INVOKE/1", "charge/COMPENSATE/1"), result.errors().stream()
+        .map(e -> e.step() + "/" + e.phase() + "/" + e.attempts()).toList());
+    assertEquals("undo-charge failed", result.errors().get(1).cause().getMessage());
+    assertEquals(List.of("undo-reserve"), events, "a finished run runs nothing again");
   }
 
   @Test

@@ -1,0 +1,197 @@
+package io.stepwise.runtime.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.PermanentStepFailureException;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepError;
+import io.stepwise.runtime.StepResponse;
+import io.stepwise.runtime.StepTimeoutException;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.fixtures.RecordingListener;
+import io.stepwise.runtime.store.UnrecordableValueException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The rules a step's attempts follow ({@link StepMachine}), as a user of a generated runner sees
+ * them: which failures are tried again and which are not, what a step that answers nothing fails
+ * with, what the listener hears of the retries, and what the run's result says.
+ */
+class StepMachineRulesTest {
+  static final StepSpec BOOK = StepSpec.of("book", 0);
+
+  final List<String> events = new CopyOnWriteArrayList<>();
+  final RecordingListener listener = new RecordingListener();
+  final AtomicInteger attempts = new AtomicInteger();
+
+  /** A run of two steps: 'book' (compensated) and then {@code step}, whose attempts run {@code body}. */
+  WorkflowResult<String> run(StepSpec step, StepBody<String, String> body) {
+    WorkflowSpec spec = WorkflowSpec.of(1, "trip", BOOK, step);
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("t-1").throwOnError(false)
+        .listener(listener).build(), Container.empty(), new RunRegistry(), "in");
+    try {
+      run.<String>valueStep(BOOK, ctx -> "booked", (c, ctx) -> events.add("undo-book(" + c + ")"));
+      String out = run.<String, String>step(step, ctx -> {
+        attempts.incrementAndGet();
+        events.add(step.name() + "@" + ctx.attempt());
+        return body.invoke(ctx);
+      }, (c, ctx) -> events.add("undo-" + step.name() + "(" + c + ")"));
+      return run.done(out);
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  static StepSpec retried(String name) {
+    return StepSpec.builder(name).maxRetries(2).build();
+  }
+
+  @Test
+  void aStepThatAnswersNullFailsAtOnceWithAMessageThatSaysWhatToReturn() {
+    WorkflowResult<String> result = run(retried("pay"), ctx -> null);
+
+    assertEquals(1, attempts.get(), "a null answer is a bug in the step: trying again cannot help");
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    StepError error = result.errors().get(0);
+    assertEquals("pay", error.step());
+    assertEquals(1, error.attempts());
+    IllegalStateException cause = assertInstanceOf(IllegalStateException.class, error.cause());
+    assertEquals("step 'pay' returned null instead of a StepResponse; "
+        + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)", cause.getMessage());
+    assertEquals(List.of("pay@1", "undo-book(booked)"), events);
+    assertEquals(List.of("step-failure:pay@1:IllegalStateException"), listener.lines("step-failure:"));
+    assertEquals(List.of(), listener.lines("step-attempt-failure:"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aTimedOutAttemptIsTriedAgainOnlyIfTheStepRetriesOnTimeout(boolean retryOnTimeout) {
+    StepSpec pay = StepSpec.builder("pay").maxRetries(2).retryOnTimeout(retryOnTimeout).build();
+
+    WorkflowResult<String> result = run(pay, ctx -> {
+      throw new StepTimeoutException("pay timed out");
+    });
+
+    int expected = retryOnTimeout ? 3 : 1;
+    assertEquals(expected, attempts.get());
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(expected, result.errors().get(0).attempts());
+    assertInstanceOf(StepTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(expected - 1, listener.lines("step-attempt-failure:").size());
+  }
+
+  @Test
+  void aTimedOutAttemptThatIsNotTheStepsLastIsRetriedAndTheStepCanStillSucceed() {
+    StepSpec pay = StepSpec.builder("pay").maxRetries(1).build();
+
+    WorkflowResult<String> result = run(pay, ctx -> {
+      if (ctx.attempt() == 1) {
+        throw new StepTimeoutException("pay timed out");
+      }
+      return new StepResponse<>("paid", "refund");
+    });
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals("paid", result.result());
+    assertEquals(List.of("step-attempt-failure:pay@1:StepTimeoutException"), listener.lines("step-attempt-failure:"));
+    assertEquals(List.of("step-success:book@1=booked", "step-success:pay@2=paid"), listener.lines("step-success:"));
+  }
+
+  static Stream<RuntimeException> neverRetried() {
+    return Stream.of(
+        new PermanentStepFailureException("card declined"),
+        new UnrecordableValueException("cannot record the output of step 'pay'", new RuntimeException("json")),
+        new WorkflowTimeoutException("the run is past its deadline"),
+        new WorkflowCancelledException("the run was cancelled"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("neverRetried")
+  void failuresThatAnotherAttemptCannotMendAreNotRetried(RuntimeException thrown) {
+    WorkflowResult<String> result = run(retried("pay"), ctx -> {
+      throw thrown;
+    });
+
+    assertEquals(1, attempts.get());
+    assertEquals(List.of(), listener.lines("step-attempt-failure:"));
+    assertSame(thrown, result.errors().get(0).cause());
+    assertEquals(1, result.errors().get(0).attempts());
+    assertTrue(events.contains("undo-book(booked)"), () -> "the completed step is compensated: " + events);
+  }
+
+  @Test
+  void anOrdinaryFailureIsRetriedAsOftenAsTheStepSaysAndTheListenerHearsEachPause() {
+    StepSpec pay = StepSpec.builder("pay").maxRetries(2).retryInterval(2).backoff(3).build();
+
+    WorkflowResult<String> result = run(pay, ctx -> {
+      throw new IllegalArgumentException("no funds on attempt " + ctx.attempt());
+    });
+
+    assertEquals(3, attempts.get());
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals("no funds on attempt 3", result.errors().get(0).cause().getMessage());
+    assertEquals(3, result.errors().get(0).attempts());
+    List<RecordingListener.Heard> retries = listener.heard().stream()
+        .filter(h -> h.line().startsWith("step-attempt-failure:")).toList();
+    assertEquals(List.of(Duration.ofMillis(2), Duration.ofMillis(6)),
+        retries.stream().map(h -> ((RecordingListener.Retry) h.payload()).delay()).toList());
+    assertEquals(List.of("no funds on attempt 1", "no funds on attempt 2"),
+        retries.stream().map(h -> ((RecordingListener.Retry) h.payload()).error().getMessage()).toList());
+    assertEquals(List.of("step-failure:pay@3:IllegalArgumentException"), listener.lines("step-failure:"));
+  }
+
+  @Test
+  void anInterruptedAttemptIsNotRetriedAndTheThreadKeepsItsInterrupt() {
+    try {
+      WorkflowResult<String> result = run(retried("pay"), ctx -> {
+        throw new InterruptedException("shutting down");
+      });
+
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+      assertEquals(1, attempts.get());
+      assertInstanceOf(InterruptedException.class, result.errors().get(0).cause());
+      assertEquals(List.of(), listener.lines("step-attempt-failure:"));
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void aPermanentFailureWithPartialWorkCompensatesTheFailedStepWithIt() {
+    WorkflowResult<String> result = run(retried("pay"),
+        ctx -> StepResponse.permanentFailure("card declined", "half-paid"));
+
+    assertEquals(1, attempts.get());
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    PermanentStepFailureException cause = assertInstanceOf(PermanentStepFailureException.class,
+        result.errors().get(0).cause());
+    assertEquals("card declined", cause.getMessage());
+    assertEquals(List.of("pay@1", "undo-pay(half-paid)", "undo-book(booked)"), events);
+    assertEquals(List.of("step-failure:pay@1:PermanentStepFailureException"), listener.lines("step-failure:"));
+  }
+
+  @Test
+  void aPermanentFailureWithoutPartialWorkLeavesTheFailedStepUncompensated() {
+    WorkflowResult<String> result = run(retried("pay"), ctx -> StepResponse.permanentFailure("card declined"));
+
+    assertEquals(1, attempts.get());
+    assertEquals(List.of("pay@1", "undo-book(booked)"), events);
+    assertFalse(result.errors().isEmpty());
+  }
+}
