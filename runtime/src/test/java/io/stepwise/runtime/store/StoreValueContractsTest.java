@@ -82,6 +82,8 @@ class StoreValueContractsTest {
   @Test
   void checkpointsAreEqualWhenEveryPartIs() {
     Checkpoint checkpoint = completed().build();
+    assertEquals("out", checkpoint.output());
+    assertEquals("comp", checkpoint.compensationInput());
     assertEquals(checkpoint, completed().build());
     assertEquals(checkpoint.hashCode(), completed().build().hashCode());
     assertNotEquals(checkpoint, null);
