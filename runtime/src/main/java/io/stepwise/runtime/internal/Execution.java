@@ -354,10 +354,10 @@ abstract class Execution {
   /**
    * The failure of a durable run whose end could not be recorded because a value cannot be (the
    * last step's output, whose checkpoint goes with the end, or the result): the last step fails with
-   * the store's error, and the run is compensated, its last step with the rest.
+   * the store's error, and the run is compensated, its last step with the rest. The halt records
+   * the error, once.
    */
   Settlement.Failure unrecordableEnd(Throwable cause) {
-    record.addError(new StepError(lastStep().name(), StepPhase.INVOKE, cause, 0));
     return lastStepFailed(cause);
   }
 

@@ -95,6 +95,7 @@ final class Settlement {
    */
   static int[] recordHalt(Execution run, List<Failure> failed) {
     RunRecord record = run.record();
+    record.endSteps(); // no step is left to stop: a cancel now returns false, as a finished run's does
     Failure first = failed.get(0);
     record.halt(first.step().name(), first.cause());
     for (Failure failure : failed) {

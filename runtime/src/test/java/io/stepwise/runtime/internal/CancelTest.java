@@ -127,6 +127,24 @@ class CancelTest {
   }
 
   @Test
+  void aCancelWhileTheRunCompensatesIsRefusedBecauseItsStepsAreOver() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    script.onInvoke("ship", Script.failAlways()).onCompensate("charge", Script.block(entered, release));
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.create(script);
+
+    Future<WorkflowResult<String>> run = callers.submit(() -> runner.run("k5", options("tx-undoing", new RecordingListener())));
+    Script.await(entered);
+    assertFalse(runner.cancel("tx-undoing"), "the run is compensating: there is no step left to stop");
+    release.countDown();
+    WorkflowResult<String> result = get(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(1, result.errors().size(), "the step's failure only, no cancellation: " + result.errors());
+    assertInstanceOf(Script.Boom.class, result.errors().get(0).cause());
+  }
+
+  @Test
   void aCancelledRunThrowsWithTheCancellationAsCauseByDefault() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

@@ -15,6 +15,8 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.fixtures.LogCapture;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.InMemoryRunStore;
 import io.stepwise.runtime.store.RunStatus;
@@ -122,6 +124,10 @@ class DurableEndTest {
     StepError error = result.errors().get(0);
     assertEquals("ship/INVOKE", error.step() + "/" + error.phase());
     assertSame(unrecordable, error.cause());
+    assertEquals(1, result.errors().size(), "the failure is one error: " + result.errors());
+    Checkpoint failed = memory.load(RunTypes.untyped(SPEC.name()), tx).orElseThrow().checkpoints().stream()
+        .filter(c -> c.kind() == CheckpointKind.STEP_FAILED).findFirst().orElseThrow();
+    assertEquals("2 ship", failed.position() + " " + failed.stepName(), "recorded as the last step's failure");
     assertEquals(RunStatus.REVERTED, memory.find(tx).orElseThrow().status());
   }
 
