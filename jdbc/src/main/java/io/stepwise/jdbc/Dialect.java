@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The databases JdbcRunStore runs on. They share the store's SQL; they differ in durability set-up. */
 enum Dialect {
@@ -27,8 +29,10 @@ enum Dialect {
    * Makes each commit on {@code connection}'s database survive a killed process. PostgreSQL does that
    * already (it syncs each commit to disk with its default {@code synchronous_commit=on}). H2 2.x, by
    * default, writes a commit to its file only within {@code WRITE_DELAY} (500 ms) after it, so a
-   * process killed in between loses transactions it had committed. On a database in files this runs
-   * {@code SET WRITE_DELAY 0} (which needs admin rights) on every connection the writer opens: H2
+   * process killed in between loses transactions it had committed. On a database in files this reads
+   * the settings in effect on every connection the writer opens, and runs {@code SET WRITE_DELAY 0}
+   * (which needs admin rights) and {@code SET RETENTION_TIME} ({@link #H2_RETENTION_MILLIS}) where
+   * they differ: H2
    * keeps the setting in the database, but does not apply it when it opens the database again (it
    * lists the kept value, 0, and runs with its default, 500). A user without admin rights (who may
    * not put {@code ;WRITE_DELAY=0} in the URL either) is accepted only if the database already runs
@@ -42,13 +46,16 @@ enum Dialect {
     if (url.startsWith("jdbc:h2:mem:")) {
       return;   // nothing of it outlives the process anyway
     }
+    Map<String, Long> settings = h2Settings(connection);   // one query per connection, on the writer's path
     try (Statement statement = connection.createStatement()) {
-      if (h2WriteDelay(connection) != 0) {   // a SET writes the database's settings: only when needed
+      if (settings.getOrDefault(WRITE_DELAY, -1L) != 0) {   // a SET writes the database's settings: only when needed
         statement.execute("SET WRITE_DELAY 0");
       }
-      keepOldChunks(statement);
+      if (settings.getOrDefault(RETENTION_TIME, -1L) < H2_RETENTION_MILLIS) {
+        statement.execute("SET RETENTION_TIME " + H2_RETENTION_MILLIS);   // see H2_RETENTION_MILLIS
+      }
     } catch (SQLException e) {
-      int delay = h2WriteDelay(connection);
+      long delay = h2Settings(connection).getOrDefault(WRITE_DELAY, -1L);
       if (delay == 0) {
         return;
       }
@@ -61,45 +68,35 @@ enum Dialect {
     }
   }
 
-  /**
-   * Keeps H2 from writing over old chunks of its file for an hour ({@code RETENTION_TIME}, default
-   * 45 s), when it keeps them for less. Measured with H2 2.5.252 (jdbc's KilledSoonAfterOpeningTest,
-   * plain JDBC and through this store): a process killed within about 60 ms of its first commits on a
-   * database that an earlier killed process left loses those commits, although each had returned, in
-   * about one round in twenty; with old chunks kept for an hour, 0 losses in 260 rounds. The cost is
-   * a file that reuses free space an hour later than it would (a clean close compacts it).
-   */
-  private static void keepOldChunks(Statement statement) throws SQLException {
-    try (ResultSet rs = statement.executeQuery(
-        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'RETENTION_TIME'")) {
-      long retention = -1;
-      while (rs.next()) {
-        retention = Long.parseLong(rs.getString(1).trim());
-      }
-      if (retention >= H2_RETENTION_MILLIS) {
-        return;
-      }
-    }
-    statement.execute("SET RETENTION_TIME " + H2_RETENTION_MILLIS);
-  }
+  private static final String WRITE_DELAY = "WRITE_DELAY";
+  private static final String RETENTION_TIME = "RETENTION_TIME";
 
-  /** How long H2 keeps old chunks of its file: see {@link #keepOldChunks}. */
+  /**
+   * How long H2 keeps old chunks of its file before it writes over them ({@code RETENTION_TIME},
+   * default 45 s): an hour, set when the database keeps them for less. Measured with H2 2.5.252
+   * (jdbc's KilledSoonAfterOpeningTest, plain JDBC and through this store): a process killed within
+   * about 60 ms of its first commits on a database that an earlier killed process left loses those
+   * commits, although each had returned, in about one round in twenty; with old chunks kept for an
+   * hour, 0 losses in 260 rounds. The cost is a file that reuses free space an hour later than it
+   * would (a clean close compacts it).
+   */
   static final long H2_RETENTION_MILLIS = 3_600_000;
 
   /**
-   * The write delay H2 runs with. INFORMATION_SCHEMA.SETTINGS lists the value kept in the database
-   * first (if one was set) and the one in effect last.
+   * The values H2 runs with of {@code WRITE_DELAY} and {@code RETENTION_TIME}, in one query.
+   * INFORMATION_SCHEMA.SETTINGS lists a value kept in the database first (if one was set) and the
+   * one in effect last, so the last row of each name wins.
    */
-  private static int h2WriteDelay(Connection connection) throws SQLException {
-    int delay = -1;
+  private static Map<String, Long> h2Settings(Connection connection) throws SQLException {
+    Map<String, Long> settings = new HashMap<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(
-            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+        ResultSet rs = statement.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+            + " WHERE SETTING_NAME IN ('" + WRITE_DELAY + "', '" + RETENTION_TIME + "')")) {
       while (rs.next()) {
-        delay = Integer.parseInt(rs.getString(1).trim());
+        settings.put(rs.getString(1), Long.parseLong(rs.getString(2).trim()));
       }
     }
-    return delay;
+    return settings;
   }
 
   /** Whether {@code e} is the violation of a unique key (SQLState 23505 on both databases). */
