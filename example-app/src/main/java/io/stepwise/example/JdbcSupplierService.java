@@ -110,9 +110,7 @@ public final class JdbcSupplierService implements SupplierService {
 
   @Override
   public RestockOrder createRestockOrder(CreateRestockOrderInput input, String transactionId) {
-    Objects.requireNonNull(input, "input");
-    writeGate.requireWritable();
-    return inTransaction(c -> createRestockOrderWith(c, input, transactionId));
+    return inTransaction(c -> createRestockOrder(c, input, transactionId));
   }
 
   @Override
@@ -164,10 +162,7 @@ public final class JdbcSupplierService implements SupplierService {
 
   @Override
   public List<RestockOrderItem> createItems(String orderId, List<ItemInput> items, String transactionId) {
-    Objects.requireNonNull(orderId, "orderId");
-    List<ItemInput> inputs = Checks.items(items, "items");
-    writeGate.requireWritable();
-    return inTransaction(c -> createItemsWith(c, orderId, inputs, transactionId));
+    return inTransaction(c -> createItems(c, orderId, items, transactionId));
   }
 
   @Override

@@ -256,10 +256,7 @@ final class GroupCommitWriter {
       Savepoint savepoint = c.setSavepoint();
       try {
         if (op instanceof BeginOp b) {
-          try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
-            table.bindInsertRun(ps, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
-            b.duplicate = ps.executeUpdate() == 0;
-          }
+          b.duplicate = !insertRun(c, b.types, b.run, b.inputJson, now, leaseUntil);
         } else {
           AppendOp a = (AppendOp) op;
           appendAlone(c, a.types, a.transactionId, a.update, now, leaseUntil);
@@ -276,6 +273,15 @@ final class GroupCommitWriter {
         c.rollback(savepoint);
         op.failure = e;
       }
+    }
+  }
+
+  /** Inserts one run's row; false if a run with its transaction id is recorded already. */
+  private boolean insertRun(Connection c, RunTypes types, NewRun run, String inputJson, Instant now,
+      Instant leaseUntil) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
+      table.bindInsertRun(ps, types.workflowName(), run, inputJson, now, owner, leaseUntil);
+      return ps.executeUpdate() != 0;
     }
   }
 
@@ -313,9 +319,8 @@ final class GroupCommitWriter {
     T result;
     EncodedUpdate update;
     if (w.begin != null) { // the run's beginning, in the same transaction as its first step's work
-      try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
-        table.bindInsertRun(ps, w.types.workflowName(), w.begin, w.inputJson, now, owner, leaseUntil);
-        if (ps.executeUpdate() == 0) {
+      try {
+        if (!insertRun(c, w.types, w.begin, w.inputJson, now, leaseUntil)) {
           c.rollback(savepoint);
           w.failure = new RunStoreException("Could not record the beginning of run '" + w.transactionId
               + "' of workflow '" + w.types.workflowName() + "': a run with that transaction id is recorded already");

@@ -146,12 +146,17 @@ public final class JdbcRunStore implements TransactionalRunStore {
     checkOpen();
     String input;
     try {
-      input = codec.write(run.input(), types.input(),
-          JsonCodec.What.ofRun("the input", types.workflowName(), run.transactionId()));
+      input = encodeInput(types, run);
     } catch (RunStoreException e) {
       return CompletableFuture.failedFuture(e);
     }
     return writer(run.transactionId()).begin(types, run, input);
+  }
+
+  /** The run's input as JSON, encoded on the caller's thread. */
+  private String encodeInput(RunTypes types, NewRun run) {
+    return codec.write(run.input(), types.input(),
+        JsonCodec.What.ofRun("the input", types.workflowName(), run.transactionId()));
   }
 
   @Override
@@ -186,8 +191,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
     checkOpen();
     String input;
     try {
-      input = codec.write(run.input(), types.input(),
-          JsonCodec.What.ofRun("the input", types.workflowName(), run.transactionId()));
+      input = encodeInput(types, run);
     } catch (RunStoreException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -254,11 +254,10 @@ final class Journal {
    * it was). A failure stops the run at its next checkpoint.
    */
   synchronized CompletableFuture<Void> writeBeginning() {
-    if (beginning == null) {
+    NewRun first = takeBeginning();
+    if (first == null) {
       return begunWrite == null ? CompletableFuture.completedFuture(null) : begunWrite;
     }
-    NewRun first = beginning;
-    beginning = null;
     CompletableFuture<BeginResult> begun;
     try {
       begun = engine.store.begin(spec.types(), first); // enqueued before any write that comes after
