@@ -22,7 +22,9 @@ import java.lang.annotation.Target;
  * <p>The compiler checks that the method is in a {@code @Workflow} class, is not {@code private}
  * and not generic, that its name is non-empty and unique in the workflow, that {@link #maxRetries()}
  * is not negative, that durations parse and backoff is at least 1, that {@code StepResponse} is
- * given both type arguments, and that every parameter is wired to a value of a type it accepts.
+ * given both type arguments, that every parameter is wired to a value of a type it accepts, that
+ * {@link #skipUntil()} names a later step outside the step's group and goes with {@link
+ * #skipOnPermanentFailure()}, and that a {@link #skippable()} step returns a {@code StepResponse}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
