@@ -22,7 +22,9 @@ import java.lang.annotation.Target;
  * <p>The compiler checks that the method is in a {@code @Workflow} class, is not {@code private}
  * and not generic, that its name is non-empty and unique in the workflow, that {@link #maxRetries()}
  * is not negative, that durations parse and backoff is at least 1, that {@code StepResponse} is
- * given both type arguments, and that every parameter is wired to a value of a type it accepts.
+ * given both type arguments, that every parameter is wired to a value of a type it accepts, that
+ * {@link #skipUntil()} names a later step outside the step's group and goes with {@link
+ * #skipOnPermanentFailure()}, and that a {@link #skippable()} step returns a {@code StepResponse}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -83,9 +85,36 @@ public @interface Step {
   boolean continueOnPermanentFailure() default false;
 
   /**
-   * As {@link #continueOnPermanentFailure()}, and the failed step counts as skipped (listeners hear
-   * {@code onStepSkipped}), as Medusa's {@code skipOnPermanentFailure}. A parameter {@link From} it
-   * must be {@code Optional<T>}.
+   * When the step fails for good (after its retries), record the error, compensate nothing, and skip
+   * every step after it, as Medusa's {@code skipOnPermanentFailure}: the skipped steps are never
+   * invoked and never compensated, listeners hear {@code onStepSkipped} for the failed step and for
+   * each skipped one, and the run ends {@code DONE} with the error in its {@code errors()}. With
+   * {@link #skipUntil()}, the steps are skipped only up to the step it names, which runs, and the run
+   * goes on normally from there. A later failure in the run compensates the steps that completed
+   * (never the skipped ones), as usual.
+   *
+   * <p>The failed step has no output, and neither has a step it may skip: a parameter {@link From}
+   * either must be {@code Optional<T>}, and so is the workflow's result if its result step may be
+   * skipped. In a {@link Parallel} group, "the steps after" are those after the group: the other
+   * steps of the group run (they started together) and keep their outputs.
    */
   boolean skipOnPermanentFailure() default false;
+
+  /**
+   * Where a run goes on after this step failed with {@link #skipOnPermanentFailure()}: the name of a
+   * step declared after this one (and not in its {@link Parallel} group). The steps in between are
+   * skipped; the named step runs (with its whole group, if it is in one). Medusa's {@code
+   * skipOnPermanentFailure: "step-x"}. Empty (the default): every step after this one is skipped.
+   * Needs {@code skipOnPermanentFailure = true}.
+   */
+  String skipUntil() default "";
+
+  /**
+   * Whether the step may skip itself at run time by returning {@code StepResponse.skip()} (Medusa's
+   * {@code return StepResponse.skip()}): it then has no output, is never compensated, and the run goes
+   * on with the next step. A parameter {@link From} it must be {@code Optional<T>}. The step must
+   * return {@code StepResponse<O, C>} (or a {@code CompletionStage} of one). A step that returns
+   * {@code skip()} without it fails for good, with an error that says to add it.
+   */
+  boolean skippable() default false;
 }

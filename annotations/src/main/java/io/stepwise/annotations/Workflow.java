@@ -35,8 +35,9 @@ public @interface Workflow {
   /**
    * The name of the step whose output is the workflow's result. Empty (the default) means the last
    * step declared in the class; its output type is the result type, {@code Void} if it returns
-   * {@code void}. If the named step has {@link When}, the result type is {@code Optional} of its
-   * output, empty when the step was skipped.
+   * {@code void}. If the named step may end without an output (it has {@link When}, a failure option
+   * or {@code skippable}, or an earlier step's {@code skipOnPermanentFailure} may skip it), the result
+   * type is {@code Optional} of its output, empty when the step was skipped or failed.
    */
   String result() default "";
 

@@ -117,6 +117,16 @@ final class AccountWorkflows {
     }
   }
 
+  /** Inserts a row, then skips itself for an owner named "skip-...": its row is rolled back. */
+  @Workflow(value = "skipping-account", result = "create-account")
+  public static class SkippingAccount {
+    @Step(value = "create-account", skippable = true)
+    StepResponse<Long, Long> createAccount(@Input String owner, Connection connection) throws SQLException {
+      long id = insert(connection, owner);
+      return owner.startsWith("skip-") ? StepResponse.skip("no account for " + owner) : new StepResponse<>(id, id);
+    }
+  }
+
   /** A value the store cannot record: Jackson fails on its getter. */
   public static final class Unwritable {
     public String getValue() {

@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -184,6 +185,27 @@ class TransactionalStepsTest {
     assertEquals(List.of("ivan 100"), accounts(), "the failed attempt's deposit was rolled back");
     assertEquals(List.of(0L), workflow.rowsSeenElsewhere);
     assertTrue(store.find("acc-9").isEmpty(), "nothing recorded");
+  }
+
+  @Test
+  void aStepThatSkipsItselfHasItsWorkRolledBack_withAnEngineAndWithout() throws SQLException {
+    AccountWorkflows_SkippingAccountRunner durable =
+        AccountWorkflows_SkippingAccountRunner.create(Container.of(db), engine);
+    engine.start();
+    AccountWorkflows_SkippingAccountRunner plain = AccountWorkflows_SkippingAccountRunner.create(Container.of(db));
+
+    WorkflowResult<Optional<Long>> skipped = durable.run("skip-kim", tx("acc-11"));
+    WorkflowResult<Optional<Long>> skippedWithoutEngine = plain.run("skip-lee", tx("acc-12"));
+    WorkflowResult<Optional<Long>> opened = durable.run("mia", tx("acc-13"));
+
+    assertEquals(WorkflowStatus.DONE, skipped.status());
+    assertEquals(Optional.empty(), skipped.result());
+    assertEquals(WorkflowStatus.DONE, skippedWithoutEngine.status());
+    assertEquals(Optional.empty(), skippedWithoutEngine.result());
+    assertEquals(Optional.of(id("mia")), opened.result());
+    assertEquals(List.of("mia 0"), accounts(), "the skipped steps' rows were rolled back");
+    assertEquals(List.of(CheckpointKind.STEP_SKIPPED), engine.timeline("acc-11").orElseThrow().checkpoints().stream()
+        .map(Checkpoint::kind).toList());
   }
 
   @Test

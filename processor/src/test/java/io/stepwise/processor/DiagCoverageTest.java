@@ -75,6 +75,12 @@ class DiagCoverageTest {
       Map.entry("MaxRetryIntervalTooShort", "StepOptionsDiagnosticsTest"),
       Map.entry("RetryOnTimeoutWithoutTimeout", "StepOptionsDiagnosticsTest"),
       Map.entry("ConflictingFailureOptions", "StepOptionsDiagnosticsTest"),
+      // skipped steps
+      Map.entry("SkipUntilWithoutSkip", "SkipDiagnosticsTest"),
+      Map.entry("UnknownSkipUntilStep", "SkipDiagnosticsTest"),
+      Map.entry("SkipUntilNotLater", "SkipDiagnosticsTest"),
+      Map.entry("SkipUntilSameGroup", "SkipDiagnosticsTest"),
+      Map.entry("SkippableNeedsStepResponse", "SkipDiagnosticsTest"),
       // @Parallel
       Map.entry("ParallelNameEmpty", "ParallelDiagnosticsTest"),
       Map.entry("ParallelOutsideStep", "ParallelDiagnosticsTest"),

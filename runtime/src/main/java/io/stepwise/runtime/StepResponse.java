@@ -17,7 +17,8 @@ import java.util.Optional;
  *
  * <p>{@link #permanentFailure(String)} fails the step at once, with no retry;
  * {@link #permanentFailure(String, Object)} also hands the partial work of the failing step to its
- * own compensation.
+ * own compensation. {@link #skip()} says, at run time, that the step skips itself (Medusa's {@code
+ * StepResponse.skip()}); only a step declared {@code @Step(skippable = true)} may return it.
  *
  * @param <O> the step's output
  * @param <C> the input of the step's compensation
@@ -27,12 +28,16 @@ public final class StepResponse<O, C> {
   private final C compensationInput;
   private final String failureMessage;
   private final boolean compensateFailure;
+  /** Why the step skipped itself ({@code ""} if it gave no reason); null unless it did. */
+  private final String skipReason;
 
-  private StepResponse(O output, C compensationInput, String failureMessage, boolean compensateFailure) {
+  private StepResponse(O output, C compensationInput, String failureMessage, boolean compensateFailure,
+      String skipReason) {
     this.output = output;
     this.compensationInput = compensationInput;
     this.failureMessage = failureMessage;
     this.compensateFailure = compensateFailure;
+    this.skipReason = skipReason;
   }
 
   /**
@@ -42,12 +47,12 @@ public final class StepResponse<O, C> {
    */
   @SuppressWarnings("unchecked") // documented contract: O must be a C
   public StepResponse(O output) {
-    this(output, (C) output, null, false);
+    this(output, (C) output, null, false, null);
   }
 
   /** A response with an output and a distinct compensation input. */
   public StepResponse(O output, C compensationInput) {
-    this(output, compensationInput, null, false);
+    this(output, compensationInput, null, false, null);
   }
 
   /**
@@ -55,7 +60,7 @@ public final class StepResponse<O, C> {
    * that completed before it are compensated.
    */
   public static <O, C> StepResponse<O, C> permanentFailure(String message) {
-    return new StepResponse<>(null, null, requireMessage(message), false);
+    return new StepResponse<>(null, null, requireMessage(message), false, null);
   }
 
   /**
@@ -63,7 +68,23 @@ public final class StepResponse<O, C> {
    * {@code compensationInput}: the partial work the step did before it failed.
    */
   public static <O, C> StepResponse<O, C> permanentFailure(String message, C compensationInput) {
-    return new StepResponse<>(null, compensationInput, requireMessage(message), true);
+    return new StepResponse<>(null, compensationInput, requireMessage(message), true, null);
+  }
+
+  /**
+   * The step skips itself: it has no output, is never compensated (what it did is not undone), and
+   * the run goes on with the next step; listeners hear {@code onStepSkipped}. Only a step declared
+   * {@code @Step(skippable = true)} may skip, so that the steps that take its output take an {@code
+   * Optional}; any other step that returns this fails for good, with an error that says so. A step
+   * that takes a {@code java.sql.Connection} and skips has its work rolled back.
+   */
+  public static <O, C> StepResponse<O, C> skip() {
+    return new StepResponse<>(null, null, null, false, "");
+  }
+
+  /** The step skips itself, for {@code reason} (logged); see {@link #skip()}. */
+  public static <O, C> StepResponse<O, C> skip(String reason) {
+    return new StepResponse<>(null, null, null, false, Objects.requireNonNull(reason, "skip needs a reason"));
   }
 
   private static String requireMessage(String message) {
@@ -90,6 +111,16 @@ public final class StepResponse<O, C> {
     return Optional.ofNullable(failureMessage);
   }
 
+  /** Whether the step skips itself: {@link #skip()}. */
+  public boolean isSkip() {
+    return skipReason != null;
+  }
+
+  /** Why the step skipped itself: empty unless it gave a reason to {@link #skip(String)}. */
+  public Optional<String> skipReason() {
+    return skipReason == null || skipReason.isEmpty() ? Optional.empty() : Optional.of(skipReason);
+  }
+
   /**
    * Whether the failing step's own compensation runs, with {@link #compensationInput()}: true only
    * for {@link #permanentFailure(String, Object)}.
@@ -100,6 +131,9 @@ public final class StepResponse<O, C> {
 
   @Override
   public String toString() {
+    if (isSkip()) {
+      return skipReason.isEmpty() ? "StepResponse.skip()" : "StepResponse.skip(" + skipReason + ")";
+    }
     return isPermanentFailure()
         ? "StepResponse.permanentFailure(" + failureMessage + ")"
         : "StepResponse(" + output + ")";

@@ -40,8 +40,9 @@ public interface WorkflowListener {
   default void onStepFailure(StepContext step, Throwable error) {}
 
   /**
-   * The step was skipped: its {@code @When} condition was false, or it failed and has
-   * {@code skipOnPermanentFailure}.
+   * The step was skipped: its {@code @When} condition was false; or it failed and has {@code
+   * skipOnPermanentFailure} (after its {@code onStepFailure}); or an earlier step failed with {@code
+   * skipOnPermanentFailure} and the run skips the steps after it (this one was never invoked).
    */
   default void onStepSkipped(StepContext step) {}
 

@@ -146,6 +146,24 @@ class ValueTypesTest {
   }
 
   @Test
+  void skipHasNoOutputNoCompensationInputAndMaybeAReason() {
+    StepResponse<String, String> plain = StepResponse.skip();
+    StepResponse<String, String> because = StepResponse.skip("no coupon");
+
+    assertTrue(plain.isSkip());
+    assertFalse(plain.isPermanentFailure());
+    assertNull(plain.output());
+    assertNull(plain.compensationInput());
+    assertEquals(Optional.empty(), plain.skipReason());
+    assertEquals("StepResponse.skip()", plain.toString());
+    assertEquals(Optional.of("no coupon"), because.skipReason());
+    assertEquals("StepResponse.skip(no coupon)", because.toString());
+    assertFalse(new StepResponse<>("order").isSkip());
+    assertFalse(StepResponse.permanentFailure("out of stock").isSkip());
+    assertThrows(NullPointerException.class, () -> StepResponse.skip(null));
+  }
+
+  @Test
   void workflowFailedExceptionCarriesResultAndCause() {
     RuntimeException cause = new RuntimeException("boom");
     WorkflowResult<String> result = new WorkflowResult<>("wf", "tx", WorkflowStatus.REVERTED, null,

@@ -66,6 +66,7 @@ final class Probe {
   private final Set<String> refusals = ConcurrentHashMap.newKeySet();
   private final Map<String, String[]> permanentFailures = new ConcurrentHashMap<>();
   private final Set<String> nullResponses = ConcurrentHashMap.newKeySet();
+  private final Set<String> skips = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<Integer>> hangs = new ConcurrentHashMap<>();
   private final Map<String, Boolean> conditions = new ConcurrentHashMap<>();
   private final Set<String> throwingConditions = ConcurrentHashMap.newKeySet();
@@ -129,6 +130,12 @@ final class Probe {
   /** {@link #respond} returns {@code StepResponse.permanentFailure(message, partialWork)}. */
   Probe permanentFailure(String step, String message, String partialWork) {
     permanentFailures.put(step, new String[] {message, partialWork});
+    return this;
+  }
+
+  /** {@code step} answers {@code StepResponse.skip("<step> skips itself")} through {@link #respond}. */
+  Probe skip(String step) {
+    skips.add(step);
     return this;
   }
 
@@ -211,10 +218,16 @@ final class Probe {
     }
   }
 
-  /** A step's response: {@code output} with {@code compensationInput}, or the planned permanent failure (or null). */
+  /**
+   * A step's response: {@code output} with {@code compensationInput}, or the planned skip, permanent
+   * failure (or null).
+   */
   <O> StepResponse<O, String> respond(StepContext ctx, O output, String compensationInput) {
     if (nullResponses.contains(ctx.stepName())) {
       return null;
+    }
+    if (skips.contains(ctx.stepName())) {
+      return StepResponse.skip(ctx.stepName() + " skips itself");
     }
     String[] failure = permanentFailures.get(ctx.stepName());
     if (failure == null) {

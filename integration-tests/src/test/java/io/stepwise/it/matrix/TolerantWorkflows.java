@@ -12,7 +12,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code continueOnPermanentFailure} and {@code skipOnPermanentFailure}: errors recorded, outputs
- * empty, the run goes on. The same workflow, synchronous and asynchronous.
+ * empty, the run goes on. "gift" skips until "ship", the next step: it skips nothing but itself (what
+ * skipping the steps after a failure does is {@link SkipWorkflows}'). The same workflow, synchronous
+ * and asynchronous.
  */
 final class TolerantWorkflows {
   private TolerantWorkflows() {}
@@ -53,7 +55,7 @@ final class TolerantWorkflows {
       Probe.of(ctx).undo(ctx, points);
     }
 
-    @Step(value = "gift", skipOnPermanentFailure = true)
+    @Step(value = "gift", skipOnPermanentFailure = true, skipUntil = "ship")
     String gift(@Input Probe p, StepContext ctx) {
       return p.sync(ctx, () -> "mug");
     }
@@ -92,7 +94,7 @@ final class TolerantWorkflows {
       Probe.of(ctx).undo(ctx, points);
     }
 
-    @Step(value = "gift", skipOnPermanentFailure = true)
+    @Step(value = "gift", skipOnPermanentFailure = true, skipUntil = "ship")
     CompletableFuture<String> gift(@Input Probe p, StepContext ctx) {
       return p.async(ctx, () -> "mug");
     }

@@ -11,7 +11,8 @@ import javax.lang.model.element.ExecutableElement;
  * {@code async} is whether the method returns a {@code CompletionStage} (or a subtype, such as
  * {@code CompletableFuture}); {@link #returns} then describes what the stage completes with. Only
  * {@code @Step} methods may be asynchronous: for a {@code @Hook} or {@code @ChildWorkflow} method
- * it is an error.
+ * it is an error. {@code skippedBy} names an earlier step whose {@code skipOnPermanentFailure} may
+ * skip this one (the earliest, if several may): a fact of the workflow, not of the method.
  */
 public record StepDecl(
     int index,
@@ -26,7 +27,8 @@ public record StepDecl(
     Optional<WhenDecl> when,
     Options options,
     Optional<ParallelDecl> parallel,
-    boolean async) {
+    boolean async,
+    Optional<String> skippedBy) {
 
   /** {@code @When("method")} on a step. */
   public record WhenDecl(AnnotationMirror mirror, String methodName, AnnotationValue value) {}
@@ -45,7 +47,9 @@ public record StepDecl(
       String timeout, AnnotationValue timeoutValue,
       boolean retryOnTimeout, AnnotationValue retryOnTimeoutValue,
       boolean continueOnPermanentFailure, AnnotationValue continueValue,
-      boolean skipOnPermanentFailure, AnnotationValue skipValue) {}
+      boolean skipOnPermanentFailure, AnnotationValue skipValue,
+      String skipUntil, AnnotationValue skipUntilValue,
+      boolean skippable, AnnotationValue skippableValue) {}
 
   /** The {@code java.sql.Connection} parameters: one makes the step transactional, more are an error. */
   public List<ParamDecl> connectionParams() {
@@ -72,11 +76,12 @@ public record StepDecl(
   }
 
   /**
-   * Whether the step may end without an output (skipped by its condition, or a tolerated failure),
-   * so that a {@code @From} of it must be {@code Optional}.
+   * Whether the step may end without an output (skipped by its condition, by itself, or by an
+   * earlier step's {@code skipOnPermanentFailure}; or a tolerated failure), so that a {@code @From}
+   * of it must be {@code Optional}.
    */
   public boolean mayHaveNoOutput() {
-    return isConditional() || toleratesFailure();
+    return isConditional() || toleratesFailure() || options.skippable() || skippedBy.isPresent();
   }
 
   /** Why the step may have no output, for messages: "has @When". */
@@ -84,6 +89,18 @@ public record StepDecl(
     if (isConditional()) {
       return "has @When";
     }
-    return options.skipOnPermanentFailure() ? "has skipOnPermanentFailure" : "has continueOnPermanentFailure";
+    if (toleratesFailure()) {
+      return options.skipOnPermanentFailure() ? "has skipOnPermanentFailure" : "has continueOnPermanentFailure";
+    }
+    if (options.skippable()) {
+      return "has skippable = true";
+    }
+    return "is skipped when step '" + skippedBy.orElseThrow() + "' fails, because that step has skipOnPermanentFailure";
+  }
+
+  /** This step, which an earlier step's {@code skipOnPermanentFailure} may skip. */
+  public StepDecl skippedBy(String step) {
+    return new StepDecl(index, method, mirror, name, nameValue, maxRetries, maxRetriesValue, returns, params, when,
+        options, parallel, async, Optional.of(step));
   }
 }

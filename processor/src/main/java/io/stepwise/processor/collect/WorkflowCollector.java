@@ -68,7 +68,7 @@ public final class WorkflowCollector {
     }
     AnnotationValue timeoutValue = durationValue(workflow, "timeout");
     return new WorkflowDecl(type, workflow, Mirrors.string(nameValue), nameValue,
-        Mirrors.string(resultValue), resultValue, Mirrors.string(timeoutValue), timeoutValue, List.copyOf(steps), List.copyOf(compensations),
+        Mirrors.string(resultValue), resultValue, Mirrors.string(timeoutValue), timeoutValue, List.copyOf(skipZones(steps)), List.copyOf(compensations),
         List.copyOf(methods), List.copyOf(constructors), params);
   }
 
@@ -81,17 +81,18 @@ public final class WorkflowCollector {
     });
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
         Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
-        params(method), when(method), options(mirror), parallel, isCompletionStage(method.getReturnType()));
+        params(method), when(method), options(mirror), parallel, isCompletionStage(method.getReturnType()),
+        Optional.empty());
   }
 
   /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
   private StepDecl hook(int index, ExecutableElement method, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     StepDecl.Options none = new StepDecl.Options(
-        "", null, 1.0, null, "", null, "", null, true, null, false, null, false, null);
+        "", null, 1.0, null, "", null, "", null, true, null, false, null, false, null, "", null, false, null);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
         new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty(),
-        isCompletionStage(method.getReturnType()));
+        isCompletionStage(method.getReturnType()), Optional.empty());
   }
 
   private Optional<StepDecl.WhenDecl> when(ExecutableElement method) {
@@ -126,6 +127,8 @@ public final class WorkflowCollector {
     AnnotationValue retryOnTimeout = Mirrors.explicitValue(step, "retryOnTimeout");
     AnnotationValue continueOn = Mirrors.explicitValue(step, "continueOnPermanentFailure");
     AnnotationValue skipOn = Mirrors.explicitValue(step, "skipOnPermanentFailure");
+    AnnotationValue skipUntil = durationValue(step, "skipUntil"); // "" is the default, as for a duration
+    AnnotationValue skippable = Mirrors.explicitValue(step, "skippable");
     return new StepDecl.Options(
         Mirrors.string(retryInterval), retryInterval,
         backoff != null && backoff.getValue() instanceof Double d ? d : 1.0, backoff,
@@ -133,7 +136,54 @@ public final class WorkflowCollector {
         Mirrors.string(timeout), timeout,
         retryOnTimeout == null || Mirrors.bool(retryOnTimeout), retryOnTimeout,
         Mirrors.bool(continueOn), continueOn,
-        Mirrors.bool(skipOn), skipOn);
+        Mirrors.bool(skipOn), skipOn,
+        Mirrors.string(skipUntil), skipUntil,
+        Mirrors.bool(skippable), skippable);
+  }
+
+  /**
+   * The steps, each that an earlier step's {@code skipOnPermanentFailure} may skip marked with that
+   * step: the steps after it (after its {@code @Parallel} group, whose steps run together with it),
+   * up to its {@code skipUntil} step (and that step's group), or to the end. A {@code skipUntil} that
+   * names no later step of another group skips nothing here: the validator reports it.
+   */
+  private static List<StepDecl> skipZones(List<StepDecl> steps) {
+    List<StepDecl> marked = new ArrayList<>(steps);
+    for (StepDecl failing : steps) {
+      if (!failing.options().skipOnPermanentFailure()) {
+        continue;
+      }
+      int from = failing.index() + 1;
+      while (from < steps.size() && sameGroup(steps.get(from), failing)) {
+        from++;
+      }
+      int until = steps.size();
+      String resumeAt = failing.options().skipUntil();
+      if (!resumeAt.isEmpty()) {
+        until = from;
+        for (StepDecl step : steps) {
+          if (step.name().equals(resumeAt) && step.index() >= from) {
+            until = step.index();
+            break;
+          }
+        }
+        while (until > from && sameGroup(steps.get(until - 1), steps.get(until))) {
+          until--; // the group of the step the run resumes at runs whole
+        }
+      }
+      for (int i = from; i < until; i++) {
+        if (marked.get(i).skippedBy().isEmpty()) {
+          marked.set(i, marked.get(i).skippedBy(failing.name()));
+        }
+      }
+    }
+    return marked;
+  }
+
+  /** Whether two steps are in one {@code @Parallel} group (an empty group name is no group). */
+  public static boolean sameGroup(StepDecl a, StepDecl b) {
+    return a.parallel().isPresent() && b.parallel().isPresent() && !a.parallel().get().group().isEmpty()
+        && a.parallel().get().group().equals(b.parallel().get().group());
   }
 
   /**

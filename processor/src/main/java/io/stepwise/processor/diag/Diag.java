@@ -113,6 +113,16 @@ public enum Diag {
       "@Step(retryOnTimeout = false) fails the step when an attempt times out, but step '%s' has no timeout; set timeout, or remove retryOnTimeout"),
   CONFLICTING_FAILURE_OPTIONS("ConflictingFailureOptions",
       "@Step may set continueOnPermanentFailure or skipOnPermanentFailure, not both; step '%s' sets both. Keep one"),
+  SKIP_UNTIL_WITHOUT_SKIP("SkipUntilWithoutSkip",
+      "@Step(skipUntil) names the step at which a run goes on after the step fails with skipOnPermanentFailure; step '%s' does not set skipOnPermanentFailure. Add skipOnPermanentFailure = true, or remove skipUntil"),
+  SKIP_UNTIL_UNKNOWN_STEP("UnknownSkipUntilStep",
+      "@Step(skipUntil = \"%s\") must name a step of the workflow, but '%s' has no step '%s'%s"),
+  SKIP_UNTIL_NOT_LATER("SkipUntilNotLater",
+      "@Step(skipUntil) must name a step declared after step '%s', because a run skips forward to it; '%s' is %s. Name a later step, or remove skipUntil to skip every step after '%s'"),
+  SKIP_UNTIL_SAME_GROUP("SkipUntilSameGroup",
+      "@Step(skipUntil) must name a step after the @Parallel group of step '%s', because the steps of a group run together and a failure skips only the steps after the group; '%s' is in the same group '%s'. Name a step after the group, or remove skipUntil"),
+  SKIPPABLE_NEEDS_RESPONSE("SkippableNeedsStepResponse",
+      "@Step(skippable = true) steps skip themselves by returning StepResponse.skip(), so they must return StepResponse<O, C> (or a CompletionStage of one); %s returns %s. Return a StepResponse, or remove skippable"),
 
   // ---- @Parallel
   PARALLEL_NAME_EMPTY("ParallelNameEmpty",

@@ -9,6 +9,7 @@ import io.stepwise.processor.collect.Durations;
 import io.stepwise.processor.collect.ParamDecl;
 import io.stepwise.processor.collect.Returns;
 import io.stepwise.processor.collect.StepDecl;
+import io.stepwise.processor.collect.WorkflowCollector;
 import io.stepwise.processor.collect.WorkflowDecl;
 import io.stepwise.processor.graph.ChildWorkflows;
 import io.stepwise.processor.graph.StepGraph;
@@ -209,12 +210,29 @@ public final class ModelBuilder {
     String onFailure = o.skipOnPermanentFailure() ? "SKIP" : o.continueOnPermanentFailure() ? "CONTINUE" : "COMPENSATE";
     StepModel.Options options = new StepModel.Options(millis(o.retryInterval(), o.retryIntervalValue()), o.backoff(),
         millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()),
-        o.retryOnTimeout(), onFailure);
+        o.retryOnTimeout(), onFailure, resumeAt(step, decl), o.skippable());
     Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
     return new StepModel(step.name(), step.maxRetries(), names.constant(step.name()), shape, output, compensationInput,
         recorded, Optional.ofNullable(outputs.get(step.name())), branch, call,
         condition, child.isPresent() ? Optional.empty() : compensation, List.copyOf(sources), takesInput,
         step.mayHaveNoOutput(), options, group, child, hook, async, !step.connectionParams().isEmpty());
+  }
+
+  /**
+   * The step at which a run goes on after {@code step} failed with {@code skipOnPermanentFailure}: its
+   * {@code skipUntil} step, or the first step of that step's {@code @Parallel} group, which runs whole.
+   */
+  private static Optional<String> resumeAt(StepDecl step, WorkflowDecl decl) {
+    String named = step.options().skipUntil();
+    if (!step.options().skipOnPermanentFailure() || named.isEmpty()) {
+      return Optional.empty();
+    }
+    List<StepDecl> steps = decl.steps();
+    int at = steps.stream().filter(s -> s.name().equals(named)).findFirst().orElseThrow().index();
+    while (at > 0 && WorkflowCollector.sameGroup(steps.get(at - 1), steps.get(at))) {
+      at--;
+    }
+    return Optional.of(steps.get(at).name());
   }
 
   /** A duration the validator accepted, in milliseconds; 0 if not given. */

@@ -69,10 +69,13 @@ public record StepModel(
   public record Child(com.palantir.javapoet.ClassName runner, String field, boolean takesInput, String workflowName,
       com.palantir.javapoet.ClassName workflow) {}
 
-  /** What the runtime's StepSpec needs beyond name and retries; 0 means unset. */
+  /**
+   * What the runtime's StepSpec needs beyond name and retries; 0 means unset. {@code skipUntil} is
+   * the step a SKIP failure resumes at (the first of its {@code @Parallel} group): empty for the end.
+   */
   public record Options(long retryIntervalMillis, double backoff, long maxRetryIntervalMillis, long timeoutMillis,
-      boolean retryOnTimeout, String onFailure) {
-    public static final Options DEFAULTS = new Options(0, 1.0, 0, 0, true, "COMPENSATE");
+      boolean retryOnTimeout, String onFailure, Optional<String> skipUntil, boolean skippable) {
+    public static final Options DEFAULTS = new Options(0, 1.0, 0, 0, true, "COMPENSATE", Optional.empty(), false);
 
     public boolean isDefault() {
       return equals(DEFAULTS);

@@ -7,6 +7,7 @@ import io.stepwise.processor.graph.ChildWorkflows;
 import io.stepwise.processor.graph.ConditionCheck;
 import io.stepwise.processor.graph.ParallelCheck;
 import io.stepwise.processor.graph.ResultCheck;
+import io.stepwise.processor.graph.SkipCheck;
 import io.stepwise.processor.graph.StepGraph;
 import io.stepwise.processor.graph.TypeRules;
 import io.stepwise.processor.graph.WiringCheck;
@@ -26,6 +27,7 @@ public final class WorkflowValidator {
   private final ConditionCheck conditions = new ConditionCheck();
   private final ResultCheck result = new ResultCheck();
   private final ParallelCheck parallel = new ParallelCheck();
+  private final SkipCheck skips = new SkipCheck();
 
   public WorkflowValidator(TypeRules typeRules, Elements elements, ChildWorkflows children) {
     this.shape = new WorkflowShapeValidator(elements);
@@ -47,6 +49,7 @@ public final class WorkflowValidator {
     childCheck.check(graph, report);
     result.check(graph, report);
     parallel.check(graph, report);
+    skips.check(graph, report);
     return report;
   }
 

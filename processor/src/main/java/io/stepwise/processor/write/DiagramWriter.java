@@ -45,7 +45,9 @@ public final class DiagramWriter {
           + (step.options().timeoutMillis() > 0 ? "<br/>timeout: " + step.options().timeoutMillis() + " ms" : "")
           + step.condition().map(c -> "<br/>when " + c.method() + "()").orElse("")
           + (step.options().onFailure().equals("CONTINUE") ? "<br/>continue on failure" : "")
-          + (step.options().onFailure().equals("SKIP") ? "<br/>skip on failure" : "");
+          + (step.options().onFailure().equals("SKIP") ? "<br/>skip on failure"
+              + step.options().skipUntil().map(until -> " until " + escape(until)).orElse("") : "")
+          + (step.options().skippable() ? "<br/>may skip" : "");
       if (step.hook().isPresent()) {
         out.append("  ").append(id).append(">\"hook: ").append(label).append("\"]\n");
       } else {

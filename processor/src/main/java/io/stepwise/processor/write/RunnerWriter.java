@@ -333,6 +333,10 @@ public final class RunnerWriter {
     if (!o.onFailure().equals("COMPENSATE")) {
       code.add("\n.onFailure($T.$L)", ON_FAILURE, o.onFailure());
     }
+    o.skipUntil().ifPresent(resumeAt -> code.add("\n.skipUntil($S)", resumeAt));
+    if (o.skippable()) {
+      code.add("\n.skippable()");
+    }
     return code.add("\n.build()$<$<").build();
   }
 

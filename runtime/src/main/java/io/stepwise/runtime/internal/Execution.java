@@ -78,6 +78,13 @@ abstract class Execution {
   private final Map<String, String> callerMdc;
   /** Ends an asynchronous run's future on a fatal error; null for a synchronous run. */
   private volatile Consumer<Throwable> crashHandler;
+  /**
+   * The step whose {@code skipOnPermanentFailure} failure skips the steps after it, up to {@link
+   * #skippingUntil} (excluded); null while no step skips. Written by the run's thread when the step is
+   * settled, read by the steps that start after it.
+   */
+  private StepSpec skippedBy;
+  private int skippingUntil;
 
   Execution(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Attempt parentStep,
       String transactionId, Driver driver, Object input) {
@@ -222,6 +229,22 @@ abstract class Execution {
   /** The compensation of each step on the stack, by position. */
   Object[] compensations() {
     return compensations;
+  }
+
+  /**
+   * A step failed for good with {@code skipOnPermanentFailure}: the steps after it are skipped, up to
+   * its {@code skipUntil} step. Two such failures (in one {@code @Parallel} group) skip the most.
+   */
+  void skipAfter(StepSpec failed) {
+    if (skippedBy == null || failed.resumePosition > skippingUntil) {
+      skippedBy = failed;
+      skippingUntil = failed.resumePosition;
+    }
+  }
+
+  /** The failed step that skips the step at {@code position}; null if that step runs. */
+  StepSpec skippedBy(int position) {
+    return position < skippingUntil ? skippedBy : null;
   }
 
   /** The run whose step runs this one as a child workflow; null for a top-level run. */

@@ -44,6 +44,20 @@ final class RunEvents {
     skipped(attempt);
   }
 
+  static void skippedAfterFailure(Attempt attempt, StepSpec failed) {
+    log.debug("Workflow '{}' ({}) step '{}' skipped: step '{}' failed with skipOnPermanentFailure",
+        attempt.workflowName(), attempt.transactionId(), attempt.stepName(), failed.name());
+    skipped(attempt);
+  }
+
+  static void skippedItself(Attempt attempt, String reason) {
+    if (log.isDebugEnabled()) {
+      log.debug("Workflow '{}' ({}) step '{}' skipped itself on attempt {}{}", attempt.workflowName(),
+          attempt.transactionId(), attempt.stepName(), attempt.attempt(), reason == null ? "" : ": " + reason);
+    }
+    skipped(attempt);
+  }
+
   static void skipped(Attempt attempt) {
     fireForStep(attempt, listener -> listener.onStepSkipped(attempt));
   }
@@ -82,12 +96,19 @@ final class RunEvents {
   static void tolerated(Execution run, StepSpec step, Throwable cause, int attempts) {
     if (log.isWarnEnabled()) {
       log.warn("Workflow '{}' ({}) step '{}' failed after {} attempt(s): {}; the run goes on ({})",
-          run.spec().name(), run.transactionId(), step.name(), attempts, oneLine(cause),
-          step.onFailure() == StepSpec.OnFailure.SKIP ? "skipOnPermanentFailure" : "continueOnPermanentFailure");
+          run.spec().name(), run.transactionId(), step.name(), attempts, oneLine(cause), goesOn(step));
     }
     if (step.onFailure() == StepSpec.OnFailure.SKIP) {
       skipped(new Attempt(run, step, Math.max(1, attempts), false));
     }
+  }
+
+  private static String goesOn(StepSpec step) {
+    if (step.onFailure() != StepSpec.OnFailure.SKIP) {
+      return "continueOnPermanentFailure";
+    }
+    return step.skipUntil() == null ? "skipOnPermanentFailure: the steps after it are skipped"
+        : "skipOnPermanentFailure: the steps up to '" + step.skipUntil() + "' are skipped";
   }
 
   /** A step failed and halts the run: {@code count} steps are about to be compensated. */

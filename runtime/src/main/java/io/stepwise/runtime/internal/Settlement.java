@@ -13,9 +13,11 @@ import java.util.List;
  *
  * <ul>
  *   <li>completed: its output is recorded, and its compensation (if it has one) goes on the stack;
- *   <li>skipped by its condition: recorded, nothing else;
+ *   <li>skipped (by its condition, or after an earlier {@code skipOnPermanentFailure}): recorded,
+ *       nothing else;
  *   <li>failed, and tolerated ({@code continueOn}/{@code skipOnPermanentFailure}): the error is
- *       recorded, partial work it handed over goes on the stack, and the run goes on;
+ *       recorded, partial work it handed over goes on the stack, and the run goes on (after a
+ *       {@code skipOnPermanentFailure}, with the steps after it skipped: {@link Execution#skipAfter});
  *   <li>failed otherwise: a {@link Failure} that halts the run; {@link #recordHalt} records it and hands
  *       the stack to the {@link Compensator}.
  * </ul>
@@ -66,6 +68,9 @@ final class Settlement {
     if (partialWork) {
       // compensated only if the run fails later
       stack(run, tolerated, position, compensation, step.compensationInput());
+    }
+    if (spec.onFailure() == StepSpec.OnFailure.SKIP) {
+      run.skipAfter(spec); // a replayed failure too: a resumed run skips what the first skipped
     }
     if (!step.replayed()) {
       RunEvents.tolerated(run, spec, cause, step.attempts());

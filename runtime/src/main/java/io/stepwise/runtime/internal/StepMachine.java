@@ -21,9 +21,9 @@ import java.util.concurrent.CompletionException;
  *
  * <pre>
  *   CONDITION -- stopped / condition threw --> failed
- *       |  skipped --> skipped
+ *       |  skipped (by its condition, or by an earlier skipOnPermanentFailure) --> skipped
  *       v
- *   ATTEMPT (call the step) --> JUDGE -- success / permanent failure / failed for good --> outcome
+ *   ATTEMPT (call the step) --> JUDGE -- success / skip / permanent failure / failed for good --> outcome
  *       ^                          | failed, retryable, the run not stopped: onStepAttemptFailure
  *       +------ RETRY &lt;-- pause ---+   (a cancel or the deadline during the pause: failed)
  * </pre>
@@ -67,6 +67,8 @@ abstract class StepMachine<O, C> implements Runnable {
   private String permanentFailure;
   /** Whether the permanent failure hands over partial work: {@code permanentFailure(message, compensationInput)}. */
   private boolean partialWork;
+  /** The response of a step that skips itself ({@code StepResponse.skip()}); null otherwise. */
+  private StepResponse<?, ?> skip;
   Throwable error;
   boolean retryable;
   private CompletableFuture<? extends StepResponse<O, C>> pending;
@@ -139,6 +141,7 @@ abstract class StepMachine<O, C> implements Runnable {
     compensationInput = null;
     permanentFailure = null;
     partialWork = false;
+    skip = null;
   }
 
   /** What runs once the step has its outcome. */
@@ -166,6 +169,10 @@ abstract class StepMachine<O, C> implements Runnable {
     if (response.isPermanentFailure()) {
       permanentFailure = response.failureMessage().orElseThrow();
       partialWork = response.compensatesFailure();
+    } else if (response.isSkip()) {
+      skip = response;
+      output = null;
+      compensationInput = null;
     }
   }
 
@@ -228,6 +235,13 @@ abstract class StepMachine<O, C> implements Runnable {
       }
     }
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
+    StepSpec skippedBy = stop == null ? run.skippedBy(position) : null;
+    if (skippedBy != null) {
+      RunEvents.skippedAfterFailure(new Attempt(run, step, 1, false), skippedBy);
+      skipped = true;
+      over();
+      return true;
+    }
     if (stop == null && when != null) {
       Attempt context = new Attempt(run, step, 1, false);
       Mdc.step(step);
@@ -375,6 +389,18 @@ abstract class StepMachine<O, C> implements Runnable {
     if (error == null && !answered) {
       error = new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse; "
           + "return new StepResponse<>(output) or StepResponse.permanentFailure(message)");
+      retryable = false;
+    }
+    if (error == null && skip != null) {
+      if (step.skippable()) {
+        RunEvents.skippedItself(context, skip.skipReason().orElse(null));
+        skipped = true;
+        over();
+        return true;
+      }
+      error = new IllegalStateException("step '" + step.name() + "' returned " + skip + ", but it is not declared"
+          + " skippable, so the steps that take its output expect one; add skippable = true to its @Step (they"
+          + " then take Optional), or fail it with StepResponse.permanentFailure(message)");
       retryable = false;
     }
     if (error == null && permanentFailure != null) {
@@ -591,7 +617,10 @@ abstract class StepMachine<O, C> implements Runnable {
     fail(failure, attempts);
   }
 
-  /** Whether the step's condition skipped it. */
+  /**
+   * Whether the step was skipped: by its condition, after an earlier step's skipOnPermanentFailure,
+   * or by itself ({@code StepResponse.skip()}).
+   */
   boolean skipped() {
     return skipped;
   }

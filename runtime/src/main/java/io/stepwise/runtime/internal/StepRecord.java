@@ -12,7 +12,10 @@ final class StepRecord {
   enum Status {
     /** Its condition is being evaluated or an attempt is running (or pausing before the next). */
     RUNNING,
-    /** Its {@code @When} condition was false: never invoked, never compensated. */
+    /**
+     * Its {@code @When} condition was false, an earlier step's {@code skipOnPermanentFailure} skipped
+     * it, or it skipped itself ({@code StepResponse.skip()}): never compensated.
+     */
     SKIPPED,
     /** It completed: its output flowed on, its compensation input (if it has a compensation) is on the stack. */
     COMPLETED,

@@ -13,7 +13,10 @@ public final class StepSpec {
     COMPENSATE,
     /** {@code continueOnPermanentFailure}: the error is recorded and the run goes on; the step has no output. */
     CONTINUE,
-    /** {@code skipOnPermanentFailure}: as CONTINUE, and the step counts as skipped. */
+    /**
+     * {@code skipOnPermanentFailure}: the error is recorded, the run is not compensated, and the steps
+     * after the failed one are skipped, up to its {@link #skipUntil() skipUntil step} or to the end.
+     */
     SKIP
   }
 
@@ -25,6 +28,15 @@ public final class StepSpec {
   private final long timeoutMillis;
   private final boolean retryOnTimeout;
   private final OnFailure onFailure;
+  /** The step a {@link OnFailure#SKIP} failure skips to ({@code skipUntil}); null: to the end. */
+  private final String skipUntil;
+  /** Whether the step may skip itself ({@code @Step(skippable = true)}, {@code StepResponse.skip()}). */
+  private final boolean skippable;
+  /**
+   * Where a run goes on after this step's {@link OnFailure#SKIP} failure: the position of its resume-at
+   * step, or the number of steps (none runs); set by {@link WorkflowSpec#of}, as {@link #position}.
+   */
+  int resumePosition;
   /**
    * Where the step stands in the last {@link WorkflowSpec} made with it: a hint that saves a run
    * looking the step up ({@code Execution.position}, which checks it). Not part of the step's value.
@@ -49,6 +61,12 @@ public final class StepSpec {
     this.timeoutMillis = b.timeoutMillis;
     this.retryOnTimeout = b.retryOnTimeout;
     this.onFailure = Objects.requireNonNull(b.onFailure, "onFailure");
+    if (b.skipUntil != null && onFailure != OnFailure.SKIP) {
+      throw new IllegalArgumentException("step '" + name + "' resumes at '" + b.skipUntil
+          + "' after a failure, which needs onFailure(SKIP)");
+    }
+    this.skipUntil = b.skipUntil;
+    this.skippable = b.skippable;
   }
 
   /** A step with {@code maxRetries} immediate retries, no timeout, that fails the run when it fails. */
@@ -91,6 +109,19 @@ public final class StepSpec {
   }
 
   /**
+   * The step at which the run goes on after this step failed with {@link OnFailure#SKIP} ({@code
+   * @Step(skipUntil)}); null if the steps after it are skipped to the end.
+   */
+  public String skipUntil() {
+    return skipUntil;
+  }
+
+  /** Whether the step may skip itself by returning {@code StepResponse.skip()} ({@code @Step(skippable = true)}). */
+  public boolean skippable() {
+    return skippable;
+  }
+
+  /**
    * The pause before retry number {@code retry} (1 for the first retry): the retry interval,
    * multiplied by the backoff for each earlier retry, capped by the maximum interval.
    */
@@ -118,6 +149,8 @@ public final class StepSpec {
     private long timeoutMillis;
     private boolean retryOnTimeout = true;
     private OnFailure onFailure = OnFailure.COMPENSATE;
+    private String skipUntil;
+    private boolean skippable;
 
     private Builder(String name) {
       this.name = name;
@@ -155,6 +188,21 @@ public final class StepSpec {
 
     public Builder onFailure(OnFailure onFailure) {
       this.onFailure = onFailure;
+      return this;
+    }
+
+    /**
+     * The step at which the run goes on after a {@link OnFailure#SKIP} failure of this one: the steps
+     * between are skipped. Without it, every step after this one is.
+     */
+    public Builder skipUntil(String step) {
+      this.skipUntil = Objects.requireNonNull(step, "step");
+      return this;
+    }
+
+    /** The step may skip itself: {@code StepResponse.skip()}. */
+    public Builder skippable() {
+      this.skippable = true;
       return this;
     }
 

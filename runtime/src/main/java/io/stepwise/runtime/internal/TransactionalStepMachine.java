@@ -21,7 +21,7 @@ import javax.sql.DataSource;
  *   <li>In a durable run whose store is a {@link TransactionalRunStore} (a {@code JdbcRunStore}), an
  *       attempt runs the step on the store's writer, with the store's connection, inside the
  *       transaction that records the step's checkpoint: one commit for both. An attempt that throws
- *       (or answers with a permanent failure) is rolled back with nothing recorded, and is retried
+ *       (or answers with a permanent failure, or skips itself) is rolled back with nothing recorded, and is retried
  *       as any step is. The store may call the step again after rolling back a batch it shares with
  *       other runs; only one call's writes are ever committed.
  *   <li>Otherwise (a runner without an engine, or a store that is not transactional) an attempt
@@ -67,8 +67,8 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
     NewRun beginning = inGroup ? null : journal.takeBeginning();
     ConnectionWork<StepResponse<O, C>> work = connection -> {
       StepResponse<O, C> response = body.invoke(context, connection);
-      if (response != null && response.isPermanentFailure()) {
-        throw new RolledBack(response); // a permanent failure leaves no work behind
+      if (response != null && (response.isPermanentFailure() || response.isSkip())) {
+        throw new RolledBack(response); // a permanent failure, or a step that skips itself, leaves no work behind
       }
       return response;
     };
@@ -121,7 +121,7 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
       connection.setAutoCommit(false);
       try {
         StepResponse<O, C> response = body.invoke(context, connection);
-        if (response != null && response.isPermanentFailure()) {
+        if (response != null && (response.isPermanentFailure() || response.isSkip())) {
           connection.rollback();
         } else {
           connection.commit();
@@ -146,13 +146,13 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
     return recordedWithWork;
   }
 
-  /** A permanent failure answered inside the checkpoint's transaction: rolled back, then answered. */
+  /** A permanent failure or a skip answered inside the checkpoint's transaction: rolled back, then answered. */
   private static final class RolledBack extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient StepResponse<?, ?> response;
 
     RolledBack(StepResponse<?, ?> response) {
-      super("permanent failure", null, false, false);
+      super("rolled back", null, false, false);
       this.response = response;
     }
 

@@ -44,7 +44,29 @@ public final class WorkflowSpec {
     for (int i = 0; i < steps.length; i++) {
       steps[i].position = i;
     }
+    for (StepSpec step : steps) {
+      step.resumePosition = resumePosition(name, steps, step);
+    }
     return new WorkflowSpec(Objects.requireNonNull(name, "name"), List.of(steps), 0, false, null, null);
+  }
+
+  /**
+   * Where a run goes on after {@code step} failed with {@code OnFailure.SKIP}: its skipUntil step's
+   * position, or the number of steps.
+   *
+   * @throws IllegalArgumentException if the skipUntil step is not a later step of the workflow
+   */
+  private static int resumePosition(String workflow, StepSpec[] steps, StepSpec step) {
+    if (step.skipUntil() == null) {
+      return steps.length;
+    }
+    for (int i = step.position + 1; i < steps.length; i++) {
+      if (steps[i].name().equals(step.skipUntil())) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("step '" + step.name() + "' of workflow '" + workflow + "' resumes at '"
+        + step.skipUntil() + "' after a failure, which is not a later step of the workflow");
   }
 
   /** This workflow with a timeout for the whole run, in milliseconds (0: none). */

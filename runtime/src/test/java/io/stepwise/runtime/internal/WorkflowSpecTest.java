@@ -59,6 +59,28 @@ class WorkflowSpecTest {
   }
 
   @Test
+  void skipUntilNamesALaterStepOfTheWorkflowAndNeedsSkip() {
+    StepSpec charge = StepSpec.builder("charge").onFailure(StepSpec.OnFailure.SKIP).skipUntil("ship").build();
+    StepSpec gift = StepSpec.of("gift", 0);
+    StepSpec ship = StepSpec.of("ship", 0);
+    StepSpec notify = StepSpec.builder("notify").onFailure(StepSpec.OnFailure.SKIP).build();
+
+    WorkflowSpec.of(1, "wf", charge, gift, ship, notify);
+
+    assertEquals("ship", charge.skipUntil());
+    assertEquals(2, charge.resumePosition);
+    assertEquals(4, notify.resumePosition, "to the end");
+    IllegalArgumentException earlier = assertThrows(IllegalArgumentException.class,
+        () -> WorkflowSpec.of(1, "wf", ship, charge));
+    assertEquals("step 'charge' of workflow 'wf' resumes at 'ship' after a failure, which is not a later step of the "
+        + "workflow", earlier.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> WorkflowSpec.of(1, "wf", charge, gift));
+    IllegalArgumentException withoutSkip = assertThrows(IllegalArgumentException.class,
+        () -> StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).skipUntil("ship").build());
+    assertEquals("step 'charge' resumes at 'ship' after a failure, which needs onFailure(SKIP)", withoutSkip.getMessage());
+  }
+
+  @Test
   void nullRunOptionsAreRejectedNamingTheWorkflowAndTheFix() {
     WorkflowSpec spec = WorkflowSpec.of(1, "wf-without-options");
 
