@@ -39,6 +39,8 @@ public final class Engine implements WorkflowEngine {
   /** The reverts in progress in this process, by transaction id: concurrent reverts of one run share one. */
   private final ConcurrentHashMap<String, CompletableFuture<WorkflowResult<?>>> reverts = new ConcurrentHashMap<>();
   private final AtomicInteger state = new AtomicInteger(NEW);
+  /** How often a revert reads a run's record again, as other reverts change it, before it gives up. */
+  private static final int MAX_REVERT_READS = 100;
   private static final int NEW = 0;
   private static final int STARTED = 1;
   private static final int CLOSING = 2;
@@ -210,7 +212,7 @@ public final class Engine implements WorkflowEngine {
       java.util.function.Predicate<String> inProgress) {
     WorkflowSpec spec = registration.spec;
     checkAccepting(spec.name(), transactionId);
-    for (int read = 1; ; read++) {
+    for (int read = 1; read <= MAX_REVERT_READS; read++) {
       RunHeader header = store.find(transactionId).orElseThrow(() -> new IllegalArgumentException("Workflow '"
           + spec.name() + "' has no recorded run with transaction id '" + transactionId + "', so there is nothing to "
           + "revert; pass the transaction id of a run of this workflow that ended DONE (an ended run is kept as long "
@@ -244,8 +246,9 @@ public final class Engine implements WorkflowEngine {
         return registration.resume(stored.input(), transactionId); // replays its end, executing nothing
       }
       CompletableFuture<Void> here = claims.get(transactionId);
-      if (here != null && (revertBegun || !inProgress.test(transactionId)) && read < 100) {
-        // a revert resumed by start(), or a run that has just ended and is still writing its end: wait for it
+      if (here != null && (revertBegun || !inProgress.test(transactionId))) {
+        // a revert resumed by start(), or a run that has just ended and is still writing its end: wait
+        // for it (on a thread of the pool, which grows as it needs)
         here.handle((ignored, error) -> null).join();
         continue;
       }
@@ -262,6 +265,9 @@ public final class Engine implements WorkflowEngine {
                   + "process that runs it"
               : "it is compensating after a failed step, and ends REVERTED or FAILED by itself"));
     }
+    throw new IllegalStateException("Run '" + transactionId + "' of workflow '" + spec.name() + "' changed under "
+        + MAX_REVERT_READS + " reads of its record in a row (its store says it is DONE but will not begin its "
+        + "revert); nothing was reverted");
   }
 
   /**
