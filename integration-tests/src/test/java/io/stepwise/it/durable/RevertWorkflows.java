@@ -10,6 +10,9 @@ import io.stepwise.annotations.When;
 import io.stepwise.annotations.Workflow;
 import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -158,6 +161,38 @@ public final class RevertWorkflows {
     @Compensate("confirm")
     void unconfirm(String confirmation, StepContext ctx) {
       did(tripOf(ctx), "undo:confirm(" + confirmation + ")");
+    }
+  }
+
+  /**
+   * A ledger entry whose last step does its work in the store's transaction (a {@code Connection}
+   * parameter): on a {@code JdbcRunStore} such a run's caller gets its result before its end is
+   * written.
+   */
+  @Workflow(value = "revert-ledger", result = "post")
+  public static final class Ledger {
+    @Step("reserve")
+    String reserve(@Input String trip) {
+      did(trip, "reserve");
+      return "reservation-" + trip;
+    }
+
+    @Compensate("reserve")
+    void release(String reservation, StepContext ctx) {
+      did(tripOf(ctx), "undo:reserve(" + reservation + ")");
+    }
+
+    @Step("post")
+    String post(@From("reserve") String reservation, Connection connection) throws SQLException {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SELECT 1");
+      }
+      return "posted-" + reservation;
+    }
+
+    @Compensate("post")
+    void unpost(String posted, StepContext ctx) {
+      did(tripOf(ctx), "undo:post(" + posted + ")");
     }
   }
 
