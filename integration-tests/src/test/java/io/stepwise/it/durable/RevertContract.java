@@ -2,6 +2,7 @@ package io.stepwise.it.durable;
 
 import static io.stepwise.it.durable.RevertWorkflows.effects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -342,10 +343,18 @@ abstract class RevertContract {
     List<String> before = List.copyOf(effects(trip));
     assertEquals(3, before.size(), before.toString());
     RevertWorkflows.EFFECTS.remove(trip);
+    CountDownLatch hotelGate = new CountDownLatch(1);
+    CountDownLatch atHotel = hold("undo:hotel(hotel-" + trip + ")", hotelGate);
 
     Process next = process();
+    await(atHotel, "undo:hotel, by the recovery");
+    CompletableFuture<WorkflowResult<String>> meanwhile = next.sync.revertAsync(trip);
+    Thread.sleep(200);
+    assertFalse(meanwhile.isDone(), "a revert of a run that start() is reverting waits for it");
+    hotelGate.countDown();
     WorkflowEngine.Recovery recovery = next.engine.recovery().get(20, TimeUnit.SECONDS);
 
+    assertEquals(WorkflowStatus.REVERTED, meanwhile.get(20, TimeUnit.SECONDS).status());
     assertEquals(1, recovery.reverted(), recovery.toString());
     List<String> expected = expectedUndoing(record(next, "revert-trip"));
     assertEquals(expected.subList(2, expected.size()), effects(trip),
