@@ -41,12 +41,16 @@ abstract class Execution {
   private final Container container;
   private final String transactionId;
   private final RunRegistry registry;
+  /** Where the registry keeps the run (see {@link RunRegistry#add}); null until it begins. */
+  private Object registration;
   /**
    * The attempt of the parent's step that runs this child; null for a top-level run. When the parent
    * stops waiting for it (the attempt timed out), the child stops as if cancelled: see {@link #isCancelled()}.
    */
   private final Attempt parentStep;
   private final List<WorkflowListener> listeners;
+  /** Whether the run has listeners: asked for every event, so read once. */
+  private final boolean listening;
   /** Final but for a resumed run, which takes its recorded deadline before its steps begin. */
   private Deadline deadline;
   private final Driver driver;
@@ -94,6 +98,7 @@ abstract class Execution {
     this.registry = registry;
     this.parentStep = parentStep;
     this.listeners = options.listeners();
+    this.listening = !listeners.isEmpty();
     this.transactionId = transactionId;
     this.driver = driver;
     this.input = input;
@@ -161,7 +166,7 @@ abstract class Execution {
     if (suspended != null) {
       record.endSteps();
       if (registry != null) {
-        registry.remove(this);
+        registry.remove(this, registration);
       }
       journal.release();
       journal.logSuspended();
@@ -181,7 +186,7 @@ abstract class Execution {
       MDC.put(Mdc.WORKFLOW, spec.name());
     }
     if (registry != null) {
-      registry.add(this);
+      registration = registry.add(this);
     }
     RunEvents.begun(this);
   }
@@ -257,7 +262,7 @@ abstract class Execution {
   }
 
   boolean hasListeners() {
-    return !listeners.isEmpty();
+    return listening;
   }
 
   /** Where the run's concurrent work goes on: {@link RunOptions#executor()}, or Stepwise's pool. */
@@ -460,7 +465,7 @@ abstract class Execution {
       journal.release();
     }
     if (registry != null) {
-      registry.remove(this);
+      registry.remove(this, registration);
     }
     RunEvents.brokeDown(this, cause);
     return cause;
@@ -472,7 +477,7 @@ abstract class Execution {
       journal.release();
     }
     if (registry != null) {
-      registry.remove(this);
+      registry.remove(this, registration);
     }
     boolean blocking = driver == Driver.BLOCKING;
     if (blocking) {

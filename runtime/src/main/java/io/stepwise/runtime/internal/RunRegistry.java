@@ -80,9 +80,15 @@ public final class RunRegistry {
     queued.remove(transactionId, token);
   }
 
-  void add(Execution run) {
+  /**
+   * Registers the run: returns where a synchronous run is kept (its thread's stack of runs), which
+   * {@link #remove} takes, so that the end of a run needs no thread-local lookup; null for an
+   * asynchronous run.
+   */
+  Object add(Execution run) {
+    ThreadRuns mine = null;
     if (run.driver() == Driver.BLOCKING) {
-      ThreadRuns mine = local.get();
+      mine = local.get();
       if (mine == null) {
         mine = new ThreadRuns(Thread.currentThread());
         local.set(mine);
@@ -93,23 +99,21 @@ public final class RunRegistry {
     } else {
       hopping.add(run);
     }
-    if (queued.isEmpty()) {
-      return; // the common case: no runAsync with a given transaction id is waiting to start
+    if (!queued.isEmpty()) { // the common case: no runAsync with a given transaction id is waiting to start
+      AtomicBoolean cancelledWhileQueued = queued.remove(run.transactionId());
+      if (cancelledWhileQueued != null && cancelledWhileQueued.get()) {
+        run.cancel(); // stops before its first step
+      }
     }
-    AtomicBoolean cancelledWhileQueued = queued.remove(run.transactionId());
-    if (cancelledWhileQueued != null && cancelledWhileQueued.get()) {
-      run.cancel(); // stops before its first step
-    }
+    return mine;
   }
 
-  void remove(Execution run) {
-    if (run.driver() == Driver.BLOCKING) {
-      ThreadRuns mine = local.get();
-      if (mine != null) {
-        mine.remove(run);
-      }
-    } else {
+  /** Unregisters the run; {@code place} is what {@link #add} returned (null if the run was never added). */
+  void remove(Execution run, Object place) {
+    if (run.driver() != Driver.BLOCKING) {
       hopping.remove(run);
+    } else if (place != null) {
+      ((ThreadRuns) place).remove(run);
     }
   }
 
@@ -219,9 +223,9 @@ public final class RunRegistry {
   }
 
   /**
-   * The synchronous runs in progress on one thread, the innermost last. Only that thread writes;
-   * the count is published with release semantics, so that a cancel on another thread sees every
-   * run it counts.
+   * The synchronous runs in progress on one thread, the innermost last. Only that thread writes (or a
+   * thread it waits for, ending one of its runs); the count is published with release semantics, so
+   * that a cancel on another thread sees every run it counts.
    */
   private static final class ThreadRuns {
     private static final VarHandle SIZE;

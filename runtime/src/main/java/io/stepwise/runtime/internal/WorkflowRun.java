@@ -68,8 +68,7 @@ public final class WorkflowRun extends Execution {
   public static WorkflowRun start(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry,
       Object input) {
     WorkflowRun run = new WorkflowRun(spec, options, container, registry, null, transactionId(spec, options), input);
-    await(run.open());
-    run.begin();
+    run.openAndBegin();
     return run;
   }
 
@@ -88,9 +87,16 @@ public final class WorkflowRun extends Execution {
     Attempt parent = parentStep(parentStep);
     WorkflowRun run = new WorkflowRun(spec, parent.run.options(), container, null, parent, childTransactionId(parent),
         input);
-    await(run.open());
-    run.begin();
+    run.openAndBegin();
     return run;
+  }
+
+  /** Opens a durable run's record and waits for it (a run without an engine has none to open), then begins. */
+  private void openAndBegin() {
+    if (journal != null) {
+      await(open());
+    }
+    begin();
   }
 
   // ---------------------------------------------------------------- steps

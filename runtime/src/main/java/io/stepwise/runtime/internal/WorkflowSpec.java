@@ -14,6 +14,8 @@ public final class WorkflowSpec {
 
   private final String name;
   private final List<StepSpec> steps;
+  /** The steps as an array, for {@link #position}: a step's lookup is then an index and a comparison. */
+  private final StepSpec[] order;
   private final long timeoutMillis;
   private final boolean optionalResult;
   /** The Java types of what its runs record; null for a spec made without them (hand-written tests). */
@@ -25,6 +27,7 @@ public final class WorkflowSpec {
       String fingerprint) {
     this.name = name;
     this.steps = steps;
+    this.order = steps.toArray(new StepSpec[0]);
     this.timeoutMillis = timeoutMillis;
     this.optionalResult = optionalResult;
     this.types = types;
@@ -140,7 +143,8 @@ public final class WorkflowSpec {
    */
   int position(StepSpec step) {
     int hint = step.position;
-    if (hint < steps.size() && steps.get(hint) == step) {
+    StepSpec[] order = this.order;
+    if (hint < order.length && order[hint] == step) {
       return hint;
     }
     for (int i = 0; i < steps.size(); i++) {
