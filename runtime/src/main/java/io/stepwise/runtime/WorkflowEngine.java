@@ -57,7 +57,8 @@ public interface WorkflowEngine extends AutoCloseable {
   /**
    * The record of one run: its status, input, result, and each step's checkpoints (status,
    * attempts, times, errors), with values as the store gives them untyped (maps, lists, strings,
-   * numbers for a JSON store).
+   * numbers for a JSON store). A run that returned in this process has its end in its timeline: if
+   * its end is still being written (its last step recorded its own checkpoint), this waits for it.
    */
   Optional<StoredRun> timeline(String transactionId);
 

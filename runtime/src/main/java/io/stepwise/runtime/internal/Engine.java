@@ -36,6 +36,11 @@ public final class Engine implements WorkflowEngine {
   private final CompletableFuture<Recovery> recovery = new CompletableFuture<>();
   /** The transaction ids of the runs in progress in this process, each with what completes when it lets go. */
   private final ConcurrentHashMap<String, CompletableFuture<Void>> claims = new ConcurrentHashMap<>();
+  /**
+   * The runs of this process that returned DONE while their end was still being written (their last
+   * step recorded its checkpoint with its work), by transaction id: what completes once it is written.
+   */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> endsBeingWritten = new ConcurrentHashMap<>();
   /** The reverts in progress in this process, by transaction id: concurrent reverts of one run share one. */
   private final ConcurrentHashMap<String, CompletableFuture<WorkflowResult<?>>> reverts = new ConcurrentHashMap<>();
   private final AtomicInteger state = new AtomicInteger(NEW);
@@ -162,6 +167,15 @@ public final class Engine implements WorkflowEngine {
       return CompletableFuture.completedFuture(null);
     }
     return other.thenCompose(ignored -> claim(transactionId, mine));
+  }
+
+  /**
+   * A run returned DONE before {@code written}, its end's write, completed: {@link #timeline} waits
+   * for it until it does.
+   */
+  void endBeingWritten(String transactionId, CompletableFuture<Void> written) {
+    endsBeingWritten.put(transactionId, written);
+    written.whenComplete((ignored, error) -> endsBeingWritten.remove(transactionId, written));
   }
 
   /** The run that claimed {@code transactionId} with {@code mine} lets go of it. */
@@ -301,6 +315,11 @@ public final class Engine implements WorkflowEngine {
 
   @Override
   public Optional<StoredRun> timeline(String transactionId) {
+    // read your writes: a run that returned DONE in this process has an end in its timeline
+    CompletableFuture<Void> ending = endsBeingWritten.get(transactionId);
+    if (ending != null) {
+      ending.join(); // never fails: the Journal's end write handles its own error
+    }
     return store.find(transactionId).flatMap(header -> store.load(RunTypes.untyped(header.workflowName()), transactionId));
   }
 

@@ -423,6 +423,7 @@ final class Journal {
       }
       return null;
     });
+    engine.endBeingWritten(run.transactionId(), endWrite);
     return CompletableFuture.completedFuture(null);
   }
 
