@@ -32,10 +32,11 @@ public final class ChildWorkflows {
   /**
    * What a parent needs of a child workflow. {@code input} is empty when no step takes {@code @Input};
    * {@code async}: whether the child's runner runs it as an asynchronous chain, because a step of it,
-   * or of a workflow it runs, returns a {@code CompletionStage}.
+   * or of a workflow it runs, returns a {@code CompletionStage}. {@code stages}: the child's step
+   * names in order, the steps of one {@code @Parallel} group together (for the parent's diagram).
    */
   public record Signature(TypeElement type, String name, Optional<TypeMirror> input, TypeMirror result, boolean valid,
-      boolean async) {}
+      boolean async, List<List<String>> stages) {}
 
   private final Elements elements;
   private final TypeRules typeRules;
@@ -147,7 +148,22 @@ public final class ChildWorkflows {
       async |= step.async() || (followChildren && step.returns() instanceof Returns.Child child
           && of(child.workflow()).map(Signature::async).orElse(false));
     }
-    return new Signature(decl.type(), decl.name(), input, result, valid, async);
+    return new Signature(decl.type(), decl.name(), input, result, valid, async, stages(decl));
+  }
+
+  /** The step names of a workflow in order, consecutive members of one group in one stage. */
+  private static List<List<String>> stages(WorkflowDecl decl) {
+    List<List<String>> stages = new ArrayList<>();
+    String group = null;
+    for (StepDecl step : decl.steps()) {
+      String stepGroup = step.parallel().map(StepDecl.ParallelDecl::group).orElse(null);
+      if (stepGroup == null || !stepGroup.equals(group)) {
+        stages.add(new ArrayList<>());
+      }
+      stages.get(stages.size() - 1).add(step.name());
+      group = stepGroup;
+    }
+    return stages.stream().map(List::copyOf).toList();
   }
 
   /**

@@ -173,7 +173,7 @@ public final class ModelBuilder {
       ClassName runner = runnerName(signature.type());
       async = signature.async();
       child = Optional.of(new StepModel.Child(runner, names.childField(step.name()), signature.input().isPresent(),
-          signature.name(), ClassName.get(signature.type())));
+          signature.name(), ClassName.get(signature.type()), signature.stages()));
     } else if (step.returns() instanceof Returns.Response response) {
       shape = StepModel.Shape.RESPONSE;
       output = boxed(response.output(), suppressions);

@@ -64,10 +64,11 @@ public record StepModel(
   /**
    * A step that runs a child workflow (the class {@code workflow}, named {@code workflowName}) through
    * the child's runner, held in the runner field {@code field}; {@code takesInput} is false when the
-   * child has no input (the method returns void).
+   * child has no input (the method returns void). {@code stages}: the child's step names in order,
+   * a {@code @Parallel} group's together, for the diagram.
    */
   public record Child(com.palantir.javapoet.ClassName runner, String field, boolean takesInput, String workflowName,
-      com.palantir.javapoet.ClassName workflow) {}
+      com.palantir.javapoet.ClassName workflow, java.util.List<java.util.List<String>> stages) {}
 
   /**
    * What the runtime's StepSpec needs beyond name and retries; 0 means unset. {@code skipUntil} is

@@ -8,6 +8,7 @@ import com.palantir.javapoet.WildcardTypeName;
 import io.stepwise.processor.model.Stage;
 import io.stepwise.processor.model.StepModel;
 import io.stepwise.processor.model.WorkflowModel;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,9 @@ import java.util.stream.Collectors;
 /**
  * Writes a workflow as a Mermaid flowchart: the steps in order (solid arrows), the data each step
  * takes through {@code @From} and {@code @Input} (dotted arrows labelled with the type), conditional
- * steps (hexagons, with their {@code @When} method) and compensations (red nodes beside their step).
+ * steps (hexagons, with their {@code @When} method), the steps of each child workflow (a box around
+ * them, beside the step that runs it: how a chain runs inside a {@code @Parallel} group) and
+ * compensations (red nodes beside their step).
  */
 public final class DiagramWriter {
 
@@ -56,6 +59,9 @@ public final class DiagramWriter {
       }
     }
     out.append("  result([\"result: ").append(escape(simple(model.resultType()))).append("\"])\n");
+    for (StepModel step : steps) {
+      step.child().ifPresent(child -> child(out, ids.get(step.name()), child));
+    }
 
     List<Stage> stages = model.stages();
     for (int i = 0; i + 1 < stages.size(); i++) {
@@ -99,6 +105,36 @@ public final class DiagramWriter {
       out.append("  classDef compensation fill:#fdecea,stroke:#c0392b,color:#7b241c\n");
     }
     return out.toString();
+  }
+
+  /**
+   * A child workflow's steps in a box of their own, {@code <id>_child}, linked to the step {@code id}
+   * that runs it; its steps are {@code <id>_c1}, {@code <id>_c2}, ... in order, a group's side by side.
+   */
+  private static void child(StringBuilder out, String id, StepModel.Child child) {
+    String box = id + "_child";
+    out.append("  subgraph ").append(box).append(" [\"child workflow: ").append(escape(child.workflowName()))
+        .append("\"]\n");
+    int n = 0;
+    List<List<String>> stageIds = new ArrayList<>();
+    for (List<String> stage : child.stages()) {
+      List<String> stageId = new ArrayList<>();
+      for (String name : stage) {
+        String stepId = id + "_c" + (++n);
+        stageId.add(stepId);
+        out.append("    ").append(stepId).append("[\"").append(escape(name)).append("\"]\n");
+      }
+      stageIds.add(stageId);
+    }
+    for (int i = 0; i + 1 < stageIds.size(); i++) {
+      for (String from : stageIds.get(i)) {
+        for (String to : stageIds.get(i + 1)) {
+          out.append("    ").append(from).append(" --> ").append(to).append('\n');
+        }
+      }
+    }
+    out.append("  end\n");
+    out.append("  ").append(id).append(" -.-|runs| ").append(box).append('\n');
   }
 
   /** A type with simple names: {@code List<RestockOrderItem>}. */
