@@ -91,6 +91,8 @@ import org.slf4j.LoggerFactory;
 public final class JdbcRunStore implements TransactionalRunStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcRunStore.class);
   private static final int PURGE_CHUNK = 500;
+  /** How long {@link #close()} waits for a retention purge in progress to end its transaction. */
+  private static final Duration PURGE_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final DataSource dataSource;
   private final RunTable table;
@@ -267,7 +269,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
           deleted = table.purge(c, cutoff, PURGE_CHUNK);
           c.commit();
           total += deleted;
-        } while (deleted == PURGE_CHUNK);
+        } while (deleted == PURGE_CHUNK && !closed);
         return total;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -278,15 +280,39 @@ public final class JdbcRunStore implements TransactionalRunStore {
     });
   }
 
-  /** Completes the writes already asked for, then stops the writer thread and the retention purge. */
+  /**
+   * Completes the writes already asked for, then stops the writer thread and the retention purge (a
+   * purge in progress ends after its current transaction).
+   */
   @Override
   public void close() {
     closed = true;
     if (retention != null) {
-      retention.shutdownNow();
+      stopRetention();
     }
     for (GroupCommitWriter writer : writers) {
       writer.close();
+    }
+  }
+
+  /**
+   * Stops the retention purge without interrupting it: an interrupt that lands in H2's file I/O
+   * closes the database's file channel, and with it the database, for every connection in the JVM.
+   * A purge in progress stops after its current transaction; this waits for it.
+   */
+  private void stopRetention() {
+    retention.shutdown();
+    boolean interrupted = false;
+    try {
+      if (!retention.awaitTermination(PURGE_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("The run store's retention purge did not stop within {}; closing without waiting for it",
+            PURGE_STOP_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

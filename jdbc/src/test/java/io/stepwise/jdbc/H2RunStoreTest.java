@@ -1,18 +1,28 @@
 package io.stepwise.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stepwise.runtime.store.RunStoreException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +95,49 @@ class H2RunStoreTest extends JdbcRunStoreContract {
           assertEquals(List.of(), store.unfinished("any"));
         }
       }
+    }
+  }
+
+  /**
+   * An interrupt that lands in H2's file I/O closes the database's file channel, and with it the
+   * database for every connection of the JVM ("Writing to FileChannelImpl failed", caused by
+   * ClosedByInterruptException, on the next commit anywhere): so close() lets a purge in progress end
+   * its transaction instead of interrupting it. The purge is held inside getConnection here, as it
+   * could be inside H2's writes.
+   */
+  @Test
+  void closeLetsARetentionPurgeInProgressEndWithoutInterruptingIt() throws Exception {
+    DataSource h2 = TestDatabases.h2(dir.resolve("purging"));
+    CountDownLatch purging = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    DataSource gated = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("getConnection")
+              && Thread.currentThread().getName().equals("stepwise-run-store-retention")) {
+            purging.countDown();
+            while (release.getCount() > 0) { // deaf to interrupts, as a write in progress is
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+              interrupted.compareAndSet(false, Thread.currentThread().isInterrupted());
+            }
+          }
+          try {
+            return method.invoke(h2, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    JdbcRunStore store = JdbcRunStore.builder(gated).retention(Duration.ofDays(1)).build();
+    assertTrue(purging.await(10, TimeUnit.SECONDS), "the purge starts when the store does");
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(store::close);
+    Thread.sleep(300);
+    assertFalse(closing.isDone(), "close waits for the purge in progress");
+    release.countDown();
+    closing.get(20, TimeUnit.SECONDS);
+    assertFalse(interrupted.get(), "close interrupted the purge");
+    try (JdbcRunStore again = JdbcRunStore.create(h2)) {
+      assertEquals(Optional.empty(), again.find("nothing"));
     }
   }
 
