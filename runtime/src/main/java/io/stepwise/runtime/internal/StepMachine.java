@@ -168,7 +168,7 @@ abstract class StepMachine<O, C> implements Runnable {
     compensationInput = response.compensationInput();
     if (response.isPermanentFailure()) {
       permanentFailure = response.failureMessage().orElseThrow();
-      partialWork = response.compensatesFailure();
+      partialWork = response.compensatesFailure() && !rollsBackFailedWork();
     } else if (response.isSkip()) {
       skip = response;
       output = null;
@@ -573,6 +573,14 @@ abstract class StepMachine<O, C> implements Runnable {
       checkpoint.started(began);
     }
     return checkpoint.build();
+  }
+
+  /**
+   * Whether an attempt that answers with a permanent failure has its work rolled back: then it has no
+   * partial work to hand over, whatever compensation input the failure carries.
+   */
+  boolean rollsBackFailedWork() {
+    return false;
   }
 
   /** Whether the step's attempts do their work in the transaction of the step's checkpoint. */
