@@ -3,9 +3,11 @@ package io.stepwise.it.durable;
 import static io.stepwise.it.durable.RevertWorkflows.did;
 import static io.stepwise.it.durable.RevertWorkflows.tripOf;
 
+import io.stepwise.annotations.ChildWorkflow;
 import io.stepwise.annotations.Compensate;
 import io.stepwise.annotations.From;
 import io.stepwise.annotations.Input;
+import io.stepwise.annotations.Parallel;
 import io.stepwise.annotations.Step;
 import io.stepwise.annotations.Workflow;
 import io.stepwise.runtime.StepContext;
@@ -196,6 +198,122 @@ public final class RevertSkipWorkflows {
     @Compensate("confirm")
     void unconfirm(String confirmation, StepContext ctx) {
       did(tripOf(ctx), "undo:confirm(" + confirmation + ")");
+    }
+  }
+  /** A child whose "stamp" fails with partial work and skips "fold": print, stamp, fold, post. */
+  @Workflow(value = "revert-skip-docs", result = "post")
+  public static final class Docs {
+    @Step("print")
+    String print(@Input String trip) {
+      did(trip, "print");
+      return "print-" + trip;
+    }
+
+    @Compensate("print")
+    void shred(String printed, StepContext ctx) {
+      did(tripOf(ctx), "undo:print(" + printed + ")");
+    }
+
+    @Step(value = "stamp", skipOnPermanentFailure = true, skipUntil = "post")
+    StepResponse<String, String> stamp(@Input String trip) {
+      did(trip, "stamp");
+      return StepResponse.permanentFailure("no ink", "stamp-hold-" + trip);
+    }
+
+    @Compensate("stamp")
+    void unstamp(String hold, StepContext ctx) {
+      did(tripOf(ctx), "undo:stamp(" + hold + ")");
+    }
+
+    @Step("fold")
+    String fold(@Input String trip) {
+      did(trip, "fold");
+      return "folded";
+    }
+
+    @Compensate("fold")
+    void unfold(String folded, StepContext ctx) {
+      did(tripOf(ctx), "undo:fold(" + folded + ")");
+    }
+
+    @Step("post")
+    String post(@From("print") String printed) {
+      return "post-" + printed;
+    }
+
+    @Compensate("post")
+    void recall(String posted, StepContext ctx) {
+      did(tripOf(ctx), "undo:post(" + posted + ")");
+    }
+  }
+
+  /**
+   * book; a group of insure (fails with partial work, skipOnPermanentFailure until docs) and seat;
+   * notify (skipped); docs (the child {@link Docs}, which skips a step of its own); finish.
+   */
+  @Workflow(value = "revert-skip-group", result = "finish")
+  public static final class Group {
+    @Step("book")
+    String book(@Input String trip) {
+      did(trip, "book");
+      return "book-" + trip;
+    }
+
+    @Compensate("book")
+    void unbook(String booking, StepContext ctx) {
+      did(tripOf(ctx), "undo:book(" + booking + ")");
+    }
+
+    @Step(value = "insure", skipOnPermanentFailure = true, skipUntil = "docs")
+    @Parallel("extras")
+    StepResponse<String, String> insure(@Input String trip) throws InterruptedException {
+      Thread.sleep(200); // usually ends after seat, so that the record's order is not the steps' order
+      did(trip, "insure");
+      return StepResponse.permanentFailure("no insurer", "policy-hold-" + trip);
+    }
+
+    @Compensate("insure")
+    void uninsure(String hold, StepContext ctx) {
+      did(tripOf(ctx), "undo:insure(" + hold + ")");
+    }
+
+    @Step("seat")
+    @Parallel("extras")
+    String seat(@Input String trip) {
+      did(trip, "seat");
+      return "seat-" + trip;
+    }
+
+    @Compensate("seat")
+    void releaseSeat(String seat, StepContext ctx) {
+      did(tripOf(ctx), "undo:seat(" + seat + ")");
+    }
+
+    @Step("notify")
+    String notify(@From("seat") String seat, @Input String trip) {
+      did(trip, "notify");
+      return "notified";
+    }
+
+    @Compensate("notify")
+    void unnotify(String notified, StepContext ctx) {
+      did(tripOf(ctx), "undo:notify(" + notified + ")");
+    }
+
+    @Step("docs")
+    @ChildWorkflow(Docs.class)
+    String docs(@Input String trip) {
+      return trip;
+    }
+
+    @Step("finish")
+    String finish(@From("docs") String posted, @From("seat") String seat) {
+      return "finished " + posted + " " + seat;
+    }
+
+    @Compensate("finish")
+    void unfinish(String finished, StepContext ctx) {
+      did(tripOf(ctx), "undo:finish(" + finished + ")");
     }
   }
 }
