@@ -171,6 +171,24 @@ final class AccountWorkflows {
     }
   }
 
+  /** How often {@link TolerantUnrecordable}'s first step was called. */
+  static final AtomicInteger DESCRIBED = new AtomicInteger();
+
+  /** A step that answers with a value the store cannot record, and tolerates its failure (skipOnPermanentFailure). */
+  @Workflow(value = "tolerant-unrecordable", result = "welcome")
+  public static class TolerantUnrecordable {
+    @Step(value = "describe", skipOnPermanentFailure = true)
+    Unwritable describe(@Input String owner) {
+      DESCRIBED.incrementAndGet();
+      return new Unwritable();
+    }
+
+    @Step("welcome")
+    String welcome(@Input String owner) {
+      return "welcome " + owner;
+    }
+  }
+
   /** Inserts an account of {@code owner}; returns its id. */
   static long insert(Connection connection, String owner) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement("INSERT INTO account (owner) VALUES (?)",

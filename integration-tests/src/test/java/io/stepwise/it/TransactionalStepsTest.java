@@ -240,6 +240,31 @@ class TransactionalStepsTest {
     assertEquals(Optional.empty(), durable.revert("acc-21").result(), "the reverted record, replayed");
   }
 
+  /**
+   * A step whose output the store cannot record fails with the store's error; with
+   * skipOnPermanentFailure that failure is tolerated, and recorded as such, so that a revert (or a
+   * resume) replays it instead of calling the step again.
+   */
+  @Test
+  void aToleratedFailureToRecordAnOutputIsRecordedAndARevertDoesNotCallTheStepAgain() {
+    AccountWorkflows.DESCRIBED.set(0);
+    AccountWorkflows_TolerantUnrecordableRunner runner =
+        AccountWorkflows_TolerantUnrecordableRunner.create(Container.of(db), engine);
+    engine.start();
+
+    WorkflowResult<Optional<String>> done = runner.run("ann", tx("acc-31"));
+
+    assertEquals(WorkflowStatus.DONE, done.status());
+    assertEquals(List.of("describe"), done.errors().stream().map(e -> e.step()).toList());
+    assertEquals(List.of(CheckpointKind.STEP_TOLERATED, CheckpointKind.STEP_SKIPPED),
+        engine.timeline("acc-31").orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
+
+    WorkflowResult<Optional<String>> reverted = runner.revert("acc-31");
+
+    assertEquals(WorkflowStatus.REVERTED, reverted.status());
+    assertEquals(1, AccountWorkflows.DESCRIBED.get(), "a revert calls no step");
+  }
+
   @Test
   void withoutAnEngineOrADataSource_theStepFailsWithTheFix() {
     AccountWorkflows_OpenAccountAsyncRunner runner = AccountWorkflows_OpenAccountAsyncRunner.create(Container.empty());
