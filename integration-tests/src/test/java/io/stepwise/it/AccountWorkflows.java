@@ -127,6 +127,33 @@ final class AccountWorkflows {
     }
   }
 
+  /** What {@link GiftAccount}'s compensation was called with, in order. */
+  static final List<String> UNDONE = new CopyOnWriteArrayList<>();
+
+  /**
+   * Inserts a row, then fails for good for an owner named "fail-...", handing over the row's id as
+   * partial work (skipOnPermanentFailure): the row is rolled back, so nothing is left to compensate.
+   */
+  @Workflow(value = "gift-account", result = "welcome")
+  public static class GiftAccount {
+    @Step(value = "create-account", skipOnPermanentFailure = true)
+    StepResponse<Long, Long> createAccount(@Input String owner, Connection connection) throws SQLException {
+      long id = insert(connection, owner);
+      return owner.startsWith("fail-") ? StepResponse.permanentFailure("no gift for " + owner, id)
+          : new StepResponse<>(id, id);
+    }
+
+    @Compensate("create-account")
+    void deleteAccount(Long id) {
+      UNDONE.add("create-account(" + id + ")");
+    }
+
+    @Step("welcome")
+    String welcome(@Input String owner) {
+      return "welcome " + owner;
+    }
+  }
+
   /** A value the store cannot record: Jackson fails on its getter. */
   public static final class Unwritable {
     public String getValue() {
@@ -141,6 +168,24 @@ final class AccountWorkflows {
     Unwritable createAccount(@Input String owner, Connection connection) throws SQLException {
       insert(connection, owner);
       return new Unwritable();
+    }
+  }
+
+  /** How often {@link TolerantUnrecordable}'s first step was called. */
+  static final AtomicInteger DESCRIBED = new AtomicInteger();
+
+  /** A step that answers with a value the store cannot record, and tolerates its failure (skipOnPermanentFailure). */
+  @Workflow(value = "tolerant-unrecordable", result = "welcome")
+  public static class TolerantUnrecordable {
+    @Step(value = "describe", skipOnPermanentFailure = true)
+    Unwritable describe(@Input String owner) {
+      DESCRIBED.incrementAndGet();
+      return new Unwritable();
+    }
+
+    @Step("welcome")
+    String welcome(@Input String owner) {
+      return "welcome " + owner;
     }
   }
 

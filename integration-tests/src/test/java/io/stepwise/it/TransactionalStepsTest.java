@@ -208,6 +208,63 @@ class TransactionalStepsTest {
         .map(Checkpoint::kind).toList());
   }
 
+  /**
+   * A permanent failure rolls the step's work back (docs/durable-runs.md: a transactional step has no
+   * partial work to hand over): the compensation input it answers with is not compensated when the
+   * run is reverted.
+   */
+  @Test
+  void aPermanentFailureRolledBackHandsOverNoPartialWorkToARevert() throws SQLException {
+    AccountWorkflows.UNDONE.clear();
+    AccountWorkflows_GiftAccountRunner durable = AccountWorkflows_GiftAccountRunner.create(Container.of(db), engine);
+    engine.start();
+    AccountWorkflows_GiftAccountRunner plain = AccountWorkflows_GiftAccountRunner.create(Container.of(db));
+
+    WorkflowResult<Optional<String>> failed = durable.run("fail-kim", tx("acc-21"));
+    WorkflowResult<Optional<String>> failedWithoutEngine = plain.run("fail-lee", tx("acc-22"));
+    assertEquals(WorkflowStatus.DONE, failed.status());
+    assertEquals(WorkflowStatus.DONE, failedWithoutEngine.status());
+    assertEquals(List.of(), accounts(), "the failed steps' rows were rolled back");
+    assertEquals(List.of(CheckpointKind.STEP_TOLERATED, CheckpointKind.STEP_SKIPPED),
+        engine.timeline("acc-21").orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
+
+    WorkflowResult<Optional<String>> again = durable.run("fail-kim", tx("acc-21"));
+    assertEquals(WorkflowStatus.DONE, again.status(), "the recorded run, replayed");
+    assertEquals(Optional.empty(), again.result(), "its skipped result step");
+
+    WorkflowResult<Optional<String>> reverted = durable.revert("acc-21");
+
+    assertEquals(WorkflowStatus.REVERTED, reverted.status());
+    assertEquals(Optional.empty(), reverted.result());
+    assertEquals(List.of(), AccountWorkflows.UNDONE, "no compensation of a row that was rolled back");
+    assertEquals(Optional.empty(), durable.revert("acc-21").result(), "the reverted record, replayed");
+  }
+
+  /**
+   * A step whose output the store cannot record fails with the store's error; with
+   * skipOnPermanentFailure that failure is tolerated, and recorded as such, so that a revert (or a
+   * resume) replays it instead of calling the step again.
+   */
+  @Test
+  void aToleratedFailureToRecordAnOutputIsRecordedAndARevertDoesNotCallTheStepAgain() {
+    AccountWorkflows.DESCRIBED.set(0);
+    AccountWorkflows_TolerantUnrecordableRunner runner =
+        AccountWorkflows_TolerantUnrecordableRunner.create(Container.of(db), engine);
+    engine.start();
+
+    WorkflowResult<Optional<String>> done = runner.run("ann", tx("acc-31"));
+
+    assertEquals(WorkflowStatus.DONE, done.status());
+    assertEquals(List.of("describe"), done.errors().stream().map(e -> e.step()).toList());
+    assertEquals(List.of(CheckpointKind.STEP_TOLERATED, CheckpointKind.STEP_SKIPPED),
+        engine.timeline("acc-31").orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
+
+    WorkflowResult<Optional<String>> reverted = runner.revert("acc-31");
+
+    assertEquals(WorkflowStatus.REVERTED, reverted.status());
+    assertEquals(1, AccountWorkflows.DESCRIBED.get(), "a revert calls no step");
+  }
+
   @Test
   void withoutAnEngineOrADataSource_theStepFailsWithTheFix() {
     AccountWorkflows_OpenAccountAsyncRunner runner = AccountWorkflows_OpenAccountAsyncRunner.create(Container.empty());

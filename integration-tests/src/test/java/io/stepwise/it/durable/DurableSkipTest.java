@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepwise.it.durable.DurableWorkflows.OrderInput;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
@@ -134,6 +136,33 @@ class DurableSkipTest {
     assertEquals(1, recovery.done(), recovery.toString());
     assertEquals(List.of("confirm", "archive"), DurableWorkflows.events(order), "neither gift nor wrap");
     assertEquals(SKIPPED_RUN, kinds(record(async)));
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aRunResumedBeforeItsSkipsWereRecordedIsRevertedWithoutTheSkippedSteps(boolean async) throws Exception {
+    DiesAfterTheFailure dying = new DiesAfterTheFailure(memory);
+    runUntilTheStoreDies(async, new OrderInput(order, false, "charge"), null, dying, null);
+    assertEquals(1, resume(async).done());
+    DurableWorkflows.EVENTS.remove(order);
+
+    WorkflowEngine third = WorkflowEngine.builder().store(memory).build();
+    WorkflowResult<String> reverted;
+    if (async) {
+      DurableSkipWorkflows_SkipAsyncRunner runner = DurableSkipWorkflows_SkipAsyncRunner.create(Container.empty(), third);
+      third.start();
+      reverted = runner.revertAsync(order).get(10, TimeUnit.SECONDS);
+    } else {
+      DurableSkipWorkflows_SkipRunner runner = DurableSkipWorkflows_SkipRunner.create(Container.empty(), third);
+      third.start();
+      reverted = runner.revert(order);
+    }
+
+    assertEquals(WorkflowStatus.REVERTED, reverted.status());
+    assertEquals(List.of("charge"), reverted.errors().stream().map(StepError::step).toList());
+    assertEquals(List.of("undo:confirm", "undo:create"), DurableWorkflows.events(order), "neither gift nor wrap");
+    assertEquals(RunStatus.REVERTED, record(async).status());
+    third.close();
   }
 
   @ParameterizedTest(name = "async={0}")

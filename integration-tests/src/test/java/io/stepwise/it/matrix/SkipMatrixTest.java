@@ -2,6 +2,7 @@ package io.stepwise.it.matrix;
 
 import static io.stepwise.it.matrix.Outcomes.errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
@@ -112,6 +113,23 @@ class SkipMatrixTest {
     assertEquals(WorkflowStatus.REVERTED, result.status(), result.toString());
     assertEquals(List.of("points points-42", "ship shipped no gift", "charge charge-partial", "order order"),
         p.undone());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
+  void aCancelDuringTheSkippingStepCompensatesTheRunInsteadOfSkipping(Path path) throws Exception {
+    Probe p = new Probe(path).hold("charge").permanentFailure("charge", "card declined", "charge-partial");
+    WorkflowResult<Optional<String>> result = SkipWorkflows.skips(path).runCancellingTheHeldStep(p);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status(), result.toString());
+    assertEquals(Optional.empty(), result.result());
+    assertEquals(1, errors(result).size(), errors(result).toString());
+    assertTrue(errors(result).get(0).startsWith("charge INVOKE 1 WorkflowCancelledException: workflow '"
+        + path.workflow("skips") + "' (transaction " + p.id + ") was cancelled during step 'charge'"),
+        errors(result).toString());
+    assertEquals(List.of("order#1", "charge#1"), p.calls());
+    assertEquals(List.of("charge charge-partial", "order order"), p.undone(), "its partial work first");
+    assertTrue(p.events.lines().stream().noneMatch(line -> line.startsWith("skipped")), p.events.lines().toString());
   }
 
   // ---- @Parallel

@@ -168,7 +168,7 @@ abstract class StepMachine<O, C> implements Runnable {
     compensationInput = response.compensationInput();
     if (response.isPermanentFailure()) {
       permanentFailure = response.failureMessage().orElseThrow();
-      partialWork = response.compensatesFailure();
+      partialWork = response.compensatesFailure() && !rollsBackFailedWork();
     } else if (response.isSkip()) {
       skip = response;
       output = null;
@@ -497,9 +497,12 @@ abstract class StepMachine<O, C> implements Runnable {
       CompletableFuture<Void> written = recordOutcome(journal);
       if (written != null) {
         Runnable next = () -> {
-          unrecordable(written);
-          if (then != null) {
-            then.run();
+          // a failure to record that the step tolerates (skipOnPermanentFailure, say) is recorded as
+          // tolerated, so that a replay (a resume, a revert) does not call the step again
+          CompletableFuture<Void> tolerated = unrecordable(written) && Settlement.isTolerated(step, cause)
+              ? recordOutcome(journal) : null;
+          if (tolerated == null || driver.await(run, tolerated, this::goOn)) {
+            goOn();
           }
         };
         if (driver.await(run, written, next)) {
@@ -508,6 +511,10 @@ abstract class StepMachine<O, C> implements Runnable {
         return; // else next runs once the checkpoint is durable
       }
     }
+    goOn();
+  }
+
+  private void goOn() {
     if (then != null) {
       then.run();
     }
@@ -516,16 +523,18 @@ abstract class StepMachine<O, C> implements Runnable {
   /**
    * A step whose outcome the store cannot record (its output's type cannot be written as JSON, say)
    * fails, with the store's error, which names the step and the type: trying again cannot help, and
-   * a run that stopped there would fail the same way at every restart.
+   * a run that stopped there would fail the same way at every restart. True if it so fails now.
    */
-  private void unrecordable(CompletableFuture<Void> written) {
+  private boolean unrecordable(CompletableFuture<Void> written) {
     Throwable error = WorkflowRun.failureOf(written);
     if (error instanceof UnrecordableValueException && cause == null) {
       cause = error;
       output = null;
       compensationInput = null;
       partialWork = false;
+      return true;
     }
+    return false;
   }
 
   /**
@@ -573,6 +582,14 @@ abstract class StepMachine<O, C> implements Runnable {
       checkpoint.started(began);
     }
     return checkpoint.build();
+  }
+
+  /**
+   * Whether an attempt that answers with a permanent failure has its work rolled back: then it has no
+   * partial work to hand over, whatever compensation input the failure carries.
+   */
+  boolean rollsBackFailedWork() {
+    return false;
   }
 
   /** Whether the step's attempts do their work in the transaction of the step's checkpoint. */

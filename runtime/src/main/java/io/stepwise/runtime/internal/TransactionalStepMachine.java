@@ -30,6 +30,9 @@ import javax.sql.DataSource;
  *       a crash between the two runs the step again.
  * </ul>
  *
+ * <p>Either way a permanent failure is rolled back, so it hands over no partial work: the compensation
+ * input it answers with, if any, is dropped, and the compensation is not called for it.
+ *
  * <p>The step's compensation is an ordinary one: it runs outside any checkpoint transaction, and
  * gets its connection as any compensation does.
  */
@@ -134,6 +137,12 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
         connection.setAutoCommit(autoCommit);
       }
     }
+  }
+
+  /** A permanent failure is rolled back on both ways, with the store's checkpoint or in a transaction of its own. */
+  @Override
+  boolean rollsBackFailedWork() {
+    return true;
   }
 
   @Override
