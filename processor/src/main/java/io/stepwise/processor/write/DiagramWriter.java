@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Writes a workflow as a Mermaid flowchart: the steps in order (solid arrows), the data each step
  * takes through {@code @From} and {@code @Input} (dotted arrows labelled with the type), conditional
- * steps (hexagons, with their {@code @When} method) and compensations (red nodes beside their step).
+ * steps (hexagons, with their {@code @When} method), compensations (red nodes beside their step)
+ * and {@code noWait} steps, which the steps after them do not wait for (they follow the step before),
+ * with a dotted arrow to the result: the run ends after them.
  */
 public final class DiagramWriter {
 
@@ -47,7 +49,8 @@ public final class DiagramWriter {
           + (step.options().onFailure().equals("CONTINUE") ? "<br/>continue on failure" : "")
           + (step.options().onFailure().equals("SKIP") ? "<br/>skip on failure"
               + step.options().skipUntil().map(until -> " until " + escape(until)).orElse("") : "")
-          + (step.options().skippable() ? "<br/>may skip" : "");
+          + (step.options().skippable() ? "<br/>may skip" : "")
+          + (noWait(model, step) ? "<br/>no wait" : "");
       if (step.hook().isPresent()) {
         out.append("  ").append(id).append(">\"hook: ").append(label).append("\"]\n");
       } else {
@@ -57,12 +60,23 @@ public final class DiagramWriter {
     }
     out.append("  result([\"result: ").append(escape(simple(model.resultType()))).append("\"])\n");
 
+    // the steps after a noWait step do not wait for it: they follow the stage before it, and the
+    // noWait step ends before the run does
     List<Stage> stages = model.stages();
-    for (int i = 0; i + 1 < stages.size(); i++) {
-      for (StepModel from : stages.get(i).steps()) {
-        for (StepModel to : stages.get(i + 1).steps()) {
+    List<StepModel> waitedFor = List.of();
+    for (int i = 0; i < stages.size(); i++) {
+      for (StepModel from : waitedFor) {
+        for (StepModel to : stages.get(i).steps()) {
           out.append("  ").append(ids.get(from.name())).append(" --> ").append(ids.get(to.name())).append('\n');
         }
+      }
+      if (!isNoWait(stages.get(i))) {
+        waitedFor = stages.get(i).steps();
+      }
+    }
+    for (Stage stage : stages) {
+      if (isNoWait(stage)) {
+        out.append("  ").append(ids.get(stage.step().name())).append(" -.->|\"no wait: ends before the run\"| result\n");
       }
     }
     for (StepModel step : steps) {
@@ -99,6 +113,14 @@ public final class DiagramWriter {
       out.append("  classDef compensation fill:#fdecea,stroke:#c0392b,color:#7b241c\n");
     }
     return out.toString();
+  }
+
+  private static boolean isNoWait(Stage stage) {
+    return stage.group().isPresent() && stage.group().get().noWait();
+  }
+
+  private static boolean noWait(WorkflowModel model, StepModel step) {
+    return model.stages().stream().anyMatch(stage -> isNoWait(stage) && stage.step() == step);
   }
 
   /** A type with simple names: {@code List<RestockOrderItem>}. */
