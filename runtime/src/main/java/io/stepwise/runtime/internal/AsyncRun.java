@@ -299,6 +299,10 @@ public final class AsyncRun extends Execution {
 
   /** Every step is over, noWait steps too: the result, or the compensation of a halted or cancelled run. */
   private <R> CompletionStage<R> stepsOver(R value) {
+    WorkflowSuspendedException suspended = noWaitSuspension();
+    if (suspended != null) {
+      return CompletableFuture.failedFuture(suspended);
+    }
     if (noWaitFailed()) {
       return halt(List.of());
     }

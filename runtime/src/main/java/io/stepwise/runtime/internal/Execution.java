@@ -96,6 +96,8 @@ abstract class Execution {
    * run's, or the segment of an asynchronous run that runs).
    */
   private List<GroupCoordinator> noWaits = List.of();
+  /** Whether a {@code noWait} step started: its checkpoint may have failed while no step of the run looked. */
+  private boolean hadNoWaits;
   /** The failures of settled {@code noWait} steps that halt the run, kept until a halt takes them. */
   private List<Settlement.Failure> noWaitFailures = List.of();
 
@@ -273,6 +275,16 @@ abstract class Execution {
       noWaits = new ArrayList<>(2);
     }
     noWaits.add(step);
+    hadNoWaits = true;
+  }
+
+  /**
+   * Why a durable run with {@code noWait} steps must stop once its steps are over: a {@code noWait}
+   * step's checkpoint that the store could not record (see {@link #suspension()}); null if it goes
+   * on. A step of the run would see it at its start, but after the last one none looks.
+   */
+  WorkflowSuspendedException noWaitSuspension() {
+    return hadNoWaits ? suspension() : null;
   }
 
   /**

@@ -219,11 +219,17 @@ public final class WorkflowRun extends Execution {
   /**
    * Waits for the {@code noWait} steps that still run, once the other steps are over, and settles
    * them: whether one failed so that the run halts.
+   *
+   * @throws WorkflowSuspendedException if a durable run could not record a {@code noWait} step
    */
   private boolean awaitNoWaits() {
     CompletableFuture<Void> running = noWaitsRunning();
     if (running != null) {
       driver().await(this, running, null); // blocks
+    }
+    WorkflowSuspendedException suspended = noWaitSuspension();
+    if (suspended != null) {
+      throw suspended;
     }
     return noWaitFailed();
   }
