@@ -78,6 +78,23 @@ class NoWaitMatrixTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Path.class)
+  void itsFailureKeepsALaterParallelGroupFromStarting(Path path) throws Exception {
+    Probe p = new Probe(path).hold("ship").waitsFor("email", "ship#1").failAlways("email");
+    CompletableFuture<WorkflowResult<String>> run = NoWaitWorkflows.group(path).runAsync(p, p.options().build());
+
+    assertTrue(p.entered.await(5, TimeUnit.SECONDS), "ship was entered: " + p);
+    assertTrue(p.events.await("failed email#1 IllegalStateException"), "email failed while ship was held: " + p);
+    p.release();
+    WorkflowResult<String> result = run.get(5, TimeUnit.SECONDS);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status(), result.toString());
+    assertEquals(List.of("email INVOKE 1 IllegalStateException: email failed on attempt 1"), errors(result));
+    assertEquals(Set.of("order#1", "email#1", "ship#1"), Set.copyOf(p.calls()), "the group never starts");
+    assertEquals(List.of("ship shipped", "order order"), p.undone());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
   void aLaterStepsFailureWaitsForItThenCompensatesIt(Path path) throws Exception {
     Probe p = new Probe(path).hold("email").failAlways("bill");
     CompletableFuture<WorkflowResult<String>> run = NoWaitWorkflows.noWait(path).runAsync(p, p.options().build());
