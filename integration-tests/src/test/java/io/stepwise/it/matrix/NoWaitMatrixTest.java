@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * runs, and the run ends only once it has ended too. Its failure stops the run before its next step
  * and compensates what completed, in reverse order of completion; a later step's failure waits for
  * it, then compensates it with the rest; a cancel while the run waits for it compensates everything.
+ * Listeners hear it, and it sees the run's MDC, as a step of a {@code @Parallel} group.
  */
 class NoWaitMatrixTest {
   /** How long a test looks for something that must not happen. */
@@ -43,6 +45,10 @@ class NoWaitMatrixTest {
     assertEquals(Set.of("order#1", "email#1", "ship#1", "bill#1"), Set.copyOf(p.calls()));
     assertEquals(List.of(), p.undone());
     assertEquals("finish nowait DONE", p.events.lines().get(p.events.lines().size() - 1));
+    // as a group's step: heard by the listeners, with the run's MDC and its own step
+    assertTrue(p.events.lines().containsAll(List.of("step email#1", "ok email#1")), p.events.lines().toString());
+    assertEquals(Map.of("stepwise.transactionId", p.id, "stepwise.workflow", path.workflow("nowait"),
+        "stepwise.step", "email"), p.mdc("email#1"));
   }
 
   @ParameterizedTest(name = "{0}")
