@@ -117,4 +117,25 @@ public @interface Step {
    * {@code skip()} without it fails for good, with an error that says to add it.
    */
   boolean skippable() default false;
+
+  /**
+   * Whether the steps after this one start at once, without waiting for it, as Medusa's {@code
+   * noWait}: the step starts on the run's executor (with its own retries and timeout, as a step of a
+   * {@link Parallel} group), the next steps start together with it, and the run ends only when it and
+   * the rest have ended. Its output is for nobody: no parameter may be {@link From} it.
+   *
+   * <p>It is settled, like any step, in the order it completed: its compensation is on the stack
+   * with the steps that completed before it, below those that completed after it. If it fails for
+   * good, the steps in progress finish, no further step starts, and every completed step (this one
+   * too, if it completed) is compensated, the most recent first; {@link #continueOnPermanentFailure()}
+   * records the error and lets the run go on. If a later step fails while it still runs, the run waits
+   * for it, then compensates what completed. A cancel stops the run before its next step, as always,
+   * and the run waits for the noWait step before it compensates.
+   *
+   * <p>The compiler checks that the step is not the workflow's result step (named by {@link
+   * Workflow#result()}, or the last declared step) nor the last step, not in a {@link Parallel} group
+   * (a group's steps are all waited for), does not set {@link #skipOnPermanentFailure()} (the steps
+   * it would skip may be over when it fails), and that no {@link From} takes its output.
+   */
+  boolean noWait() default false;
 }

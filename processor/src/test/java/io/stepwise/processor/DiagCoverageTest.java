@@ -81,6 +81,11 @@ class DiagCoverageTest {
       Map.entry("SkipUntilNotLater", "SkipDiagnosticsTest"),
       Map.entry("SkipUntilSameGroup", "SkipDiagnosticsTest"),
       Map.entry("SkippableNeedsStepResponse", "SkipDiagnosticsTest"),
+      Map.entry("FromNoWaitStep", "NoWaitDiagnosticsTest"),
+      Map.entry("NoWaitResultStep", "NoWaitDiagnosticsTest"),
+      Map.entry("NoWaitLastStep", "NoWaitDiagnosticsTest"),
+      Map.entry("NoWaitInParallel", "NoWaitDiagnosticsTest"),
+      Map.entry("NoWaitSkipOnPermanentFailure", "NoWaitDiagnosticsTest"),
       // @Parallel
       Map.entry("ParallelNameEmpty", "ParallelDiagnosticsTest"),
       Map.entry("ParallelOutsideStep", "ParallelDiagnosticsTest"),

@@ -71,6 +71,8 @@ final class Probe {
   private final Map<String, Boolean> conditions = new ConcurrentHashMap<>();
   private final Set<String> throwingConditions = ConcurrentHashMap.newKeySet();
   private final Map<String, CountDownLatch> partners = new ConcurrentHashMap<>();
+  /** The call each step's work waits for: see {@link #waitsFor}. */
+  private final Map<String, String> awaitedCalls = new ConcurrentHashMap<>();
   private final Map<String, String> predecessors = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> finished = new ConcurrentHashMap<>();
   private volatile String held;
@@ -186,6 +188,12 @@ final class Probe {
   Probe after(String step, String predecessor) {
     predecessors.put(step, predecessor);
     finished.computeIfAbsent(predecessor, k -> new CountDownLatch(1));
+    return this;
+  }
+
+  /** The step's work waits until {@code call} ({@code step#attempt}) has been made: it ends while that call is at work. */
+  Probe waitsFor(String step, String call) {
+    awaitedCalls.put(step, call);
     return this;
   }
 
@@ -322,6 +330,10 @@ final class Probe {
           throw new IllegalStateException(step + " never met its partner: the group did not run its steps together");
         }
         journal.add("met " + step);
+      }
+      String awaited = awaitedCalls.get(step);
+      if (awaited != null && !awaitCall(awaited)) {
+        throw new IllegalStateException(step + " waited in vain for " + awaited);
       }
       String predecessor = predecessors.get(step);
       if (predecessor != null) {

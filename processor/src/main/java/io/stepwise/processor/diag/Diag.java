@@ -123,6 +123,16 @@ public enum Diag {
       "@Step(skipUntil) must name a step after the @Parallel group of step '%s', because the steps of a group run together and a failure skips only the steps after the group; '%s' is in the same group '%s'. Name a step after the group, or remove skipUntil"),
   SKIPPABLE_NEEDS_RESPONSE("SkippableNeedsStepResponse",
       "@Step(skippable = true) steps skip themselves by returning StepResponse.skip(), so they must return StepResponse<O, C> (or a CompletionStage of one); %s returns %s. Return a StepResponse, or remove skippable"),
+  NO_WAIT_FROM("FromNoWaitStep",
+      "@From cannot take the output of a noWait step, because the steps after it start while it still runs; step '%s' has noWait = true, and parameter '%s' of %s takes @From(\"%s\"). Remove noWait from step '%s', or take the value from a step that is waited for"),
+  NO_WAIT_RESULT("NoWaitResultStep",
+      "@Step(noWait = true) cannot be on the workflow's result step, because the result is its output, which the run cannot wait for; step '%s' is the result step of '%s' (%s). Remove noWait, or make another step the result with @Workflow(result = \"...\")"),
+  NO_WAIT_LAST("NoWaitLastStep",
+      "@Step(noWait = true) lets the steps after a step start without waiting for it, but step '%s' is the last step of '%s' and has none after it; the run waits for it anyway. Remove noWait"),
+  NO_WAIT_IN_PARALLEL("NoWaitInParallel",
+      "@Step(noWait = true) cannot be on a step of a @Parallel group, because the steps after a group start only when each of its steps ended; step '%s' is in group '%s'. Remove noWait, or move the step out of the group"),
+  NO_WAIT_SKIP_ON_FAILURE("NoWaitSkipOnPermanentFailure",
+      "@Step(noWait = true) cannot go with skipOnPermanentFailure, because the steps after a noWait step start while it runs and may have ended when it fails, too late to be skipped; step '%s' sets both. Use continueOnPermanentFailure, or remove noWait"),
 
   // ---- @Parallel
   PARALLEL_NAME_EMPTY("ParallelNameEmpty",

@@ -152,6 +152,12 @@ public final class WiringCheck {
           target.name(), consumer.name(), new StepMoves(graph).fix(consumer, target));
       return;
     }
+    if (target.options().noWait()) {
+      report.error(Diag.NO_WAIT_FROM, param.element(), from.mirror(), from.value(), target.name(), param.name(),
+          ElementFormatter.element((ExecutableElement) param.element().getEnclosingElement()), target.name(),
+          target.name());
+      return;
+    }
     Optional<TypeMirror> output = output(target);
     if (target.isHook()) {
       report.error(Diag.FROM_HOOK, param.element(), from.mirror(), from.value(), target.name());

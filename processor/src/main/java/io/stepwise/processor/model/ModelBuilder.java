@@ -133,13 +133,18 @@ public final class ModelBuilder {
           && steps.get(end).parallel().map(StepDecl.ParallelDecl::group).equals(group)) {
         end++;
       }
+      if (steps.get(first).options().noWait()) {
+        String step = steps.get(first).name();
+        stages.add(new StageNames(1, Optional.of(new Stage.Group(step, names.noWait(step), true)), names.done(step)));
+        continue;
+      }
       if (group.isEmpty()) {
         String step = steps.get(first).name();
         stages.add(new StageNames(1, Optional.empty(),
             outputs.containsKey(step) ? outputs.get(step) : names.done(step)));
         continue;
       }
-      Stage.Group named = new Stage.Group(group.get(), names.group(group.get()));
+      Stage.Group named = new Stage.Group(group.get(), names.group(group.get()), false);
       for (StepDecl step : steps.subList(first, end)) {
         if (outputs.containsKey(step.name())) {
           branches.put(step.name(), names.branch(outputs.get(step.name())));

@@ -72,6 +72,11 @@ final class RunnerNames {
     return locals.newName(camel(group) + "Group", "group:" + group);
   }
 
+  /** The local holding the group of a {@code noWait} step: {@code send-email} → {@code sendEmailNoWait}. */
+  String noWait(String step) {
+    return locals.newName(camel(step) + "NoWait", "noWait:" + step);
+  }
+
   /** The local holding the branch of a grouped step whose output is {@code output}. */
   String branch(String output) {
     return locals.newName(output + "Branch", "branch:" + output);

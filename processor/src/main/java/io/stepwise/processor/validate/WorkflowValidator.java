@@ -5,6 +5,7 @@ import io.stepwise.processor.diag.ValidationReport;
 import io.stepwise.processor.graph.ChildCheck;
 import io.stepwise.processor.graph.ChildWorkflows;
 import io.stepwise.processor.graph.ConditionCheck;
+import io.stepwise.processor.graph.NoWaitCheck;
 import io.stepwise.processor.graph.ParallelCheck;
 import io.stepwise.processor.graph.ResultCheck;
 import io.stepwise.processor.graph.SkipCheck;
@@ -28,6 +29,7 @@ public final class WorkflowValidator {
   private final ResultCheck result = new ResultCheck();
   private final ParallelCheck parallel = new ParallelCheck();
   private final SkipCheck skips = new SkipCheck();
+  private final NoWaitCheck noWaits = new NoWaitCheck();
 
   public WorkflowValidator(TypeRules typeRules, Elements elements, ChildWorkflows children) {
     this.shape = new WorkflowShapeValidator(elements);
@@ -50,6 +52,7 @@ public final class WorkflowValidator {
     result.check(graph, report);
     parallel.check(graph, report);
     skips.check(graph, report);
+    noWaits.check(graph, report);
     return report;
   }
 

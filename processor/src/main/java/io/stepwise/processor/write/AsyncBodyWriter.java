@@ -29,7 +29,7 @@ import javax.lang.model.element.Modifier;
  * }</pre>
  *
  * A {@code @Parallel} group is a block: the group, its branches, then {@code join()} and the rest
- * of the chain. {@code run} waits for the chain on the calling thread; {@code runAsync} and
+ * of the chain. A {@code noWait} step is a block too: its group, never joined, then the rest of the chain. {@code run} waits for the chain on the calling thread; {@code runAsync} and
  * {@code runAsChildAsync} do not wait.
  */
 final class AsyncBodyWriter extends BodyWriter {
@@ -102,6 +102,10 @@ final class AsyncBodyWriter extends BodyWriter {
       return CodeBlock.of("return $>$L$<;\n", expression(index));
     }
     Stage.Group group = stage.group().get();
+    if (group.noWait()) {
+      // never joined: the chain goes on at once (a noWait step is never the last), and the run waits at its end
+      return CodeBlock.builder().add(calls.groupStart(stage, group, ASYNC_GROUP)).add(statements(index + 1)).build();
+    }
     boolean last = index + 1 == stages.size();
     CodeBlock.Builder code = CodeBlock.builder()
         .add(calls.groupStart(stage, group, ASYNC_GROUP))

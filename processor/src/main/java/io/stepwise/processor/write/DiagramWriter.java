@@ -18,8 +18,10 @@ import java.util.stream.Collectors;
  * Writes a workflow as a Mermaid flowchart: the steps in order (solid arrows), the data each step
  * takes through {@code @From} and {@code @Input} (dotted arrows labelled with the type), conditional
  * steps (hexagons, with their {@code @When} method), the steps of each child workflow (a box around
- * them, beside the step that runs it: how a chain runs inside a {@code @Parallel} group) and
- * compensations (red nodes beside their step).
+ * them, beside the step that runs it: how a chain runs inside a {@code @Parallel} group),
+ * compensations (red nodes beside their step) and {@code noWait} steps, which the steps after them
+ * do not wait for (they follow the step before), with a dotted arrow to the result: the run ends
+ * after them.
  */
 public final class DiagramWriter {
 
@@ -50,7 +52,8 @@ public final class DiagramWriter {
           + (step.options().onFailure().equals("CONTINUE") ? "<br/>continue on failure" : "")
           + (step.options().onFailure().equals("SKIP") ? "<br/>skip on failure"
               + step.options().skipUntil().map(until -> " until " + escape(until)).orElse("") : "")
-          + (step.options().skippable() ? "<br/>may skip" : "");
+          + (step.options().skippable() ? "<br/>may skip" : "")
+          + (noWait(model, step) ? "<br/>no wait" : "");
       if (step.hook().isPresent()) {
         out.append("  ").append(id).append(">\"hook: ").append(label).append("\"]\n");
       } else {
@@ -63,12 +66,23 @@ public final class DiagramWriter {
       step.child().ifPresent(child -> child(out, ids.get(step.name()), child));
     }
 
+    // the steps after a noWait step do not wait for it: they follow the stage before it, and the
+    // noWait step ends before the run does
     List<Stage> stages = model.stages();
-    for (int i = 0; i + 1 < stages.size(); i++) {
-      for (StepModel from : stages.get(i).steps()) {
-        for (StepModel to : stages.get(i + 1).steps()) {
+    List<StepModel> waitedFor = List.of();
+    for (int i = 0; i < stages.size(); i++) {
+      for (StepModel from : waitedFor) {
+        for (StepModel to : stages.get(i).steps()) {
           out.append("  ").append(ids.get(from.name())).append(" --> ").append(ids.get(to.name())).append('\n');
         }
+      }
+      if (!isNoWait(stages.get(i))) {
+        waitedFor = stages.get(i).steps();
+      }
+    }
+    for (Stage stage : stages) {
+      if (isNoWait(stage)) {
+        out.append("  ").append(ids.get(stage.step().name())).append(" -.->|\"no wait: ends before the run\"| result\n");
       }
     }
     for (StepModel step : steps) {
@@ -135,6 +149,14 @@ public final class DiagramWriter {
     }
     out.append("  end\n");
     out.append("  ").append(id).append(" -.-|runs| ").append(box).append('\n');
+  }
+
+  private static boolean isNoWait(Stage stage) {
+    return stage.group().isPresent() && stage.group().get().noWait();
+  }
+
+  private static boolean noWait(WorkflowModel model, StepModel step) {
+    return model.stages().stream().anyMatch(stage -> isNoWait(stage) && stage.step() == step);
   }
 
   /** A type with simple names: {@code List<RestockOrderItem>}. */

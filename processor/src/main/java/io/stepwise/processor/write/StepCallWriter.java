@@ -51,7 +51,7 @@ final class StepCallWriter {
    */
   CodeBlock groupStart(Stage stage, Stage.Group group, ClassName groupType) {
     CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("$T $N = run.parallel($S)", groupType, group.local(), group.name());
+        .addStatement("$T $N = run.$L($S)", groupType, group.local(), group.noWait() ? "noWait" : "parallel", group.name());
     for (StepModel step : stage.steps()) {
       CodeBlock.Builder statement = CodeBlock.builder();
       if (step.branch().isPresent()) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The body of a synchronous runner: its steps run one after the other on the calling thread, each
- * step's output in a local, a {@code @Parallel} group joined before the next step:
+ * step's output in a local, a {@code @Parallel} group joined before the next step, a {@code noWait}
+ * step started in a group of its own that is never joined (the run waits for it at its end):
  *
  * <pre>{@code
  * RestockOrder createOrder = run.<RestockOrder, String>step(CREATE_ORDER, ...);
@@ -74,7 +75,9 @@ final class SyncBodyWriter extends BodyWriter {
         .returns(model.resultType())
         .addJavadoc("Runs the steps in order; throws {@link $T} when a failed step has been compensated.\n", HALT);
     for (Stage stage : model.stages()) {
-      if (stage.group().isPresent()) {
+      if (stage.group().isPresent() && stage.group().get().noWait()) {
+        steps.addCode(calls.groupStart(stage, stage.group().get(), GROUP)); // never joined: the run waits at its end
+      } else if (stage.group().isPresent()) {
         Stage.Group group = stage.group().get();
         steps.addCode(calls.groupStart(stage, group, GROUP))
             .addStatement("$N.join()", group.local())

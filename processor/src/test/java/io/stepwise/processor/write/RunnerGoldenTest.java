@@ -21,6 +21,8 @@ class RunnerGoldenTest {
 
   private static final List<JavaFileObject> GROUP = Fixtures.sources("group", "PackOrderWorkflow");
 
+  private static final List<JavaFileObject> NO_WAIT = Fixtures.sources("nowait", "NotifyOrderWorkflow");
+
   private static final List<JavaFileObject> HOOK = Fixtures.sources("hook", "RegisterUserWorkflow");
 
   private static final List<JavaFileObject> CHILD = Fixtures.sources("child",
@@ -62,6 +64,15 @@ class RunnerGoldenTest {
   @Test
   void syncGroupRunner() {
     assertRunner(GROUP, "syncGroupRunner", "com.acme.group.PackOrderWorkflowRunner");
+  }
+
+  /**
+   * noWait steps in an asynchronous runner: each started on a group of its own that is never
+   * joined, the chain going on at once; the diagram draws the steps after them from the step before.
+   */
+  @Test
+  void noWaitRunner() {
+    assertRunner(NO_WAIT, "noWaitRunner", "com.acme.nowait.NotifyOrderWorkflowRunner");
   }
 
   /** A hook: its slot field, its call among the steps, and the two registration methods. */

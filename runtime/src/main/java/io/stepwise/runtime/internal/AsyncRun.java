@@ -278,6 +278,34 @@ public final class AsyncRun extends Execution {
 
   /** The steps are over: the result, or the compensation of a run that was cancelled during its last step. */
   private <R> CompletionStage<R> endOfSteps(R value) {
+    CompletableFuture<Void> noWaits = noWaitsRunning();
+    if (noWaits == null) {
+      return stepsOver(value);
+    }
+    // the run ends when its noWait steps have ended too
+    CompletableFuture<R> over = new CompletableFuture<>();
+    Runnable end = () -> stepsOver(value).whenComplete((result, error) -> {
+      if (error == null) {
+        over.complete(result);
+      } else {
+        over.completeExceptionally(WorkflowRun.unwrap(error));
+      }
+    });
+    if (driver().await(this, noWaits, end)) {
+      end.run();
+    }
+    return over;
+  }
+
+  /** Every step is over, noWait steps too: the result, or the compensation of a halted or cancelled run. */
+  private <R> CompletionStage<R> stepsOver(R value) {
+    WorkflowSuspendedException suspended = noWaitSuspension();
+    if (suspended != null) {
+      return CompletableFuture.failedFuture(suspended);
+    }
+    if (noWaitFailed()) {
+      return halt(List.of());
+    }
     Settlement.Failure cancelled = endSteps();
     return cancelled == null ? CompletableFuture.completedFuture(value) : halt(List.of(cancelled));
   }
@@ -396,6 +424,16 @@ public final class AsyncRun extends Execution {
     return new Group(new GroupCoordinator(this, name));
   }
 
+  /**
+   * Starts a {@code noWait} step, the one step of the returned group, which is never joined: the
+   * steps after it start at once, and the run waits for it when its steps are over (or halted).
+   */
+  public Group noWait(String step) {
+    GroupCoordinator coordinator = new GroupCoordinator(this, step);
+    noWait(coordinator);
+    return new Group(coordinator);
+  }
+
   private static Void nothing(Object ignored) {
     return null;
   }
@@ -408,6 +446,9 @@ public final class AsyncRun extends Execution {
    * run has been compensated.
    */
   private <O, C> CompletionStage<O> run(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    if (noWaitFailed()) {
+      return halt(List.of()); // a noWait step failed: this step does not start
+    }
     CompletableFuture<O> settled = new CompletableFuture<>();
     machine.compensatedBy(compensation).then(() -> {
       WorkflowSuspendedException suspended = suspension();

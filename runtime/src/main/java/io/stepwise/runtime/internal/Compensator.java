@@ -59,6 +59,26 @@ final class Compensator implements Runnable {
    * over, and the run's status, REVERTED or FAILED, says how they went.
    */
   static CompletableFuture<Halt> halt(Execution run, List<Settlement.Failure> failed) {
+    CompletableFuture<Void> noWaits = run.noWaitsRunning();
+    if (noWaits == null) {
+      return haltNow(run, run.withNoWaitFailures(failed));
+    }
+    // a noWait step that still runs finishes first, and is compensated with the rest if it completed
+    CompletableFuture<Halt> halted = new CompletableFuture<>();
+    Runnable halt = () -> haltNow(run, run.withNoWaitFailures(failed)).whenComplete((done, error) -> {
+      if (error == null) {
+        halted.complete(done);
+      } else {
+        halted.completeExceptionally(WorkflowRun.unwrap(error));
+      }
+    });
+    if (run.driver().await(run, noWaits, halt)) {
+      halt.run();
+    }
+    return halted;
+  }
+
+  private static CompletableFuture<Halt> haltNow(Execution run, List<Settlement.Failure> failed) {
     boolean childLeftWork = failed.stream().anyMatch(failure -> leftWorkUndone(failure.cause()));
     int[] todo = Settlement.recordHalt(run, failed);
     CompletableFuture<Halt> halted = new CompletableFuture<>();

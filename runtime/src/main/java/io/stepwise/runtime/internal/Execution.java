@@ -14,13 +14,16 @@ import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.MDC;
 
@@ -89,6 +92,18 @@ abstract class Execution {
    */
   private StepSpec skippedBy;
   private int skippingUntil;
+  /** How many of the run's steps have had their outcome, on whichever thread: see {@link StepMachine#completionOrder()}. */
+  private final AtomicInteger finishes = new AtomicInteger();
+  /**
+   * The {@code noWait} steps that started and are not settled yet, each on a {@link GroupCoordinator}
+   * of its own, in the order they started. Read and written by the run's thread only (a synchronous
+   * run's, or the segment of an asynchronous run that runs).
+   */
+  private List<GroupCoordinator> noWaits = List.of();
+  /** Whether a {@code noWait} step started: its checkpoint may have failed while no step of the run looked. */
+  private boolean hadNoWaits;
+  /** The failures of settled {@code noWait} steps that halt the run, kept until a halt takes them. */
+  private List<Settlement.Failure> noWaitFailures = List.of();
 
   Execution(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Attempt parentStep,
       String transactionId, Driver driver, Object input) {
@@ -250,6 +265,74 @@ abstract class Execution {
   /** The failed step that skips the step at {@code position}; null if that step runs. */
   StepSpec skippedBy(int position) {
     return position < skippingUntil ? skippedBy : null;
+  }
+
+  // ---------------------------------------------------------------- noWait steps
+
+  /** One more step of the run has its outcome: which one it is, 1 for the first. */
+  int nextFinish() {
+    return finishes.incrementAndGet();
+  }
+
+  /** A {@code noWait} step started: it is settled once it finished, at the latest when the steps are over. */
+  void noWait(GroupCoordinator step) {
+    if (noWaits.isEmpty()) {
+      noWaits = new ArrayList<>(2);
+    }
+    noWaits.add(step);
+    hadNoWaits = true;
+  }
+
+  /**
+   * Why a durable run with {@code noWait} steps must stop once its steps are over: a {@code noWait}
+   * step's checkpoint that the store could not record (see {@link #suspension()}); null if it goes
+   * on. A step of the run would see it at its start, but after the last one none looks.
+   */
+  WorkflowSuspendedException noWaitSuspension() {
+    return hadNoWaits ? suspension() : null;
+  }
+
+  /**
+   * Settles the {@code noWait} steps that have finished (their compensations join the stack in the
+   * order they finished); whether one of them failed so that the run halts: then no further step
+   * starts, and the next one halts the run instead.
+   */
+  boolean noWaitFailed() {
+    for (Iterator<GroupCoordinator> steps = noWaits.iterator(); steps.hasNext(); ) {
+      GroupCoordinator step = steps.next();
+      if (step.finished().isDone()) {
+        steps.remove();
+        List<Settlement.Failure> failed = step.settleNow();
+        if (!failed.isEmpty()) {
+          if (noWaitFailures.isEmpty()) {
+            noWaitFailures = new ArrayList<>(failed.size());
+          }
+          noWaitFailures.addAll(failed);
+        }
+      }
+    }
+    return !noWaitFailures.isEmpty();
+  }
+
+  /** Completes when every {@code noWait} step that is not settled has its outcome; null if there is none. */
+  CompletableFuture<Void> noWaitsRunning() {
+    return noWaits.isEmpty() ? null
+        : CompletableFuture.allOf(noWaits.stream().map(GroupCoordinator::finished).toArray(CompletableFuture<?>[]::new));
+  }
+
+  /**
+   * The failures that halt the run, once every {@code noWait} step finished: those of {@code noWait}
+   * steps first (they failed before), then {@code failed}. The {@code noWait} steps are settled then.
+   */
+  List<Settlement.Failure> withNoWaitFailures(List<Settlement.Failure> failed) {
+    noWaitFailed();
+    if (noWaitFailures.isEmpty()) {
+      return failed;
+    }
+    List<Settlement.Failure> all = new ArrayList<>(noWaitFailures);
+    all.addAll(failed);
+    noWaitFailures = List.of();
+    return all;
   }
 
   /** The run whose step runs this one as a child workflow; null for a top-level run. */

@@ -29,11 +29,17 @@ final class GroupCoordinator {
   private final AtomicInteger completions = new AtomicInteger();
   private final List<Branch<?, ?>> branches = new ArrayList<>();
   private boolean joined;
+  /**
+   * Whether a {@code noWait} step failed, so that the run halts before this group: its steps do not
+   * start, and {@link #join()} halts the run.
+   */
+  private final boolean stopped;
 
   GroupCoordinator(Execution run, String name) {
     this.run = run;
     this.name = name;
     this.executor = run.executor();
+    this.stopped = run.noWaitFailed();
   }
 
   /** The run whose group this is. */
@@ -48,6 +54,9 @@ final class GroupCoordinator {
    */
   <O, C> Branch<O, C> start(StepMachine<O, C> machine, Compensation<? super C> compensation) {
     Branch<O, C> branch = new Branch<>(machine, compensation);
+    if (stopped) {
+      return branch; // never started: the run halts at the join, or before its next step
+    }
     branches.add(branch);
     machine.compensatedBy(compensation).inGroup = true;
     machine.then(() -> branch.finish(completions));
@@ -78,7 +87,9 @@ final class GroupCoordinator {
       throw new IllegalStateException("group '" + name + "' of workflow '" + run.spec().name() + "' was already joined");
     }
     joined = true;
-    CompletableFuture<?>[] finished = branches.stream().map(branch -> branch.finished).toArray(CompletableFuture<?>[]::new);
+    if (stopped) {
+      return Compensator.halt(run, List.of());
+    }
     CompletableFuture<Halt> settled = new CompletableFuture<>();
     Runnable settle = () -> {
       WorkflowSuspendedException suspended = run.suspension();
@@ -100,10 +111,23 @@ final class GroupCoordinator {
       }
     };
     // the steps must finish before anything is compensated: a blocking join is uninterruptible
-    if (run.driver().await(run, CompletableFuture.allOf(finished), settle)) {
+    if (run.driver().await(run, finished(), settle)) {
       settle.run();
     }
     return settled;
+  }
+
+  /** Completes when every step of the group has its outcome. */
+  CompletableFuture<Void> finished() {
+    return CompletableFuture.allOf(branches.stream().map(branch -> branch.finished).toArray(CompletableFuture<?>[]::new));
+  }
+
+  /**
+   * Settles the steps of a {@code noWait} step's group, which have finished: the failures that halt
+   * the run, which the next step (or the end of the steps) halts it with.
+   */
+  List<Settlement.Failure> settleNow() {
+    return settle();
   }
 
   /**

@@ -45,6 +45,8 @@ final class RunRecord {
   private final StepRecord[] steps;
   /** Positions of completed steps that have a compensation, the most recent last. */
   private final int[] stack;
+  /** When each step on the stack finished, in the run's order of completion: see {@link #pushInOrder}. */
+  private final int[] stackOrders;
   private int stackSize;
   private int completions;
   private List<StepError> errors = List.of();
@@ -74,6 +76,7 @@ final class RunRecord {
     this.deadlineMillis = deadlineMillis;
     this.steps = new StepRecord[stepCount];
     this.stack = new int[stepCount]; // a step completes at most once: the stack never holds more
+    this.stackOrders = new int[stepCount];
   }
 
   // ---------------------------------------------------------------- steps
@@ -109,7 +112,24 @@ final class RunRecord {
 
   /** The step at {@code position} has something to compensate: it goes on top of the stack. */
   void push(int position) {
+    stackOrders[stackSize] = Integer.MAX_VALUE;
     stack[stackSize++] = position;
+  }
+
+  /**
+   * The step at {@code position}, the {@code order}-th to finish in the run, has something to
+   * compensate: it goes on the stack below the steps that finished after it. Steps are settled in the
+   * order they finished, so it goes on top, but for a {@code noWait} step, which finished while later
+   * steps ran and is settled after them.
+   */
+  void pushInOrder(int position, int order) {
+    int at = stackSize++;
+    for (; at > 0 && stackOrders[at - 1] > order; at--) {
+      stack[at] = stack[at - 1];
+      stackOrders[at] = stackOrders[at - 1];
+    }
+    stack[at] = position;
+    stackOrders[at] = order;
   }
 
   /** How many steps are on the stack. */

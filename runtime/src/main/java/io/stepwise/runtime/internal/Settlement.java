@@ -48,7 +48,7 @@ final class Settlement {
       StepRecord done = record.stepEnded(position, StepRecord.Status.COMPLETED);
       done.output = step.output();
       if (compensation != null) {
-        stack(run, done, position, compensation, step.compensationInput());
+        stack(run, done, step, compensation);
       }
       return null;
     }
@@ -67,7 +67,7 @@ final class Settlement {
     record.addError(new StepError(spec.name(), StepPhase.INVOKE, cause, step.attempts()));
     if (partialWork) {
       // compensated only if the run fails later
-      stack(run, tolerated, position, compensation, step.compensationInput());
+      stack(run, tolerated, step, compensation);
     }
     if (spec.onFailure() == StepSpec.OnFailure.SKIP) {
       run.skipAfter(spec); // a replayed failure too: a resumed run skips what the first skipped
@@ -78,10 +78,10 @@ final class Settlement {
     return null;
   }
 
-  private static void stack(Execution run, StepRecord step, int position, Object compensation, Object input) {
-    step.compensationInput = input;
-    run.compensations()[position] = compensation;
-    run.record().push(position);
+  private static void stack(Execution run, StepRecord record, StepMachine<?, ?> step, Object compensation) {
+    record.compensationInput = step.compensationInput();
+    run.compensations()[step.position] = compensation;
+    run.record().pushInOrder(step.position, step.completionOrder());
   }
 
   /**

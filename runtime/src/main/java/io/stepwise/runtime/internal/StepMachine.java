@@ -85,6 +85,8 @@ abstract class StepMachine<O, C> implements Runnable {
   boolean inGroup;
   /** The checkpoint of the step's outcome: its number in the run's record; 0 in a run that is not recorded. */
   int sequence;
+  /** In a run that is not recorded, when the step had its outcome: 1 for the first step of the run. */
+  private int finishedAs;
   /** The recorded outcome the step replays; null if it runs. */
   private Checkpoint replayed;
   /** When the step began, for its checkpoint; null in a run that is not recorded. */
@@ -142,6 +144,14 @@ abstract class StepMachine<O, C> implements Runnable {
     permanentFailure = null;
     partialWork = false;
     skip = null;
+  }
+
+  /**
+   * When the step had its outcome, in the run's order: its checkpoint's number in a durable run (a
+   * replayed step keeps its recorded one, so that a resumed run compensates as the first did).
+   */
+  final int completionOrder() {
+    return run.journal != null ? sequence : finishedAs;
   }
 
   /** What runs once the step has its outcome. */
@@ -492,6 +502,7 @@ abstract class StepMachine<O, C> implements Runnable {
 
   private void over() {
     phase = OVER;
+    finishedAs = run.nextFinish();
     Journal journal = run.journal;
     if (journal != null && replayed == null && !journal.isSuspended() && !(cause == null && recordedByAttempt())) {
       CompletableFuture<Void> written = recordOutcome(journal);

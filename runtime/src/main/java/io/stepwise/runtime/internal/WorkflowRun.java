@@ -182,6 +182,16 @@ public final class WorkflowRun extends Execution {
   }
 
   /**
+   * Starts a {@code noWait} step, the one step of the returned group, which is never joined: the
+   * steps after it start at once, and the run waits for it when its steps are over (or halted).
+   */
+  public Group noWait(String step) {
+    GroupCoordinator coordinator = new GroupCoordinator(this, step);
+    noWait(coordinator);
+    return new Group(coordinator);
+  }
+
+  /**
    * Runs a step to its outcome on this thread and settles it: its output, null if it has none. The
    * run's steps follow each other, so one machine serves them all.
    */
@@ -197,6 +207,9 @@ public final class WorkflowRun extends Execution {
 
   /** Runs a step's machine to its outcome on this thread and settles it: its output, null if it has none. */
   private <O, C> O runMachine(StepMachine<O, C> machine, Compensation<? super C> compensation) {
+    if (noWaitFailed()) {
+      throw halt(List.of()); // a noWait step failed: this step does not start
+    }
     machine.compensatedBy(compensation).run();
     WorkflowSuspendedException suspended = suspension();
     if (suspended != null) {
@@ -207,6 +220,24 @@ public final class WorkflowRun extends Execution {
       throw halt(List.of(failure));
     }
     return machine.output();
+  }
+
+  /**
+   * Waits for the {@code noWait} steps that still run, once the other steps are over, and settles
+   * them: whether one failed so that the run halts.
+   *
+   * @throws WorkflowSuspendedException if a durable run could not record a {@code noWait} step
+   */
+  private boolean awaitNoWaits() {
+    CompletableFuture<Void> running = noWaitsRunning();
+    if (running != null) {
+      driver().await(this, running, null); // blocks
+    }
+    WorkflowSuspendedException suspended = noWaitSuspension();
+    if (suspended != null) {
+      throw suspended;
+    }
+    return noWaitFailed();
   }
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
@@ -265,6 +296,9 @@ public final class WorkflowRun extends Execution {
    * @throws WorkflowFailedException for such a cancelled run, unless {@link RunOptions#throwOnError()} is false
    */
   public <R> WorkflowResult<R> done(R result) {
+    if (awaitNoWaits()) {
+      return halted(halt(List.of()));
+    }
     Settlement.Failure cancelled = endSteps();
     if (cancelled != null) {
       return halted(halt(List.of(cancelled)));
@@ -292,6 +326,9 @@ public final class WorkflowRun extends Execution {
 
   /** Ends a child run whose steps all completed; its completed steps stay for the parent to compensate. */
   public <R> ChildRun<R> childDone(R result) {
+    if (awaitNoWaits()) {
+      throw childFailed(halt(List.of()));
+    }
     Settlement.Failure abandoned = endSteps();
     if (abandoned != null) {
       throw childFailed(halt(List.of(abandoned)));
