@@ -112,7 +112,7 @@ public record WorkflowExecution(
 
     void add(Checkpoint checkpoint) {
       switch (checkpoint.kind()) {
-        case CONDITION_MET -> { }
+        case CONDITION_MET, REVERT_BEGUN -> { } // not an outcome of the step: a condition met, a revert begun
         case STEP_SKIPPED -> {
           status = "skipped";
           finished = checkpoint.ended();

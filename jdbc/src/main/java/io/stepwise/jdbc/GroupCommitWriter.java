@@ -3,6 +3,7 @@ package io.stepwise.jdbc;
 import io.stepwise.jdbc.RunTable.EncodedCheckpoint;
 import io.stepwise.jdbc.RunTable.EncodedUpdate;
 import io.stepwise.runtime.store.BeginResult;
+import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.ConnectionWork;
 import io.stepwise.runtime.store.NewRun;
 import io.stepwise.runtime.store.RunStoreException;
@@ -101,6 +102,10 @@ final class GroupCommitWriter {
     op.begin = run;
     op.inputJson = inputJson;
     return submit(op);
+  }
+
+  CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+    return submit(new RevertOp(types, transactionId, new EncodedCheckpoint(revertBegun, null, null)));
   }
 
   /** How many transactions the writer committed. */
@@ -214,6 +219,8 @@ final class GroupCommitWriter {
     for (Op<?> op : batch) {
       if (op instanceof WorkOp<?> w) {
         runWork(c, w, now, leaseUntil);
+      } else if (op instanceof RevertOp r) {
+        runRevert(c, r, now, leaseUntil);
       }
     }
     if (!appends.isEmpty()) {
@@ -251,6 +258,10 @@ final class GroupCommitWriter {
       op.reset();
       if (op instanceof WorkOp<?> w) {
         runWork(c, w, now, leaseUntil);
+        continue;
+      }
+      if (op instanceof RevertOp r) {
+        runRevert(c, r, now, leaseUntil);
         continue;
       }
       Savepoint savepoint = c.setSavepoint();
@@ -351,6 +362,44 @@ final class GroupCommitWriter {
     } catch (SQLException e) {
       c.rollback(savepoint);
       w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
+    }
+  }
+
+  /**
+   * Begins a revert under a savepoint: the compare-and-set of the run's status from DONE, then its
+   * checkpoint. A run that is not DONE (another revert began it) gives false; a missing run, or one
+   * of another workflow, fails this op only. Throws only when the connection itself fails.
+   */
+  private void runRevert(Connection c, RevertOp r, Instant now, Instant leaseUntil) throws SQLException {
+    Savepoint savepoint = c.setSavepoint();
+    String workflow = r.types.workflowName();
+    try {
+      int updated;
+      try (PreparedStatement ps = c.prepareStatement(table.revertRun)) {
+        table.bindRevertRun(ps, workflow, r.transactionId, now, owner, leaseUntil);
+        updated = ps.executeUpdate();
+      }
+      if (updated == 0) {
+        if (table.header(c, r.transactionId).filter(h -> h.workflowName().equals(workflow)).isPresent()) {
+          r.value = false; // not DONE: another revert began it, or it never ended DONE
+        } else {
+          r.failure = table.whyNotUpdated(c, workflow, r.transactionId);
+        }
+        c.rollback(savepoint);
+        return;
+      }
+      try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoint)) {
+        table.bindInsertCheckpoint(ps, r.transactionId, r.checkpoint);
+        ps.executeUpdate();
+      }
+      c.releaseSavepoint(savepoint);
+      r.value = true;
+    } catch (SQLException e) {
+      c.rollback(savepoint);
+      r.failure = Dialect.isUniqueViolation(e)
+          ? RunStoreException.duplicateSequence(workflow, r.transactionId, r.checkpoint.checkpoint())
+          : new RunStoreException("Could not begin the revert of run '" + r.transactionId + "' of workflow '"
+              + workflow + "': " + oneLine(e), e);
     }
   }
 
@@ -522,6 +571,20 @@ final class GroupCommitWriter {
     AppendOp(RunTypes types, String transactionId, EncodedUpdate update) {
       super(types, transactionId);
       this.update = update;
+    }
+  }
+
+  private static final class RevertOp extends Op<Boolean> {
+    final EncodedCheckpoint checkpoint;
+
+    RevertOp(RunTypes types, String transactionId, EncodedCheckpoint checkpoint) {
+      super(types, transactionId);
+      this.checkpoint = checkpoint;
+    }
+
+    @Override
+    String describe() {
+      return "the beginning of the revert of run '" + transactionId + "' of workflow '" + types.workflowName() + "'";
     }
   }
 

@@ -2,10 +2,12 @@ package io.stepwise.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.runtime.store.BeginResult;
+import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.ConnectionWork;
 import io.stepwise.runtime.store.NewRun;
 import io.stepwise.runtime.store.RunHeader;
 import io.stepwise.runtime.store.RunQuery;
+import io.stepwise.runtime.store.RunStore;
 import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
@@ -197,6 +199,21 @@ public final class JdbcRunStore implements TransactionalRunStore {
     }
     return writer(run.transactionId()).beginWithWork(types, run, input, Objects.requireNonNull(work, "work"),
         Objects.requireNonNull(updateOf, "updateOf"));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code UPDATE ... WHERE status = 'DONE'} and the checkpoint's {@code INSERT}, in one
+   * transaction on the run's writer: the database's row lock makes it a compare-and-set, on H2 and
+   * PostgreSQL alike.
+   */
+  @Override
+  public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+    RunStore.checkRevertBegun(revertBegun);
+    checkOpen();
+    Objects.requireNonNull(transactionId, "transactionId");
+    return writer(transactionId).beginRevert(types, transactionId, revertBegun);
   }
 
   /** {@inheritDoc} The header and the checkpoints are read in one transaction, as of one moment. */

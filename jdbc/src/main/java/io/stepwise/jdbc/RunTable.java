@@ -40,6 +40,11 @@ final class RunTable {
   final String insertRun;
   /** Updates an unfinished run's header for an append: 0 rows means no such unfinished run of the workflow. */
   final String updateRun;
+  /**
+   * Reopens a DONE run for a revert (a compare-and-set on its status): 0 rows means it is missing,
+   * of another workflow, or not DONE.
+   */
+  final String revertRun;
   final String insertCheckpoint;
   private final String selectRun;
   private final String selectHeader;
@@ -57,6 +62,9 @@ final class RunTable {
         + "errors_json = COALESCE(?, errors_json), ended_at = COALESCE(?, ended_at), updated_at = ?, "
         + "lease_owner = ?, lease_until = ? "
         + "WHERE transaction_id = ? AND workflow_name = ? AND (status IN " + UNFINISHED + " OR ? = 1)";
+    this.revertRun = "UPDATE " + runs + " SET status = '" + RunStatus.COMPENSATING + "', result_json = NULL, "
+        + "errors_json = NULL, ended_at = NULL, updated_at = ?, lease_owner = ?, lease_until = ? "
+        + "WHERE transaction_id = ? AND workflow_name = ? AND status = '" + RunStatus.DONE + "'";
     this.insertCheckpoint = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, step_name, "
         + "kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, ended_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -134,6 +142,15 @@ final class RunTable {
     ps.setString(8, transactionId);
     ps.setString(9, workflow);
     ps.setInt(10, update.update().isCompensationsOnly() ? 1 : 0); // compensations go to an ended run too
+  }
+
+  void bindRevertRun(PreparedStatement ps, String workflow, String transactionId, Instant now, String owner,
+      Instant leaseUntil) throws SQLException {
+    setTime(ps, 1, now);
+    ps.setString(2, owner);
+    setTime(ps, 3, leaseUntil);
+    ps.setString(4, transactionId);
+    ps.setString(5, workflow);
   }
 
   void bindInsertCheckpoint(PreparedStatement ps, String transactionId, EncodedCheckpoint encoded)

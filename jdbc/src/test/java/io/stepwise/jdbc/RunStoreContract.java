@@ -505,6 +505,81 @@ abstract class RunStoreContract {
     }
   }
 
+  /** A run that ended DONE after 'create-order' and 'notify'. */
+  void done(String transactionId) {
+    begin(transactionId);
+    join(store.append(TYPES, transactionId, RunUpdate.ending(List.of(createOrder(0, transactionId),
+        completed(1, 2, "notify", null, null)), new RunEnd(RunStatus.DONE, order("confirmed"), List.of(), T0))));
+  }
+
+  static Checkpoint revertBegun(int sequence) {
+    return Checkpoint.builder(sequence, CheckpointKind.REVERT_BEGUN, 2, "notify").started(T0).ended(T0).build();
+  }
+
+  @Test
+  void aRevertReopensADoneRunAsCompensatingWithoutItsEndThenTakesCompensationsAndANewEnd() {
+    done("order-1");
+
+    assertTrue(join(store.beginRevert(TYPES, "order-1", revertBegun(2))));
+
+    StoredRun reverting = load("order-1");
+    assertEquals(RunStatus.COMPENSATING, reverting.status());
+    assertEquals(Optional.empty(), reverting.end());
+    assertEquals(Optional.empty(), reverting.header().ended());
+    assertEquals(revertBegun(2), reverting.checkpoints().get(2));
+    assertEquals(List.of("order-1"), store.unfinished(WORKFLOW), "a crash now leaves a run that start() resumes");
+    Checkpoint undone = Checkpoint.builder(3, CheckpointKind.COMPENSATED, 0, "create-order").attempts(1)
+        .started(T0).ended(T0).build();
+    RunEnd end = new RunEnd(RunStatus.REVERTED, null, List.of(), T0.plusSeconds(1));
+    join(store.append(TYPES, "order-1", RunUpdate.ending(List.of(undone), end)));
+    StoredRun reverted = load("order-1");
+    assertEquals(RunStatus.REVERTED, reverted.status());
+    assertEquals(Optional.of(end), reverted.end());
+    assertEquals(4, reverted.checkpoints().size());
+  }
+
+  @Test
+  void aRevertBeginsOnlyOnARunThatIsDoneAndWritesNothingElse() {
+    begin("running");
+    assertFalse(join(store.beginRevert(TYPES, "running", revertBegun(0))));
+    assertEquals(RunStatus.RUNNING, load("running").status());
+    assertEquals(List.of(), load("running").checkpoints());
+    done("order-1");
+    assertTrue(join(store.beginRevert(TYPES, "order-1", revertBegun(2))));
+    StoredRun once = load("order-1");
+
+    assertFalse(join(store.beginRevert(TYPES, "order-1", revertBegun(3))), "it is COMPENSATING now");
+
+    assertEquals(once.checkpoints(), load("order-1").checkpoints());
+    assertInstanceOf(RunStoreException.class, failure(store.beginRevert(TYPES, "no-such-run", revertBegun(0))));
+    RunTypes checkout = RunTypes.builder("checkout", Order.class, Order.class).build();
+    assertInstanceOf(RunStoreException.class, failure(store.beginRevert(checkout, "order-1", revertBegun(3))));
+    assertThrows(IllegalArgumentException.class, () -> store.beginRevert(TYPES, "order-1",
+        Checkpoint.builder(4, CheckpointKind.COMPENSATED, 0, "create-order").build()));
+  }
+
+  @Test
+  void ofConcurrentRevertsOfOneRunThroughTwoStoresOnTheRecordExactlyOneBeginsIt() throws Exception {
+    try (RunStore second = open()) {
+      for (int round = 0; round < 5; round++) {
+        String id = "order-" + round;
+        done(id);
+        List<Boolean> begun = atOnce(4, i -> {
+          RunStore mine = i % 2 == 0 ? store : second;
+          try {
+            return join(mine.beginRevert(TYPES, id, revertBegun(2)));
+          } catch (CompletionException e) {
+            return false; // a conflict the database reported: it began nothing either
+          }
+        });
+        assertEquals(1, begun.stream().filter(b -> b).count(), begun.toString());
+        StoredRun stored = load(id);
+        assertEquals(RunStatus.COMPENSATING, stored.status());
+        assertEquals(1, stored.checkpoints().stream().filter(c -> c.kind() == CheckpointKind.REVERT_BEGUN).count());
+      }
+    }
+  }
+
   static List<String> ids(List<RunHeader> headers) {
     return headers.stream().map(RunHeader::transactionId).toList();
   }

@@ -243,4 +243,36 @@ public final class PackOrderWorkflowRunner {
   public boolean cancel(String transactionId) {
     return runs.cancel(transactionId);
   }
+
+  /**
+   * Reverts the run with this transaction id, which ended {@code DONE}: compensates every step that
+   * completed, in reverse order of completion, each with its recorded compensation input, as a failed
+   * step would (skipped steps and steps without a compensation are passed over, a child workflow is
+   * compensated as a unit). The run ends {@code REVERTED}, with no result. A run that ended
+   * {@code REVERTED} or {@code FAILED} is not reverted again: its recorded result is returned, and
+   * nothing runs. Concurrent reverts of one run compensate it once; a revert that a crash interrupted
+   * is finished by the next {@code WorkflowEngine.start()}. Needs the run's record: the runner must
+   * be bound to a {@code WorkflowEngine}, in this process or any other on the same store.
+   *
+   * @return the run's result, {@code REVERTED}
+   * @throws WorkflowFailedException if the run ends {@code FAILED}: a compensation failed after its retries
+   *     (its {@code result().errors()} say which)
+   * @throws IllegalArgumentException if no run of this workflow has this transaction id
+   * @throws IllegalStateException if the runner has no engine, or the run has not ended (use
+   *     {@link #cancel}), or another process is reverting it
+   */
+  public WorkflowResult<String> revert(String transactionId) {
+    return runs.revert(transactionId);
+  }
+
+  /**
+   * Reverts the run with this transaction id as {@link #revert} does, on Stepwise's pool.
+   *
+   * @return the run's result, {@code REVERTED}; completes exceptionally with what {@link #revert}
+   *     throws
+   * @throws IllegalStateException if the runner has no engine
+   */
+  public CompletableFuture<WorkflowResult<String>> revertAsync(String transactionId) {
+    return runs.revertAsync(transactionId);
+  }
 }

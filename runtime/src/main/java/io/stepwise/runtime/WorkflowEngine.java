@@ -27,6 +27,10 @@ import java.util.Optional;
  * <p>Creating a runner with an engine registers its workflow (one runner per workflow name per
  * engine), before {@link #start()}. See {@code docs/durable-runs.md} for what is guaranteed.
  *
+ * <p>A runner bound to an engine can also revert a run that ended {@code DONE}, from its record, in
+ * any process on the store: {@code runner.revert(transactionId)} compensates its completed steps in
+ * reverse order, and the run ends {@code REVERTED} (Medusa's cancel of a completed transaction).
+ *
  * <p>Implemented by Stepwise only: build one with {@link #builder()}.
  */
 public interface WorkflowEngine extends AutoCloseable {

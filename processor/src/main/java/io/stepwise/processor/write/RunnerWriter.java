@@ -82,6 +82,7 @@ public final class RunnerWriter {
             + "@return whether a run with this transaction id was in progress\n")
         .addStatement("return runs.cancel(transactionId)")
         .build());
+    addReverts(type, model);
     return type.build();
   }
 
@@ -253,6 +254,44 @@ public final class RunnerWriter {
             + "    {@code DONE} and {@code options.throwOnError()} is true\n", WORKFLOW_FAILED);
     input.ifPresent(t -> runAsync.addParameter(t, "input"));
     type.addMethod(runAsync.addParameter(RUN_OPTIONS, "options").addCode(body.runAsync()).build());
+  }
+
+  /**
+   * {@code revert(transactionId)} and {@code revertAsync(transactionId)}: Medusa's cancel of a
+   * completed transaction, on the run's record (a runner bound to a {@code WorkflowEngine}).
+   */
+  private static void addReverts(TypeSpec.Builder type, WorkflowModel model) {
+    TypeName resultType = ParameterizedTypeName.get(WORKFLOW_RESULT, model.resultType());
+    type.addMethod(MethodSpec.methodBuilder("revert")
+        .addModifiers(modifiers(model))
+        .returns(resultType)
+        .addParameter(String.class, "transactionId")
+        .addJavadoc("Reverts the run with this transaction id, which ended {@code DONE}: compensates every step that\n"
+            + "completed, in reverse order of completion, each with its recorded compensation input, as a failed\n"
+            + "step would (skipped steps and steps without a compensation are passed over, a child workflow is\n"
+            + "compensated as a unit). The run ends {@code REVERTED}, with no result. A run that ended\n"
+            + "{@code REVERTED} or {@code FAILED} is not reverted again: its recorded result is returned, and\n"
+            + "nothing runs. Concurrent reverts of one run compensate it once; a revert that a crash interrupted\n"
+            + "is finished by the next {@code WorkflowEngine.start()}. Needs the run's record: the runner must\n"
+            + "be bound to a {@code WorkflowEngine}, in this process or any other on the same store.\n\n")
+        .addJavadoc("@return the run's result, {@code REVERTED}\n")
+        .addJavadoc("@throws $T if the run ends {@code FAILED}: a compensation failed after its retries\n"
+            + "    (its {@code result().errors()} say which)\n", WORKFLOW_FAILED)
+        .addJavadoc("@throws IllegalArgumentException if no run of this workflow has this transaction id\n")
+        .addJavadoc("@throws IllegalStateException if the runner has no engine, or the run has not ended (use\n"
+            + "    {@link #cancel}), or another process is reverting it\n")
+        .addStatement("return runs.revert(transactionId)")
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("revertAsync")
+        .addModifiers(modifiers(model))
+        .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType))
+        .addParameter(String.class, "transactionId")
+        .addJavadoc("Reverts the run with this transaction id as {@link #revert} does, on Stepwise's pool.\n\n")
+        .addJavadoc("@return the run's result, {@code REVERTED}; completes exceptionally with what {@link #revert}\n"
+            + "    throws\n")
+        .addJavadoc("@throws IllegalStateException if the runner has no engine\n")
+        .addStatement("return runs.revertAsync(transactionId)")
+        .build());
   }
 
   /** {@code name([input])}: {@code name([input, ]RunOptions.defaults())}. */

@@ -339,9 +339,14 @@ abstract class Execution {
   /**
    * The steps are over. If a cancel came while the last step ran (or a child's parent stopped
    * waiting for it), the failure that compensates the run, as a cancel that returned true promises;
-   * else null, and no cancel can come any more.
+   * the same for a replayed run whose revert began; else null, and no cancel can come any more.
    */
   Settlement.Failure endSteps() {
+    if (journal != null && journal.replaysRevert()) {
+      record.endSteps();
+      return new Settlement.Failure(lastStep(), spec.steps().size() - 1,
+          new RevertRequested(spec.name(), transactionId), 0, false, null);
+    }
     Checkpoint late = journal == null ? null : journal.replayLateFailure();
     if (late != null) {
       record.endSteps();

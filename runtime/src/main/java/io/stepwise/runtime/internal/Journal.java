@@ -309,6 +309,14 @@ final class Journal {
   }
 
   /**
+   * Whether the recorded run is being reverted: it ended DONE, and a revert began
+   * ({@link CheckpointKind#REVERT_BEGUN}); once its steps are replayed, they are compensated.
+   */
+  boolean replaysRevert() {
+    return replay != null && replay.revert;
+  }
+
+  /**
    * A recorded failure that no step took: the last step's, recorded after it completed (a cancel
    * that came while it ran); null if there is none.
    */
@@ -480,6 +488,8 @@ final class Journal {
   private static final class Replay {
     final RunEnd end;
     final int nextSequence;
+    /** Whether a revert of the run began (see {@link #replaysRevert()}). */
+    final boolean revert;
     /** Per position: the step's outcome (STEP_* kinds), in order. */
     private final List<ArrayDeque<Checkpoint>> outcomes = new ArrayList<>();
     /** Per position: the compensation's outcomes, in order. */
@@ -494,6 +504,7 @@ final class Journal {
         next = Math.max(next, c.sequence() + 1);
       }
       this.nextSequence = next;
+      boolean revert = false;
       for (int i = 0; i < size; i++) {
         outcomes.add(new ArrayDeque<>(1));
         compensations.add(new ArrayDeque<>(1));
@@ -503,8 +514,13 @@ final class Journal {
         if (c.kind() == CheckpointKind.CONDITION_MET) {
           continue;
         }
+        if (c.kind() == CheckpointKind.REVERT_BEGUN) {
+          revert = true;
+          continue;
+        }
         (compensation ? compensations : outcomes).get(c.position()).add(c);
       }
+      this.revert = revert;
     }
 
     /**

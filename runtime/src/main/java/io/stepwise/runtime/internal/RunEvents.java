@@ -119,7 +119,10 @@ final class RunEvents {
     // A failed step is the workflow working as designed (the saga undoes it), and its exception is
     // in the result: one line here, the stack trace at debug level.
     if (log.isWarnEnabled()) {
-      if (cause instanceof WorkflowCancelledException) {
+      if (cause instanceof RevertRequested) {
+        log.info("Workflow '{}' ({}) ended DONE and is reverted on request; compensating {} step(s)",
+            run.spec().name(), run.transactionId(), count);
+      } else if (cause instanceof WorkflowCancelledException) {
         log.warn("Workflow '{}' ({}) was cancelled at step '{}' after {} attempt(s): {}; compensating {} step(s)",
             run.spec().name(), run.transactionId(), step.name(), attempts, oneLine(cause.getMessage()), count);
       } else {

@@ -1,6 +1,11 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.StepError;
+import io.stepwise.runtime.StepPhase;
 import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
@@ -8,6 +13,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,6 +133,84 @@ public final class RunRegistry {
       }
     }
     return found;
+  }
+
+  /**
+   * Reverts the run with this transaction id, which ended {@code DONE}: compensates its completed
+   * steps in reverse order of completion with their recorded compensation inputs; see the generated
+   * runner's {@code revert}. Waits for the revert's end.
+   *
+   * @throws WorkflowFailedException if the run's record ends {@code FAILED} (a compensation failed
+   *     after its retries): its {@code result()} lists the errors
+   * @throws IllegalStateException if the runner has no engine, or the run has not ended, is being
+   *     reverted by another process, or was recorded by another definition of the workflow
+   * @throws IllegalArgumentException if no run of this workflow has that transaction id
+   * @throws io.stepwise.runtime.WorkflowSuspendedException if the engine closed (or its store failed)
+   *     during the revert: the next {@code WorkflowEngine.start()} finishes it
+   */
+  public <R> WorkflowResult<R> revert(String transactionId) {
+    return WorkflowRun.await(revertAsync(transactionId));
+  }
+
+  /**
+   * Reverts the run with this transaction id, as {@link #revert} does, without blocking the caller:
+   * the future completes with the result, or exceptionally with what {@link #revert} throws.
+   *
+   * @throws IllegalStateException if the runner has no engine (at once)
+   */
+  @SuppressWarnings("unchecked") // the engine's registration has the runner's result type
+  public <R> CompletableFuture<WorkflowResult<R>> revertAsync(String transactionId) {
+    if (durable == null) {
+      throw new IllegalStateException("revert needs the run's record, and this runner keeps none: bind the runner to "
+          + "a WorkflowEngine (XRunner.create(container, engine)), whose store records its runs, to revert them");
+    }
+    return ((Engine.Registration<?, R>) durable).revert(transactionId, this::inProgress)
+        .thenApply(RunRegistry::throwIfFailed);
+  }
+
+  /** The result of a revert, unless it ended FAILED: then the exception that says which compensations failed. */
+  private static <R> WorkflowResult<R> throwIfFailed(WorkflowResult<R> result) {
+    if (result.status() != WorkflowStatus.FAILED) {
+      return result;
+    }
+    Throwable cause = null;
+    StringBuilder steps = new StringBuilder();
+    for (StepError error : result.errors()) {
+      if (error.phase() == StepPhase.COMPENSATE) {
+        steps.append(steps.length() == 0 ? "'" : ", '").append(error.step()).append('\'');
+        cause = cause == null ? error.cause() : cause;
+      }
+    }
+    if (cause == null && !result.errors().isEmpty()) {
+      cause = result.errors().get(0).cause();
+    }
+    WorkflowFailedException failed = new WorkflowFailedException("Workflow '" + result.workflowName()
+        + "' (transaction " + result.transactionId() + ") ended FAILED"
+        + (steps.length() == 0 ? "" : ": the compensation of step(s) " + steps + " failed after its retries")
+        + "; its work is not all undone, see result().errors()", result, cause);
+    for (StepError error : result.errors()) {
+      if (error.phase() == StepPhase.COMPENSATE && error.cause() != cause) {
+        failed.addSuppressed(error.cause());
+      }
+    }
+    throw new java.util.concurrent.CompletionException(failed);
+  }
+
+  /** Whether a run with this transaction id is in progress in this process (its steps not over). */
+  private boolean inProgress(String transactionId) {
+    for (Execution run : hopping) {
+      if (run.transactionId().equals(transactionId)) {
+        return true;
+      }
+    }
+    for (ThreadRuns runs : threads) {
+      for (Execution run : runs.snapshot()) {
+        if (run != null && run.transactionId().equals(transactionId)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean cancel(Execution run, String transactionId) {

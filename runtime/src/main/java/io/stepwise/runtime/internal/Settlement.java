@@ -104,6 +104,9 @@ final class Settlement {
     Failure first = failed.get(0);
     record.halt(first.step().name(), first.cause());
     for (Failure failure : failed) {
+      if (failure.cause() instanceof RevertRequested) {
+        continue; // a revert asked for, not a step's failure
+      }
       record.addError(new StepError(failure.step().name(), StepPhase.INVOKE, failure.cause(), failure.attempts()));
     }
     for (int i = failed.size() - 1; i >= 0; i--) {

@@ -41,7 +41,15 @@ public enum CheckpointKind {
    * A step's compensation failed after its retries: it has the error. The compensation is not run
    * again; the run goes on with the remaining ones and ends {@link RunStatus#FAILED}.
    */
-  COMPENSATION_FAILED(true, false);
+  COMPENSATION_FAILED(true, false),
+  /**
+   * A run that had ended {@link RunStatus#DONE} is reverted on request ({@link RunStore#beginRevert}):
+   * its status went back to {@link RunStatus#COMPENSATING} and its end was cleared, and its
+   * completed steps are now compensated in reverse order of completion, each with its recorded
+   * compensation input, as if a step after the last had failed. Recorded at the last step's
+   * position. No data.
+   */
+  REVERT_BEGUN(false, false);
 
   private final boolean hasError;
   private final boolean mayHaveCompensationInput;

@@ -33,6 +33,11 @@ public abstract class ForwardingRunStore implements RunStore {
   }
 
   @Override
+  public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+    return delegate.beginRevert(types, transactionId, revertBegun);
+  }
+
+  @Override
   public Optional<StoredRun> load(RunTypes types, String transactionId) {
     return delegate.load(types, transactionId);
   }

@@ -64,6 +64,21 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
+  public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+    RunStore.checkRevertBegun(revertBegun);
+    checkOpen();
+    Entry entry = runs.get(transactionId);
+    if (entry == null) {
+      return CompletableFuture.failedFuture(RunStoreException.noSuchRun(types.workflowName(), transactionId));
+    }
+    try {
+      return CompletableFuture.completedFuture(entry.beginRevert(types, revertBegun));
+    } catch (RunStoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
   public Optional<StoredRun> load(RunTypes types, String transactionId) {
     checkOpen();
     Entry entry = runs.get(transactionId);
@@ -159,6 +174,21 @@ public final class InMemoryRunStore implements RunStore {
       update.newStatus().ifPresent(s -> status = s);
       update.end().ifPresent(e -> end = e);
       updated = Times.now();
+    }
+
+    synchronized boolean beginRevert(RunTypes types, Checkpoint revertBegun) {
+      checkWorkflow(types);
+      if (status != RunStatus.DONE) {
+        return false;
+      }
+      if (checkpoints.containsKey(revertBegun.sequence())) {
+        throw RunStoreException.duplicateSequence(workflowName, run.transactionId(), revertBegun);
+      }
+      checkpoints.put(revertBegun.sequence(), revertBegun);
+      status = RunStatus.COMPENSATING;
+      end = null;
+      updated = Times.now();
+      return true;
     }
 
     synchronized RunHeader header() {

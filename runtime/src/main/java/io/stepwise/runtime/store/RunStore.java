@@ -72,6 +72,43 @@ public interface RunStore extends AutoCloseable {
   CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update);
 
   /**
+   * Begins the revert of run {@code transactionId}, which ended {@link RunStatus#DONE}: in one
+   * atomic write, and only if the run's status is {@code DONE} at that moment (a compare-and-set on
+   * the status), appends {@code revertBegun} (a {@link CheckpointKind#REVERT_BEGUN} checkpoint),
+   * sets the status to {@link RunStatus#COMPENSATING} and clears the run's end (result, errors, end
+   * time). The engine then compensates the run's completed steps like those of any compensating run,
+   * appends their outcomes, and records its new end ({@code REVERTED} or {@code FAILED}).
+   *
+   * <p>Of two calls for one run, from one process or several sharing the store, at most one
+   * completes with true: the other finds the run {@code COMPENSATING} (or ended again) and writes
+   * nothing.
+   *
+   * <p>The default implementation refuses: a store written before reverts existed cannot begin one.
+   *
+   * @return completes with true when the revert is durably begun; with false, having written
+   *     nothing, if the run's status is not {@code DONE}; exceptionally with a {@link
+   *     RunStoreException} if no run has that transaction id, it belongs to another workflow, or the
+   *     checkpoint reuses a sequence number of the run
+   * @throws IllegalArgumentException if {@code revertBegun} is not a {@code REVERT_BEGUN} checkpoint
+   */
+  default CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+    checkRevertBegun(revertBegun);
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName()
+        + " cannot revert a run that ended; implement RunStore.beginRevert, or use JdbcRunStore or InMemoryRunStore"));
+  }
+
+  /**
+   * Checks that {@code checkpoint} may begin a revert: for implementations of {@link #beginRevert}.
+   *
+   * @throws IllegalArgumentException if it is not a {@link CheckpointKind#REVERT_BEGUN} checkpoint
+   */
+  static void checkRevertBegun(Checkpoint checkpoint) {
+    if (checkpoint.kind() != CheckpointKind.REVERT_BEGUN) {
+      throw new IllegalArgumentException("a revert begins with a REVERT_BEGUN checkpoint, got " + checkpoint.kind());
+    }
+  }
+
+  /**
    * The record of run {@code transactionId}, its values decoded to {@code types}.
    *
    * @return empty if no run has that transaction id
