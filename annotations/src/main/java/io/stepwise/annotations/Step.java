@@ -77,6 +77,22 @@ public @interface Step {
   boolean retryOnTimeout() default true;
 
   /**
+   * Whether a failed attempt is retried by the runtime ({@code true}, the default), or waits for the
+   * application ({@code false}), as Medusa's {@code autoRetry: false}: the run then waits at this
+   * step, holding no thread of its own, until the application calls the generated runner's {@code
+   * retryXxx(transactionId)}, which attempts the step again (counting against {@link #maxRetries()};
+   * {@code StepContext.attempt()} goes on counting), or {@code failXxx(transactionId)}, which fails the
+   * step for good with a {@code ManualStepFailureException} (the run then compensates, or goes on as
+   * {@link #continueOnPermanentFailure()} or {@link #skipOnPermanentFailure()} say). {@code Xxx} is the
+   * step's name in camel case: {@code retryChargePayment} for {@code "charge-payment"}. A cancel of
+   * the waiting run, or the workflow's timeout, ends the wait and fails the step as they would during
+   * a retry pause. A failure on the last attempt fails the step at once, without a wait. {@code false}
+   * needs {@link #maxRetries()} {@code > 0}, and takes no {@link #retryInterval()}, {@link #backoff()}
+   * nor {@link #maxRetryInterval()}: there is no pause to shape.
+   */
+  boolean autoRetry() default true;
+
+  /**
    * When the step fails for good (after its retries), record the error and go on with the next
    * steps, as Medusa's {@code continueOnPermanentFailure}; the run can still end {@code DONE}, with
    * the error in its {@code errors()}. The step then has no output: a parameter {@link From} it must
