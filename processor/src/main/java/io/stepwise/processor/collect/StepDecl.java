@@ -49,7 +49,8 @@ public record StepDecl(
       boolean continueOnPermanentFailure, AnnotationValue continueValue,
       boolean skipOnPermanentFailure, AnnotationValue skipValue,
       String skipUntil, AnnotationValue skipUntilValue,
-      boolean skippable, AnnotationValue skippableValue) {}
+      boolean skippable, AnnotationValue skippableValue,
+      boolean autoRetry, AnnotationValue autoRetryValue) {}
 
   /** The {@code java.sql.Connection} parameters: one makes the step transactional, more are an error. */
   public List<ParamDecl> connectionParams() {
