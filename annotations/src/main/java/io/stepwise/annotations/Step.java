@@ -24,7 +24,8 @@ import java.lang.annotation.Target;
  * is not negative, that durations parse and backoff is at least 1, that {@code StepResponse} is
  * given both type arguments, that every parameter is wired to a value of a type it accepts, that
  * {@link #skipUntil()} names a later step outside the step's group and goes with {@link
- * #skipOnPermanentFailure()}, and that a {@link #skippable()} step returns a {@code StepResponse}.
+ * #skipOnPermanentFailure()}, that a {@link #skippable()} step returns a {@code StepResponse}, and
+ * that {@link #autoRetry()} {@code = false} goes with retries and without pause options.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
