@@ -142,6 +142,23 @@ class ManualRetryMatrixTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Path.class)
+  void theWorkflowsTimeoutEndsTheWaitAndCompensates(Path path) throws Exception {
+    Probe p = new Probe(path).failAlways("charge");
+    Manual manual = ManualRetryWorkflows.timed(path);
+    long start = System.nanoTime();
+    WorkflowResult<String> result = manual.runner().runAsync(p, p.options().build()).get(5, TimeUnit.SECONDS);
+
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "not before the deadline");
+    assertEquals(WorkflowStatus.REVERTED, result.status(), result.toString());
+    assertEquals(List.of("charge INVOKE 1 IllegalStateException: charge failed on attempt 1"), errors(result));
+    assertEquals(List.of("order#1", "charge#1"), p.calls());
+    assertEquals(List.of("order order"), p.undone());
+    assertTrue(p.events.lines().contains("waiting charge#1 IllegalStateException"), p.events.lines().toString());
+    assertFalse(manual.retryCharge().test(p.id), "the run is over");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Path.class)
   void aWaitingAsynchronousRunHoldsNoThread(Path path) throws Exception {
     assumeTrue(path.async(), "a synchronous workflow's steps are plain calls on the run's thread");
     ExecutorService one = Executors.newSingleThreadExecutor();

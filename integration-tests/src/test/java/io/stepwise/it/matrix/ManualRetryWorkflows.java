@@ -14,6 +14,7 @@ import java.util.function.Predicate;
  *
  * <pre>
  * manual: order, charge (maxRetries 2, autoRetry = false), ship (the result); each compensated
+ * timed:  the same two first steps in a workflow with a timeout of 300 ms
  * </pre>
  */
 final class ManualRetryWorkflows {
@@ -32,6 +33,54 @@ final class ManualRetryWorkflows {
       return new Manual(Runner.of(runner::run, runner::runAsync, runner::cancel), runner::retryCharge,
           runner::failCharge);
     });
+  }
+
+  static Manual timed(Path path) {
+    return path.pick(() -> {
+      ManualRetryWorkflows_TimedSyncRunner runner = new ManualRetryWorkflows_TimedSyncRunner(new TimedSync());
+      return new Manual(Runner.of(runner::run, runner::runAsync, runner::cancel), runner::retryCharge,
+          runner::failCharge);
+    }, () -> {
+      ManualRetryWorkflows_TimedAsyncRunner runner = new ManualRetryWorkflows_TimedAsyncRunner(new TimedAsync());
+      return new Manual(Runner.of(runner::run, runner::runAsync, runner::cancel), runner::retryCharge,
+          runner::failCharge);
+    });
+  }
+
+  @Workflow(value = "manual-timed-sync", timeout = "300ms")
+  static final class TimedSync {
+    @Step("order")
+    String order(@Input Probe p, StepContext ctx) {
+      return p.sync(ctx, () -> "order");
+    }
+
+    @Compensate("order")
+    void cancelOrder(String order, StepContext ctx) {
+      Probe.of(ctx).undo(ctx, order);
+    }
+
+    @Step(value = "charge", maxRetries = 2, autoRetry = false)
+    String charge(@From("order") String order, @Input Probe p, StepContext ctx) {
+      return p.sync(ctx, () -> "charge-" + ctx.attempt());
+    }
+  }
+
+  @Workflow(value = "manual-timed-async", timeout = "300ms")
+  static final class TimedAsync {
+    @Step("order")
+    CompletableFuture<String> order(@Input Probe p, StepContext ctx) {
+      return p.async(ctx, () -> "order");
+    }
+
+    @Compensate("order")
+    void cancelOrder(String order, StepContext ctx) {
+      Probe.of(ctx).undo(ctx, order);
+    }
+
+    @Step(value = "charge", maxRetries = 2, autoRetry = false)
+    CompletableFuture<String> charge(@From("order") String order, @Input Probe p, StepContext ctx) {
+      return p.async(ctx, () -> "charge-" + ctx.attempt());
+    }
   }
 
   @Workflow("manual-sync")
