@@ -1,5 +1,6 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.ManualStepFailureException;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.StepTimeoutException;
@@ -346,6 +347,7 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     if (!step.autoRetry()) {
       error = Journal.restore(failedAttempt.error().orElseThrow());
+      last = new Attempt(run, step, attempt, false); // the recorded attempt, as the wait's event tells it
       phase = WAIT; // the application had not decided before the restart: the step waits again
       return true;
     }
@@ -485,11 +487,9 @@ abstract class StepMachine<O, C> implements Runnable {
       fail(run.journal.suspension(), attempt); // the failed attempt could not be recorded: stop here
       return true;
     }
-    Attempt context = last != null ? last : new Attempt(run, step, attempt, false);
-    last = context;
     wait = run.beginWaiting(step, attempt);
     Mdc.step(step);
-    RunEvents.waiting(context, error);
+    RunEvents.waiting(last, error);
     phase = DECIDE;
     return driver.await(run, wait.decided, this);
   }
@@ -500,7 +500,7 @@ abstract class StepMachine<O, C> implements Runnable {
     wait = null;
     run.endWaiting(over);
     if (over.decided.join() == ManualWait.Decision.FAIL) {
-      error = new io.stepwise.runtime.ManualStepFailureException("step '" + step.name() + "' of workflow '"
+      error = new ManualStepFailureException("step '" + step.name() + "' of workflow '"
           + run.spec().name() + "' (transaction " + run.transactionId() + ") was failed by the application after"
           + " attempt " + attempt + " of " + step.maxAttempts() + " failed with " + error, error);
       giveUp();
