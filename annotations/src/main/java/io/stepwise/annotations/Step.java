@@ -24,7 +24,8 @@ import java.lang.annotation.Target;
  * is not negative, that durations parse and backoff is at least 1, that {@code StepResponse} is
  * given both type arguments, that every parameter is wired to a value of a type it accepts, that
  * {@link #skipUntil()} names a later step outside the step's group and goes with {@link
- * #skipOnPermanentFailure()}, and that a {@link #skippable()} step returns a {@code StepResponse}.
+ * #skipOnPermanentFailure()}, that a {@link #skippable()} step returns a {@code StepResponse}, and
+ * that {@link #autoRetry()} {@code = false} goes with retries and without pause options.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -75,6 +76,22 @@ public @interface Step {
    * #maxRetries()} {@code > 0}, or it would change nothing.
    */
   boolean retryOnTimeout() default true;
+
+  /**
+   * Whether a failed attempt is retried by the runtime ({@code true}, the default), or waits for the
+   * application ({@code false}), as Medusa's {@code autoRetry: false}: the run then waits at this
+   * step, holding no thread of its own, until the application calls the generated runner's {@code
+   * retryXxx(transactionId)}, which attempts the step again (counting against {@link #maxRetries()};
+   * {@code StepContext.attempt()} goes on counting), or {@code failXxx(transactionId)}, which fails the
+   * step for good with a {@code ManualStepFailureException} (the run then compensates, or goes on as
+   * {@link #continueOnPermanentFailure()} or {@link #skipOnPermanentFailure()} say). {@code Xxx} is the
+   * step's name in camel case: {@code retryChargePayment} for {@code "charge-payment"}. A cancel of
+   * the waiting run, or the workflow's timeout, ends the wait and fails the step as they would during
+   * a retry pause. A failure on the last attempt fails the step at once, without a wait. {@code false}
+   * needs {@link #maxRetries()} {@code > 0}, and takes no {@link #retryInterval()}, {@link #backoff()}
+   * nor {@link #maxRetryInterval()}: there is no pause to shape.
+   */
+  boolean autoRetry() default true;
 
   /**
    * When the step fails for good (after its retries), record the error and go on with the next

@@ -74,6 +74,8 @@ class DiagCoverageTest {
       Map.entry("RetryOptionWithoutInterval", "StepOptionsDiagnosticsTest"),
       Map.entry("MaxRetryIntervalTooShort", "StepOptionsDiagnosticsTest"),
       Map.entry("RetryOnTimeoutWithoutTimeout", "StepOptionsDiagnosticsTest"),
+      Map.entry("ManualRetryWithPause", "StepOptionsDiagnosticsTest"),
+      Map.entry("ManualRetryNameClash", "StepOptionsDiagnosticsTest"),
       Map.entry("ConflictingFailureOptions", "StepOptionsDiagnosticsTest"),
       // skipped steps
       Map.entry("SkipUntilWithoutSkip", "SkipDiagnosticsTest"),

@@ -392,6 +392,91 @@ class StepOptionsDiagnosticsTest {
     assertNoRunner(c, "Checkout");
   }
 
+  // ---- autoRetry = false
+
+  @Test
+  void autoRetryFalse_compilesCleanly_withRetryAndFailMethodsNamedFromTheStep() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") public class Checkout {",
+        "  @Step(value = \"charge-payment\", maxRetries = 3, autoRetry = false, timeout = \"2s\")",
+        "  String charge(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(LINT, src);
+    assertThat(c).succeededWithoutWarnings();
+    String runner = runnerSource(c);
+    assertThat(runner).contains(".autoRetry(false)");
+    assertThat(runner).contains("public boolean retryChargePayment(String transactionId) {");
+    assertThat(runner).contains("return runs.retryStep(transactionId, \"charge-payment\");");
+    assertThat(runner).contains("public boolean failChargePayment(String transactionId) {");
+    assertThat(runner).contains("return runs.failStep(transactionId, \"charge-payment\");");
+  }
+
+  @Test
+  void autoRetryTrue_isTheDefault_andGivesNoMethods() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") public class Checkout {",
+        "  @Step(value = \"charge\", maxRetries = 1, autoRetry = true)",
+        "  String charge(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(LINT, src);
+    assertThat(c).succeededWithoutWarnings();
+    String runner = runnerSource(c);
+    assertThat(runner).doesNotContain("autoRetry");
+    assertThat(runner).doesNotContain("retryCharge");
+  }
+
+  @Test
+  void autoRetryFalse_withoutRetries() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(value = \"charge\",",
+        "      autoRetry = false)",
+        "  String charge(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:RetryOptionWithoutRetries]")
+        .inFile(src).onLineContaining("autoRetry = false");
+    assertThat(c).hadErrorContaining("@Step(autoRetry) applies between retries, but step 'charge' has "
+        + "maxRetries = 0; set maxRetries, or remove autoRetry");
+    assertNoRunner(c, "Checkout");
+  }
+
+  @Test
+  void autoRetryFalse_withPauseOptions_isAnErrorOnEach() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(value = \"charge-card\", maxRetries = 2, autoRetry = false,",
+        "      retryInterval = \"1s\",",
+        "      backoff = 2.0)",
+        "  String charge(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(2);
+    assertThat(c).hadErrorContaining("[stepwise:ManualRetryWithPause] @Step(retryInterval) shapes the pause before an "
+        + "automatic retry, but step 'charge-card' has autoRetry = false: it is retried when the application calls "
+        + "retryChargeCard(transactionId), after no pause; remove retryInterval")
+        .inFile(src).onLineContaining("retryInterval = ");
+    assertThat(c).hadErrorContaining("[stepwise:ManualRetryWithPause] @Step(backoff) shapes the pause")
+        .inFile(src).onLineContaining("backoff = 2.0");
+    assertNoRunner(c, "Checkout");
+  }
+
+  @Test
+  void autoRetryFalse_onStepsWhoseMethodsClash_isReportedOnTheSecond() {
+    JavaFileObject src = source("Checkout",
+        "@Workflow(\"checkout\") class Checkout {",
+        "  @Step(value = \"charge-card\", maxRetries = 1, autoRetry = false) String a(@Input String in) { return in; }",
+        "  @Step(value = \"charge_card\", maxRetries = 1, autoRetry = false) String b(@Input String in) { return in; }",
+        "}");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[stepwise:ManualRetryNameClash] Steps with autoRetry = false must give distinct "
+        + "retry methods on the runner; steps 'charge-card' and 'charge_card' both give retryChargeCard(...). Rename one")
+        .inFile(src).onLineContaining("charge_card");
+    assertNoRunner(c, "Checkout");
+  }
+
   @Test
   void retryOnTimeoutFalse_withABadTimeout_isOneError() {
     JavaFileObject src = source("Checkout",

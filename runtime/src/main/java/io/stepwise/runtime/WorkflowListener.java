@@ -32,6 +32,16 @@ public interface WorkflowListener {
   default void onStepAttemptFailure(StepContext step, Throwable error, Duration retryDelay) {}
 
   /**
+   * An attempt of a step declared {@code @Step(autoRetry = false)} failed, retries are left, and the
+   * run now waits, holding no thread of its own, until the application calls the runner's {@code
+   * retryXxx(transactionId)} or {@code failXxx(transactionId)}: {@code step.attempt()} is the attempt
+   * that failed, {@code error} its exception. Fired instead of {@link #onStepAttemptFailure}; a
+   * durable run that resumes at the wait after a restart fires it again. What follows is {@link
+   * #onStepBegin} of the next attempt, or {@link #onStepFailure} (failed, cancelled, timed out).
+   */
+  default void onStepWaiting(StepContext step, Throwable error) {}
+
+  /**
    * The step failed for good: its last attempt failed and it has no retry left (or the failure is not
    * retried: a permanent failure, a cancelled run, the workflow's timeout); {@code step.attempt()}
    * is the last attempt, {@code error} its exception. Fired once per failed step; the attempts

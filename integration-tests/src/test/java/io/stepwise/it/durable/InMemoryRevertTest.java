@@ -10,6 +10,11 @@ class InMemoryRevertTest extends RevertContract {
 
   @Override
   RunStore newStore() {
+    return onRecord(record);
+  }
+
+  /** A store on {@code record} whose close leaves the record, as a database outlives the engine that closes. */
+  static RunStore onRecord(InMemoryRunStore record) {
     return new ForwardingRunStore(record) {
       @Override
       public void close() {

@@ -18,7 +18,8 @@ class PostgresRevertTest extends RevertContract {
   private static EmbeddedPostgres server;
   private final String prefix = "revert" + TESTS.incrementAndGet() + "_";
 
-  private static synchronized DataSource database() {
+  /** The embedded server's database, started on first use and shared by the tests of the JVM. */
+  static synchronized DataSource database() {
     if (server == null) {
       try {
         server = EmbeddedPostgres.start();

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * step &lt;step&gt;#&lt;attempt&gt;
  * ok &lt;step&gt;#&lt;attempt&gt;
  * retry &lt;step&gt;#&lt;attempt&gt; &lt;Exception&gt; &lt;pause&gt;ms
+ * waiting &lt;step&gt;#&lt;attempt&gt; &lt;Exception&gt;
  * failed &lt;step&gt;#&lt;attempt&gt; &lt;Exception&gt;
  * skipped &lt;step&gt;#&lt;attempt&gt;
  * compensate &lt;workflow&gt;
@@ -69,6 +70,11 @@ final class Events implements WorkflowListener {
   @Override
   public void onStepAttemptFailure(StepContext step, Throwable error, Duration retryDelay) {
     add("retry " + at(step) + " " + error.getClass().getSimpleName() + " " + retryDelay.toMillis() + "ms");
+  }
+
+  @Override
+  public void onStepWaiting(StepContext step, Throwable error) {
+    add("waiting " + at(step) + " " + error.getClass().getSimpleName());
   }
 
   @Override

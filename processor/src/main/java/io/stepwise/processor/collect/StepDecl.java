@@ -50,7 +50,8 @@ public record StepDecl(
       boolean skipOnPermanentFailure, AnnotationValue skipValue,
       String skipUntil, AnnotationValue skipUntilValue,
       boolean skippable, AnnotationValue skippableValue,
-      boolean noWait, AnnotationValue noWaitValue) {}
+      boolean noWait, AnnotationValue noWaitValue,
+      boolean autoRetry, AnnotationValue autoRetryValue) {}
 
   /** The {@code java.sql.Connection} parameters: one makes the step transactional, more are an error. */
   public List<ParamDecl> connectionParams() {

@@ -89,7 +89,7 @@ public final class WorkflowCollector {
   private StepDecl hook(int index, ExecutableElement method, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     StepDecl.Options none = new StepDecl.Options(
-        "", null, 1.0, null, "", null, "", null, true, null, false, null, false, null, "", null, false, null, false, null);
+        "", null, 1.0, null, "", null, "", null, true, null, false, null, false, null, "", null, false, null, false, null, true, null);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
         new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty(),
         isCompletionStage(method.getReturnType()), Optional.empty());
@@ -130,6 +130,7 @@ public final class WorkflowCollector {
     AnnotationValue skipUntil = durationValue(step, "skipUntil"); // "" is the default, as for a duration
     AnnotationValue skippable = Mirrors.explicitValue(step, "skippable");
     AnnotationValue noWait = Mirrors.explicitValue(step, "noWait");
+    AnnotationValue autoRetry = Mirrors.explicitValue(step, "autoRetry");
     return new StepDecl.Options(
         Mirrors.string(retryInterval), retryInterval,
         backoff != null && backoff.getValue() instanceof Double d ? d : 1.0, backoff,
@@ -140,7 +141,8 @@ public final class WorkflowCollector {
         Mirrors.bool(skipOn), skipOn,
         Mirrors.string(skipUntil), skipUntil,
         Mirrors.bool(skippable), skippable,
-        Mirrors.bool(noWait), noWait);
+        Mirrors.bool(noWait), noWait,
+        autoRetry == null || Mirrors.bool(autoRetry), autoRetry);
   }
 
   /**

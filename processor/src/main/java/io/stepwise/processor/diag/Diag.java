@@ -111,6 +111,12 @@ public enum Diag {
       "@Step(maxRetryInterval) must be at least the retryInterval; step '%s' has maxRetryInterval %s ms, below its retryInterval %s ms"),
   RETRY_ON_TIMEOUT_WITHOUT_TIMEOUT("RetryOnTimeoutWithoutTimeout",
       "@Step(retryOnTimeout = false) fails the step when an attempt times out, but step '%s' has no timeout; set timeout, or remove retryOnTimeout"),
+  MANUAL_RETRY_WITH_PAUSE("ManualRetryWithPause",
+      "@Step(%s) shapes the pause before an automatic retry, but step '%s' has autoRetry = false: it is retried when the"
+          + " application calls %s(transactionId), after no pause; remove %s"),
+  MANUAL_RETRY_NAME_CLASH("ManualRetryNameClash",
+      "Steps with autoRetry = false must give distinct retry methods on the runner; steps '%s' and '%s' both give"
+          + " %s(...). Rename one"),
   CONFLICTING_FAILURE_OPTIONS("ConflictingFailureOptions",
       "@Step may set continueOnPermanentFailure or skipOnPermanentFailure, not both; step '%s' sets both. Keep one"),
   SKIP_UNTIL_WITHOUT_SKIP("SkipUntilWithoutSkip",

@@ -215,7 +215,7 @@ public final class ModelBuilder {
     String onFailure = o.skipOnPermanentFailure() ? "SKIP" : o.continueOnPermanentFailure() ? "CONTINUE" : "COMPENSATE";
     StepModel.Options options = new StepModel.Options(millis(o.retryInterval(), o.retryIntervalValue()), o.backoff(),
         millis(o.maxRetryInterval(), o.maxRetryIntervalValue()), millis(o.timeout(), o.timeoutValue()),
-        o.retryOnTimeout(), onFailure, resumeAt(step, decl), o.skippable());
+        o.retryOnTimeout(), onFailure, resumeAt(step, decl), o.skippable(), o.autoRetry());
     Optional<String> group = step.parallel().map(StepDecl.ParallelDecl::group);
     return new StepModel(step.name(), step.maxRetries(), names.constant(step.name()), shape, output, compensationInput,
         recorded, Optional.ofNullable(outputs.get(step.name())), branch, call,
@@ -335,6 +335,18 @@ public final class ModelBuilder {
   }
 
   /** The runner method that registers a hook's handler: {@code order-created} → {@code onOrderCreated}. */
+  /**
+   * The runner methods of a step with {@code autoRetry = false}: {@code charge-payment} → {@code
+   * retryChargePayment} and {@code failChargePayment}.
+   */
+  public static String manualRetry(String stepName) {
+    return RunnerNames.prefixed("retry", stepName);
+  }
+
+  public static String manualFail(String stepName) {
+    return RunnerNames.prefixed("fail", stepName);
+  }
+
   public static String hookRegistration(String hookName) {
     return RunnerNames.hookRegistration(hookName);
   }

@@ -110,8 +110,13 @@ final class RunnerNames {
 
   /** The runner method that registers a hook's handler: {@code order-created} → {@code onOrderCreated}. */
   static String hookRegistration(String hookName) {
-    String camel = camel(hookName);
-    return "on" + Character.toUpperCase(camel.charAt(0)) + camel.substring(1);
+    return prefixed("on", hookName);
+  }
+
+  /** {@code prefix} and a step's name in camel case: {@code ("retry", "charge-payment")} → {@code retryChargePayment}. */
+  static String prefixed(String prefix, String stepName) {
+    String camel = camel(stepName);
+    return prefix + Character.toUpperCase(camel.charAt(0)) + camel.substring(1);
   }
 
   /** {@code create-order} → {@code CREATE_ORDER}. */

@@ -75,8 +75,9 @@ public record StepModel(
    * the step a SKIP failure resumes at (the first of its {@code @Parallel} group): empty for the end.
    */
   public record Options(long retryIntervalMillis, double backoff, long maxRetryIntervalMillis, long timeoutMillis,
-      boolean retryOnTimeout, String onFailure, Optional<String> skipUntil, boolean skippable) {
-    public static final Options DEFAULTS = new Options(0, 1.0, 0, 0, true, "COMPENSATE", Optional.empty(), false);
+      boolean retryOnTimeout, String onFailure, Optional<String> skipUntil, boolean skippable, boolean autoRetry) {
+    public static final Options DEFAULTS = new Options(0, 1.0, 0, 0, true, "COMPENSATE", Optional.empty(), false,
+        true);
 
     public boolean isDefault() {
       return equals(DEFAULTS);

@@ -56,6 +56,17 @@ final class MemberValidator {
         }
       }
     }
+    Map<String, StepDecl> retryMethods = new HashMap<>();
+    for (StepDecl step : decl.steps()) {
+      if (!step.options().autoRetry() && !step.name().isEmpty()) {
+        String retry = io.stepwise.processor.model.ModelBuilder.manualRetry(step.name());
+        StepDecl other = retryMethods.putIfAbsent(retry, step);
+        if (other != null && !other.name().equals(step.name())) {
+          report.error(Diag.MANUAL_RETRY_NAME_CLASH, step.method(), step.mirror(), step.nameValue(), other.name(),
+              step.name(), retry);
+        }
+      }
+    }
     Set<String> compensated = new HashSet<>();
     Map<String, CompensationDecl> firstCompensation = new HashMap<>();
     for (CompensationDecl compensation : decl.compensations()) {
@@ -209,7 +220,16 @@ final class MemberValidator {
             "retryOnTimeout", step.name(), "retryOnTimeout");
       }
     }
-    if (step.maxRetries() == 0) {
+    if (!o.autoRetry() && step.maxRetries() == 0) {
+      report.error(Diag.RETRY_OPTION_WITHOUT_RETRIES, method, step.mirror(), o.autoRetryValue(), "autoRetry",
+          step.name(), "autoRetry");
+    }
+    if (!o.autoRetry() && step.maxRetries() > 0) {
+      // no pause to shape: the application retries (one error per attribute)
+      String retry = io.stepwise.processor.model.ModelBuilder.manualRetry(step.name());
+      given.forEach((attribute, value) -> report.error(Diag.MANUAL_RETRY_WITH_PAUSE, method, step.mirror(), value,
+          attribute, step.name(), retry, attribute));
+    } else if (step.maxRetries() == 0) {
       given.forEach((attribute, value) -> report.error(Diag.RETRY_OPTION_WITHOUT_RETRIES, method, step.mirror(), value,
           attribute, step.name(), attribute));
     } else if (o.retryIntervalValue() == null) {

@@ -83,6 +83,12 @@ public final class RunnerWriter {
         .addStatement("return runs.cancel(transactionId)")
         .build());
     addReverts(type, model);
+    for (StepModel step : model.steps()) {
+      if (!step.options().autoRetry()) {
+        type.addMethod(manualDecision(model, step, true));
+        type.addMethod(manualDecision(model, step, false));
+      }
+    }
     return type.build();
   }
 
@@ -294,6 +300,36 @@ public final class RunnerWriter {
         .build());
   }
 
+  /**
+   * {@code retryChargePayment(transactionId)} or {@code failChargePayment(transactionId)}: the
+   * application's decision for a step with {@code autoRetry = false} at which a run waits.
+   */
+  private static MethodSpec manualDecision(WorkflowModel model, StepModel step, boolean retry) {
+    MethodSpec.Builder method = MethodSpec.methodBuilder(retry
+            ? io.stepwise.processor.model.ModelBuilder.manualRetry(step.name())
+            : io.stepwise.processor.model.ModelBuilder.manualFail(step.name()))
+        .addModifiers(modifiers(model))
+        .returns(boolean.class)
+        .addParameter(String.class, "transactionId");
+    if (retry) {
+      method.addJavadoc("Retries step {@code $L} of the run in progress with this transaction id, which waits at it\n"
+          + "after a failed attempt ({@code autoRetry = false}): the step's next attempt begins, counting\n"
+          + "against its retries. Returns at once; the run goes on on its own thread or executor.\n\n", step.name());
+    } else {
+      method.addJavadoc("Fails step {@code $L} of the run in progress with this transaction id, which waits at it\n"
+          + "after a failed attempt ({@code autoRetry = false}), for good, with a\n"
+          + "{@code ManualStepFailureException}: the run goes on as after any permanent failure of the step\n"
+          + "(it compensates, unless the step's failure options say otherwise). Returns at once.\n\n", step.name());
+    }
+    return method
+        .addJavadoc("@return whether a run with this transaction id waited at this step in this process: false for\n"
+            + "    an unknown or ended run, a run not waiting at this step, or a wait already ended (retried,\n"
+            + "    failed, cancelled, timed out)\n")
+        .addStatement(retry ? "return runs.retryStep(transactionId, $S)" : "return runs.failStep(transactionId, $S)",
+            step.name())
+        .build();
+  }
+
   /** {@code name([input])}: {@code name([input, ]RunOptions.defaults())}. */
   private static MethodSpec withDefaultOptions(WorkflowModel model, String name, TypeName returns, CodeBlock javadoc) {
     MethodSpec.Builder method = MethodSpec.methodBuilder(name)
@@ -368,6 +404,9 @@ public final class RunnerWriter {
     }
     if (!o.retryOnTimeout()) {
       code.add("\n.retryOnTimeout(false)");
+    }
+    if (!o.autoRetry()) {
+      code.add("\n.autoRetry(false)");
     }
     if (!o.onFailure().equals("COMPENSATE")) {
       code.add("\n.onFailure($T.$L)", ON_FAILURE, o.onFailure());

@@ -44,6 +44,11 @@ final class Deadline {
         epochMillis);
   }
 
+  /** The nanoseconds left until the deadline; {@code Long.MAX_VALUE} for a run without one. */
+  long leftNanos() {
+    return exists ? nanos - System.nanoTime() : Long.MAX_VALUE;
+  }
+
   /** Whether the time is up. */
   boolean passed() {
     return exists && System.nanoTime() - nanos >= 0;

@@ -104,6 +104,11 @@ abstract class Execution {
   private boolean hadNoWaits;
   /** The failures of settled {@code noWait} steps that halt the run, kept until a halt takes them. */
   private List<Settlement.Failure> noWaitFailures = List.of();
+  /**
+   * The steps that wait for the application to retry or fail them ({@code @Step(autoRetry = false)}),
+   * by name: more than one in a {@code @Parallel} group. Null until a step first waits.
+   */
+  private volatile Map<String, ManualWait> waits;
 
   Execution(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Attempt parentStep,
       String transactionId, Driver driver, Object input) {
@@ -355,9 +360,63 @@ abstract class Execution {
 
   // ---------------------------------------------------------------- stopping
 
-  /** Asks the run to stop before its next step (or attempt) and compensate; false if its steps are over. */
+  /**
+   * Asks the run to stop before its next step (or attempt) and compensate; false if its steps are
+   * over. A step that waits for the application's retry stops waiting.
+   */
   boolean cancel() {
-    return record.requestCancel();
+    boolean cancelled = record.requestCancel();
+    stopWaits();
+    return cancelled;
+  }
+
+  // ---------------------------------------------------------------- manual retries
+
+  /**
+   * The step waits after its failed {@code attempt} for the application to retry or fail it. The
+   * wait ends at once if the run is cancelled, and at the run's deadline.
+   */
+  ManualWait beginWaiting(StepSpec step, int attempt) {
+    ManualWait wait = new ManualWait(step, attempt);
+    synchronized (record) {
+      Map<String, ManualWait> map = waits;
+      if (map == null) {
+        map = new java.util.concurrent.ConcurrentHashMap<>(2);
+        waits = map;
+      }
+      map.put(step.name(), wait);
+    }
+    if (isCancelled()) {
+      wait.decide(ManualWait.Decision.STOP);
+    } else if (deadline.leftNanos() != Long.MAX_VALUE) {
+      wait.stopAfter(deadline.leftNanos());
+    }
+    return wait;
+  }
+
+  /** The wait is over, however it ended. */
+  void endWaiting(ManualWait wait) {
+    Map<String, ManualWait> map = waits;
+    if (map != null) {
+      map.remove(wait.step.name(), wait);
+    }
+  }
+
+  /**
+   * Ends the wait of step {@code stepName} with {@code decision}: false if the step does not wait
+   * (it never did, it runs again, or its wait ended already).
+   */
+  boolean decide(String stepName, ManualWait.Decision decision) {
+    Map<String, ManualWait> map = waits;
+    ManualWait wait = map == null ? null : map.get(stepName);
+    return wait != null && wait.decide(decision);
+  }
+
+  private void stopWaits() {
+    Map<String, ManualWait> map = waits;
+    if (map != null) {
+      map.values().forEach(wait -> wait.decide(ManualWait.Decision.STOP));
+    }
   }
 
   boolean isCancelled() {

@@ -88,6 +88,16 @@ final class RunEvents {
     fireForStep(attempt, listener -> listener.onStepAttemptFailure(attempt, error, Duration.ofNanos(delayNanos)));
   }
 
+  /** An attempt of a step with {@code autoRetry = false} failed: the run waits for the application. */
+  static void waiting(Attempt attempt, Throwable error) {
+    if (log.isInfoEnabled()) {
+      log.info("Workflow '{}' ({}) step '{}' failed on attempt {} of {}; waiting for the application to retry or fail"
+          + " it (autoRetry = false): {}", attempt.workflowName(), attempt.transactionId(), attempt.stepName(),
+          attempt.attempt(), attempt.step.maxAttempts(), oneLine(error));
+    }
+    fireForStep(attempt, listener -> listener.onStepWaiting(attempt, error));
+  }
+
   /** The step failed for good: on this attempt, or (a condition, a stopped run) before it. */
   static void failed(Attempt attempt, Throwable error) {
     fireForStep(attempt, listener -> listener.onStepFailure(attempt, error));

@@ -140,6 +140,49 @@ public final class RunRegistry {
   }
 
   /**
+   * Retries step {@code step} of the run in progress with this transaction id, which waits at it after
+   * a failed attempt ({@code @Step(autoRetry = false)}): the step's next attempt begins, on the run's
+   * executor (or, in a synchronous run, on the thread that waits in {@code run}). The generated
+   * runner's {@code retryXxx}.
+   *
+   * @return whether a run with this transaction id waited at that step in this process: false for an
+   *     unknown or ended run, a run that does not wait at that step (it runs, or waits at another), and
+   *     a wait that a retry, a fail, a cancel or the deadline already ended
+   */
+  public boolean retryStep(String transactionId, String step) {
+    return decide(transactionId, step, ManualWait.Decision.RETRY);
+  }
+
+  /**
+   * Fails step {@code step} of the run in progress with this transaction id, which waits at it after a
+   * failed attempt, for good, with a {@link io.stepwise.runtime.ManualStepFailureException}: the run
+   * then compensates (or goes on, as the step's failure options say). The generated runner's {@code
+   * failXxx}.
+   *
+   * @return whether a run with this transaction id waited at that step in this process, as for {@link #retryStep}
+   */
+  public boolean failStep(String transactionId, String step) {
+    return decide(transactionId, step, ManualWait.Decision.FAIL);
+  }
+
+  private boolean decide(String transactionId, String step, ManualWait.Decision decision) {
+    java.util.Objects.requireNonNull(transactionId, "transactionId");
+    for (Execution run : hopping) {
+      if (run.transactionId().equals(transactionId) && run.decide(step, decision)) {
+        return true;
+      }
+    }
+    for (ThreadRuns runs : threads) {
+      for (Execution run : runs.snapshot()) {
+        if (run != null && run.transactionId().equals(transactionId) && run.decide(step, decision)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Reverts the run with this transaction id, which ended {@code DONE}: compensates its completed
    * steps in reverse order of completion with their recorded compensation inputs; see the generated
    * runner's {@code revert}. Waits for the revert's end.

@@ -1,5 +1,6 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.ManualStepFailureException;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.StepTimeoutException;
@@ -26,6 +27,8 @@ import java.util.concurrent.CompletionException;
  *   ATTEMPT (call the step) --> JUDGE -- success / skip / permanent failure / failed for good --> outcome
  *       ^                          | failed, retryable, the run not stopped: onStepAttemptFailure
  *       +------ RETRY &lt;-- pause ---+   (a cancel or the deadline during the pause: failed)
+ *       |                          | the same with autoRetry = false: WAIT for the application
+ *       +-- retryXxx -- DECIDE &lt;---+   (failXxx, a cancel or the deadline during the wait: failed)
  * </pre>
  *
  * <p>A step that fails for good while its run is cancelled fails with a {@link
@@ -45,6 +48,10 @@ abstract class StepMachine<O, C> implements Runnable {
   private static final int JUDGE = 2;
   private static final int RETRY = 3;
   private static final int OVER = 4;
+  /** A step with {@code autoRetry = false} begins to wait for the application after a failed attempt. */
+  private static final int WAIT = 5;
+  /** The wait is over: retry, fail, or stop. */
+  private static final int DECIDE = 6;
 
   final Execution run;
   final Driver driver;
@@ -72,6 +79,8 @@ abstract class StepMachine<O, C> implements Runnable {
   Throwable error;
   boolean retryable;
   private CompletableFuture<? extends StepResponse<O, C>> pending;
+  /** What a step with {@code autoRetry = false} waits for; null while it does not wait. */
+  private ManualWait wait;
 
   // the outcome
   private Attempt last;
@@ -213,6 +222,12 @@ abstract class StepMachine<O, C> implements Runnable {
           }
         }
         case RETRY -> retry();
+        case WAIT -> {
+          if (!beginWait()) {
+            return; // the driver goes on once the application decides
+          }
+        }
+        case DECIDE -> decide();
         default -> throw new IllegalStateException("phase " + phase);
       }
     }
@@ -340,6 +355,12 @@ abstract class StepMachine<O, C> implements Runnable {
       fail(stop, attempt);
       return true;
     }
+    if (!step.autoRetry()) {
+      error = Journal.restore(failedAttempt.error().orElseThrow());
+      last = new Attempt(run, step, attempt, false); // the recorded attempt, as the wait's event tells it
+      phase = WAIT; // the application had not decided before the restart: the step waits again
+      return true;
+    }
     long pausedMillis = System.currentTimeMillis() - failedAttempt.ended().toEpochMilli();
     long left = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
         Math.max(0, step.retryDelayMillis(attempt) - pausedMillis));
@@ -435,11 +456,15 @@ abstract class StepMachine<O, C> implements Runnable {
       giveUp();
       return true;
     }
+    if (!step.autoRetry()) {
+      phase = WAIT;
+      CompletableFuture<Void> written = recordFailedAttempt();
+      // the failed attempt is recorded before the wait, so that a resumed run waits again
+      return written == null || driver.await(run, written, this);
+    }
     RunEvents.retrying(context, error, delay);
     phase = RETRY;
-    CompletableFuture<Void> written = run.journal == null ? null : run.journal.append(List.of(
-        Checkpoint.builder(run.journal.nextSequence(), CheckpointKind.ATTEMPT_FAILED, position, step.name())
-            .attempts(attempt).error(error).build()), null);
+    CompletableFuture<Void> written = recordFailedAttempt();
     if (written == null) {
       return driver.pause(run, delay, true, this);
     }
@@ -454,6 +479,44 @@ abstract class StepMachine<O, C> implements Runnable {
       return false;
     }
     return driver.pause(run, Math.max(0, end - System.nanoTime()), true, this);
+  }
+
+  /** Records the failed attempt of a durable run; null for a run that is not recorded. */
+  private CompletableFuture<Void> recordFailedAttempt() {
+    return run.journal == null ? null : run.journal.append(List.of(
+        Checkpoint.builder(run.journal.nextSequence(), CheckpointKind.ATTEMPT_FAILED, position, step.name())
+            .attempts(attempt).error(error).build()), null);
+  }
+
+  /**
+   * The step waits for the application to retry or fail it ({@code autoRetry = false}), holding no
+   * thread in an asynchronous run; false if the decision comes later.
+   */
+  private boolean beginWait() {
+    if (run.journal != null && run.journal.isSuspended()) {
+      fail(run.journal.suspension(), attempt); // the failed attempt could not be recorded: stop here
+      return true;
+    }
+    wait = run.beginWaiting(step, attempt);
+    Mdc.step(step);
+    RunEvents.waiting(last, error);
+    phase = DECIDE;
+    return driver.await(run, wait.decided, this);
+  }
+
+  /** The application decided (or a cancel, or the deadline, ended the wait): the next attempt, or the step fails. */
+  private void decide() {
+    ManualWait over = wait;
+    wait = null;
+    run.endWaiting(over);
+    if (over.decided.join() == ManualWait.Decision.FAIL) {
+      error = new ManualStepFailureException("step '" + step.name() + "' of workflow '"
+          + run.spec().name() + "' (transaction " + run.transactionId() + ") was failed by the application after"
+          + " attempt " + attempt + " of " + step.maxAttempts() + " failed with " + error, error);
+      giveUp();
+      return;
+    }
+    retry();
   }
 
   /** After the pause: the next attempt, unless the run must stop. */

@@ -27,6 +27,8 @@ public final class StepSpec {
   private final long maxRetryIntervalMillis;
   private final long timeoutMillis;
   private final boolean retryOnTimeout;
+  /** False: a failed attempt waits for the application's retry or fail ({@code @Step(autoRetry = false)}). */
+  private final boolean autoRetry;
   private final OnFailure onFailure;
   /** The step a {@link OnFailure#SKIP} failure skips to ({@code skipUntil}); null: to the end. */
   private final String skipUntil;
@@ -60,6 +62,7 @@ public final class StepSpec {
     this.maxRetryIntervalMillis = b.maxRetryIntervalMillis;
     this.timeoutMillis = b.timeoutMillis;
     this.retryOnTimeout = b.retryOnTimeout;
+    this.autoRetry = b.autoRetry;
     this.onFailure = Objects.requireNonNull(b.onFailure, "onFailure");
     if (b.skipUntil != null && onFailure != OnFailure.SKIP) {
       throw new IllegalArgumentException("step '" + name + "' resumes at '" + b.skipUntil
@@ -102,6 +105,14 @@ public final class StepSpec {
    */
   public boolean retryOnTimeout() {
     return retryOnTimeout;
+  }
+
+  /**
+   * Whether a failed attempt is retried after its pause (true, the default), or waits for the
+   * application to retry or fail the step ({@code @Step(autoRetry = false)}).
+   */
+  public boolean autoRetry() {
+    return autoRetry;
   }
 
   public OnFailure onFailure() {
@@ -148,6 +159,7 @@ public final class StepSpec {
     private long maxRetryIntervalMillis;
     private long timeoutMillis;
     private boolean retryOnTimeout = true;
+    private boolean autoRetry = true;
     private OnFailure onFailure = OnFailure.COMPENSATE;
     private String skipUntil;
     private boolean skippable;
@@ -183,6 +195,11 @@ public final class StepSpec {
 
     public Builder retryOnTimeout(boolean retryOnTimeout) {
       this.retryOnTimeout = retryOnTimeout;
+      return this;
+    }
+
+    public Builder autoRetry(boolean autoRetry) {
+      this.autoRetry = autoRetry;
       return this;
     }
 

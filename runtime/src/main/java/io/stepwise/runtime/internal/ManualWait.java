@@ -1,0 +1,59 @@
+package io.stepwise.runtime.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A step of a run that waits for the application to retry it or fail it, after a failed attempt
+ * ({@code @Step(autoRetry = false)}): what the waiting step machine awaits, and what the runner's
+ * {@code retryXxx}/{@code failXxx}, a cancel of the run and the workflow's deadline decide, the first
+ * of them only. Not API.
+ */
+final class ManualWait {
+  /** How a wait ends. */
+  enum Decision {
+    /** The application retries the step: the next attempt begins. */
+    RETRY,
+    /** The application fails the step for good. */
+    FAIL,
+    /** The run was cancelled, or its deadline passed: the step fails as it would during a retry pause. */
+    STOP
+  }
+
+  final StepSpec step;
+  /** The attempt that failed, after which the step waits. */
+  final int attempt;
+  final CompletableFuture<Decision> decided = new CompletableFuture<>();
+  /** Ends the wait at the run's deadline; null for a run without one. */
+  private volatile ScheduledFuture<?> deadline;
+
+  ManualWait(StepSpec step, int attempt) {
+    this.step = step;
+    this.attempt = attempt;
+  }
+
+  /** Ends the wait with {@code decision}, unless it has ended already: then false. */
+  boolean decide(Decision decision) {
+    if (!decided.complete(decision)) {
+      return false;
+    }
+    ScheduledFuture<?> timer = deadline;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    return true;
+  }
+
+  /** Ends the wait with {@link Decision#STOP} once {@code nanos} have passed (the run's deadline). */
+  void stopAfter(long nanos) {
+    if (nanos <= 0) {
+      decide(Decision.STOP);
+      return;
+    }
+    deadline = Scheduling.timer().schedule(() -> decide(Decision.STOP), nanos, TimeUnit.NANOSECONDS);
+    if (decided.isDone()) {
+      deadline.cancel(false);
+    }
+  }
+}
