@@ -49,8 +49,8 @@ public interface WorkflowEngine extends AutoCloseable {
   void start();
 
   /**
-   * The runs that {@link #start()} resumed, each with how it ended; completes when all have ended
-   * (never if the engine was not started).
+   * The runs that {@link #start()} resumed, each with how it ended; completes when all have ended or
+   * wait for a manual retry ({@link Recovery#waiting()}), never if the engine was not started.
    */
   java.util.concurrent.CompletableFuture<Recovery> recovery();
 
@@ -77,12 +77,26 @@ public interface WorkflowEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** What {@link #start()} resumed, and how those runs ended. */
-  record Recovery(int resumed, int done, int reverted, int failed, int suspended, int notResumed) {
+  /**
+   * What {@link #start()} resumed, and how those runs ended: {@code resumed} is {@code done +
+   * reverted + failed + suspended + waiting}.
+   *
+   * @param waiting the resumed runs that wait for a manual retry ({@code @Step(autoRetry = false)})
+   *     and had not ended when the recovery was counted: they wait for the runner's {@code
+   *     retryXxx}/{@code failXxx} (or a cancel, or their deadline), and {@link #recovery()} does not
+   *     wait for them
+   */
+  record Recovery(int resumed, int done, int reverted, int failed, int suspended, int notResumed, int waiting) {
+    /** A recovery without waiting runs. */
+    public Recovery(int resumed, int done, int reverted, int failed, int suspended, int notResumed) {
+      this(resumed, done, reverted, failed, suspended, notResumed, 0);
+    }
+
     @Override
     public String toString() {
       return resumed + " run(s) resumed: " + done + " DONE, " + reverted + " REVERTED, " + failed + " FAILED"
           + (suspended > 0 ? ", " + suspended + " stopped again before their end" : "")
+          + (waiting > 0 ? ", " + waiting + " waiting for a manual retry (retryXxx/failXxx)" : "")
           + (notResumed > 0 ? "; " + notResumed + " not resumed (recorded by another definition of their workflow)" : "");
     }
   }

@@ -43,6 +43,12 @@ public final class Engine implements WorkflowEngine {
   private final ConcurrentHashMap<String, CompletableFuture<Void>> endsBeingWritten = new ConcurrentHashMap<>();
   /** The reverts in progress in this process, by transaction id: concurrent reverts of one run share one. */
   private final ConcurrentHashMap<String, CompletableFuture<WorkflowResult<?>>> reverts = new ConcurrentHashMap<>();
+  /**
+   * The runs that {@link #start()} resumed and that {@link #recovery()} has not counted yet, by
+   * transaction id: what completes when the run begins to wait for a manual retry (it is then counted
+   * as waiting, without waiting for its end).
+   */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> resumedWaits = new ConcurrentHashMap<>();
   private final AtomicInteger state = new AtomicInteger(NEW);
   /** How often a revert reads a run's record again, as other reverts change it, before it gives up. */
   private static final int MAX_REVERT_READS = 100;
@@ -90,6 +96,7 @@ public final class Engine implements WorkflowEngine {
           + " before; start() is called once");
     }
     List<CompletableFuture<WorkflowResult<?>>> resumed = new ArrayList<>();
+    List<CompletableFuture<Void>> waiting = new ArrayList<>();
     int[] notResumed = new int[1];
     for (Registration<?, ?> registration : registrations.values()) {
       WorkflowSpec spec = registration.spec;
@@ -112,6 +119,9 @@ public final class Engine implements WorkflowEngine {
           log.error("Workflow '{}': run '{}' cannot be resumed: its record cannot be read", spec.name(), transactionId, e);
           continue;
         }
+        CompletableFuture<Void> waits = new CompletableFuture<>();
+        resumedWaits.put(transactionId, waits); // before the resume: the run may wait at once
+        waiting.add(waits);
         resumed.add(registration.resume(input, transactionId).<WorkflowResult<?>>thenApply(result -> result));
       }
     }
@@ -119,13 +129,23 @@ public final class Engine implements WorkflowEngine {
       log.info("WorkflowEngine resumes {} interrupted run(s){}", resumed.size(),
           notResumed[0] == 0 ? "" : "; " + notResumed[0] + " recorded by another definition are left as they are");
     }
-    CompletableFuture.allOf(resumed.stream().map(f -> f.handle((r, e) -> null)).toArray(CompletableFuture[]::new))
+    // a resumed run is counted once it ends, or once it waits for a manual retry (its end may be far off)
+    List<CompletableFuture<Object>> settled = new ArrayList<>();
+    for (int i = 0; i < resumed.size(); i++) {
+      settled.add(CompletableFuture.anyOf(resumed.get(i).handle((r, e) -> null), waiting.get(i)));
+    }
+    CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
         .thenRun(() -> {
           int done = 0;
           int reverted = 0;
           int failed = 0;
           int suspended = 0;
+          int waits = 0;
           for (CompletableFuture<WorkflowResult<?>> f : resumed) {
+            if (!f.isDone()) {
+              waits++;
+              continue;
+            }
             WorkflowResult<?> result = f.handle((r, e) -> r).join();
             if (result == null) {
               suspended++;
@@ -137,12 +157,24 @@ public final class Engine implements WorkflowEngine {
               }
             }
           }
-          Recovery outcome = new Recovery(resumed.size(), done, reverted, failed, suspended, notResumed[0]);
+          resumedWaits.clear();
+          Recovery outcome = new Recovery(resumed.size(), done, reverted, failed, suspended, notResumed[0], waits);
           if (!resumed.isEmpty()) {
             log.info("WorkflowEngine recovery over: {}", outcome);
           }
           recovery.complete(outcome);
         });
+  }
+
+  /**
+   * Run {@code transactionId} begins to wait for a manual retry: if {@link #start()} resumed it and
+   * {@link #recovery()} has not counted it yet, it is counted as waiting.
+   */
+  void waiting(String transactionId) {
+    CompletableFuture<Void> waits = resumedWaits.get(transactionId);
+    if (waits != null) {
+      waits.complete(null);
+    }
   }
 
   /** Refuses a new run once the engine is closing. */

@@ -386,6 +386,9 @@ abstract class Execution {
       }
       map.put(step.name(), wait);
     }
+    if (journal != null) {
+      journal.waiting();
+    }
     if (isCancelled()) {
       wait.decide(ManualWait.Decision.STOP);
     } else if (deadline.leftNanos() != Long.MAX_VALUE) {

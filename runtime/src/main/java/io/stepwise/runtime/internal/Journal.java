@@ -85,6 +85,13 @@ final class Journal {
   /** The beginning's write, once asked for; what later callers of {@link #writeBeginning} wait for. */
   private CompletableFuture<Void> begunWrite;
 
+  /** The run begins to wait for a manual retry: the engine's recovery counts a top-level run it resumed as waiting. */
+  void waiting() {
+    if (parent == null) {
+      engine.waiting(run.transactionId());
+    }
+  }
+
   private Journal(Engine engine, Execution run, Journal parent) {
     this.engine = engine;
     this.run = run;
