@@ -80,7 +80,7 @@ public final class NotifyOrderWorkflowRunner {
    * The fingerprint of the definition (the steps' names, order, kinds and types), by which an
    * engine recognises a run recorded by another definition of the workflow.
    */
-  private static final String FINGERPRINT = "sha256:31a840c0410c1694";
+  private static final String FINGERPRINT = "sha256:59843cda09de79d6";
 
   private static final WorkflowSpec SPEC = WorkflowSpec.of(1, WORKFLOW_NAME, RESERVE, EMAIL, AUDIT, SHIP)
       .withTypes(TYPES, FINGERPRINT);

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The fingerprint of a workflow's definition, which a durable run records so that the engine can
@@ -45,14 +46,15 @@ final class Fingerprint {
    * step 3 "insert" value transactional: java.lang.Long / java.lang.Long
    * </pre>
    */
-  static String canonicalText(String workflowName, TypeName input, TypeName result, List<StepModel> steps) {
+  static String canonicalText(String workflowName, TypeName input, TypeName result, List<StepModel> steps,
+      Set<String> noWait) {
     StringBuilder text = new StringBuilder()
         .append("workflow ").append(quoted(workflowName)).append('\n')
         .append("input ").append(input).append('\n')
         .append("result ").append(result).append('\n');
     for (int position = 0; position < steps.size(); position++) {
       StepModel step = steps.get(position);
-      text.append("step ").append(position).append(' ').append(quoted(step.name())).append(' ').append(kind(step))
+      text.append("step ").append(position).append(' ').append(quoted(step.name())).append(' ').append(kind(step, noWait.contains(step.name())))
           .append(": ").append(step.recorded().output()).append(" / ").append(step.recorded().compensationInput())
           .append('\n');
     }
@@ -61,9 +63,11 @@ final class Fingerprint {
 
   /**
    * {@code step}, {@code value}, {@code void}, {@code child "name"} or {@code hook}, then what else
-   * shapes it: {@code async}, {@code transactional}, {@code conditional}, {@code group "name"}.
+   * shapes it: {@code async}, {@code transactional}, {@code conditional} (or {@code optional}: it may
+   * end without an output otherwise, skipped or failed and tolerated), {@code nowait},
+   * {@code group "name"}. What makes a recorded outcome mean something else changes the kind.
    */
-  private static String kind(StepModel step) {
+  private static String kind(StepModel step, boolean noWait) {
     StringBuilder kind = new StringBuilder();
     switch (step.shape()) {
       case RESPONSE -> kind.append("step");
@@ -80,6 +84,11 @@ final class Fingerprint {
     }
     if (step.isConditional()) {
       kind.append(" conditional");
+    } else if (step.optionalOutput()) {
+      kind.append(" optional"); // it may end without an output: skippable, skipped by a failure, or tolerant
+    }
+    if (noWait) {
+      kind.append(" nowait");
     }
     step.group().ifPresent(group -> kind.append(" group ").append(quoted(group)));
     return kind.toString();

@@ -2,6 +2,7 @@ package io.stepwise.processor.model;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +51,11 @@ public record WorkflowModel(
 
   /** The fingerprint of the definition, which a durable run records; see {@link Fingerprint}. */
   public String fingerprint() {
-    return Fingerprint.of(Fingerprint.canonicalText(workflowName, recordedInput(), resultType, steps));
+    Set<String> noWait = new HashSet<>();
+    for (Stage stage : stages) {
+      stage.group().filter(Stage.Group::noWait).ifPresent(group -> stage.steps().forEach(step -> noWait.add(step.name())));
+    }
+    return Fingerprint.of(Fingerprint.canonicalText(workflowName, recordedInput(), resultType, steps, noWait));
   }
 
   /** A constructor parameter: its type and the class literal to resolve it by. */

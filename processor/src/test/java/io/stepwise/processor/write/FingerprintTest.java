@@ -138,8 +138,10 @@ class FingerprintTest {
     String conditional = fingerprint(CHECKOUT.replace("@Step(\"charge\")", "@Step(\"charge\") @When(\"wanted\")"));
     String grouped = fingerprint(CHECKOUT.replace("@Step(\"charge\")", "@Step(\"charge\") @Parallel(\"send\")")
         .replace("@Step(\"ship\")", "@Step(\"ship\") @Parallel(\"send\")"));
-    Set<String> all = new HashSet<>(List.of(value, response, async, conditional, grouped));
-    assertEquals(5, all.size(), all::toString);
+    String tolerant = fingerprint(CHECKOUT.replace("@Step(\"charge\")", "@Step(value = \"charge\", continueOnPermanentFailure = true)"));
+    String noWait = fingerprint(CHECKOUT.replace("@Step(\"charge\")", "@Step(value = \"charge\", noWait = true)"));
+    Set<String> all = new HashSet<>(List.of(value, response, async, conditional, grouped, tolerant, noWait));
+    assertEquals(7, all.size(), all::toString);
   }
 
   /**
