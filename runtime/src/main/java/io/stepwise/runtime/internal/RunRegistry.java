@@ -9,7 +9,9 @@ import io.stepwise.runtime.WorkflowStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -128,12 +130,25 @@ public final class RunRegistry {
       waiting.set(true);
       found = true;
     }
+    for (Execution run : runsWith(transactionId)) {
+      found |= run.cancel(); // a run that has just ended may still be listed: its steps are over, and it says no
+    }
+    return found;
+  }
+
+  /** The runs in progress in this process with this transaction id (a run that has just ended may still be one). */
+  private List<Execution> runsWith(String transactionId) {
+    List<Execution> found = new ArrayList<>(1);
     for (Execution run : hopping) {
-      found |= cancel(run, transactionId);
+      if (run.transactionId().equals(transactionId)) {
+        found.add(run);
+      }
     }
     for (ThreadRuns runs : threads) {
       for (Execution run : runs.snapshot()) {
-        found |= cancel(run, transactionId);
+        if (run != null && run.transactionId().equals(transactionId)) {
+          found.add(run);
+        }
       }
     }
     return found;
@@ -167,16 +182,9 @@ public final class RunRegistry {
 
   private boolean decide(String transactionId, String step, ManualWait.Decision decision) {
     java.util.Objects.requireNonNull(transactionId, "transactionId");
-    for (Execution run : hopping) {
-      if (run.transactionId().equals(transactionId) && run.decide(step, decision)) {
+    for (Execution run : runsWith(transactionId)) {
+      if (run.decide(step, decision)) {
         return true;
-      }
-    }
-    for (ThreadRuns runs : threads) {
-      for (Execution run : runs.snapshot()) {
-        if (run != null && run.transactionId().equals(transactionId) && run.decide(step, decision)) {
-          return true;
-        }
       }
     }
     return false;
@@ -245,24 +253,7 @@ public final class RunRegistry {
 
   /** Whether a run with this transaction id is in progress in this process (its steps not over). */
   private boolean inProgress(String transactionId) {
-    for (Execution run : hopping) {
-      if (run.transactionId().equals(transactionId)) {
-        return true;
-      }
-    }
-    for (ThreadRuns runs : threads) {
-      for (Execution run : runs.snapshot()) {
-        if (run != null && run.transactionId().equals(transactionId)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean cancel(Execution run, String transactionId) {
-    // a run that has just ended may still be seen here: its steps are over, and it says no
-    return run != null && run.transactionId().equals(transactionId) && run.cancel();
+    return !runsWith(transactionId).isEmpty();
   }
 
   /**
