@@ -615,7 +615,8 @@ final class CrashCheck {
   private static boolean isOutcome(Checkpoint c) {
     return switch (c.kind()) {
       case STEP_COMPLETED, STEP_SKIPPED, STEP_FAILED, STEP_TOLERATED -> true;
-      case CONDITION_MET, ATTEMPT_FAILED, COMPENSATED, COMPENSATION_FAILED, REVERT_BEGUN -> false;
+      case CONDITION_MET, ATTEMPT_FAILED, COMPENSATED, COMPENSATION_FAILED, REVERT_BEGUN, STEP_WAITING, RETRY_DECIDED,
+          FAILURE_DECIDED -> false;
     };
   }
 

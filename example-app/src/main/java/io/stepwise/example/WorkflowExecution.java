@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * @param transactionId the run's transaction id
  * @param workflowName the workflow's name, for example {@code "create-restock-order"}
  * @param status {@code invoking} while steps run, {@code compensating} while a failure is undone,
- *     then {@code done}, {@code reverted} (a step failed, the completed steps were undone) or
+ *     {@code waiting} while a step waits for a manual retry, then {@code done}, {@code reverted} (a step failed, the completed steps were undone) or
  *     {@code failed} (a compensation failed too: some work is not undone)
  * @param startedAt when the run began
  * @param finishedAt when it ended; {@code null} while it runs
@@ -41,7 +41,8 @@ public record WorkflowExecution(
    * A step of a run.
    *
    * @param name the step's name
-   * @param status {@code invoking} (an attempt failed, another follows), {@code done}, {@code failed},
+   * @param status {@code invoking} (an attempt failed, another follows), {@code waiting} (for a manual
+   *     retry), {@code done}, {@code failed},
    *     {@code skipped}, {@code reverted} (done, then compensated) or {@code compensation_failed}
    * @param attempts how many times the step was tried
    * @param startedAt when its first attempt started; null if it never ran
@@ -118,6 +119,9 @@ public record WorkflowExecution(
           finished = checkpoint.ended();
         }
         case ATTEMPT_FAILED -> invoked(checkpoint, "invoking", false);
+        case STEP_WAITING -> invoked(checkpoint, "waiting", false); // for a manual retry (autoRetry = false)
+        case RETRY_DECIDED -> status = "invoking";
+        case FAILURE_DECIDED -> { } // the step's failure follows, with its error
         case STEP_COMPLETED -> invoked(checkpoint, "done", true);
         case STEP_FAILED, STEP_TOLERATED -> invoked(checkpoint, "failed", true);
         case COMPENSATED -> {

@@ -105,7 +105,13 @@ final class GroupCommitWriter {
   }
 
   CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
-    return submit(new RevertOp(types, transactionId, new EncodedCheckpoint(revertBegun, null, null)));
+    return submit(new ReopenOp(types, transactionId, new EncodedCheckpoint(revertBegun, null, null), table.revertRun,
+        "the beginning of the revert"));
+  }
+
+  CompletableFuture<Boolean> endWait(RunTypes types, String transactionId, Checkpoint decision) {
+    return submit(new ReopenOp(types, transactionId, new EncodedCheckpoint(decision, null, null), table.endWaitRun,
+        "the end of the wait"));
   }
 
   /** How many transactions the writer committed. */
@@ -219,8 +225,8 @@ final class GroupCommitWriter {
     for (Op<?> op : batch) {
       if (op instanceof WorkOp<?> w) {
         runWork(c, w, now, leaseUntil);
-      } else if (op instanceof RevertOp r) {
-        runRevert(c, r, now, leaseUntil);
+      } else if (op instanceof ReopenOp r) {
+        reopen(c, r, now, leaseUntil);
       }
     }
     if (!appends.isEmpty()) {
@@ -260,8 +266,8 @@ final class GroupCommitWriter {
         runWork(c, w, now, leaseUntil);
         continue;
       }
-      if (op instanceof RevertOp r) {
-        runRevert(c, r, now, leaseUntil);
+      if (op instanceof ReopenOp r) {
+        reopen(c, r, now, leaseUntil);
         continue;
       }
       Savepoint savepoint = c.setSavepoint();
@@ -370,18 +376,22 @@ final class GroupCommitWriter {
    * checkpoint. A run that is not DONE (another revert began it) gives false; a missing run, or one
    * of another workflow, fails this op only. Throws only when the connection itself fails.
    */
-  private void runRevert(Connection c, RevertOp r, Instant now, Instant leaseUntil) throws SQLException {
+  /**
+   * A compare-and-set on a run's status and its checkpoint, in one transaction (see {@link ReopenOp}):
+   * false if the run is of the workflow but not in the status the op expects.
+   */
+  private void reopen(Connection c, ReopenOp r, Instant now, Instant leaseUntil) throws SQLException {
     Savepoint savepoint = c.setSavepoint();
     String workflow = r.types.workflowName();
     try {
       int updated;
-      try (PreparedStatement ps = c.prepareStatement(table.revertRun)) {
-        table.bindRevertRun(ps, workflow, r.transactionId, now, owner, leaseUntil);
+      try (PreparedStatement ps = c.prepareStatement(r.sql)) {
+        table.bindReopenRun(ps, workflow, r.transactionId, now, owner, leaseUntil);
         updated = ps.executeUpdate();
       }
       if (updated == 0) {
         if (table.header(c, r.transactionId).filter(h -> h.workflowName().equals(workflow)).isPresent()) {
-          r.value = false; // not DONE: another revert began it, or it never ended DONE
+          r.value = false; // not in the status expected: another call reopened it first, or it never was
         } else {
           r.failure = table.whyNotUpdated(c, workflow, r.transactionId);
         }
@@ -398,8 +408,7 @@ final class GroupCommitWriter {
       c.rollback(savepoint);
       r.failure = Dialect.isUniqueViolation(e)
           ? RunStoreException.duplicateSequence(workflow, r.transactionId, r.checkpoint.checkpoint())
-          : new RunStoreException("Could not begin the revert of run '" + r.transactionId + "' of workflow '"
-              + workflow + "': " + oneLine(e), e);
+          : new RunStoreException("Could not record " + r.describe() + ": " + oneLine(e), e);
     }
   }
 
@@ -574,17 +583,26 @@ final class GroupCommitWriter {
     }
   }
 
-  private static final class RevertOp extends Op<Boolean> {
+  /**
+   * Moves a run from one status to another if it is in the first (an {@code UPDATE ... WHERE status =
+   * ...}, which the database's row lock makes a compare-and-set), and appends a checkpoint that says
+   * why: a revert's beginning (DONE to COMPENSATING), a wait's end (WAITING to RUNNING).
+   */
+  private static final class ReopenOp extends Op<Boolean> {
     final EncodedCheckpoint checkpoint;
+    final String sql;
+    final String what;
 
-    RevertOp(RunTypes types, String transactionId, EncodedCheckpoint checkpoint) {
+    ReopenOp(RunTypes types, String transactionId, EncodedCheckpoint checkpoint, String sql, String what) {
       super(types, transactionId);
       this.checkpoint = checkpoint;
+      this.sql = sql;
+      this.what = what;
     }
 
     @Override
     String describe() {
-      return "the beginning of the revert of run '" + transactionId + "' of workflow '" + types.workflowName() + "'";
+      return what + " of run '" + transactionId + "' of workflow '" + types.workflowName() + "'";
     }
   }
 

@@ -218,6 +218,26 @@ public final class JdbcRunStore implements TransactionalRunStore {
     return writer(transactionId).beginRevert(types, transactionId, revertBegun);
   }
 
+  /** {@inheritDoc} It does. */
+  @Override
+  public boolean recordsWaits() {
+    return true;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code UPDATE ... WHERE status = 'WAITING'} and the checkpoint's {@code INSERT}, in one
+   * transaction on the run's writer: a compare-and-set, on H2 and PostgreSQL alike.
+   */
+  @Override
+  public CompletableFuture<Boolean> endWait(RunTypes types, String transactionId, Checkpoint decision) {
+    RunStore.checkDecision(decision);
+    checkOpen();
+    Objects.requireNonNull(transactionId, "transactionId");
+    return writer(transactionId).endWait(types, transactionId, decision);
+  }
+
   /** {@inheritDoc} The header and the checkpoints are read in one transaction, as of one moment. */
   @Override
   public Optional<StoredRun> load(RunTypes types, String transactionId) {

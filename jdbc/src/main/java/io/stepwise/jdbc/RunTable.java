@@ -45,6 +45,11 @@ final class RunTable {
    * of another workflow, or not DONE.
    */
   final String revertRun;
+  /**
+   * Reopens a WAITING run for the application's decision (a compare-and-set on its status): 0 rows
+   * means it is missing, of another workflow, or not WAITING.
+   */
+  final String endWaitRun;
   final String insertCheckpoint;
   private final String selectRun;
   private final String selectHeader;
@@ -65,6 +70,8 @@ final class RunTable {
     this.revertRun = "UPDATE " + runs + " SET status = '" + RunStatus.COMPENSATING + "', result_json = NULL, "
         + "errors_json = NULL, ended_at = NULL, updated_at = ?, lease_owner = ?, lease_until = ? "
         + "WHERE transaction_id = ? AND workflow_name = ? AND status = '" + RunStatus.DONE + "'";
+    this.endWaitRun = "UPDATE " + runs + " SET status = '" + RunStatus.RUNNING + "', updated_at = ?, lease_owner = ?, "
+        + "lease_until = ? WHERE transaction_id = ? AND workflow_name = ? AND status = '" + RunStatus.WAITING + "'";
     this.insertCheckpoint = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, step_name, "
         + "kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, ended_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -144,7 +151,8 @@ final class RunTable {
     ps.setInt(10, update.update().isCompensationsOnly() ? 1 : 0); // compensations go to an ended run too
   }
 
-  void bindRevertRun(PreparedStatement ps, String workflow, String transactionId, Instant now, String owner,
+  /** Binds {@link #revertRun} or {@link #endWaitRun}, which take the same parameters. */
+  void bindReopenRun(PreparedStatement ps, String workflow, String transactionId, Instant now, String owner,
       Instant leaseUntil) throws SQLException {
     setTime(ps, 1, now);
     ps.setString(2, owner);
@@ -181,6 +189,9 @@ final class RunTable {
     }
     if (!header.get().workflowName().equals(workflow)) {
       return RunStoreException.otherWorkflow(transactionId, workflow, header.get().workflowName());
+    }
+    if (header.get().status() == RunStatus.WAITING) {
+      return RunStoreException.runWaits(workflow, transactionId);
     }
     return RunStoreException.runEnded(workflow, transactionId, header.get().status());
   }

@@ -580,6 +580,94 @@ abstract class RunStoreContract {
     }
   }
 
+  /** A run that waits after the first attempt of 'notify' failed: create-order completed, then STEP_WAITING. */
+  void waiting(String transactionId) {
+    begin(transactionId);
+    append(transactionId, createOrder(0, transactionId));
+    join(store.append(TYPES, transactionId, RunUpdate.of(stepWaiting(1))));
+  }
+
+  static Checkpoint stepWaiting(int sequence) {
+    return Checkpoint.builder(sequence, CheckpointKind.STEP_WAITING, 2, "notify").attempts(1)
+        .error(new IllegalStateException("smtp down")).started(T0).ended(T0).build();
+  }
+
+  static Checkpoint retryDecided(int sequence) {
+    return Checkpoint.builder(sequence, CheckpointKind.RETRY_DECIDED, 2, "notify").attempts(1).started(T0).ended(T0)
+        .build();
+  }
+
+  @Test
+  void aWaitMakesTheRunWaitingWhichStartDoesNotResumeAndWhichTakesNoAppend() {
+    assertTrue(store.recordsWaits());
+    waiting("order-1");
+
+    StoredRun waits = load("order-1");
+    assertEquals(RunStatus.WAITING, waits.status());
+    assertEquals(Optional.empty(), waits.end());
+    assertEquals(stepWaiting(1), waits.checkpoints().get(1));
+    assertEquals(List.of(), store.unfinished(WORKFLOW), "a waiting run is not resumed on start");
+    assertEquals(List.of("order-1"), ids(store.list(RunQuery.builder().statuses(RunStatus.WAITING).build())));
+    RunStoreException refused = assertInstanceOf(RunStoreException.class,
+        failure(store.append(TYPES, "order-1", RunUpdate.of(completed(2, 2, "notify", null, null)))));
+    assertTrue(refused.getMessage().contains("waits for a manual retry"), refused.getMessage());
+    assertEquals(waits.checkpoints(), load("order-1").checkpoints(), "nothing of the refused append is recorded");
+  }
+
+  @Test
+  void endWaitReopensOnlyAWaitingRunAsRunningWithTheDecisionAndThenTakesAppends() {
+    begin("running");
+    assertFalse(join(store.endWait(TYPES, "running", retryDecided(0))));
+    assertEquals(List.of(), load("running").checkpoints());
+    waiting("order-1");
+
+    assertTrue(join(store.endWait(TYPES, "order-1", retryDecided(2))));
+
+    StoredRun resumed = load("order-1");
+    assertEquals(RunStatus.RUNNING, resumed.status());
+    assertEquals(retryDecided(2), resumed.checkpoints().get(2));
+    assertTrue(store.unfinished(WORKFLOW).contains("order-1"), "a crash now leaves a run that start() resumes");
+    assertFalse(join(store.endWait(TYPES, "order-1", retryDecided(3))), "it runs now");
+    assertEquals(3, load("order-1").checkpoints().size());
+    join(store.append(TYPES, "order-1", RunUpdate.ending(List.of(completed(3, 2, "notify", null, null)),
+        new RunEnd(RunStatus.DONE, order("confirmed"), List.of(), T0))));
+    assertEquals(RunStatus.DONE, load("order-1").status());
+
+    Checkpoint failureDecided = Checkpoint.builder(2, CheckpointKind.FAILURE_DECIDED, 2, "notify").attempts(1)
+        .error(new IllegalStateException("failed by the application")).started(T0).ended(T0).build();
+    waiting("order-2");
+    assertTrue(join(store.endWait(TYPES, "order-2", failureDecided)));
+    assertEquals(failureDecided, load("order-2").checkpoints().get(2));
+    assertInstanceOf(RunStoreException.class, failure(store.endWait(TYPES, "no-such-run", retryDecided(0))));
+    RunTypes checkout = RunTypes.builder("checkout", Order.class, Order.class).build();
+    waiting("order-3");
+    assertInstanceOf(RunStoreException.class, failure(store.endWait(checkout, "order-3", retryDecided(2))));
+    assertThrows(IllegalArgumentException.class, () -> store.endWait(TYPES, "order-3", stepWaiting(2)));
+    assertEquals(RunStatus.WAITING, load("order-3").status(), "nothing was decided");
+  }
+
+  @Test
+  void ofConcurrentEndsOfOneWaitThroughTwoStoresOnTheRecordExactlyOneEndsIt() throws Exception {
+    try (RunStore second = open()) {
+      for (int round = 0; round < 5; round++) {
+        String id = "order-" + round;
+        waiting(id);
+        List<Boolean> ended = atOnce(4, i -> {
+          RunStore mine = i % 2 == 0 ? store : second;
+          try {
+            return join(mine.endWait(TYPES, id, retryDecided(2)));
+          } catch (CompletionException e) {
+            return false; // a conflict the database reported: it ended nothing either
+          }
+        });
+        assertEquals(1, ended.stream().filter(b -> b).count(), ended.toString());
+        StoredRun stored = load(id);
+        assertEquals(RunStatus.RUNNING, stored.status());
+        assertEquals(1, stored.checkpoints().stream().filter(c -> c.kind() == CheckpointKind.RETRY_DECIDED).count());
+      }
+    }
+  }
+
   static List<String> ids(List<RunHeader> headers) {
     return headers.stream().map(RunHeader::transactionId).toList();
   }

@@ -69,6 +69,25 @@ final class ManualRetryWorkflows {
     }
   }
 
+  /** {@link Pay} with a deadline: a wait that nobody decides ends at it. */
+  @Workflow(value = "manual-payment-deadline", timeout = "1500ms")
+  public static final class PayWithDeadline {
+    @Step("create")
+    String create(@Input Payment payment) {
+      return did(payment.id(), "create");
+    }
+
+    @Compensate("create")
+    void uncreate(String created, StepContext ctx) {
+      did(ctx.transactionId(), "undo:" + created);
+    }
+
+    @Step(value = "charge", maxRetries = 2, autoRetry = false)
+    String charge(@Input Payment payment, StepContext ctx) {
+      return ManualRetryWorkflows.charge(payment, ctx);
+    }
+  }
+
   @Workflow("manual-payment-async")
   public static final class PayAsync {
     @Step("create")

@@ -312,19 +312,22 @@ public final class RunnerWriter {
         .returns(boolean.class)
         .addParameter(String.class, "transactionId");
     if (retry) {
-      method.addJavadoc("Retries step {@code $L} of the run in progress with this transaction id, which waits at it\n"
-          + "after a failed attempt ({@code autoRetry = false}): the step's next attempt begins, counting\n"
-          + "against its retries. Returns at once; the run goes on on its own thread or executor.\n\n", step.name());
+      method.addJavadoc("Retries step {@code $L} of the run with this transaction id, which waits at it after a\n"
+          + "failed attempt ({@code autoRetry = false}): the step's next attempt begins, counting against its\n"
+          + "retries. A run bound to an engine whose store records waits is resumed in this process (from\n"
+          + "any process that shares the store); otherwise the run waits in the process that runs it.\n"
+          + "Returns once the decision is recorded, without waiting for the run.\n\n", step.name());
     } else {
-      method.addJavadoc("Fails step {@code $L} of the run in progress with this transaction id, which waits at it\n"
-          + "after a failed attempt ({@code autoRetry = false}), for good, with a\n"
+      method.addJavadoc("Fails step {@code $L} of the run with this transaction id, which waits at it after a\n"
+          + "failed attempt ({@code autoRetry = false}), for good, with a\n"
           + "{@code ManualStepFailureException}: the run goes on as after any permanent failure of the step\n"
-          + "(it compensates, unless the step's failure options say otherwise). Returns at once.\n\n", step.name());
+          + "(it compensates, unless the step's failure options say otherwise). A recorded wait is ended\n"
+          + "from any process that shares the store, as for a retry. Returns without waiting for the run.\n\n",
+          step.name());
     }
     return method
-        .addJavadoc("@return whether a run with this transaction id waited at this step in this process: false for\n"
-            + "    an unknown or ended run, a run not waiting at this step, or a wait already ended (retried,\n"
-            + "    failed, cancelled, timed out)\n")
+        .addJavadoc("@return whether this call ended the step's wait: false for an unknown or ended run, a run\n"
+            + "    not waiting at this step, or a wait already ended (retried, failed, cancelled, timed out)\n")
         .addStatement(retry ? "return runs.retryStep(transactionId, $S)" : "return runs.failStep(transactionId, $S)",
             step.name())
         .build();

@@ -1,6 +1,11 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.ManualStepFailureException;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.WorkflowWaitingException;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.store.Checkpoint;
@@ -21,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +55,8 @@ public final class Engine implements WorkflowEngine {
    * as waiting, without waiting for its end).
    */
   private final ConcurrentHashMap<String, CompletableFuture<Void>> resumedWaits = new ConcurrentHashMap<>();
+  /** The timers that end recorded waits at their runs' deadlines, by transaction id. */
+  private final ConcurrentHashMap<String, ScheduledFuture<?>> waitDeadlines = new ConcurrentHashMap<>();
   private final AtomicInteger state = new AtomicInteger(NEW);
   /** How often a revert reads a run's record again, as other reverts change it, before it gives up. */
   private static final int MAX_REVERT_READS = 100;
@@ -125,6 +133,14 @@ public final class Engine implements WorkflowEngine {
         resumed.add(registration.resume(input, transactionId).<WorkflowResult<?>>thenApply(result -> result));
       }
     }
+    int waitingRuns = 0;
+    for (Registration<?, ?> registration : registrations.values()) {
+      waitingRuns += watchWaits(registration);
+    }
+    if (waitingRuns > 0) {
+      log.info("WorkflowEngine: {} run(s) wait for a manual retry (WAITING); retry or fail their steps, or cancel them",
+          waitingRuns);
+    }
     if (!resumed.isEmpty() || notResumed[0] > 0) {
       log.info("WorkflowEngine resumes {} interrupted run(s){}", resumed.size(),
           notResumed[0] == 0 ? "" : "; " + notResumed[0] + " recorded by another definition are left as they are");
@@ -147,7 +163,9 @@ public final class Engine implements WorkflowEngine {
               continue;
             }
             WorkflowResult<?> result = f.handle((r, e) -> r).join();
-            if (result == null) {
+            if (result == null && WorkflowRun.failureOf(f) instanceof WorkflowWaitingException) {
+              waits++; // it stopped at a recorded wait for a manual retry
+            } else if (result == null) {
               suspended++;
             } else {
               switch (result.status()) {
@@ -175,6 +193,154 @@ public final class Engine implements WorkflowEngine {
     if (waits != null) {
       waits.complete(null);
     }
+  }
+
+  // ---------------------------------------------------------------- recorded waits
+
+  /** How a recorded wait for a manual retry ends. */
+  enum WaitEnd {
+    /** The runner's {@code retryXxx}: the step's next attempt. */
+    RETRY,
+    /** The runner's {@code failXxx}: the step fails with a {@link ManualStepFailureException}. */
+    FAIL,
+    /** A cancel of the run: the step fails with a {@link WorkflowCancelledException}. */
+    CANCEL,
+    /** The run's deadline passed: the step fails with a {@link WorkflowTimeoutException}. */
+    DEADLINE
+  }
+
+  /**
+   * Schedules the end of the recorded waits of {@code registration}'s workflow at their runs'
+   * deadlines, for the runs that wait when the engine starts; returns how many runs wait.
+   */
+  private int watchWaits(Registration<?, ?> registration) {
+    if (!store.recordsWaits()) {
+      return 0;
+    }
+    int count = 0;
+    for (int offset = 0; ; offset += RunQuery.MAX_LIMIT) {
+      List<RunHeader> page = store.list(RunQuery.builder().workflowName(registration.spec.name())
+          .statuses(RunStatus.WAITING).limit(RunQuery.MAX_LIMIT).offset(offset).build());
+      for (RunHeader header : page) {
+        count++;
+        header.deadline().ifPresent(d -> parked(registration.spec.name(), header.transactionId(), d.toEpochMilli()));
+      }
+      if (page.size() < RunQuery.MAX_LIMIT) {
+        return count;
+      }
+    }
+  }
+
+  /**
+   * Run {@code transactionId} of {@code workflow} stopped at a recorded wait: if it has a deadline
+   * ({@code deadlineMillis} on the wall clock, 0 for none), its wait ends then, unless the
+   * application decides first.
+   */
+  void parked(String workflow, String transactionId, long deadlineMillis) {
+    Registration<?, ?> registration = registrations.get(workflow);
+    if (deadlineMillis <= 0 || registration == null || isClosing()) {
+      return;
+    }
+    long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
+    waitDeadlines.computeIfAbsent(transactionId, id -> Scheduling.timer().schedule(() -> {
+      waitDeadlines.remove(id);
+      CompletableFuture.runAsync(() -> {
+        try {
+          endWait(registration, id, null, WaitEnd.DEADLINE);
+        } catch (RuntimeException e) {
+          log.warn("Workflow '{}': the wait of run '{}' could not be ended at its deadline: {}; the next "
+              + "WorkflowEngine.start() tries again", workflow, id, RunEvents.oneLine(e));
+        }
+      }, Scheduling.pool());
+    }, delay, TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Ends the recorded wait of run {@code transactionId} of {@code registration}'s workflow at step
+   * {@code stepName} (any step, when null): records the decision in the store, a compare-and-set
+   * from {@link RunStatus#WAITING} so that of concurrent calls in any processes one ends it, then
+   * resumes the run in this process, which replays its record and goes on from the decision. Blocks
+   * on the store's read and write; does not wait for the resumed run.
+   *
+   * @return whether this call ended the wait: false if the run is unknown, of another workflow or
+   *     definition, does not wait (it runs, ended, or its wait was ended first), or waits at another step
+   */
+  boolean endWait(Registration<?, ?> registration, String transactionId, String stepName, WaitEnd how) {
+    WorkflowSpec spec = registration.spec;
+    if (!store.recordsWaits() || isClosing()) {
+      return false;
+    }
+    Optional<RunHeader> header = store.find(transactionId);
+    if (header.isEmpty() || header.get().status() != RunStatus.WAITING
+        || !header.get().workflowName().equals(spec.name()) || !header.get().fingerprint().equals(spec.fingerprint())) {
+      return false;
+    }
+    StoredRun stored = store.load(spec.types(), transactionId).orElse(null);
+    if (stored == null || stored.checkpoints().isEmpty()) {
+      return false;
+    }
+    Checkpoint waiting = stored.checkpoints().get(0);
+    for (Checkpoint c : stored.checkpoints()) {
+      if (c.sequence() > waiting.sequence()) {
+        waiting = c;
+      }
+    }
+    if (waiting.kind() != CheckpointKind.STEP_WAITING || (stepName != null && !waiting.stepName().equals(stepName))) {
+      return false;
+    }
+    Checkpoint decision = decision(spec, transactionId, waiting, how);
+    boolean ended;
+    try {
+      ended = store.endWait(spec.types(), transactionId, decision).join();
+    } catch (CompletionException e) {
+      // the store's failure, or a compare-and-set that the database reported as a conflict: the record says which
+      if (store.find(transactionId).map(h -> h.status() == RunStatus.WAITING).orElse(true)) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
+      return false;
+    }
+    if (!ended) {
+      return false;
+    }
+    ScheduledFuture<?> timer = waitDeadlines.remove(transactionId);
+    if (timer != null && how != WaitEnd.DEADLINE) {
+      timer.cancel(false);
+    }
+    log.info("Workflow '{}' ({}): the wait at step '{}' ended ({}); the run resumes", spec.name(), transactionId,
+        waiting.stepName(), how);
+    registration.resume(stored.input(), transactionId).whenComplete((result, error) -> {
+      Throwable failure = WorkflowRun.unwrap(error);
+      if (failure != null && !(failure instanceof WorkflowSuspendedException)) {
+        log.error("Workflow '{}': run '{}' could not be resumed after its wait ended; the next WorkflowEngine.start() "
+            + "resumes it", spec.name(), transactionId, failure);
+      }
+    });
+    return true;
+  }
+
+  /** The checkpoint that ends the wait {@code waiting} as {@code how} says. */
+  private static Checkpoint decision(WorkflowSpec spec, String transactionId, Checkpoint waiting, WaitEnd how) {
+    int attempt = waiting.attempts();
+    int next = waiting.sequence() + 1;
+    if (how == WaitEnd.RETRY) {
+      return Checkpoint.builder(next, CheckpointKind.RETRY_DECIDED, waiting.position(), waiting.stepName())
+          .attempts(attempt).build();
+    }
+    StepSpec step = spec.steps().get(waiting.position());
+    Throwable attemptError = Journal.restore(waiting.error().orElseThrow());
+    Throwable failure = switch (how) {
+      case FAIL -> ManualWait.failedByApplication(spec, transactionId, step, attempt, attemptError);
+      case CANCEL -> new WorkflowCancelledException("workflow '" + spec.name() + "' (transaction " + transactionId
+          + ") was cancelled while step '" + step.name() + "' waited for a manual retry after attempt " + attempt
+          + " of " + step.maxAttempts() + " failed with " + RunEvents.oneLine(attemptError) + "; no further attempt "
+          + "was started, and the completed steps are compensated");
+      default -> new WorkflowTimeoutException("workflow '" + spec.name() + "' (transaction " + transactionId
+          + ") passed its deadline while step '" + step.name() + "' waited for a manual retry after attempt "
+          + attempt + " of " + step.maxAttempts() + " failed with " + RunEvents.oneLine(attemptError) + "; no "
+          + "further attempt was started, and the completed steps are compensated");
+    };
+    return Checkpoint.builder(next, CheckpointKind.FAILURE_DECIDED, waiting.position(), waiting.stepName())
+        .attempts(attempt).error(failure).build();
   }
 
   /** Refuses a new run once the engine is closing. */
@@ -387,6 +553,8 @@ public final class Engine implements WorkflowEngine {
       log.warn("WorkflowEngine closes with {} run(s) still in progress after {}; their last checkpoints stay, and the "
           + "next engine resumes them", claims.size(), shutdownTimeout);
     }
+    waitDeadlines.values().forEach(timer -> timer.cancel(false));
+    waitDeadlines.clear();
     state.set(CLOSED);
     store.close();
   }
@@ -401,6 +569,11 @@ public final class Engine implements WorkflowEngine {
       this.engine = engine;
       this.spec = spec;
       this.resumer = resumer;
+    }
+
+    /** Ends the recorded wait of a run of this workflow: see {@link Engine#endWait}. */
+    boolean endWait(String transactionId, String stepName, WaitEnd how) {
+      return engine.endWait(this, transactionId, stepName, how);
     }
 
     /** Reverts a run of this workflow: see {@link Engine#revert}. */

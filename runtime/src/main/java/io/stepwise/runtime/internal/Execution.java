@@ -279,6 +279,15 @@ abstract class Execution {
     return finishes.incrementAndGet();
   }
 
+  /**
+   * Whether a step of this durable run that waits for a manual retry records its wait and stops the
+   * run (see {@link Journal#parksWaits()}): not in a run that started a {@code noWait} step, which
+   * may still be running.
+   */
+  boolean parksWaits() {
+    return journal != null && !hadNoWaits && journal.parksWaits();
+  }
+
   /** A {@code noWait} step started: it is settled once it finished, at the latest when the steps are over. */
   void noWait(GroupCoordinator step) {
     if (noWaits.isEmpty()) {

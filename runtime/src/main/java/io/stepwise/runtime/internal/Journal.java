@@ -1,10 +1,12 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.ManualStepFailureException;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepTimeoutException;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
+import io.stepwise.runtime.WorkflowWaitingException;
 import io.stepwise.runtime.store.BeginResult;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
@@ -346,6 +348,9 @@ final class Journal {
     if (error.type().equals(StepTimeoutException.class.getName())) {
       return new StepTimeoutException(message);
     }
+    if (error.type().equals(ManualStepFailureException.class.getName())) {
+      return new ManualStepFailureException(message, null);
+    }
     return error.toException();
   }
 
@@ -456,6 +461,35 @@ final class Journal {
     }
   }
 
+  /**
+   * Whether a step of this run that waits for a manual retry records the wait and stops the run
+   * there ({@link CheckpointKind#STEP_WAITING}), rather than waiting in memory: a top-level run whose
+   * store {@linkplain io.stepwise.runtime.store.RunStore#recordsWaits() records waits}. (A child's wait
+   * is in its parent's step, which the parent's record cannot end.)
+   */
+  boolean parksWaits() {
+    return parent == null && engine.store.recordsWaits();
+  }
+
+  /**
+   * The run stops because {@code step} waits for the application after {@code attempt} failed with
+   * {@code error}, a wait that its record holds ({@link CheckpointKind#STEP_WAITING}, durable): the
+   * caller gets a {@link WorkflowWaitingException}; the engine ends the wait at the run's deadline.
+   */
+  void parked(StepSpec step, int attempt, Throwable error) {
+    synchronized (this) {
+      if (suspension == null) {
+        suspension = new WorkflowWaitingException("Workflow '" + spec.name() + "' (transaction "
+            + run.transactionId() + ") waits at step '" + step.name() + "': attempt " + attempt + " of "
+            + step.maxAttempts() + " failed with " + RunEvents.oneLine(error) + ", and the step has autoRetry = false. "
+            + "The wait is recorded and no thread holds the run: call the runner's retry or fail method of step '"
+            + step.name() + "' with the transaction id (from any process on the same store), or cancel the run",
+            run.transactionId(), step.name(), attempt, error);
+      }
+    }
+    engine.parked(spec.name(), run.transactionId(), run.deadline().epochMillis);
+  }
+
   /** Whether the run stops at its next checkpoint (a write failed, or a child stopped). */
   boolean isSuspended() {
     return suspension != null;
@@ -486,6 +520,9 @@ final class Journal {
   /** Logs, once, that the run stopped without ending (a child's parent logs it for both). */
   void logSuspended() {
     WorkflowSuspendedException s = suspension;
+    if (s instanceof WorkflowWaitingException) {
+      return; // the step's wait was logged as it began
+    }
     if (s != null && parent == null && !logged) {
       logged = true;
       log.warn("{}", s.getMessage(), s.getCause());
@@ -532,8 +569,9 @@ final class Journal {
     }
 
     /**
-     * The next recorded outcome of the step (or compensation) at {@code position}: its failed
-     * attempts are passed over when an outcome follows them; the last one is given when none does.
+     * The next recorded outcome of the step (or compensation) at {@code position}: what tells of its
+     * attempts (failed attempts, waits and decisions: {@link CheckpointKind#isAttempt()}) is passed
+     * over when more follows; the last of it is given when nothing does.
      */
     synchronized Checkpoint take(int position, boolean compensation) {
       List<ArrayDeque<Checkpoint>> from = compensation ? compensations : outcomes;
@@ -542,8 +580,8 @@ final class Journal {
       }
       ArrayDeque<Checkpoint> queue = from.get(position);
       Checkpoint next = queue.poll();
-      while (next != null && next.kind() == CheckpointKind.ATTEMPT_FAILED && !queue.isEmpty()
-          && (queue.peek().kind() == CheckpointKind.ATTEMPT_FAILED || !compensation)) {
+      while (next != null && next.kind().isAttempt() && !queue.isEmpty()
+          && (queue.peek().kind().isAttempt() || !compensation)) {
         next = queue.poll();
       }
       return next;

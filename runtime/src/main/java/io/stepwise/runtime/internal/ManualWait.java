@@ -1,5 +1,6 @@
 package io.stepwise.runtime.internal;
 
+import io.stepwise.runtime.ManualStepFailureException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,17 @@ final class ManualWait {
   ManualWait(StepSpec step, int attempt) {
     this.step = step;
     this.attempt = attempt;
+  }
+
+  /**
+   * The failure of a step that the application failed with {@code failXxx} while it waited after
+   * {@code attempt} failed with {@code error}.
+   */
+  static ManualStepFailureException failedByApplication(WorkflowSpec workflow, String transactionId, StepSpec step,
+      int attempt, Throwable error) {
+    return new ManualStepFailureException("step '" + step.name() + "' of workflow '" + workflow.name()
+        + "' (transaction " + transactionId + ") was failed by the application after attempt " + attempt + " of "
+        + step.maxAttempts() + " failed with " + error, error);
   }
 
   /** Ends the wait with {@code decision}, unless it has ended already: then false. */

@@ -1,6 +1,5 @@
 package io.stepwise.runtime.internal;
 
-import io.stepwise.runtime.ManualStepFailureException;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.StepTimeoutException;
@@ -29,7 +28,15 @@ import java.util.concurrent.CompletionException;
  *       +------ RETRY &lt;-- pause ---+   (a cancel or the deadline during the pause: failed)
  *       |                          | the same with autoRetry = false: WAIT for the application
  *       +-- retryXxx -- DECIDE &lt;---+   (failXxx, a cancel or the deadline during the wait: failed)
+ *       |                          | the same in a run whose store records waits: PARKED, the run stops
+ *       +-- RETRY_DECIDED (replayed) -+   (FAILURE_DECIDED replayed: failed)
  * </pre>
+ *
+ * <p>A step that waits in a run whose store {@linkplain Journal#parksWaits() records waits} (and that
+ * is not a member of a group, nor runs beside a {@code noWait} step) records the wait ({@link
+ * CheckpointKind#STEP_WAITING}) and stops the run, which its caller sees as a {@link
+ * io.stepwise.runtime.WorkflowWaitingException}; the application's decision is recorded in the store
+ * ({@code RunStore.endWait}), and the run resumed from its record goes on from the decision.
  *
  * <p>A step that fails for good while its run is cancelled fails with a {@link
  * WorkflowCancelledException} that keeps the attempt's own exception, so that the cancel shows in
@@ -52,6 +59,8 @@ abstract class StepMachine<O, C> implements Runnable {
   private static final int WAIT = 5;
   /** The wait is over: retry, fail, or stop. */
   private static final int DECIDE = 6;
+  /** A durable run's wait is recorded: the run stops there, held by no thread, until the wait ends in the store. */
+  private static final int PARKED = 7;
 
   final Execution run;
   final Driver driver;
@@ -81,6 +90,8 @@ abstract class StepMachine<O, C> implements Runnable {
   private CompletableFuture<? extends StepResponse<O, C>> pending;
   /** What a step with {@code autoRetry = false} waits for; null while it does not wait. */
   private ManualWait wait;
+  /** Whether the step's wait was recorded by an earlier run: it is not told again. */
+  private boolean waitRecorded;
 
   // the outcome
   private Attempt last;
@@ -133,6 +144,7 @@ abstract class StepMachine<O, C> implements Runnable {
     this.record = null;
     this.replayed = null;
     this.recorded = Recorded.PLAIN;
+    this.waitRecorded = false;
     clearAnswer();
   }
 
@@ -228,6 +240,7 @@ abstract class StepMachine<O, C> implements Runnable {
           }
         }
         case DECIDE -> decide();
+        case PARKED -> parked();
         default -> throw new IllegalStateException("phase " + phase);
       }
     }
@@ -302,8 +315,17 @@ abstract class StepMachine<O, C> implements Runnable {
    * record. False if a resumed step pauses before its next attempt, and goes on later.
    */
   private boolean replay(Checkpoint outcome) {
-    if (outcome.kind() == CheckpointKind.ATTEMPT_FAILED) {
-      return resumeAfter(outcome);
+    switch (outcome.kind()) {
+      case ATTEMPT_FAILED -> {
+        return resumeAfter(outcome);
+      }
+      case STEP_WAITING, RETRY_DECIDED, FAILURE_DECIDED -> {
+        resumeDecided(outcome);
+        return true;
+      }
+      default -> {
+        // the step's outcome, below
+      }
     }
     replayed = outcome;
     sequence = outcome.sequence();
@@ -367,6 +389,38 @@ abstract class StepMachine<O, C> implements Runnable {
     error = Journal.restore(failedAttempt.error().orElseThrow());
     phase = RETRY;
     return driver.pause(run, left, true, this);
+  }
+
+  /**
+   * A step whose last recorded event is its recorded wait for the application, or the decision that
+   * ended it: a retry begins the next attempt at once, a failure fails the step with the recorded
+   * error, and a wait not decided yet (the run was called again while it waits) stops the run again,
+   * writing nothing.
+   */
+  private void resumeDecided(Checkpoint recorded) {
+    attempt = recorded.attempts();
+    record.attempts = attempt;
+    last = new Attempt(run, step, attempt, false); // the recorded attempt, as the events tell it
+    switch (recorded.kind()) {
+      case RETRY_DECIDED -> {
+        Throwable stop = run.stopReason(step);
+        if (stop != null) {
+          fail(stop, attempt);
+          return;
+        }
+        attempt++;
+        phase = ATTEMPT;
+      }
+      case FAILURE_DECIDED -> {
+        error = Journal.restore(recorded.error().orElseThrow());
+        giveUp();
+      }
+      default -> { // STEP_WAITING
+        error = Journal.restore(recorded.error().orElseThrow());
+        waitRecorded = true;
+        phase = PARKED;
+      }
+    }
   }
 
   /** Whether the step replays a recorded outcome (a child's step that runs again to replay the child counts). */
@@ -458,6 +512,9 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     if (!step.autoRetry()) {
       phase = WAIT;
+      if (parks()) {
+        return true; // the wait is recorded as it begins: see beginWait
+      }
       CompletableFuture<Void> written = recordFailedAttempt();
       // the failed attempt is recorded before the wait, so that a resumed run waits again
       return written == null || driver.await(run, written, this);
@@ -497,11 +554,43 @@ abstract class StepMachine<O, C> implements Runnable {
       fail(run.journal.suspension(), attempt); // the failed attempt could not be recorded: stop here
       return true;
     }
+    if (parks()) {
+      phase = PARKED;
+      Journal journal = run.journal;
+      CompletableFuture<Void> written = journal.append(List.of(Checkpoint.builder(journal.nextSequence(),
+          CheckpointKind.STEP_WAITING, position, step.name()).attempts(attempt).error(error).build()), null);
+      return driver.await(run, written, this);
+    }
     wait = run.beginWaiting(step, attempt);
     Mdc.step(step);
     RunEvents.waiting(last, error);
     phase = DECIDE;
     return driver.await(run, wait.decided, this);
+  }
+
+  /**
+   * Whether the step's wait is recorded and stops the run (see the class's Javadoc), rather than
+   * waiting in memory.
+   */
+  private boolean parks() {
+    return run.journal != null && !inGroup && run.parksWaits();
+  }
+
+  /**
+   * The wait is durable (or was recorded before, by a run that stopped there): the run stops, and
+   * its caller gets a {@link io.stepwise.runtime.WorkflowWaitingException}. A wait that could not be
+   * recorded stops the run with the store's failure instead, and the next start resumes it.
+   */
+  private void parked() {
+    Journal journal = run.journal;
+    if (!journal.isSuspended()) {
+      if (!waitRecorded) {
+        Mdc.step(step);
+        RunEvents.waiting(last, error);
+      }
+      journal.parked(step, attempt, error);
+    }
+    fail(journal.suspension(), attempt);
   }
 
   /** The application decided (or a cancel, or the deadline, ended the wait): the next attempt, or the step fails. */
@@ -510,9 +599,7 @@ abstract class StepMachine<O, C> implements Runnable {
     wait = null;
     run.endWaiting(over);
     if (over.decided.join() == ManualWait.Decision.FAIL) {
-      error = new ManualStepFailureException("step '" + step.name() + "' of workflow '"
-          + run.spec().name() + "' (transaction " + run.transactionId() + ") was failed by the application after"
-          + " attempt " + attempt + " of " + step.maxAttempts() + " failed with " + error, error);
+      error = ManualWait.failedByApplication(run.spec(), run.transactionId(), step, attempt, error);
       giveUp();
       return;
     }

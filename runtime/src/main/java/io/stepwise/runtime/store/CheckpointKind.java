@@ -49,7 +49,28 @@ public enum CheckpointKind {
    * compensation input, as if a step after the last had failed. Recorded at the last step's
    * position. No data.
    */
-  REVERT_BEGUN(false, false);
+  REVERT_BEGUN(false, false),
+  /**
+   * An attempt of a step with {@code @Step(autoRetry = false)} failed, and the step waits for the
+   * application to retry it or fail it: it has the error, and the number of the attempt. The run's
+   * status becomes {@link RunStatus#WAITING}: no process holds it until {@link RunStore#endWait}
+   * records the decision ({@link #RETRY_DECIDED} or {@link #FAILURE_DECIDED}).
+   */
+  STEP_WAITING(true, false),
+  /**
+   * The application retried a waiting step ({@code retryXxx}): the run resumes with the step's next
+   * attempt, at once. It has the number of the attempt that failed. Recorded by {@link
+   * RunStore#endWait}.
+   */
+  RETRY_DECIDED(false, false),
+  /**
+   * A waiting step fails for good, with the error it has: the application failed it ({@code
+   * failXxx}, a {@code ManualStepFailureException}), the run was cancelled, or its deadline passed.
+   * The run resumes and the step's failure is settled as any other (the run compensates, or goes on
+   * if the step tolerates it). It has the number of the attempt that failed. Recorded by {@link
+   * RunStore#endWait}.
+   */
+  FAILURE_DECIDED(true, false);
 
   private final boolean hasError;
   private final boolean mayHaveCompensationInput;
@@ -62,6 +83,15 @@ public enum CheckpointKind {
   /** Whether a checkpoint of this kind has an error (it must). */
   public boolean hasError() {
     return hasError;
+  }
+
+  /**
+   * Whether a checkpoint of this kind tells of a step's attempts rather than its outcome: a failed
+   * attempt ({@link #ATTEMPT_FAILED}), a wait for the application ({@link #STEP_WAITING}), or the
+   * application's decision that ends it. The step's outcome, if it has one, comes after them.
+   */
+  public boolean isAttempt() {
+    return this == ATTEMPT_FAILED || this == STEP_WAITING || this == RETRY_DECIDED || this == FAILURE_DECIDED;
   }
 
   /** Whether a checkpoint of this kind has an output (it always does). */

@@ -38,6 +38,16 @@ public abstract class ForwardingRunStore implements RunStore {
   }
 
   @Override
+  public boolean recordsWaits() {
+    return delegate.recordsWaits();
+  }
+
+  @Override
+  public CompletableFuture<Boolean> endWait(RunTypes types, String transactionId, Checkpoint decision) {
+    return delegate.endWait(types, transactionId, decision);
+  }
+
+  @Override
   public Optional<StoredRun> load(RunTypes types, String transactionId) {
     return delegate.load(types, transactionId);
   }

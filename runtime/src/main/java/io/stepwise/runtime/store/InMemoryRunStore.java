@@ -66,13 +66,31 @@ public final class InMemoryRunStore implements RunStore {
   @Override
   public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
     RunStore.checkRevertBegun(revertBegun);
+    return reopen(types, transactionId, entry -> entry.reopen(types, revertBegun, RunStatus.DONE, RunStatus.COMPENSATING));
+  }
+
+  /** {@inheritDoc} It does. */
+  @Override
+  public boolean recordsWaits() {
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<Boolean> endWait(RunTypes types, String transactionId, Checkpoint decision) {
+    RunStore.checkDecision(decision);
+    return reopen(types, transactionId, entry -> entry.reopen(types, decision, RunStatus.WAITING, RunStatus.RUNNING));
+  }
+
+  /** A compare-and-set on the status of run {@code transactionId}, done by {@code how} on its entry. */
+  private CompletableFuture<Boolean> reopen(RunTypes types, String transactionId,
+      java.util.function.Predicate<Entry> how) {
     checkOpen();
     Entry entry = runs.get(transactionId);
     if (entry == null) {
       return CompletableFuture.failedFuture(RunStoreException.noSuchRun(types.workflowName(), transactionId));
     }
     try {
-      return CompletableFuture.completedFuture(entry.beginRevert(types, revertBegun));
+      return CompletableFuture.completedFuture(how.test(entry));
     } catch (RunStoreException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -96,7 +114,7 @@ public final class InMemoryRunStore implements RunStore {
   public List<String> unfinished(String workflowName) {
     checkOpen();
     return headers().stream()
-        .filter(h -> h.workflowName().equals(workflowName) && !h.status().isEnded()
+        .filter(h -> h.workflowName().equals(workflowName) && h.status().isResumable()
             && h.parentTransactionId().isEmpty())
         .map(RunHeader::transactionId)
         .toList();
@@ -163,6 +181,9 @@ public final class InMemoryRunStore implements RunStore {
       if (status.isEnded() && !update.isCompensationsOnly()) {
         throw RunStoreException.runEnded(workflowName, transactionId, status);
       }
+      if (status == RunStatus.WAITING) {
+        throw RunStoreException.runWaits(workflowName, transactionId);
+      }
       for (Checkpoint checkpoint : update.checkpoints()) {
         if (checkpoints.containsKey(checkpoint.sequence())) {
           throw RunStoreException.duplicateSequence(workflowName, transactionId, checkpoint);
@@ -176,16 +197,20 @@ public final class InMemoryRunStore implements RunStore {
       updated = Times.now();
     }
 
-    synchronized boolean beginRevert(RunTypes types, Checkpoint revertBegun) {
+    /**
+     * Moves the run from {@code from} to {@code to} with {@code checkpoint}, if it is in {@code from}:
+     * a revert's beginning (which clears the end), a wait's end. False if it is not.
+     */
+    synchronized boolean reopen(RunTypes types, Checkpoint checkpoint, RunStatus from, RunStatus to) {
       checkWorkflow(types);
-      if (status != RunStatus.DONE) {
+      if (status != from) {
         return false;
       }
-      if (checkpoints.containsKey(revertBegun.sequence())) {
-        throw RunStoreException.duplicateSequence(workflowName, run.transactionId(), revertBegun);
+      if (checkpoints.containsKey(checkpoint.sequence())) {
+        throw RunStoreException.duplicateSequence(workflowName, run.transactionId(), checkpoint);
       }
-      checkpoints.put(revertBegun.sequence(), revertBegun);
-      status = RunStatus.COMPENSATING;
+      checkpoints.put(checkpoint.sequence(), checkpoint);
+      status = to;
       end = null;
       updated = Times.now();
       return true;

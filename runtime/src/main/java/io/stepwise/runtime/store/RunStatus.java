@@ -11,6 +11,14 @@ public enum RunStatus {
    * completed steps.
    */
   COMPENSATING,
+  /**
+   * A step waits for the application to retry it or fail it, after a failed attempt ({@code
+   * @Step(autoRetry = false)}; {@link CheckpointKind#STEP_WAITING} was recorded). No process holds
+   * the run, and {@code WorkflowEngine.start()} does not resume it: the runner's {@code retryXxx} or
+   * {@code failXxx}, a cancel, or the run's deadline ends the wait ({@link RunStore#endWait}), from
+   * any process that shares the store, and that process resumes the run.
+   */
+  WAITING,
   /** Ended: every step that was not skipped completed ({@link WorkflowStatus#DONE}). */
   DONE,
   /** Ended: a step failed and every compensation succeeded ({@link WorkflowStatus#REVERTED}). */
@@ -20,7 +28,15 @@ public enum RunStatus {
 
   /** Whether the run has ended: {@link #DONE}, {@link #REVERTED} or {@link #FAILED}. */
   public boolean isEnded() {
-    return this != RUNNING && this != COMPENSATING;
+    return this == DONE || this == REVERTED || this == FAILED;
+  }
+
+  /**
+   * Whether a process resumes the run when it starts: {@link #RUNNING} or {@link #COMPENSATING} (a
+   * {@link #WAITING} run waits for the application instead).
+   */
+  public boolean isResumable() {
+    return this == RUNNING || this == COMPENSATING;
   }
 
   /** The status of a run that ended with {@code status}. */
@@ -42,7 +58,7 @@ public enum RunStatus {
       case DONE -> WorkflowStatus.DONE;
       case REVERTED -> WorkflowStatus.REVERTED;
       case FAILED -> WorkflowStatus.FAILED;
-      case RUNNING, COMPENSATING -> throw new IllegalStateException(
+      case RUNNING, COMPENSATING, WAITING -> throw new IllegalStateException(
           "a run that is " + this + " has not ended, so it has no WorkflowStatus");
     };
   }

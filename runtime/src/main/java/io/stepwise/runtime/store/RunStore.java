@@ -62,11 +62,12 @@ public interface RunStore extends AutoCloseable {
    * end if it has one, in one write. The run's status becomes {@link RunUpdate#newStatus()}.
    *
    * <p>A run that has ended takes only an update of {@linkplain RunUpdate#isCompensationsOnly()
-   * compensations}, which leaves its status as it is.
+   * compensations}, which leaves its status as it is. A {@link RunStatus#WAITING} run takes none:
+   * only {@link #endWait} reopens it.
    *
    * @return completes when the update is durable; exceptionally with a {@link RunStoreException} if
-   *     a value cannot be encoded, the run is not recorded, or has ended and the update is not one of
-   *     compensations only, or a checkpoint reuses a
+   *     a value cannot be encoded, the run is not recorded, waits, or has ended and the update is not
+   *     one of compensations only, or a checkpoint reuses a
    *     sequence number of the run — and then nothing of the update is recorded
    */
   CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update);
@@ -109,6 +110,57 @@ public interface RunStore extends AutoCloseable {
   }
 
   /**
+   * Whether this store implements {@link #endWait}: then a run whose step waits for a manual retry
+   * is recorded {@link RunStatus#WAITING} and held by no process until the wait ends; otherwise the
+   * step waits in the memory of the process that runs it (see {@code docs/durable-runs.md}).
+   */
+  default boolean recordsWaits() {
+    return false;
+  }
+
+  /**
+   * Ends the wait of run {@code transactionId}, which is {@link RunStatus#WAITING} (a step waits for
+   * the application after a {@link CheckpointKind#STEP_WAITING}): in one atomic write, and only if
+   * the run's status is {@code WAITING} at that moment (a compare-and-set on the status), appends
+   * {@code decision} (a {@link CheckpointKind#RETRY_DECIDED} or {@link
+   * CheckpointKind#FAILURE_DECIDED} checkpoint) and sets the status to {@link RunStatus#RUNNING}. The
+   * engine that wrote it then resumes the run, which replays its record up to the decision and goes
+   * on from there.
+   *
+   * <p>Of two calls for one run, from one process or several sharing the store (a retry and a
+   * cancel, say), at most one completes with true: the other finds the run {@code RUNNING} (or
+   * further on) and writes nothing.
+   *
+   * <p>The default implementation refuses, and {@link #recordsWaits()} says so.
+   *
+   * @return completes with true when the decision is durably recorded; with false, having written
+   *     nothing, if the run's status is not {@code WAITING}; exceptionally with a {@link
+   *     RunStoreException} if no run has that transaction id, it belongs to another workflow, or the
+   *     checkpoint reuses a sequence number of the run
+   * @throws IllegalArgumentException if {@code decision} is not a {@code RETRY_DECIDED} or {@code
+   *     FAILURE_DECIDED} checkpoint
+   */
+  default CompletableFuture<Boolean> endWait(RunTypes types, String transactionId, Checkpoint decision) {
+    checkDecision(decision);
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName()
+        + " cannot end a recorded wait; implement RunStore.endWait and recordsWaits, or use JdbcRunStore or "
+        + "InMemoryRunStore"));
+  }
+
+  /**
+   * Checks that {@code checkpoint} may end a wait: for implementations of {@link #endWait}.
+   *
+   * @throws IllegalArgumentException if it is not a {@link CheckpointKind#RETRY_DECIDED} or {@link
+   *     CheckpointKind#FAILURE_DECIDED} checkpoint
+   */
+  static void checkDecision(Checkpoint checkpoint) {
+    if (checkpoint.kind() != CheckpointKind.RETRY_DECIDED && checkpoint.kind() != CheckpointKind.FAILURE_DECIDED) {
+      throw new IllegalArgumentException("a wait ends with a RETRY_DECIDED or FAILURE_DECIDED checkpoint, got "
+          + checkpoint.kind());
+    }
+  }
+
+  /**
    * The record of run {@code transactionId}, its values decoded to {@code types}.
    *
    * @return empty if no run has that transaction id
@@ -121,9 +173,9 @@ public interface RunStore extends AutoCloseable {
   Optional<RunHeader> find(String transactionId);
 
   /**
-   * The transaction ids of the runs of {@code workflowName} that have not ended ({@link
-   * RunStatus#RUNNING} or {@link RunStatus#COMPENSATING}), oldest first: what the engine resumes on
-   * start. Runs of child workflows are left out: their parents resume them.
+   * The transaction ids of the runs of {@code workflowName} that have not ended and do not wait
+   * ({@link RunStatus#RUNNING} or {@link RunStatus#COMPENSATING}), oldest first: what the engine
+   * resumes on start. Runs of child workflows are left out: their parents resume them.
    */
   List<String> unfinished(String workflowName);
 

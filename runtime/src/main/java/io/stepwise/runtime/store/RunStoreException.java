@@ -31,6 +31,13 @@ public class RunStoreException extends RuntimeException {
         + "' has already ended " + status + ", so nothing more can be appended to it");
   }
 
+  /** An append to a run that waits for a manual retry: only {@link RunStore#endWait} reopens it. */
+  public static RunStoreException runWaits(String workflowName, String transactionId) {
+    return new RunStoreException("Run '" + transactionId + "' of workflow '" + workflowName
+        + "' waits for a manual retry (" + RunStatus.WAITING + "), so nothing can be appended to it until "
+        + "RunStore.endWait records the application's decision");
+  }
+
   /** A checkpoint reused the sequence number of one that the run already has. */
   public static RunStoreException duplicateSequence(String workflowName, String transactionId, Checkpoint checkpoint) {
     return new RunStoreException("Run '" + transactionId + "' of workflow '" + workflowName

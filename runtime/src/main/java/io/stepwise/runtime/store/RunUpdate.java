@@ -73,7 +73,8 @@ public final class RunUpdate {
 
   /**
    * The status this update gives its run: the end's status if it ends the run; else {@link
-   * RunStatus#COMPENSATING} if it records a {@link CheckpointKind#STEP_FAILED}; else none (the status
+   * RunStatus#COMPENSATING} if it records a {@link CheckpointKind#STEP_FAILED}; {@link
+   * RunStatus#WAITING} if it records a {@link CheckpointKind#STEP_WAITING}; else none (the status
    * stays as it was).
    */
   public Optional<RunStatus> newStatus() {
@@ -83,6 +84,9 @@ public final class RunUpdate {
     for (Checkpoint checkpoint : checkpoints) {
       if (checkpoint.kind() == CheckpointKind.STEP_FAILED) {
         return Optional.of(RunStatus.COMPENSATING);
+      }
+      if (checkpoint.kind() == CheckpointKind.STEP_WAITING) {
+        return Optional.of(RunStatus.WAITING);
       }
     }
     return Optional.empty();

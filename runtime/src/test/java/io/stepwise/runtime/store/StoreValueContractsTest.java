@@ -130,7 +130,10 @@ class StoreValueContractsTest {
   @Test
   void checkpointKindsSayWhichPartsTheyHave() {
     assertEquals(Set.of(CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_TOLERATED, CheckpointKind.STEP_FAILED,
-        CheckpointKind.COMPENSATION_FAILED), kinds(CheckpointKind::hasError));
+        CheckpointKind.COMPENSATION_FAILED, CheckpointKind.STEP_WAITING, CheckpointKind.FAILURE_DECIDED),
+        kinds(CheckpointKind::hasError));
+    assertEquals(Set.of(CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_WAITING, CheckpointKind.RETRY_DECIDED,
+        CheckpointKind.FAILURE_DECIDED), kinds(CheckpointKind::isAttempt));
     assertEquals(Set.of(CheckpointKind.STEP_COMPLETED), kinds(CheckpointKind::hasOutput));
     assertEquals(Set.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_TOLERATED, CheckpointKind.STEP_FAILED),
         kinds(CheckpointKind::mayHaveCompensationInput));

@@ -67,6 +67,9 @@ class StoreValuesTest {
     assertEquals(Optional.of(RunStatus.COMPENSATING), RunUpdate.of(done, failed).newStatus());
     RunEnd end = new RunEnd(RunStatus.REVERTED, null, List.of(), T0);
     assertEquals(Optional.of(RunStatus.REVERTED), RunUpdate.ending(List.of(failed), end).newStatus());
+    Checkpoint waits = Checkpoint.builder(1, CheckpointKind.STEP_WAITING, 1, "b").attempts(1)
+        .error(new RuntimeException()).build();
+    assertEquals(Optional.of(RunStatus.WAITING), RunUpdate.of(done, waits).newStatus());
     IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> RunUpdate.of(done, done));
     assertEquals("two checkpoints of one update have sequence number 0; give each checkpoint of a run its own number",
         twice.getMessage());
@@ -124,6 +127,10 @@ class StoreValuesTest {
     }
     assertFalse(RunStatus.RUNNING.isEnded());
     assertFalse(RunStatus.COMPENSATING.isEnded());
+    assertFalse(RunStatus.WAITING.isEnded());
+    assertEquals(List.of(RunStatus.RUNNING, RunStatus.COMPENSATING),
+        List.of(RunStatus.values()).stream().filter(RunStatus::isResumable).toList(), "a WAITING run is not resumed");
     assertThrows(IllegalStateException.class, RunStatus.RUNNING::toWorkflowStatus);
+    assertThrows(IllegalStateException.class, RunStatus.WAITING::toWorkflowStatus);
   }
 }
