@@ -280,6 +280,20 @@ abstract class ManualRetryContract {
   }
 
   @Test
+  void aRevertOfAWaitingRunIsRefusedWithWhatEndsTheWait() throws Exception {
+    Process process = new Process(newStore());
+    runUntilItWaits(process, false, new Payment(id, 1));
+
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> process.sync.revert(id));
+
+    assertTrue(refused.getMessage().contains("has not ended (WAITING)")
+        && refused.getMessage().contains("it waits for a manual retry: to compensate its completed steps, call "
+            + "cancel(transactionId) or its step's fail method"), refused.getMessage());
+    assertEquals(RunStatus.WAITING, record(false).status());
+    assertEquals(List.of("create", "charge#1"), effects(id));
+  }
+
+  @Test
   void aWaitThatNobodyDecidesEndsAtTheDeadlineEvenAfterARestart() throws Exception {
     Process first = new Process(newStore());
     RunOptions options = RunOptions.builder().transactionId(id).throwOnError(false).build();

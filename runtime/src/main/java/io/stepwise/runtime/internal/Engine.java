@@ -472,10 +472,13 @@ public final class Engine implements WorkflowEngine {
       }
       throw new IllegalStateException("Run '" + transactionId + "' of workflow '" + spec.name() + "' has not ended ("
           + status + "), and revert only reverts a run that ended DONE; "
-          + (status == RunStatus.RUNNING
-              ? "to stop a run in progress and compensate its completed steps, call cancel(transactionId) in the "
-                  + "process that runs it"
-              : "it is compensating after a failed step, and ends REVERTED or FAILED by itself"));
+          + switch (status) {
+            case RUNNING -> "to stop a run in progress and compensate its completed steps, call cancel(transactionId) in "
+                + "the process that runs it";
+            case WAITING -> "it waits for a manual retry: to compensate its completed steps, call cancel(transactionId) "
+                + "or its step's fail method, from any process on the store";
+            default -> "it is compensating after a failed step, and ends REVERTED or FAILED by itself";
+          });
     }
     throw new IllegalStateException("Run '" + transactionId + "' of workflow '" + spec.name() + "' changed under "
         + MAX_REVERT_READS + " reads of its record in a row (its store says it is DONE but will not begin its "
