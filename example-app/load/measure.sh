@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Measures the restock service on PostgreSQL: commits (and WAL syncs) per order over N sequential
-# POSTs, then orders/s with 1, 8 and 32 clients (Load.java). It starts a throwaway PostgreSQL 15
+# POSTs, then orders/s with 1, 8 and 32 clients (wrk with orders.lua when wrk is installed, as the
+# issue's baseline was measured; else Load.java, whose own CPU, about 2.5 ms per order against wrk's
+# 0.1, is taken from the cores the service and PostgreSQL share). It starts a throwaway PostgreSQL 15
 # (Debian's postgresql package; run as root, initdb runs as the postgres user) and the service jar,
 # and removes both at the end.
 #
@@ -58,7 +60,32 @@ read -r commits1 syncs1 <<<"$(counters)"
 echo "sequential: $N POSTs answered:$codes commits/order=$(echo "scale=2; ($commits1 - $commits0) / $N" | bc)" \
   "wal_syncs/order=$(echo "scale=2; ($syncs1 - $syncs0) / $N" | bc)"
 
+# CPU time (user + system, in clock ticks) of a process and its children: the service, PostgreSQL's postmaster
+# and its backends
+ticks() {
+  local total=0 t
+  for p in "$1" $(pgrep -P "$1" || true); do
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    total=$((total + t))
+  done
+  echo "$total"
+}
+POSTMASTER=$(head -1 "$D/data/postmaster.pid")
+HZ=$(getconf CLK_TCK)
+orders() { "${PSQL[@]}" -d shop -c "SELECT count(*) FROM restock_order"; }
 for c in $CLIENTS; do
-  java "$HERE/Load.java" "http://127.0.0.1:$PORT" "$c" "$RUN_SECONDS" 5
+  s0=$(ticks "$SERVICE"); p0=$(ticks "$POSTMASTER"); o0=$(orders)
+  if command -v wrk >/dev/null; then
+    t=$(( c < 2 ? 1 : 2 ))
+    wrk -t"$t" -c"$c" -d5s -s "$HERE/orders.lua" "http://127.0.0.1:$PORT/admin/restock-orders" >/dev/null # warm-up
+    echo "clients=$c: $(wrk -t"$t" -c"$c" -d"${RUN_SECONDS}s" -s "$HERE/orders.lua" \
+      "http://127.0.0.1:$PORT/admin/restock-orders" | grep -E 'Requests/sec|status|Non-2xx' | tr '\n' ' ')"
+  else
+    java "$HERE/Load.java" "http://127.0.0.1:$PORT" "$c" "$RUN_SECONDS" 5
+  fi
+  s1=$(ticks "$SERVICE"); p1=$(ticks "$POSTMASTER"); o1=$(orders)
+  n=$((o1 - o0))
+  echo "  clients=$c: CPU per order (warm-up included): service $(echo "scale=2; ($s1 - $s0) * 1000 / $HZ / $n" | bc) ms," \
+    "PostgreSQL $(echo "scale=2; ($p1 - $p0) * 1000 / $HZ / $n" | bc) ms, over $n orders"
 done
 grep -c "ERROR" "$D/service.log" | xargs echo "service log ERROR lines:"

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>When a statement of the batch fails, the writer rolls the transaction back and writes the batch
  * again one write at a time, each under a savepoint: the write that fails is rolled back to its
  * savepoint and fails its own future only, and the others commit. A unit of work ({@link
- * ConnectionWork}) always runs under a savepoint of its own.
+ * ConnectionWork}) runs under a savepoint of its own, unless it is alone in its transaction.
  *
  * <p>The writer holds its connection for as long as the store is open, or, if told not to hold
  * it ({@link JdbcRunStore.Builder#holdConnections}), only while it has writes to make: when its queue
@@ -224,7 +224,7 @@ final class GroupCommitWriter {
     }
     for (Op<?> op : batch) {
       if (op instanceof WorkOp<?> w) {
-        runWork(c, w, now, leaseUntil);
+        runWork(c, w, now, leaseUntil, batch.size() == 1);
       } else if (op instanceof ReopenOp r) {
         reopen(c, r, now, leaseUntil);
       }
@@ -263,7 +263,7 @@ final class GroupCommitWriter {
     for (Op<?> op : batch) {
       op.reset();
       if (op instanceof WorkOp<?> w) {
-        runWork(c, w, now, leaseUntil);
+        runWork(c, w, now, leaseUntil, false);
         continue;
       }
       if (op instanceof ReopenOp r) {
@@ -329,22 +329,25 @@ final class GroupCommitWriter {
 
   /**
    * Runs a unit of work and its append under a savepoint: the work's failure (or the append's)
-   * rolls both back and fails this op only. Throws only when the connection itself fails.
+   * rolls both back and fails this op only. A work that is {@code alone} in its transaction needs no
+   * savepoint (two round trips fewer): its failure rolls the whole transaction back, which holds
+   * nothing else. Throws only when the connection itself fails.
    */
-  private <T> void runWork(Connection c, WorkOp<T> w, Instant now, Instant leaseUntil) throws SQLException {
-    Savepoint savepoint = c.setSavepoint();
+  private <T> void runWork(Connection c, WorkOp<T> w, Instant now, Instant leaseUntil, boolean alone)
+      throws SQLException {
+    Savepoint savepoint = alone ? null : c.setSavepoint();
     T result;
     EncodedUpdate update;
     if (w.begin != null) { // the run's beginning, in the same transaction as its first step's work
       try {
         if (!insertRun(c, w.types, w.begin, w.inputJson, now, leaseUntil)) {
-          c.rollback(savepoint);
+          undo(c, savepoint);
           w.failure = new RunStoreException("Could not record the beginning of run '" + w.transactionId
               + "' of workflow '" + w.types.workflowName() + "': a run with that transaction id is recorded already");
           return;
         }
       } catch (SQLException e) {
-        c.rollback(savepoint);
+        undo(c, savepoint);
         w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
         return;
       }
@@ -354,28 +357,34 @@ final class GroupCommitWriter {
       RunUpdate runUpdate = w.updateOf.apply(result);
       update = RunTable.encode(codec, w.types, w.transactionId, runUpdate);
     } catch (Throwable e) {   // whatever the application's code throws fails its own write only
-      c.rollback(savepoint);
+      undo(c, savepoint);
       w.failure = e;
       return;
     }
     try {
       appendAlone(c, w.types, w.transactionId, update, now, leaseUntil);
-      c.releaseSavepoint(savepoint);
+      if (savepoint != null) {
+        c.releaseSavepoint(savepoint);
+      }
       w.value = result;
     } catch (RunStoreException e) {
-      c.rollback(savepoint);
+      undo(c, savepoint);
       w.failure = e;
     } catch (SQLException e) {
-      c.rollback(savepoint);
+      undo(c, savepoint);
       w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
     }
   }
 
-  /**
-   * Begins a revert under a savepoint: the compare-and-set of the run's status from DONE, then its
-   * checkpoint. A run that is not DONE (another revert began it) gives false; a missing run, or one
-   * of another workflow, fails this op only. Throws only when the connection itself fails.
-   */
+  /** Rolls back to {@code savepoint}, or the whole transaction when there is none (a work alone in it). */
+  private static void undo(Connection c, Savepoint savepoint) throws SQLException {
+    if (savepoint == null) {
+      c.rollback();
+    } else {
+      c.rollback(savepoint);
+    }
+  }
+
   /**
    * A compare-and-set on a run's status and its checkpoint, in one transaction (see {@link ReopenOp}):
    * false if the run is of the workflow but not in the status the op expects.
