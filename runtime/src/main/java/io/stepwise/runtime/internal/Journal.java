@@ -487,7 +487,7 @@ final class Journal {
             run.transactionId(), step.name(), attempt, error);
       }
     }
-    engine.parked(spec.name(), run.transactionId(), run.deadline().epochMillis);
+    engine.waits.parked(spec.name(), run.transactionId(), run.deadline().epochMillis);
   }
 
   /** Whether the run stops at its next checkpoint (a write failed, or a child stopped). */

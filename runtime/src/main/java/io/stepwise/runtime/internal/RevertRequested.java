@@ -4,7 +4,7 @@ import io.stepwise.runtime.WorkflowCancelledException;
 
 /**
  * What halts a replayed run that ended {@code DONE} and is being reverted (see {@link
- * Engine#revert}): its steps are over, and its completed steps are compensated as if a step after
+ * Reverts#revert}): its steps are over, and its completed steps are compensated as if a step after
  * the last had failed. It is not a step's failure: the halt does not list it in the run's errors.
  * Not API.
  */

@@ -134,7 +134,7 @@ public final class RunRegistry {
       found |= run.cancel(); // a run that has just ended may still be listed: its steps are over, and it says no
     }
     if (!found && durable != null) {
-      found = durable.endWait(transactionId, null, Engine.WaitEnd.CANCEL); // a run whose wait is recorded
+      found = durable.endWait(transactionId, null, RecordedWaits.WaitEnd.CANCEL); // a run whose wait is recorded
     }
     return found;
   }
@@ -168,7 +168,7 @@ public final class RunRegistry {
    *     a wait that a retry, a fail, a cancel or the deadline already ended
    */
   public boolean retryStep(String transactionId, String step) {
-    return decide(transactionId, step, ManualWait.Decision.RETRY, Engine.WaitEnd.RETRY);
+    return decide(transactionId, step, ManualWait.Decision.RETRY, RecordedWaits.WaitEnd.RETRY);
   }
 
   /**
@@ -180,10 +180,10 @@ public final class RunRegistry {
    * @return whether a run with this transaction id waited at that step in this process, as for {@link #retryStep}
    */
   public boolean failStep(String transactionId, String step) {
-    return decide(transactionId, step, ManualWait.Decision.FAIL, Engine.WaitEnd.FAIL);
+    return decide(transactionId, step, ManualWait.Decision.FAIL, RecordedWaits.WaitEnd.FAIL);
   }
 
-  private boolean decide(String transactionId, String step, ManualWait.Decision decision, Engine.WaitEnd recorded) {
+  private boolean decide(String transactionId, String step, ManualWait.Decision decision, RecordedWaits.WaitEnd recorded) {
     java.util.Objects.requireNonNull(transactionId, "transactionId");
     for (Execution run : runsWith(transactionId)) {
       if (run.decide(step, decision)) {
