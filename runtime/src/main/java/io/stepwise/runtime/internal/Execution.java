@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -109,6 +110,8 @@ abstract class Execution {
    * by name: more than one in a {@code @Parallel} group. Null until a step first waits.
    */
   private volatile Map<String, ManualWait> waits;
+  /** The waits of steps of this run's child runs (and theirs), which a cancel of this run ends; null until one waits. */
+  private volatile Set<ManualWait> childWaits;
 
   Execution(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Attempt parentStep,
       String transactionId, Driver driver, Object input) {
@@ -185,9 +188,7 @@ abstract class Execution {
     WorkflowSuspendedException suspended = journal == null ? null : journal.suspension();
     if (suspended != null) {
       record.endSteps();
-      if (registry != null) {
-        registry.remove(this, registration);
-      }
+      unregister();
       journal.release();
       journal.logSuspended();
     }
@@ -197,6 +198,19 @@ abstract class Execution {
   /** Records a durable run's end (with its last step's checkpoint); completes at once for a run that is not recorded. */
   CompletableFuture<Void> recordEnd(RunRecord.Status status, Object result) {
     return journal == null ? CompletableFuture.completedFuture(null) : journal.end(status, result);
+  }
+
+  /**
+   * Takes the run out of its registry (a cancel no longer finds it), and a child run that waited for a
+   * manual retry out of the runs that {@code retryXxx} finds (see {@link RunRegistry#childWaits}).
+   */
+  private void unregister() {
+    if (registry != null) {
+      registry.remove(this, registration);
+    }
+    if (parentStep != null && waits != null) {
+      RunRegistry.childEnded(this);
+    }
   }
 
   /** Begins the run: sets a synchronous run's MDC keys, registers it for {@code cancel}, tells the listeners. */
@@ -395,6 +409,12 @@ abstract class Execution {
       }
       map.put(step.name(), wait);
     }
+    if (parentStep != null) {
+      RunRegistry.childWaits(this); // a child run is in no runner's registry: retryXxx finds it there
+      for (Execution parent = parent(); parent != null; parent = parent.parent()) {
+        parent.childWaiting(wait, true); // a cancel of the parent ends the wait
+      }
+    }
     if (journal != null) {
       journal.waiting();
     }
@@ -412,6 +432,25 @@ abstract class Execution {
     if (map != null) {
       map.remove(wait.step.name(), wait);
     }
+    for (Execution parent = parent(); parent != null; parent = parent.parent()) {
+      parent.childWaiting(wait, false);
+    }
+  }
+
+  /** A step of a child run (or of a child's child) begins or ends to wait. */
+  private void childWaiting(ManualWait wait, boolean begins) {
+    synchronized (record) {
+      Set<ManualWait> set = childWaits;
+      if (set == null) {
+        set = java.util.concurrent.ConcurrentHashMap.newKeySet(2);
+        childWaits = set;
+      }
+      if (begins) {
+        set.add(wait);
+      } else {
+        set.remove(wait);
+      }
+    }
   }
 
   /**
@@ -428,6 +467,10 @@ abstract class Execution {
     Map<String, ManualWait> map = waits;
     if (map != null) {
       map.values().forEach(wait -> wait.decide(ManualWait.Decision.STOP));
+    }
+    Set<ManualWait> children = childWaits;
+    if (children != null) {
+      children.forEach(wait -> wait.decide(ManualWait.Decision.STOP));
     }
   }
 
@@ -618,9 +661,7 @@ abstract class Execution {
     if (journal != null) {
       journal.release();
     }
-    if (registry != null) {
-      registry.remove(this, registration);
-    }
+    unregister();
     RunEvents.brokeDown(this, cause);
     return cause;
   }
@@ -630,9 +671,7 @@ abstract class Execution {
     if (journal != null) {
       journal.release();
     }
-    if (registry != null) {
-      registry.remove(this, registration);
-    }
+    unregister();
     boolean blocking = driver == Driver.BLOCKING;
     if (blocking) {
       Mdc.restore(Mdc.STEP, outerStep); // the last step's key: onFinish hears the run, not a step

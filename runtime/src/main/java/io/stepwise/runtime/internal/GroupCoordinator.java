@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,10 @@ final class GroupCoordinator {
    * start, and {@link #join()} halts the run.
    */
   private final boolean stopped;
+  /** The waits of members for a manual retry ({@code autoRetry = false}), ended or not: see {@link #waiting}. */
+  private final Queue<ManualWait> waits = new ConcurrentLinkedQueue<>();
+  /** Whether a member failed for good so that the run halts: a member's wait for a manual retry then ends. */
+  private volatile boolean failing;
 
   GroupCoordinator(Execution run, String name) {
     this.run = run;
@@ -58,8 +64,14 @@ final class GroupCoordinator {
       return branch; // never started: the run halts at the join, or before its next step
     }
     branches.add(branch);
-    machine.compensatedBy(compensation).inGroup = true;
-    machine.then(() -> branch.finish(completions));
+    machine.compensatedBy(compensation).group = this;
+    machine.then(() -> {
+      branch.finish(completions);
+      Throwable failure = machine.failure();
+      if (failure != null && !machine.tolerates(failure)) {
+        stopWaits();
+      }
+    });
     Runnable task = () -> Mdc.with(mdc, () -> {
       try {
         machine.run();
@@ -115,6 +127,27 @@ final class GroupCoordinator {
       settle.run();
     }
     return settled;
+  }
+
+  /**
+   * A member waits for the application to retry or fail it: the wait ends at once if a sibling has
+   * failed for good, or when one does. The run is compensated then, so the waiting step fails with
+   * its attempt's error instead of holding the group (and the compensation of its completed
+   * siblings) until someone decides.
+   */
+  void waiting(ManualWait wait) {
+    waits.add(wait);
+    if (failing) {
+      wait.decide(ManualWait.Decision.STOP);
+    }
+  }
+
+  /** A member failed for good and halts the run: the members' waits end (those to come too). */
+  private void stopWaits() {
+    failing = true;
+    for (ManualWait wait : waits) {
+      wait.decide(ManualWait.Decision.STOP);
+    }
   }
 
   /** Completes when every step of the group has its outcome. */

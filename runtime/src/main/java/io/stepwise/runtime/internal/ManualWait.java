@@ -18,7 +18,10 @@ final class ManualWait {
     RETRY,
     /** The application fails the step for good. */
     FAIL,
-    /** The run was cancelled, or its deadline passed: the step fails as it would during a retry pause. */
+    /**
+     * The run was cancelled, its deadline passed, or a sibling of the step's {@code @Parallel} group
+     * failed for good: the step fails as it would during a retry pause.
+     */
     STOP
   }
 

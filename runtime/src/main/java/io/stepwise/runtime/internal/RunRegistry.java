@@ -32,16 +32,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * kept in a concurrent set. A cancel looks in both.
  */
 public final class RunRegistry {
+  /**
+   * The child runs in progress in this process that waited for a manual retry, by transaction id. A
+   * child run is in no runner's registry (its parent's step holds it), so the {@code retryXxx} and
+   * {@code failXxx} of any runner of the child's workflow find it here.
+   */
+  private static final Map<String, Execution> WAITING_CHILDREN = new ConcurrentHashMap<>();
+
   /** The workflow's registration with its engine; null for a runner made without one. */
   final Engine.Registration<?, ?> durable;
+  /** The runner's workflow; null for a registry made by {@link #RunRegistry()}, which finds no child run. */
+  private final String workflow;
 
   /** The runs of a runner made without an engine: they live in memory only. */
   public RunRegistry() {
-    this.durable = null;
+    this(null, null);
   }
 
-  private RunRegistry(Engine.Registration<?, ?> durable) {
+  private RunRegistry(Engine.Registration<?, ?> durable, String workflow) {
     this.durable = durable;
+    this.workflow = workflow;
   }
 
   /**
@@ -54,9 +64,9 @@ public final class RunRegistry {
    */
   public static <I, R> RunRegistry of(WorkflowEngine engine, WorkflowSpec spec, Resumer<I, R> resumer) {
     if (engine == null) {
-      return new RunRegistry();
+      return new RunRegistry(null, spec.name());
     }
-    return new RunRegistry(Engine.of(engine).register(spec, resumer));
+    return new RunRegistry(Engine.of(engine).register(spec, resumer), spec.name());
   }
   private final Set<Execution> hopping = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<ThreadRuns> local = new ThreadLocal<>();
@@ -139,6 +149,16 @@ public final class RunRegistry {
     return found;
   }
 
+  /** A step of a child run waits for a manual retry: the child's runners find it until it ends ({@link #childEnded}). */
+  static void childWaits(Execution child) {
+    WAITING_CHILDREN.put(child.transactionId(), child);
+  }
+
+  /** A child run that waited ended (or stopped): no runner finds it any more. */
+  static void childEnded(Execution child) {
+    WAITING_CHILDREN.remove(child.transactionId(), child);
+  }
+
   /** The runs in progress in this process with this transaction id (a run that has just ended may still be one). */
   private List<Execution> runsWith(String transactionId) {
     List<Execution> found = new ArrayList<>(1);
@@ -189,6 +209,10 @@ public final class RunRegistry {
       if (run.decide(step, decision)) {
         return true;
       }
+    }
+    Execution child = WAITING_CHILDREN.get(transactionId);
+    if (child != null && child.spec().name().equals(workflow) && child.decide(step, decision)) {
+      return true;
     }
     // a run whose wait is recorded is held by no process: its decision goes to the store
     return durable != null && durable.endWait(transactionId, step, recorded);

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionException;
  *       ^                          | failed, retryable, the run not stopped: onStepAttemptFailure
  *       +------ RETRY &lt;-- pause ---+   (a cancel or the deadline during the pause: failed)
  *       |                          | the same with autoRetry = false: WAIT for the application
- *       +-- retryXxx -- DECIDE &lt;---+   (failXxx, a cancel or the deadline during the wait: failed)
+ *       +-- retryXxx -- DECIDE &lt;---+   (failXxx, a cancel, the deadline or a sibling failed for good: failed)
  *       |                          | the same in a run whose store records waits: PARKED, the run stops
  *       +-- RETRY_DECIDED (replayed) -+   (FAILURE_DECIDED replayed: failed)
  * </pre>
@@ -101,8 +101,12 @@ abstract class StepMachine<O, C> implements Runnable {
   // a durable run's (see Journal)
   /** What the step's compensation input is, for its record. */
   private Recorded recorded = Recorded.PLAIN;
-  /** Whether the step is a member of a {@code @Parallel} group (its checkpoint never waits for the run's end). */
-  boolean inGroup;
+  /**
+   * The {@code @Parallel} group (or {@code noWait} step) the step is a member of; null for a step of
+   * the run's sequence. A member's checkpoint never waits for the run's end, and its wait for a manual
+   * retry ends when a sibling fails for good.
+   */
+  GroupCoordinator group;
   /** The checkpoint of the step's outcome: its number in the run's record; 0 in a run that is not recorded. */
   int sequence;
   /** In a run that is not recorded, when the step had its outcome: 1 for the first step of the run. */
@@ -263,7 +267,7 @@ abstract class StepMachine<O, C> implements Runnable {
       if (outcome != null) {
         return replay(outcome);
       }
-      if (journal.unbegun() && (inGroup || when != null || !recordsWithWork())) {
+      if (journal.unbegun() && (group != null || when != null || !recordsWithWork())) {
         // a step that acts outside the store acts once the run's beginning is durable; only a
         // sequential first step whose work is in the store's transaction carries the beginning itself
         if (!driver.await(run, journal.writeBeginning(), this)) {
@@ -562,6 +566,9 @@ abstract class StepMachine<O, C> implements Runnable {
       return driver.await(run, written, this);
     }
     wait = run.beginWaiting(step, attempt);
+    if (group != null) {
+      group.waiting(wait);
+    }
     Mdc.step(step);
     RunEvents.waiting(last, error);
     phase = DECIDE;
@@ -573,7 +580,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * waiting in memory.
    */
   private boolean parks() {
-    return run.journal != null && !inGroup && run.parksWaits();
+    return run.journal != null && group == null && run.parksWaits();
   }
 
   /**
@@ -593,14 +600,22 @@ abstract class StepMachine<O, C> implements Runnable {
     fail(journal.suspension(), attempt);
   }
 
-  /** The application decided (or a cancel, or the deadline, ended the wait): the next attempt, or the step fails. */
+  /**
+   * The application decided (or a cancel, the deadline, or a sibling's failure for good ended the
+   * wait): the next attempt, or the step fails.
+   */
   private void decide() {
     ManualWait over = wait;
     wait = null;
     run.endWaiting(over);
-    if (over.decided.join() == ManualWait.Decision.FAIL) {
+    ManualWait.Decision decision = over.decided.join();
+    if (decision == ManualWait.Decision.FAIL) {
       error = ManualWait.failedByApplication(run.spec(), run.transactionId(), step, attempt, error);
       giveUp();
+      return;
+    }
+    if (decision == ManualWait.Decision.STOP && (run.journal == null || !run.journal.isSuspended())) {
+      giveUp(); // with the attempt's error, as at the end of a retry pause; a cancel says so (cancelledDuring)
       return;
     }
     retry();
@@ -710,7 +725,7 @@ abstract class StepMachine<O, C> implements Runnable {
       checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_SKIPPED, position, step.name());
     } else if (cause == null) {
       return journal.stepEnded(completed(sequence, attempt, output, compensationInput),
-          !inGroup && position == run.spec().steps().size() - 1);
+          group == null && position == run.spec().steps().size() - 1);
     } else if (Settlement.isTolerated(step, cause)) {
       checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_TOLERATED, position, step.name())
           .attempts(attempt).error(cause);
@@ -723,7 +738,7 @@ abstract class StepMachine<O, C> implements Runnable {
     if (began != null) {
       checkpoint.started(began);
     }
-    boolean last = !inGroup && position == run.spec().steps().size() - 1;
+    boolean last = group == null && position == run.spec().steps().size() - 1;
     return journal.stepEnded(checkpoint.build(), last);
   }
 

@@ -67,7 +67,7 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
       Attempt context) {
     CompletableFuture<StepResponse<O, C>> done = new CompletableFuture<>();
     // a fresh run's first step carries its beginning: one commit for the run's start and the step
-    NewRun beginning = inGroup ? null : journal.takeBeginning();
+    NewRun beginning = group != null ? null : journal.takeBeginning();
     ConnectionWork<StepResponse<O, C>> work = connection -> {
       StepResponse<O, C> response = body.invoke(context, connection);
       if (response != null && (response.isPermanentFailure() || response.isSkip())) {
