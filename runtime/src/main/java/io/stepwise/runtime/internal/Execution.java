@@ -322,8 +322,9 @@ abstract class Execution {
 
   /**
    * Settles the {@code noWait} steps that have finished (their compensations join the stack in the
-   * order they finished); whether one of them failed so that the run halts: then no further step
-   * starts, and the next one halts the run instead.
+   * order they finished); whether one of them failed so that the run halts (or has failed so, and
+   * not finished yet: the halt waits for it): then no further step starts, and the next one halts
+   * the run instead.
    */
   boolean noWaitFailed() {
     for (Iterator<GroupCoordinator> steps = noWaits.iterator(); steps.hasNext(); ) {
@@ -339,7 +340,16 @@ abstract class Execution {
         }
       }
     }
-    return !noWaitFailures.isEmpty();
+    if (!noWaitFailures.isEmpty()) {
+      return true;
+    }
+    // a noWait step that failed for good but has not finished: the run halts, and waits for it there
+    for (GroupCoordinator step : noWaits) {
+      if (step.halting()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Completes when every {@code noWait} step that is not settled has its outcome; null if there is none. */

@@ -48,6 +48,19 @@ final class GroupCoordinator {
     this.stopped = run.noWaitFailed();
   }
 
+  /**
+   * Whether a step of the group failed for good so that the run halts, though it may not have
+   * finished yet (see {@link StepMachine#halts}).
+   */
+  boolean halting() {
+    for (Branch<?, ?> branch : branches) {
+      if (branch.halts()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The run whose group this is. */
   Execution run() {
     return run;

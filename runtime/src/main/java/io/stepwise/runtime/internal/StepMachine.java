@@ -94,6 +94,11 @@ abstract class StepMachine<O, C> implements Runnable {
   private boolean waitRecorded;
 
   // the outcome
+  /**
+   * Whether the step failed for good with a failure that halts the run: set before its outcome is
+   * settled, for the run to see a {@code noWait} step's failure as soon as listeners do.
+   */
+  volatile boolean halts;
   private Attempt last;
   private Throwable cause;
   private boolean skipped;
@@ -149,6 +154,7 @@ abstract class StepMachine<O, C> implements Runnable {
     this.replayed = null;
     this.recorded = Recorded.PLAIN;
     this.waitRecorded = false;
+    this.halts = false;
     clearAnswer();
   }
 
@@ -493,9 +499,7 @@ abstract class StepMachine<O, C> implements Runnable {
       retryable = false;
     }
     if (error == null && permanentFailure != null) {
-      PermanentStepFailureException failure = new PermanentStepFailureException(permanentFailure);
-      RunEvents.failed(context, failure);
-      fail(cancelledDuring(context, failure), attempt);
+      failedForGood(context, new PermanentStepFailureException(permanentFailure));
       return true;
     }
     if (error == null) {
@@ -637,8 +641,19 @@ abstract class StepMachine<O, C> implements Runnable {
 
   /** The step failed for good with the last attempt's error. */
   private void giveUp() {
-    RunEvents.failed(last, error);
-    fail(cancelledDuring(last, error), attempt);
+    failedForGood(last, error);
+  }
+
+  /**
+   * The step failed for good on {@code context}'s attempt with {@code failure}: whether it halts the
+   * run is known ({@link #halts}) before listeners hear of it, so that a listener that hears a {@code
+   * noWait} step's failure never sees a later step start.
+   */
+  private void failedForGood(Attempt context, Throwable failure) {
+    Throwable failed = cancelledDuring(context, failure);
+    halts = !tolerates(failed);
+    RunEvents.failed(context, failure);
+    fail(failed, attempt);
   }
 
   /**
