@@ -154,6 +154,26 @@ class ManualRetryGroupTest {
     assertEquals(List.of("order#1", "ship/pack#1", "ship/label#1"), p.calls());
   }
 
+  @org.junit.jupiter.api.Test
+  void aParentStepThatTimesOutWhileItsChildWaitsEndsTheChildsWaitAndTheChildCompensates() throws Exception {
+    Probe p = new Probe(Path.ASYNC_LATER).failAlways("label");
+    ManualRetryGroupWorkflows_ParentTimeoutAsyncRunner parent =
+        new ManualRetryGroupWorkflows_ParentTimeoutAsyncRunner(new ManualRetryGroupWorkflows.ParentTimeoutAsync());
+
+    WorkflowResult<String> result = parent.runAsync(p, p.options().throwOnError(false).build()).get(5, TimeUnit.SECONDS);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status(), result.toString());
+    assertEquals("ship", result.errors().get(0).step());
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!p.undone().contains("ship/pack box")) {
+      assertTrue(System.nanoTime() < end, "the abandoned child still waits at label: " + p.undone() + " " + p.calls());
+      Thread.sleep(10);
+    }
+    assertEquals(List.of("order#1", "ship/pack#1", "ship/label#1"), p.calls(), "no further attempt of label");
+    assertFalse(new ManualRetryGroupWorkflows_ParcelAsyncRunner(new ManualRetryGroupWorkflows.ParcelAsync())
+        .retryLabel(p.id + "/ship"), "the child's wait is over");
+  }
+
   /** Starts a run of the group, and waits until charge waits after its first attempt and label has completed. */
   private static CompletableFuture<WorkflowResult<String>> runUntilChargeWaitsAndLabelCompleted(Manual manual, Probe p)
       throws InterruptedException {

@@ -182,6 +182,31 @@ final class ManualRetryGroupWorkflows {
     }
   }
 
+  /** {@link ParentAsync} whose step that runs the child times out after 300 ms. */
+  @Workflow("manual-parent-timeout-async")
+  static final class ParentTimeoutAsync {
+    @Step("order")
+    CompletableFuture<String> order(@Input Probe p, StepContext ctx) {
+      return p.async(ctx, () -> "order");
+    }
+
+    @Compensate("order")
+    void cancelOrder(String order, StepContext ctx) {
+      Probe.of(ctx).undo(ctx, order);
+    }
+
+    @Step(value = "ship", timeout = "300ms")
+    @ChildWorkflow(ParcelAsync.class)
+    Probe ship(@From("order") String order, @Input Probe p) {
+      return p;
+    }
+
+    @Step("confirm")
+    CompletableFuture<String> confirm(@From("ship") String parcel, @Input Probe p, StepContext ctx) {
+      return p.async(ctx, () -> "confirmed " + parcel);
+    }
+  }
+
   /** The child of the synchronous parent. */
   @Workflow("manual-parcel-sync")
   static final class ParcelSync {

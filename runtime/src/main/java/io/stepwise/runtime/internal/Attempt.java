@@ -22,9 +22,13 @@ final class Attempt implements StepContext {
     this.compensating = compensating;
   }
 
-  /** The run no longer waits for this attempt: a child workflow it started stops before its next step. */
+  /**
+   * The run no longer waits for this attempt: a child workflow it started stops before its next step,
+   * or at once if a step of it waits for a manual retry.
+   */
   void abandon() {
     abandoned = true;
+    run.abandoned(this);
   }
 
   boolean isAbandoned() {

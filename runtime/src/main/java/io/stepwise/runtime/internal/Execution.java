@@ -410,7 +410,7 @@ abstract class Execution {
    * wait ends at once if the run is cancelled, and at the run's deadline.
    */
   ManualWait beginWaiting(StepSpec step, int attempt) {
-    ManualWait wait = new ManualWait(step, attempt);
+    ManualWait wait = new ManualWait(this, step, attempt);
     synchronized (record) {
       Map<String, ManualWait> map = waits;
       if (map == null) {
@@ -444,6 +444,26 @@ abstract class Execution {
     }
     for (Execution parent = parent(); parent != null; parent = parent.parent()) {
       parent.childWaiting(wait, false);
+    }
+  }
+
+  /**
+   * This run stopped waiting for {@code attempt} (an asynchronous attempt that timed out): the waits
+   * of the child runs it started, and of theirs, end, so that they stop and compensate rather than
+   * wait for a decision that no parent will use.
+   */
+  void abandoned(Attempt attempt) {
+    Set<ManualWait> children = childWaits;
+    if (children == null) {
+      return;
+    }
+    for (ManualWait wait : children) {
+      for (Execution child = wait.run; child != null && child != this; child = child.parent()) {
+        if (child.parentStep == attempt) {
+          wait.decide(ManualWait.Decision.STOP);
+          break;
+        }
+      }
     }
   }
 

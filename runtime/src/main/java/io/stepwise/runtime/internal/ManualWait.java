@@ -25,6 +25,8 @@ final class ManualWait {
     STOP
   }
 
+  /** The run whose step waits. */
+  final Execution run;
   final StepSpec step;
   /** The attempt that failed, after which the step waits. */
   final int attempt;
@@ -32,7 +34,8 @@ final class ManualWait {
   /** Ends the wait at the run's deadline; null for a run without one. */
   private volatile ScheduledFuture<?> deadline;
 
-  ManualWait(StepSpec step, int attempt) {
+  ManualWait(Execution run, StepSpec step, int attempt) {
+    this.run = run;
     this.step = step;
     this.attempt = attempt;
   }
