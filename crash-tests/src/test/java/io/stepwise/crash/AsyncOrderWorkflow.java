@@ -79,7 +79,7 @@ public final class AsyncOrderWorkflow {
     effects.compensate(ctx, gift, 0);
   }
 
-  @Step(value = "charge", maxRetries = 3)
+  @Step(value = "charge", maxRetries = 3, autoRetry = false)
   CompletableFuture<String> charge(@From("price") String price, @From("label") String label, StepContext ctx) {
     return effects.flakyStepAsync(ctx, 3);
   }

@@ -65,6 +65,10 @@ final class CrashCheck {
     int compensationsRunAgain;
     int invocations;
     int compensations;
+    /** Top-level runs that stopped at a recorded wait for a manual retry ({@code STEP_WAITING}) at least once. */
+    int waitedRuns;
+    /** Of those, the runs whose wait a later JVM ended (its retry came after the JVM that parked it was killed). */
+    int waitsEndedByALaterJvm;
 
     @Override
     public String toString() {
@@ -72,7 +76,8 @@ final class CrashCheck {
           + " DONE, " + reverted + " REVERTED, " + childRuns + " child runs; " + resumedRuns
           + " runs went on in a later JVM; " + invocations + " step invocations, " + stepsRunAgain
           + " of them succeeded but ran again after a kill; " + compensations + " compensation invocations, "
-          + compensationsRunAgain + " of them succeeded but ran again after a kill";
+          + compensationsRunAgain + " of them succeeded but ran again after a kill; " + waitedRuns + " runs waited for a "
+          + "manual retry, " + waitsEndedByALaterJvm + " of them retried by a later JVM";
     }
   }
 
@@ -177,7 +182,34 @@ final class CrashCheck {
           || effectsOfChildren(tx).stream().anyMatch(e -> e.generation() != start.generation())) {
         stats.resumedRuns++;
       }
+      countWaits(run, own);
       checkRun(order, run);
+    }
+  }
+
+  /**
+   * Counts a run that waited for a manual retry, and whether a later JVM than the one whose attempt
+   * failed made the next attempt (the retry came after a kill). Every wait must have been decided:
+   * a STEP_WAITING is followed by a RETRY_DECIDED of the same attempt.
+   */
+  private void countWaits(StoredRun run, List<Effect> own) {
+    List<Checkpoint> waits = run.checkpoints().stream().filter(c -> c.kind() == CheckpointKind.STEP_WAITING).toList();
+    if (waits.isEmpty()) {
+      return;
+    }
+    stats.waitedRuns++;
+    for (Checkpoint wait : waits) {
+      boolean decided = run.checkpoints().stream().anyMatch(c -> c.kind() == CheckpointKind.RETRY_DECIDED
+          && c.sequence() > wait.sequence() && c.stepName().equals(wait.stepName()) && c.attempts() == wait.attempts());
+      if (!decided) {
+        violation("run " + run.transactionId() + " waited at " + wait.stepName() + " after attempt " + wait.attempts()
+            + " and ended " + run.status() + " without the retry that ends the wait: " + run);
+      }
+    }
+    java.util.Set<Integer> generations = new java.util.HashSet<>();
+    own.stream().filter(e -> e.step().equals("charge")).forEach(e -> generations.add(e.generation()));
+    if (generations.size() > 1) {
+      stats.waitsEndedByALaterJvm++;
     }
   }
 

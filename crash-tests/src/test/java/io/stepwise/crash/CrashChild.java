@@ -7,6 +7,10 @@ import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowWaitingException;
+import io.stepwise.runtime.store.RunHeader;
+import io.stepwise.runtime.store.RunQuery;
+import io.stepwise.runtime.store.RunStatus;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -79,6 +83,17 @@ public final class CrashChild {
     engine.start();
     if (resumeOnly) {
       WorkflowEngine.Recovery recovery = engine.recovery().get(5, TimeUnit.MINUTES);
+      // the runs that wait for a manual retry (the JVM whose worker would have retried it was killed):
+      // retried until none is left unfinished, and each retried run resumed here to its end
+      long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (!engine.list(RunQuery.builder()
+          .statuses(RunStatus.RUNNING, RunStatus.COMPENSATING, RunStatus.WAITING).build()).isEmpty()) {
+        if (System.nanoTime() > until) {
+          break; // the check names what is stuck
+        }
+        retryWaiting(engine, sync, async);
+        Thread.sleep(50);
+      }
       print(out, "recovery " + recovery.resumed() + " " + recovery.done() + " " + recovery.reverted() + " "
           + recovery.failed() + " " + recovery.suspended() + " " + recovery.notResumed());
       engine.close();
@@ -86,6 +101,18 @@ public final class CrashChild {
     }
     print(out, "started");
     engine.recovery().thenAccept(recovery -> print(out, "recovery " + recovery));
+    Thread decider = new Thread(() -> {
+      while (true) {
+        retryWaiting(engine, sync, async); // the waits that killed JVMs left
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "decider");
+    decider.setDaemon(true);
+    decider.start();
 
     for (int w = 0; w < WORKERS; w++) {
       int worker = w;
@@ -119,7 +146,8 @@ public final class CrashChild {
     log.write(Effect.Kind.START, tx, workflow, 0, null, Integer.toString(order.number()));
     String status;
     try {
-      status = call.apply(order).status().name();
+      status = throughWaits(() -> call.apply(order), n % 2 == 0 ? sync::retryCharge : async::retryCharge, tx)
+          .status().name();
     } catch (RuntimeException e) {
       status = "ERROR:" + e.getClass().getSimpleName();
       synchronized (System.err) {
@@ -128,6 +156,44 @@ public final class CrashChild {
       }
     }
     log.write(Effect.Kind.END, tx, workflow, 0, null, status);
+  }
+
+  /**
+   * Calls {@code call} until the run ends: when charge failed and waits (its wait recorded), the
+   * application retries it with {@code retry} (as another JVM's decider may have first), and the
+   * call, made again, waits for the resumed run's end.
+   */
+  static WorkflowResult<String> throughWaits(java.util.function.Supplier<WorkflowResult<String>> call,
+      java.util.function.Predicate<String> retry, String tx) {
+    while (true) {
+      try {
+        return call.get();
+      } catch (RuntimeException e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (!(cause instanceof WorkflowWaitingException)) {
+          throw e;
+        }
+        retry.test(tx);
+      }
+    }
+  }
+
+  /** Retries the charge of every run that waits for a manual retry; a retry that another made first returns false. */
+  static void retryWaiting(WorkflowEngine engine, OrderWorkflowRunner sync, AsyncOrderWorkflowRunner async) {
+    try {
+      for (RunHeader waiting : engine.list(RunQuery.builder().statuses(RunStatus.WAITING).build())) {
+        if (waiting.workflowName().equals(OrderWorkflowRunner.WORKFLOW_NAME)) {
+          sync.retryCharge(waiting.transactionId());
+        } else {
+          async.retryCharge(waiting.transactionId());
+        }
+      }
+    } catch (RuntimeException e) {
+      synchronized (System.err) {
+        System.err.println("a retry of a waiting run threw:");
+        e.printStackTrace();
+      }
+    }
   }
 
   /**
@@ -161,9 +227,10 @@ public final class CrashChild {
       AsyncOrderWorkflowRunner async = AsyncOrderWorkflowRunner.create(container, engine);
       engine.start();
       // a run that fails and compensates takes every path
-      sync.run(new CrashOrder(15), RunOptions.builder().transactionId("warm").throwOnError(false).build());
-      async.runAsync(new CrashOrder(15), RunOptions.builder().transactionId("warm-async").throwOnError(false).build())
-          .join();
+      RunOptions warm = RunOptions.builder().transactionId("warm").throwOnError(false).build();
+      throughWaits(() -> sync.run(new CrashOrder(15), warm), sync::retryCharge, "warm");
+      RunOptions warmAsync = RunOptions.builder().transactionId("warm-async").throwOnError(false).build();
+      throughWaits(() -> async.runAsync(new CrashOrder(15), warmAsync).join(), async::retryCharge, "warm-async");
     }
     if (kind.equals("postgresql")) {
       try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {

@@ -222,6 +222,7 @@ class CrashTest {
               .map(v -> v.length() > 3000 ? v.substring(0, 3000) + "..." : v).toList()));
     }
     assertTrue(check.stats().resumedRuns > 0, "no run went on in a later JVM: the kills tested nothing");
+    assertTrue(check.stats().waitedRuns > 0, "no run waited for a manual retry: the recorded waits were not tested");
     assertTrue(check.stats().done > 0 && check.stats().reverted > 0, "runs did not end both ways: " + check.stats());
   }
 

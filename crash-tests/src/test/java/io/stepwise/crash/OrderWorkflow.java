@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * The synchronous workflow of the crash tests: a step, a {@code @Parallel} group of three (one
- * {@code void}, without compensation), a {@code @When} step, a step with retries whose attempts and
- * compensations fail at random, a child workflow, and a last step that fails on purpose for every
+ * {@code void}, without compensation), a {@code @When} step, a step with manual retries ({@code
+ * autoRetry = false}: the run stops at a recorded wait, and the application retries it) whose attempts
+ * and compensations fail at random, a child workflow, and a last step that fails on purpose for every
  * fifth input ({@link CrashOrder#fails()}). Every step and compensation records itself in the effect
  * log through {@link Effects}; each step's output is its invocation's token.
  */
@@ -81,7 +82,7 @@ public final class OrderWorkflow {
     effects.compensate(ctx, gift, 0);
   }
 
-  @Step(value = "charge", maxRetries = 3)
+  @Step(value = "charge", maxRetries = 3, autoRetry = false)
   String charge(@From("price") String price, @From("label") String label, StepContext ctx) {
     return effects.flakyStep(ctx, 3);
   }
