@@ -50,15 +50,10 @@ final class GroupCoordinator {
 
   /**
    * Whether a step of the group failed for good so that the run halts, though it may not have
-   * finished yet (see {@link StepMachine#halts}).
+   * finished yet (its machine says so before listeners hear of the failure).
    */
   boolean halting() {
-    for (Branch<?, ?> branch : branches) {
-      if (branch.halts()) {
-        return true;
-      }
-    }
-    return false;
+    return failing;
   }
 
   /** The run whose group this is. */
@@ -82,7 +77,7 @@ final class GroupCoordinator {
       branch.finish(completions);
       Throwable failure = machine.failure();
       if (failure != null && !machine.tolerates(failure)) {
-        stopWaits();
+        memberHalts(); // a failure the machine did not tell of (a condition that threw, a crash)
       }
     });
     Runnable task = () -> Mdc.with(mdc, () -> {
@@ -156,7 +151,7 @@ final class GroupCoordinator {
   }
 
   /** A member failed for good and halts the run: the members' waits end (those to come too). */
-  private void stopWaits() {
+  void memberHalts() {
     failing = true;
     for (ManualWait wait : waits) {
       wait.decide(ManualWait.Decision.STOP);

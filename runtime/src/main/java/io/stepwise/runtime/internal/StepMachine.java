@@ -94,11 +94,6 @@ abstract class StepMachine<O, C> implements Runnable {
   private boolean waitRecorded;
 
   // the outcome
-  /**
-   * Whether the step failed for good with a failure that halts the run: set before its outcome is
-   * settled, for the run to see a {@code noWait} step's failure as soon as listeners do.
-   */
-  volatile boolean halts;
   private Attempt last;
   private Throwable cause;
   private boolean skipped;
@@ -154,7 +149,6 @@ abstract class StepMachine<O, C> implements Runnable {
     this.replayed = null;
     this.recorded = Recorded.PLAIN;
     this.waitRecorded = false;
-    this.halts = false;
     clearAnswer();
   }
 
@@ -645,13 +639,15 @@ abstract class StepMachine<O, C> implements Runnable {
   }
 
   /**
-   * The step failed for good on {@code context}'s attempt with {@code failure}: whether it halts the
-   * run is known ({@link #halts}) before listeners hear of it, so that a listener that hears a {@code
-   * noWait} step's failure never sees a later step start.
+   * The step failed for good on {@code context}'s attempt with {@code failure}. A member of a group
+   * (or a {@code noWait} step) tells its group before listeners hear of it, if the failure halts the
+   * run: a listener that hears a {@code noWait} step's failure never sees a later step start.
    */
   private void failedForGood(Attempt context, Throwable failure) {
     Throwable failed = cancelledDuring(context, failure);
-    halts = !tolerates(failed);
+    if (group != null && !tolerates(failed)) {
+      group.memberHalts();
+    }
     RunEvents.failed(context, failure);
     fail(failed, attempt);
   }

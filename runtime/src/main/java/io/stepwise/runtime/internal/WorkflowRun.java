@@ -397,11 +397,6 @@ public final class WorkflowRun extends Execution {
       this.compensation = compensation;
     }
 
-    /** Whether the step failed for good so that the run halts, its outcome perhaps not settled yet. */
-    boolean halts() {
-      return machine.halts;
-    }
-
     /** The step has its outcome, the {@code completions}-th of its group. */
     void finish(AtomicInteger completions) {
       // a durable run's checkpoints are numbered in the order the steps finished; a replayed step
