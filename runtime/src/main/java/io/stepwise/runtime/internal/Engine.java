@@ -6,6 +6,7 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowWaitingException;
 import io.stepwise.runtime.store.RunHeader;
 import io.stepwise.runtime.store.RunQuery;
+import io.stepwise.runtime.store.RunStatus;
 import io.stepwise.runtime.store.RunStore;
 import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.StoredRun;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -192,6 +194,26 @@ public final class Engine implements WorkflowEngine {
   /** What completes when the run of this process that holds {@code transactionId} lets go of it; null if none does. */
   CompletableFuture<Void> claimOf(String transactionId) {
     return claims.get(transactionId);
+  }
+
+  /**
+   * Waits for {@code write}, a compare-and-set of run {@code transactionId}'s status from {@code
+   * from} in the store ({@code beginRevert}, {@code endWait}): its result, or false if it failed
+   * because the status is no longer {@code from} (a conflict the database reported: another call
+   * won). Blocks.
+   *
+   * @throws RuntimeException the store's failure, if the run is still {@code from} (or gone)
+   */
+  boolean compareAndSet(String transactionId, RunStatus from, CompletableFuture<Boolean> write) {
+    try {
+      return write.join();
+    } catch (CompletionException e) {
+      // the store's failure, or a compare-and-set that the database reported as a conflict: the record says which
+      if (store.find(transactionId).map(h -> h.status() == from).orElse(true)) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
+      return false;
+    }
   }
 
   /** Refuses a new run once the engine is closing. */

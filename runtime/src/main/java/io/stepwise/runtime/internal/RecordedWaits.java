@@ -14,7 +14,6 @@ import io.stepwise.runtime.store.StoredRun;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -119,27 +118,13 @@ final class RecordedWaits {
     if (stored == null || stored.checkpoints().isEmpty()) {
       return false;
     }
-    Checkpoint waiting = stored.checkpoints().get(0);
-    for (Checkpoint c : stored.checkpoints()) {
-      if (c.sequence() > waiting.sequence()) {
-        waiting = c;
-      }
-    }
+    Checkpoint waiting = stored.checkpoints().get(stored.checkpoints().size() - 1); // in sequence order
     if (waiting.kind() != CheckpointKind.STEP_WAITING || (stepName != null && !waiting.stepName().equals(stepName))) {
       return false;
     }
     Checkpoint decision = decision(spec, transactionId, waiting, how);
-    boolean ended;
-    try {
-      ended = engine.store.endWait(spec.types(), transactionId, decision).join();
-    } catch (CompletionException e) {
-      // the store's failure, or a compare-and-set that the database reported as a conflict: the record says which
-      if (engine.store.find(transactionId).map(h -> h.status() == RunStatus.WAITING).orElse(true)) {
-        throw e.getCause() instanceof RuntimeException cause ? cause : e;
-      }
-      return false;
-    }
-    if (!ended) {
+    if (!engine.compareAndSet(transactionId, RunStatus.WAITING,
+        engine.store.endWait(spec.types(), transactionId, decision))) {
       return false;
     }
     ScheduledFuture<?> timer = deadlines.remove(transactionId);

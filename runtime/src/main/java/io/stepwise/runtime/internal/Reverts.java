@@ -9,7 +9,6 @@ import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.StoredRun;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -144,15 +143,7 @@ final class Reverts {
     int last = spec.steps().size() - 1;
     Checkpoint begun = Checkpoint.builder(next, CheckpointKind.REVERT_BEGUN, last, spec.steps().get(last).name())
         .build();
-    try {
-      return engine.store.beginRevert(spec.types(), stored.transactionId(), begun).join();
-    } catch (CompletionException e) {
-      // the store's failure, or a compare-and-set that the database reported as a conflict: the
-      // record says which
-      if (engine.store.find(stored.transactionId()).map(h -> h.status() == RunStatus.DONE).orElse(true)) {
-        throw e;
-      }
-      return false;
-    }
+    return engine.compareAndSet(stored.transactionId(), RunStatus.DONE,
+        engine.store.beginRevert(spec.types(), stored.transactionId(), begun));
   }
 }

@@ -188,7 +188,7 @@ public final class RunRegistry {
    *     a wait that a retry, a fail, a cancel or the deadline already ended
    */
   public boolean retryStep(String transactionId, String step) {
-    return decide(transactionId, step, ManualWait.Decision.RETRY, RecordedWaits.WaitEnd.RETRY);
+    return decide(transactionId, step, RecordedWaits.WaitEnd.RETRY);
   }
 
   /**
@@ -200,11 +200,12 @@ public final class RunRegistry {
    * @return whether a run with this transaction id waited at that step in this process, as for {@link #retryStep}
    */
   public boolean failStep(String transactionId, String step) {
-    return decide(transactionId, step, ManualWait.Decision.FAIL, RecordedWaits.WaitEnd.FAIL);
+    return decide(transactionId, step, RecordedWaits.WaitEnd.FAIL);
   }
 
-  private boolean decide(String transactionId, String step, ManualWait.Decision decision, RecordedWaits.WaitEnd recorded) {
+  private boolean decide(String transactionId, String step, RecordedWaits.WaitEnd how) {
     java.util.Objects.requireNonNull(transactionId, "transactionId");
+    ManualWait.Decision decision = how == RecordedWaits.WaitEnd.RETRY ? ManualWait.Decision.RETRY : ManualWait.Decision.FAIL;
     for (Execution run : runsWith(transactionId)) {
       if (run.decide(step, decision)) {
         return true;
@@ -215,7 +216,7 @@ public final class RunRegistry {
       return true;
     }
     // a run whose wait is recorded is held by no process: its decision goes to the store
-    return durable != null && durable.endWait(transactionId, step, recorded);
+    return durable != null && durable.endWait(transactionId, step, how);
   }
 
   /**
