@@ -14,13 +14,10 @@ import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +35,11 @@ import org.slf4j.MDC;
  * <p>{@link WorkflowRun} (a synchronous run, on the {@link Driver#BLOCKING} driver) and {@link
  * AsyncRun} (on {@link Driver#TIMERS}) are its two kinds: each adds the entry points its generated
  * code calls, and nothing else.
+ *
+ * <p>Its {@code noWait} steps are a {@link NoWaitSteps}, and the manual-retry waits that concern it a
+ * {@link RunWaits}, each made when first used. The rest stays one class, over the 400 lines the project
+ * aims at, because each part of the lifecycle (begin, stop, end, the MDC of each segment) reads and
+ * writes the same facts: its record, journal, registry entry, parent step and the caller's MDC.
  */
 abstract class Execution {
   private final WorkflowSpec spec;
@@ -96,22 +98,12 @@ abstract class Execution {
   /** How many of the run's steps have had their outcome, on whichever thread: see {@link StepMachine#completionOrder()}. */
   private final AtomicInteger finishes = new AtomicInteger();
   /**
-   * The {@code noWait} steps that started and are not settled yet, each on a {@link GroupCoordinator}
-   * of its own, in the order they started. Read and written by the run's thread only (a synchronous
-   * run's, or the segment of an asynchronous run that runs).
+   * The run's {@code noWait} steps; null until one starts (then its checkpoint may fail while no step
+   * of the run looks). Read and written by the run's thread only.
    */
-  private List<GroupCoordinator> noWaits = List.of();
-  /** Whether a {@code noWait} step started: its checkpoint may have failed while no step of the run looked. */
-  private boolean hadNoWaits;
-  /** The failures of settled {@code noWait} steps that halt the run, kept until a halt takes them. */
-  private List<Settlement.Failure> noWaitFailures = List.of();
-  /**
-   * The steps that wait for the application to retry or fail them ({@code @Step(autoRetry = false)}),
-   * by name: more than one in a {@code @Parallel} group. Null until a step first waits.
-   */
-  private volatile Map<String, ManualWait> waits;
-  /** The waits of steps of this run's child runs (and theirs), which a cancel of this run ends; null until one waits. */
-  private volatile Set<ManualWait> childWaits;
+  private NoWaitSteps noWaits;
+  /** The manual-retry waits of the run's steps and of its child runs' steps; null until one begins. */
+  private volatile RunWaits waits;
 
   Execution(WorkflowSpec spec, RunOptions options, Container container, RunRegistry registry, Attempt parentStep,
       String transactionId, Driver driver, Object input) {
@@ -209,7 +201,7 @@ abstract class Execution {
       registry.remove(this, registration);
     }
     if (parentStep != null && waits != null) {
-      RunRegistry.childEnded(this);
+      RunRegistry.childEnded(this); // a no-op if none of the run's own steps waited
     }
   }
 
@@ -299,16 +291,15 @@ abstract class Execution {
    * may still be running.
    */
   boolean parksWaits() {
-    return journal != null && !hadNoWaits && journal.parksWaits();
+    return journal != null && noWaits == null && journal.parksWaits();
   }
 
   /** A {@code noWait} step started: it is settled once it finished, at the latest when the steps are over. */
   void noWait(GroupCoordinator step) {
-    if (noWaits.isEmpty()) {
-      noWaits = new ArrayList<>(2);
+    if (noWaits == null) {
+      noWaits = new NoWaitSteps();
     }
-    noWaits.add(step);
-    hadNoWaits = true;
+    noWaits.started(step);
   }
 
   /**
@@ -317,7 +308,7 @@ abstract class Execution {
    * on. A step of the run would see it at its start, but after the last one none looks.
    */
   WorkflowSuspendedException noWaitSuspension() {
-    return hadNoWaits ? suspension() : null;
+    return noWaits != null ? suspension() : null;
   }
 
   /**
@@ -327,35 +318,12 @@ abstract class Execution {
    * the run instead.
    */
   boolean noWaitFailed() {
-    for (Iterator<GroupCoordinator> steps = noWaits.iterator(); steps.hasNext(); ) {
-      GroupCoordinator step = steps.next();
-      if (step.finished().isDone()) {
-        steps.remove();
-        List<Settlement.Failure> failed = step.settleNow();
-        if (!failed.isEmpty()) {
-          if (noWaitFailures.isEmpty()) {
-            noWaitFailures = new ArrayList<>(failed.size());
-          }
-          noWaitFailures.addAll(failed);
-        }
-      }
-    }
-    if (!noWaitFailures.isEmpty()) {
-      return true;
-    }
-    // a noWait step that failed for good but has not finished: the run halts, and waits for it there
-    for (GroupCoordinator step : noWaits) {
-      if (step.halting()) {
-        return true;
-      }
-    }
-    return false;
+    return noWaits != null && noWaits.failed();
   }
 
   /** Completes when every {@code noWait} step that is not settled has its outcome; null if there is none. */
   CompletableFuture<Void> noWaitsRunning() {
-    return noWaits.isEmpty() ? null
-        : CompletableFuture.allOf(noWaits.stream().map(GroupCoordinator::finished).toArray(CompletableFuture<?>[]::new));
+    return noWaits == null ? null : noWaits.running();
   }
 
   /**
@@ -363,19 +331,17 @@ abstract class Execution {
    * steps first (they failed before), then {@code failed}. The {@code noWait} steps are settled then.
    */
   List<Settlement.Failure> withNoWaitFailures(List<Settlement.Failure> failed) {
-    noWaitFailed();
-    if (noWaitFailures.isEmpty()) {
-      return failed;
-    }
-    List<Settlement.Failure> all = new ArrayList<>(noWaitFailures);
-    all.addAll(failed);
-    noWaitFailures = List.of();
-    return all;
+    return noWaits == null ? failed : noWaits.withFailures(failed);
   }
 
   /** The run whose step runs this one as a child workflow; null for a top-level run. */
   Execution parent() {
     return parentStep == null ? null : parentStep.run;
+  }
+
+  /** The attempt of the parent's step that runs this child; null for a top-level run. */
+  Attempt parentStep() {
+    return parentStep;
   }
 
   List<WorkflowListener> listeners() {
@@ -399,7 +365,10 @@ abstract class Execution {
    */
   boolean cancel() {
     boolean cancelled = record.requestCancel();
-    stopWaits();
+    RunWaits waits = this.waits;
+    if (waits != null) {
+      waits.stopAll();
+    }
     return cancelled;
   }
 
@@ -410,76 +379,37 @@ abstract class Execution {
    * wait ends at once if the run is cancelled, and at the run's deadline.
    */
   ManualWait beginWaiting(StepSpec step, int attempt) {
-    ManualWait wait = new ManualWait(this, step, attempt);
-    synchronized (record) {
-      Map<String, ManualWait> map = waits;
-      if (map == null) {
-        map = new java.util.concurrent.ConcurrentHashMap<>(2);
-        waits = map;
-      }
-      map.put(step.name(), wait);
-    }
-    if (parentStep != null) {
-      RunRegistry.childWaits(this); // a child run is in no runner's registry: retryXxx finds it there
-      for (Execution parent = parent(); parent != null; parent = parent.parent()) {
-        parent.childWaiting(wait, true); // a cancel of the parent ends the wait
-      }
-    }
-    if (journal != null) {
-      journal.waiting();
-    }
-    if (isCancelled()) {
-      wait.decide(ManualWait.Decision.STOP);
-    } else if (deadline.leftNanos() != Long.MAX_VALUE) {
-      wait.stopAfter(deadline.leftNanos());
-    }
-    return wait;
+    return waits().begin(step, attempt);
   }
 
-  /** The wait is over, however it ended. */
+  /** The wait of one of the run's steps is over, however it ended. */
   void endWaiting(ManualWait wait) {
-    Map<String, ManualWait> map = waits;
-    if (map != null) {
-      map.remove(wait.step.name(), wait);
+    waits.end(wait);
+  }
+
+  /** The run's waits, made at the first wait that concerns it. */
+  RunWaits waits() {
+    RunWaits made = waits;
+    if (made == null) {
+      synchronized (record) {
+        made = waits;
+        if (made == null) {
+          made = new RunWaits(this);
+          waits = made;
+        }
+      }
     }
-    for (Execution parent = parent(); parent != null; parent = parent.parent()) {
-      parent.childWaiting(wait, false);
-    }
+    return made;
   }
 
   /**
    * This run stopped waiting for {@code attempt} (an asynchronous attempt that timed out): the waits
-   * of the child runs it started, and of theirs, end, so that they stop and compensate rather than
-   * wait for a decision that no parent will use.
+   * of the child runs it started, and of theirs, end (see {@link RunWaits#abandoned}).
    */
   void abandoned(Attempt attempt) {
-    Set<ManualWait> children = childWaits;
-    if (children == null) {
-      return;
-    }
-    for (ManualWait wait : children) {
-      for (Execution child = wait.run; child != null && child != this; child = child.parent()) {
-        if (child.parentStep == attempt) {
-          wait.decide(ManualWait.Decision.STOP);
-          break;
-        }
-      }
-    }
-  }
-
-  /** A step of a child run (or of a child's child) begins or ends to wait. */
-  private void childWaiting(ManualWait wait, boolean begins) {
-    synchronized (record) {
-      Set<ManualWait> set = childWaits;
-      if (set == null) {
-        set = java.util.concurrent.ConcurrentHashMap.newKeySet(2);
-        childWaits = set;
-      }
-      if (begins) {
-        set.add(wait);
-      } else {
-        set.remove(wait);
-      }
+    RunWaits waits = this.waits;
+    if (waits != null) {
+      waits.abandoned(attempt);
     }
   }
 
@@ -488,20 +418,8 @@ abstract class Execution {
    * (it never did, it runs again, or its wait ended already).
    */
   boolean decide(String stepName, ManualWait.Decision decision) {
-    Map<String, ManualWait> map = waits;
-    ManualWait wait = map == null ? null : map.get(stepName);
-    return wait != null && wait.decide(decision);
-  }
-
-  private void stopWaits() {
-    Map<String, ManualWait> map = waits;
-    if (map != null) {
-      map.values().forEach(wait -> wait.decide(ManualWait.Decision.STOP));
-    }
-    Set<ManualWait> children = childWaits;
-    if (children != null) {
-      children.forEach(wait -> wait.decide(ManualWait.Decision.STOP));
-    }
+    RunWaits waits = this.waits;
+    return waits != null && waits.decide(stepName, decision);
   }
 
   boolean isCancelled() {
