@@ -10,7 +10,6 @@ import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.UnrecordableValueException;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,19 +47,26 @@ import java.util.concurrent.CompletionException;
  * later, in a new segment of the run. How an attempt calls the step is the subclass's: {@link
  * SyncStepMachine} for a step that returns its result, {@link AsyncStepMachine} for a step that
  * returns a {@code CompletionStage}. When the outcome is in, {@code then} runs (if given).
+ *
+ * <p>What a durable run's step writes to its {@link Journal}, and how it takes its recorded outcome
+ * instead of calling the step, is {@link StepRecording}'s; how it begins a wait for the application
+ * and goes on from the decision, {@link ManualWait}'s. The rest stays one class, over the 400 lines
+ * the project aims at, because its phases share one state (the attempt, what it answered, the
+ * outcome) that the synchronous run's single machine resets for each step: split further, the
+ * phases would hand that state around on every step.
  */
 abstract class StepMachine<O, C> implements Runnable {
   private static final int CONDITION = 0;
-  private static final int ATTEMPT = 1;
+  static final int ATTEMPT = 1;
   private static final int JUDGE = 2;
-  private static final int RETRY = 3;
+  static final int RETRY = 3;
   private static final int OVER = 4;
   /** A step with {@code autoRetry = false} begins to wait for the application after a failed attempt. */
-  private static final int WAIT = 5;
+  static final int WAIT = 5;
   /** The wait is over: retry, fail, or stop. */
-  private static final int DECIDE = 6;
+  static final int DECIDE = 6;
   /** A durable run's wait is recorded: the run stops there, held by no thread, until the wait ends in the store. */
-  private static final int PARKED = 7;
+  static final int PARKED = 7;
 
   final Execution run;
   final Driver driver;
@@ -71,63 +77,46 @@ abstract class StepMachine<O, C> implements Runnable {
   /** Whether a stopped run (cancelled, past its deadline) fails the step before its condition. */
   private boolean stopsBeforeCondition;
   private Runnable then;
-  private int phase;
-  private int attempt;
-  private StepRecord record;
+  int phase;
+  int attempt;
+  StepRecord record;
 
   // what the current attempt came to: set by call() through answerWith/answerValue, or later through pending
-  private boolean answered;
-  private Object output;
-  private Object compensationInput;
+  boolean answered;
+  Object output;
+  Object compensationInput;
   /** The message of a permanent failure the step answered with; null otherwise. */
   private String permanentFailure;
   /** Whether the permanent failure hands over partial work: {@code permanentFailure(message, compensationInput)}. */
-  private boolean partialWork;
+  boolean partialWork;
   /** The response of a step that skips itself ({@code StepResponse.skip()}); null otherwise. */
   private StepResponse<?, ?> skip;
   Throwable error;
   boolean retryable;
   private CompletableFuture<? extends StepResponse<O, C>> pending;
   /** What a step with {@code autoRetry = false} waits for; null while it does not wait. */
-  private ManualWait wait;
-  /** Whether the step's wait was recorded by an earlier run: it is not told again. */
-  private boolean waitRecorded;
+  ManualWait wait;
 
   // the outcome
-  private Attempt last;
-  private Throwable cause;
-  private boolean skipped;
+  Attempt last;
+  Throwable cause;
+  boolean skipped;
 
-  // a durable run's (see Journal)
-  /** What the step's compensation input is, for its record. */
-  private Recorded recorded = Recorded.PLAIN;
+  /** A durable run's checkpoints and replay of the step; null in a run that is not recorded. */
+  final StepRecording recording;
   /**
    * The {@code @Parallel} group (or {@code noWait} step) the step is a member of; null for a step of
    * the run's sequence. A member's checkpoint never waits for the run's end, and its wait for a manual
    * retry ends when a sibling fails for good.
    */
   GroupCoordinator group;
-  /** The checkpoint of the step's outcome: its number in the run's record; 0 in a run that is not recorded. */
-  int sequence;
   /** In a run that is not recorded, when the step had its outcome: 1 for the first step of the run. */
   private int finishedAs;
-  /** The recorded outcome the step replays; null if it runs. */
-  private Checkpoint replayed;
-  /** When the step began, for its checkpoint; null in a run that is not recorded. */
-  private Instant began;
-
-  /** What a step's compensation input is, for its record: plain data, a child run, a hook's call. */
-  enum Recorded {
-    PLAIN,
-    /** A child workflow's run: not recorded; the child replays its own record. */
-    CHILD,
-    /** A hook's call: recorded as whether a handler took it (the output) and the hook's input. */
-    HOOK
-  }
 
   StepMachine(Execution run, StepSpec step, Condition when, boolean stopsBeforeCondition) {
     this.run = run;
     this.driver = run.driver();
+    this.recording = run.journal == null ? null : new StepRecording(this, run.journal);
     if (step != null) {
       prepare(step, when, stopsBeforeCondition);
     }
@@ -146,18 +135,16 @@ abstract class StepMachine<O, C> implements Runnable {
     this.cause = null;
     this.skipped = false;
     this.record = null;
-    this.replayed = null;
-    this.recorded = Recorded.PLAIN;
-    this.waitRecorded = false;
+    if (recording != null) {
+      recording.reset();
+    }
     clearAnswer();
   }
 
   /** Tells the machine the step's compensation, from which it knows how to record the step. */
   final StepMachine<O, C> compensatedBy(Compensation<?> compensation) {
-    if (compensation == Bodies.ChildCompensation.INSTANCE) {
-      recorded = Recorded.CHILD;
-    } else if (compensation instanceof Bodies.HookUndo) {
-      recorded = Recorded.HOOK;
+    if (recording != null) {
+      recording.compensatedBy(compensation);
     }
     return this;
   }
@@ -176,7 +163,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * replayed step keeps its recorded one, so that a resumed run compensates as the first did).
    */
   final int completionOrder() {
-    return run.journal != null ? sequence : finishedAs;
+    return recording != null ? recording.sequence : finishedAs;
   }
 
   /** What runs once the step has its outcome. */
@@ -239,12 +226,12 @@ abstract class StepMachine<O, C> implements Runnable {
         }
         case RETRY -> retry();
         case WAIT -> {
-          if (!beginWait()) {
+          if (!ManualWait.begin(this)) {
             return; // the driver goes on once the application decides
           }
         }
-        case DECIDE -> decide();
-        case PARKED -> parked();
+        case DECIDE -> ManualWait.decided(this);
+        case PARKED -> recording.parked();
         default -> throw new IllegalStateException("phase " + phase);
       }
     }
@@ -253,19 +240,18 @@ abstract class StepMachine<O, C> implements Runnable {
   /** Decides whether the step runs; false if a resumed step's retry pause goes on later. */
   private boolean condition() {
     record = run.record().start(position, step.name());
-    Journal journal = run.journal;
-    if (journal != null) {
+    StepRecording recording = this.recording;
+    if (recording != null) {
+      Journal journal = recording.journal;
       if ((stopsBeforeCondition && journal.suspension() != null) || journal.isSuspended()) {
         phase = OVER; // the caller sees the suspension, and stops the run here
-        if (then != null) {
-          then.run();
-        }
+        goOn();
         return true;
       }
-      began = Instant.now();
+      recording.began = Instant.now();
       Checkpoint outcome = journal.replayStep(position);
       if (outcome != null) {
-        return replay(outcome);
+        return recording.replay(outcome); // its recorded outcome, instead of calling the step
       }
       if (journal.unbegun() && (group != null || when != null || !recordsWithWork())) {
         // a step that acts outside the store acts once the run's beginning is durable; only a
@@ -313,123 +299,9 @@ abstract class StepMachine<O, C> implements Runnable {
     return true;
   }
 
-  /**
-   * Takes the step's recorded outcome instead of running it. A child workflow's step that completed
-   * runs its body again with the recorded attempt's number, so that the child replays its own
-   * record. False if a resumed step pauses before its next attempt, and goes on later.
-   */
-  private boolean replay(Checkpoint outcome) {
-    switch (outcome.kind()) {
-      case ATTEMPT_FAILED -> {
-        return resumeAfter(outcome);
-      }
-      case STEP_WAITING, RETRY_DECIDED, FAILURE_DECIDED -> {
-        resumeDecided(outcome);
-        return true;
-      }
-      default -> {
-        // the step's outcome, below
-      }
-    }
-    replayed = outcome;
-    sequence = outcome.sequence();
-    attempt = outcome.attempts();
-    record.attempts = attempt;
-    switch (outcome.kind()) {
-      case STEP_SKIPPED -> {
-        skipped = true;
-        over();
-      }
-      case STEP_COMPLETED -> {
-        if (recorded == Recorded.CHILD) {
-          attempt = Math.max(1, attempt);
-          phase = ATTEMPT;
-          return true;
-        }
-        answered = true;
-        if (recorded == Recorded.HOOK) {
-          output = null;
-          compensationInput = new Bodies.HookCall<>(Boolean.TRUE.equals(outcome.output()), outcome.compensationInput());
-        } else {
-          output = outcome.output();
-          compensationInput = outcome.compensationInput();
-        }
-        over();
-      }
-      default -> { // STEP_TOLERATED, STEP_FAILED
-        answered = true;
-        compensationInput = outcome.compensationInput();
-        partialWork = outcome.hasCompensationInput();
-        cause = Journal.restore(outcome.error().orElseThrow());
-        over();
-      }
-    }
-    return true;
-  }
-
-  /**
-   * A step whose last recorded event is a failed attempt: it goes on with the next attempt, after
-   * what is left of the retry pause (counted from when the attempt failed, on the wall clock). The
-   * condition was met, since an attempt ran: it is not evaluated again. False if the pause goes on
-   * later.
-   */
-  private boolean resumeAfter(Checkpoint failedAttempt) {
-    attempt = failedAttempt.attempts();
-    record.attempts = attempt;
-    Throwable stop = run.stopReason(step);
-    if (stop != null) {
-      fail(stop, attempt);
-      return true;
-    }
-    if (!step.autoRetry()) {
-      error = Journal.restore(failedAttempt.error().orElseThrow());
-      last = new Attempt(run, step, attempt, false); // the recorded attempt, as the wait's event tells it
-      phase = WAIT; // the application had not decided before the restart: the step waits again
-      return true;
-    }
-    long pausedMillis = System.currentTimeMillis() - failedAttempt.ended().toEpochMilli();
-    long left = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
-        Math.max(0, step.retryDelayMillis(attempt) - pausedMillis));
-    error = Journal.restore(failedAttempt.error().orElseThrow());
-    phase = RETRY;
-    return driver.pause(run, left, true, this);
-  }
-
-  /**
-   * A step whose last recorded event is its recorded wait for the application, or the decision that
-   * ended it: a retry begins the next attempt at once, a failure fails the step with the recorded
-   * error, and a wait not decided yet (the run was called again while it waits) stops the run again,
-   * writing nothing.
-   */
-  private void resumeDecided(Checkpoint recorded) {
-    attempt = recorded.attempts();
-    record.attempts = attempt;
-    last = new Attempt(run, step, attempt, false); // the recorded attempt, as the events tell it
-    switch (recorded.kind()) {
-      case RETRY_DECIDED -> {
-        Throwable stop = run.stopReason(step);
-        if (stop != null) {
-          fail(stop, attempt);
-          return;
-        }
-        attempt++;
-        phase = ATTEMPT;
-      }
-      case FAILURE_DECIDED -> {
-        error = Journal.restore(recorded.error().orElseThrow());
-        giveUp();
-      }
-      default -> { // STEP_WAITING
-        error = Journal.restore(recorded.error().orElseThrow());
-        waitRecorded = true;
-        phase = PARKED;
-      }
-    }
-  }
-
   /** Whether the step replays a recorded outcome (a child's step that runs again to replay the child counts). */
   boolean replayed() {
-    return replayed != null;
+    return recording != null && recording.replayed() != null;
   }
 
   /**
@@ -437,6 +309,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * exception is a stand-in), else by {@link Settlement#isTolerated}.
    */
   boolean tolerates(Throwable failure) {
+    Checkpoint replayed = recording == null ? null : recording.replayed();
     return replayed != null ? replayed.kind() == CheckpointKind.STEP_TOLERATED : Settlement.isTolerated(step, failure);
   }
 
@@ -515,7 +388,7 @@ abstract class StepMachine<O, C> implements Runnable {
     if (!step.autoRetry()) {
       phase = WAIT;
       if (parks()) {
-        return true; // the wait is recorded as it begins: see beginWait
+        return true; // the wait is recorded as it begins: see ManualWait.begin
       }
       CompletableFuture<Void> written = recordFailedAttempt();
       // the failed attempt is recorded before the wait, so that a resumed run waits again
@@ -542,85 +415,19 @@ abstract class StepMachine<O, C> implements Runnable {
 
   /** Records the failed attempt of a durable run; null for a run that is not recorded. */
   private CompletableFuture<Void> recordFailedAttempt() {
-    return run.journal == null ? null : run.journal.append(List.of(
-        Checkpoint.builder(run.journal.nextSequence(), CheckpointKind.ATTEMPT_FAILED, position, step.name())
-            .attempts(attempt).error(error).build()), null);
-  }
-
-  /**
-   * The step waits for the application to retry or fail it ({@code autoRetry = false}), holding no
-   * thread in an asynchronous run; false if the decision comes later.
-   */
-  private boolean beginWait() {
-    if (run.journal != null && run.journal.isSuspended()) {
-      fail(run.journal.suspension(), attempt); // the failed attempt could not be recorded: stop here
-      return true;
-    }
-    if (parks()) {
-      phase = PARKED;
-      Journal journal = run.journal;
-      CompletableFuture<Void> written = journal.append(List.of(Checkpoint.builder(journal.nextSequence(),
-          CheckpointKind.STEP_WAITING, position, step.name()).attempts(attempt).error(error).build()), null);
-      return driver.await(run, written, this);
-    }
-    wait = run.beginWaiting(step, attempt);
-    if (group != null) {
-      group.waiting(wait);
-    }
-    Mdc.step(step);
-    RunEvents.waiting(last, error);
-    phase = DECIDE;
-    return driver.await(run, wait.decided, this);
+    return recording == null ? null : recording.failedAttempt();
   }
 
   /**
    * Whether the step's wait is recorded and stops the run (see the class's Javadoc), rather than
    * waiting in memory.
    */
-  private boolean parks() {
-    return run.journal != null && group == null && run.parksWaits();
+  boolean parks() {
+    return recording != null && group == null && run.parksWaits();
   }
 
-  /**
-   * The wait is durable (or was recorded before, by a run that stopped there): the run stops, and
-   * its caller gets a {@link io.stepwise.runtime.WorkflowWaitingException}. A wait that could not be
-   * recorded stops the run with the store's failure instead, and the next start resumes it.
-   */
-  private void parked() {
-    Journal journal = run.journal;
-    if (!journal.isSuspended()) {
-      if (!waitRecorded) {
-        Mdc.step(step);
-        RunEvents.waiting(last, error);
-      }
-      journal.parked(step, attempt, error);
-    }
-    fail(journal.suspension(), attempt);
-  }
-
-  /**
-   * The application decided (or a cancel, the deadline, or a sibling's failure for good ended the
-   * wait): the next attempt, or the step fails.
-   */
-  private void decide() {
-    ManualWait over = wait;
-    wait = null;
-    run.endWaiting(over);
-    ManualWait.Decision decision = over.decided.join();
-    if (decision == ManualWait.Decision.FAIL) {
-      error = ManualWait.failedByApplication(run.spec(), run.transactionId(), step, attempt, error);
-      giveUp();
-      return;
-    }
-    if (decision == ManualWait.Decision.STOP && (run.journal == null || !run.journal.isSuspended())) {
-      giveUp(); // with the attempt's error, as at the end of a retry pause; a cancel says so (cancelledDuring)
-      return;
-    }
-    retry();
-  }
-
-  /** After the pause: the next attempt, unless the run must stop. */
-  private void retry() {
+  /** After the pause (or the application's retry): the next attempt, unless the run must stop. */
+  void retry() {
     if (run.journal != null && run.journal.isSuspended()) {
       fail(run.journal.suspension(), attempt); // the failed attempt could not be recorded: stop here
       return;
@@ -634,7 +441,7 @@ abstract class StepMachine<O, C> implements Runnable {
   }
 
   /** The step failed for good with the last attempt's error. */
-  private void giveUp() {
+  void giveUp() {
     failedForGood(last, error);
   }
 
@@ -670,105 +477,24 @@ abstract class StepMachine<O, C> implements Runnable {
     return cancelled;
   }
 
-  private void fail(Throwable failure, int attempts) {
+  void fail(Throwable failure, int attempts) {
     cause = failure;
     attempt = attempts;
     over();
   }
 
-  private void over() {
+  void over() {
     phase = OVER;
     finishedAs = run.nextFinish();
-    Journal journal = run.journal;
-    if (journal != null && replayed == null && !journal.isSuspended() && !(cause == null && recordedByAttempt())) {
-      CompletableFuture<Void> written = recordOutcome(journal);
-      if (written != null) {
-        Runnable next = () -> {
-          // a failure to record that the step tolerates (skipOnPermanentFailure, say) is recorded as
-          // tolerated, so that a replay (a resume, a revert) does not call the step again
-          CompletableFuture<Void> tolerated = unrecordable(written) && Settlement.isTolerated(step, cause)
-              ? recordOutcome(journal) : null;
-          if (tolerated == null || driver.await(run, tolerated, this::goOn)) {
-            goOn();
-          }
-        };
-        if (driver.await(run, written, next)) {
-          next.run();
-        }
-        return; // else next runs once the checkpoint is durable
-      }
+    if (recording == null || !recording.outcomeWritten()) {
+      goOn();
     }
-    goOn();
   }
 
-  private void goOn() {
+  void goOn() {
     if (then != null) {
       then.run();
     }
-  }
-
-  /**
-   * A step whose outcome the store cannot record (its output's type cannot be written as JSON, say)
-   * fails, with the store's error, which names the step and the type: trying again cannot help, and
-   * a run that stopped there would fail the same way at every restart. True if it so fails now.
-   */
-  private boolean unrecordable(CompletableFuture<Void> written) {
-    Throwable error = WorkflowRun.failureOf(written);
-    if (error instanceof UnrecordableValueException && cause == null) {
-      cause = error;
-      output = null;
-      compensationInput = null;
-      partialWork = false;
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * Records the outcome of a step that did not halt the run; a failure that halts it is recorded
-   * when the run is halted ({@link Compensator#halt}), with the number taken here. Null if nothing
-   * is written now.
-   */
-  private CompletableFuture<Void> recordOutcome(Journal journal) {
-    sequence = journal.nextSequence();
-    Checkpoint.Builder checkpoint;
-    if (skipped) {
-      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_SKIPPED, position, step.name());
-    } else if (cause == null) {
-      return journal.stepEnded(completed(sequence, attempt, output, compensationInput),
-          group == null && position == run.spec().steps().size() - 1);
-    } else if (Settlement.isTolerated(step, cause)) {
-      checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_TOLERATED, position, step.name())
-          .attempts(attempt).error(cause);
-      if (partialWork && recorded == Recorded.PLAIN) {
-        checkpoint.compensationInput(compensationInput);
-      }
-    } else {
-      return null;
-    }
-    if (began != null) {
-      checkpoint.started(began);
-    }
-    boolean last = group == null && position == run.spec().steps().size() - 1;
-    return journal.stepEnded(checkpoint.build(), last);
-  }
-
-  /** The checkpoint of the step's completion, with its output and compensation input as the record keeps them. */
-  final Checkpoint completed(int sequence, int attempts, Object output, Object compensationInput) {
-    Checkpoint.Builder checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_COMPLETED, position, step.name())
-        .attempts(attempts);
-    switch (recorded) {
-      case CHILD -> checkpoint.output(output).compensationInput(null);
-      case HOOK -> {
-        Bodies.HookCall<?> call = (Bodies.HookCall<?>) compensationInput;
-        checkpoint.output(call.handled).compensationInput(call.input);
-      }
-      default -> checkpoint.output(output).compensationInput(compensationInput);
-    }
-    if (began != null) {
-      checkpoint.started(began);
-    }
-    return checkpoint.build();
   }
 
   /**
@@ -794,18 +520,7 @@ abstract class StepMachine<O, C> implements Runnable {
    * Compensator#halt}); null if nothing is to be written (a run that is not recorded, a replayed failure).
    */
   Checkpoint failedCheckpoint(Throwable failure, boolean partialWork) {
-    if (run.journal == null || replayed != null) {
-      return null;
-    }
-    Checkpoint.Builder checkpoint = Checkpoint.builder(sequence, CheckpointKind.STEP_FAILED, position,
-        step.name()).attempts(attempt).error(failure);
-    if (partialWork && recorded == Recorded.PLAIN) {
-      checkpoint.compensationInput(compensationInput);
-    }
-    if (began != null) {
-      checkpoint.started(began);
-    }
-    return checkpoint.build();
+    return recording == null ? null : recording.failed(failure, partialWork);
   }
 
   /**
@@ -813,7 +528,9 @@ abstract class StepMachine<O, C> implements Runnable {
    * down before the step had an outcome.
    */
   void crash(Throwable failure, int attempts) {
-    replayed = null;
+    if (recording != null) {
+      recording.crashed();
+    }
     if (record == null) {
       record = run.record().start(position, step.name());
     }

@@ -79,8 +79,10 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
       if (response == null) {
         throw new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse");
       }
-      sequence = journal.nextSequence();
-      Checkpoint checkpoint = completed(sequence, context.attempt(), response.output(), response.compensationInput());
+      int sequence = journal.nextSequence();
+      recording.sequence = sequence;
+      Checkpoint checkpoint = recording.completed(sequence, context.attempt(), response.output(),
+          response.compensationInput());
       return RunUpdate.of(checkpoint);
     };
     CompletableFuture<StepResponse<O, C>> written = beginning == null

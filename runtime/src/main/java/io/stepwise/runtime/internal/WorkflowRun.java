@@ -401,7 +401,7 @@ public final class WorkflowRun extends Execution {
     void finish(AtomicInteger completions) {
       // a durable run's checkpoints are numbered in the order the steps finished; a replayed step
       // keeps its recorded number, so that the group settles (and compensates) as it first did
-      this.order = machine.run.journal != null ? machine.sequence : completions.incrementAndGet();
+      this.order = machine.recording != null ? machine.recording.sequence : completions.incrementAndGet();
       finished.complete(null);
     }
 
