@@ -36,10 +36,12 @@ import java.util.function.BiConsumer;
  * is, as in a synchronous run. The segments of a run follow each other (each starts when the one
  * before it handed over), so the run's state needs no locks.
  *
- * <p>Its length (about 400 lines) is the generated code's contract, not logic: every shape of step
+ * <p>Its length (about 540 lines) is the generated code's contract, not logic: every shape of step
  * (a response, a value, {@code void}, a child workflow, a hook; each plain or as a stage, each
  * with and without a condition) is an entry point of a few lines that hands a machine to {@link
- * #run}, and the group adds the staged shapes to {@link GroupSteps}'.
+ * #run}, the group adds the staged shapes to {@link GroupSteps}', and the ways to start and wait for
+ * a run or a child run ({@code start}, {@code submit}, {@code join}, {@code startChild}, {@code
+ * joinChild}) are entry points too; the generated code names them all on this class.
  */
 public final class AsyncRun extends Execution {
   /** The {@code steps} method of a generated runner, chained on an {@code AsyncRun}. */
