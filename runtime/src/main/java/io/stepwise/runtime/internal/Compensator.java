@@ -276,7 +276,7 @@ final class Compensator implements Runnable {
     } else {
       record.status = StepRecord.Status.NOT_COMPENSATED;
       run.record().addError(new StepError(step.name(), StepPhase.COMPENSATE,
-          Journal.restore(outcome.error().orElseThrow()), outcome.attempts()));
+          Replay.restore(outcome.error().orElseThrow()), outcome.attempts()));
       failedForGood.add(position);
     }
     next();

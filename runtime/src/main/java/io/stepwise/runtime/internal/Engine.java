@@ -107,7 +107,7 @@ public final class Engine implements WorkflowEngine {
         if (!header.get().fingerprint().equals(spec.fingerprint())) {
           notResumed[0]++;
           StoredRun recorded = store.load(RunTypes.untyped(spec.name()), transactionId).orElse(null);
-          log.warn("{}", Journal.definitionChanged(spec, header.get().fingerprint(), recorded));
+          log.warn("{}", Replay.definitionChanged(spec, header.get().fingerprint(), recorded));
           continue;
         }
         Object input;

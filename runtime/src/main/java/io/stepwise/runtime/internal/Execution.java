@@ -501,7 +501,7 @@ abstract class Execution {
     if (late != null) {
       record.endSteps();
       return new Settlement.Failure(lastStep(), spec.steps().size() - 1,
-          Journal.restore(late.error().orElseThrow()), late.attempts(), false, null);
+          Replay.restore(late.error().orElseThrow()), late.attempts(), false, null);
     }
     if (parentStep != null) {
       // A child's result goes to its parent's step, which compensates the child if the parent is

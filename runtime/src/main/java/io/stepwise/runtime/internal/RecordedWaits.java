@@ -152,7 +152,7 @@ final class RecordedWaits {
           .attempts(attempt).build();
     }
     StepSpec step = spec.steps().get(waiting.position());
-    Throwable attemptError = Journal.restore(waiting.error().orElseThrow());
+    Throwable attemptError = Replay.restore(waiting.error().orElseThrow());
     Throwable failure = switch (how) {
       case FAIL -> ManualWait.failedByApplication(spec, transactionId, step, attempt, attemptError);
       case CANCEL -> new WorkflowCancelledException("workflow '" + spec.name() + "' (transaction " + transactionId

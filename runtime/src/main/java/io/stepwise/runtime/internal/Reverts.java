@@ -85,7 +85,7 @@ final class Reverts {
             + "', not of '" + spec.name() + "'; revert it with the runner of '" + header.workflowName() + "'");
       }
       if (!header.fingerprint().equals(spec.fingerprint())) {
-        throw new IllegalStateException(Journal.definitionChanged(spec, header.fingerprint(),
+        throw new IllegalStateException(Replay.definitionChanged(spec, header.fingerprint(),
             engine.store.load(RunTypes.untyped(spec.name()), transactionId).orElse(null)));
       }
       StoredRun stored = engine.store.load(spec.types(), transactionId).orElse(null);

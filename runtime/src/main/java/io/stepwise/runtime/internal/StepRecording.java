@@ -117,7 +117,7 @@ final class StepRecording {
         m.answered = true;
         m.compensationInput = outcome.compensationInput();
         m.partialWork = outcome.hasCompensationInput();
-        m.cause = Journal.restore(outcome.error().orElseThrow());
+        m.cause = Replay.restore(outcome.error().orElseThrow());
         m.over();
       }
     }
@@ -141,7 +141,7 @@ final class StepRecording {
       return true;
     }
     if (!m.step.autoRetry()) {
-      m.error = Journal.restore(failedAttempt.error().orElseThrow());
+      m.error = Replay.restore(failedAttempt.error().orElseThrow());
       m.last = new Attempt(m.run, m.step, attempt, false); // the recorded attempt, as the wait's event tells it
       m.phase = StepMachine.WAIT; // the application had not decided before the restart: the step waits again
       return true;
@@ -149,7 +149,7 @@ final class StepRecording {
     long pausedMillis = System.currentTimeMillis() - failedAttempt.ended().toEpochMilli();
     long left = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
         Math.max(0, m.step.retryDelayMillis(attempt) - pausedMillis));
-    m.error = Journal.restore(failedAttempt.error().orElseThrow());
+    m.error = Replay.restore(failedAttempt.error().orElseThrow());
     m.phase = StepMachine.RETRY;
     return m.driver.pause(m.run, left, true, m);
   }
@@ -177,11 +177,11 @@ final class StepRecording {
         m.phase = StepMachine.ATTEMPT;
       }
       case FAILURE_DECIDED -> {
-        m.error = Journal.restore(checkpoint.error().orElseThrow());
+        m.error = Replay.restore(checkpoint.error().orElseThrow());
         m.giveUp();
       }
       default -> { // STEP_WAITING
-        m.error = Journal.restore(checkpoint.error().orElseThrow());
+        m.error = Replay.restore(checkpoint.error().orElseThrow());
         waitRecorded = true;
         m.phase = StepMachine.PARKED;
       }
