@@ -123,7 +123,17 @@ public final class JdbcSupplierService implements SupplierService {
 
   private static RestockOrder createRestockOrderWith(Connection c, CreateRestockOrderInput input, String transactionId)
       throws SQLException {
-    if (transactionId != null) {
+    String id = Ids.next("ro");
+    // One statement: the order, if its supplier exists and this run made no order before.
+    // transaction_id is unique too: a second insert for one run fails rather than make a second order.
+    int inserted = Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at,"
+        + " transaction_id) SELECT ?, s.id, ?, ?, 0, ?, ? FROM supplier s WHERE s.id = ?"
+        + " AND NOT EXISTS (SELECT 1 FROM restock_order o WHERE o.transaction_id = ?)",
+        id, RestockOrder.PENDING, input.notes(), now(), transactionId, input.supplierId(), transactionId);
+    if (inserted == 1) {
+      return RestockOrder.of(id, input.supplierId(), RestockOrder.PENDING, input.notes(), List.of());
+    }
+    if (transactionId != null) {   // this run made its order before (a checkpoint lost), or the supplier is unknown
       try (PreparedStatement select = Jdbc.prepare(c, "SELECT id FROM restock_order WHERE transaction_id = ?", transactionId);
           ResultSet row = select.executeQuery()) {
         if (row.next()) {
@@ -132,12 +142,7 @@ public final class JdbcSupplierService implements SupplierService {
         }
       }
     }
-    Supplier supplier = requireSupplier(c, input.supplierId());
-    String id = Ids.next("ro");
-    // transaction_id is unique: a second insert for one run fails rather than make a second order
-    Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at, transaction_id)"
-        + " VALUES (?, ?, ?, ?, 0, ?, ?)", id, supplier.id(), RestockOrder.PENDING, input.notes(), now(), transactionId);
-    return RestockOrder.of(id, supplier.id(), RestockOrder.PENDING, input.notes(), List.of());
+    throw RestockRules.unknownSupplier(input.supplierId());
   }
 
   @Override
@@ -177,30 +182,58 @@ public final class JdbcSupplierService implements SupplierService {
 
   private static List<RestockOrderItem> createItemsWith(Connection c, String orderId, List<ItemInput> inputs,
       String transactionId) throws SQLException {
-    // Lock the order first; everything that can fail is checked before anything is written, and
-    // a failure rolls back the version bump too.
-    if (!lockOrder(c, orderId)) {
-      throw RestockRules.orderNotFound(orderId);
+    // Lock the order (bump its version) if it is pending and this run added no items to it before;
+    // everything that can fail is checked before an item is written, and a failure rolls back the
+    // version bump too.
+    int locked = Jdbc.update(c, "UPDATE restock_order SET version = version + 1 WHERE id = ? AND status = ?"
+        + " AND NOT EXISTS (SELECT 1 FROM restock_order_item i WHERE i.transaction_id = ? AND i.order_id = ?)",
+        orderId, RestockOrder.PENDING, transactionId, orderId);
+    if (locked == 0) {   // find out why
+      if (!lockOrder(c, orderId)) {
+        throw RestockRules.orderNotFound(orderId);
+      }
+      if (transactionId != null) {
+        List<RestockOrderItem> made = readItemsOfRun(c, orderId, transactionId);
+        if (!made.isEmpty()) {
+          return made;   // this run added them before (a checkpoint lost)
+        }
+      }
+      RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+      RestockRules.requireItemsAllowed(orderId, order);   // pending again by now: go on
     }
-    RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
-    if (transactionId != null) {
-      List<RestockOrderItem> made = readItemsOfRun(c, orderId, transactionId);
-      if (!made.isEmpty()) {
-        return made;
+    String supplierId = null;
+    Set<String> carried = new HashSet<>();
+    try (PreparedStatement select = Jdbc.prepare(c, "SELECT o.supplier_id, p.product_id FROM restock_order o"
+        + " LEFT JOIN supplier_product p ON p.supplier_id = o.supplier_id WHERE o.id = ?", orderId);
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        supplierId = rows.getString(1);
+        if (rows.getString(2) != null) {
+          carried.add(rows.getString(2));
+        }
       }
     }
-    RestockRules.requireItemsAllowed(orderId, order);
-    Supplier supplier = requireSupplier(c, order.supplierId());
-    RestockRules.requireCarried(supplier, inputs);
+    RestockRules.requireCarried(supplierId, carried, inputs);
     List<RestockOrderItem> created = new ArrayList<>(inputs.size());
-    for (ItemInput input : inputs) {
-      RestockOrderItem item = new RestockOrderItem(
-          Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
-      // (transaction_id, line) is unique: one run's items are never added twice
-      Jdbc.update(c, "INSERT INTO restock_order_item (id, order_id, product_id, quantity, unit_cost, created_at,"
-          + " transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", item.id(), orderId, item.productId(),
-          item.quantity(), item.unitCost(), now(), transactionId, created.size());
-      created.add(item);
+    // (transaction_id, line) is unique: one run's items are never added twice
+    try (PreparedStatement insert = c.prepareStatement("INSERT INTO restock_order_item (id, order_id, product_id,"
+        + " quantity, unit_cost, created_at, transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      OffsetDateTime now = now();
+      for (ItemInput input : inputs) {
+        RestockOrderItem item = new RestockOrderItem(
+            Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
+        insert.setString(1, item.id());
+        insert.setString(2, orderId);
+        insert.setString(3, item.productId());
+        insert.setInt(4, item.quantity());
+        insert.setBigDecimal(5, item.unitCost());
+        insert.setObject(6, now);
+        insert.setString(7, transactionId);   // setString(null) is a text NULL
+        insert.setInt(8, created.size());
+        insert.addBatch();
+        created.add(item);
+      }
+      insert.executeBatch();   // one round trip for all the items
     }
     return List.copyOf(created);
   }
@@ -269,19 +302,28 @@ public final class JdbcSupplierService implements SupplierService {
     Objects.requireNonNull(orderId, "orderId");
     writeGate.requireWritable();
     return inCallersTransaction(connection, c -> {
-      // locked until the caller's transaction ends: the policy judges the order as it is confirmed
-      if (!lockOrder(c, orderId)) {
-        throw RestockRules.orderNotFound(orderId);
+      // Confirm first, which locks the order until the caller's transaction ends, so that the policy
+      // judges the order as it is confirmed; a rule or the policy refusing rolls it back with the
+      // caller's transaction.
+      int confirmed = Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1"
+          + " WHERE id = ? AND status = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING);
+      if (confirmed == 0) {   // find out why
+        if (!lockOrder(c, orderId)) {
+          throw RestockRules.orderNotFound(orderId);
+        }
+        RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+        if (order.confirmed() && transactionId != null && transactionId.equals(transactionOf(c, orderId))) {
+          return order;   // this run confirmed it before (a checkpoint lost)
+        }
+        RestockRules.requireConfirmable(orderId, order);   // pending again by now: go on
+        Jdbc.update(c, "UPDATE restock_order SET status = ? WHERE id = ?", RestockOrder.CONFIRMED, orderId);
       }
-      RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
-      if (order.confirmed() && transactionId != null && transactionId.equals(transactionOf(c, orderId))) {
-        return order;   // this run confirmed it before
-      }
-      RestockRules.requireConfirmable(orderId, order);
+      RestockOrder pending = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId))
+          .withStatus(RestockOrder.PENDING);
+      RestockRules.requireConfirmable(orderId, pending);
       RestockRules.requireAccepted(orderId,
-          confirmationPolicy.rejectionReason(requireSupplier(c, order.supplierId()), order));
-      Jdbc.update(c, "UPDATE restock_order SET status = ? WHERE id = ?", RestockOrder.CONFIRMED, orderId);
-      return order.withStatus(RestockOrder.CONFIRMED);
+          confirmationPolicy.rejectionReason(requireSupplier(c, pending.supplierId()), pending));
+      return pending.withStatus(RestockOrder.CONFIRMED);
     });
   }
 

@@ -36,15 +36,20 @@ final class RestockRules {
    * reported together, each once, in the order of the inputs.
    */
   static void requireCarried(Supplier supplier, List<ItemInput> inputs) {
+    requireCarried(supplier.id(), supplier.productIds(), inputs);
+  }
+
+  /** As {@link #requireCarried(Supplier, List)}, for supplier {@code supplierId} that carries {@code carried}. */
+  static void requireCarried(String supplierId, Set<String> carried, List<ItemInput> inputs) {
     Set<String> notCarried = new LinkedHashSet<>();
     for (ItemInput input : inputs) {
-      if (!supplier.carries(input.productId())) {
+      if (!carried.contains(input.productId())) {
         notCarried.add(input.productId());
       }
     }
     if (!notCarried.isEmpty()) {
       throw new RestockException(RestockException.Reason.PRODUCT_NOT_CARRIED,
-          "supplier " + supplier.id() + " does not carry " + (notCarried.size() == 1 ? "product " : "products ")
+          "supplier " + supplierId + " does not carry " + (notCarried.size() == 1 ? "product " : "products ")
               + String.join(", ", notCarried));
     }
   }

@@ -33,6 +33,9 @@ import java.util.Optional;
 final class RunTable {
   private static final String HEADER = "transaction_id, workflow_name, fingerprint, parent_transaction_id, status, "
       + "deadline, created_at, updated_at, ended_at";
+  /** The most checkpoint rows one INSERT carries (a power of two: see {@link #insertCheckpoints(int)}). */
+  static final int MAX_ROWS_PER_INSERT = 64;
+  private static final int CHECKPOINT_PARAMETERS = 12;
   private static final String UNFINISHED = "('" + RunStatus.RUNNING + "', '" + RunStatus.COMPENSATING + "')";
 
   final Schema schema;
@@ -51,6 +54,12 @@ final class RunTable {
    */
   final String endWaitRun;
   final String insertCheckpoint;
+  /**
+   * {@link #insertCheckpoint} of {@code 2^k} rows at index {@code k} ({@link #MAX_ROWS_PER_INSERT} at
+   * most): a batch's checkpoints go in as few statements as its size in binary has ones, whose texts
+   * repeat, so that the driver's cache of prepared statements keeps them.
+   */
+  private final String[] insertCheckpoints;
   private final String selectRun;
   private final String selectHeader;
   private final String selectCheckpoints;
@@ -72,9 +81,15 @@ final class RunTable {
         + "WHERE transaction_id = ? AND workflow_name = ? AND status = '" + RunStatus.DONE + "'";
     this.endWaitRun = "UPDATE " + runs + " SET status = '" + RunStatus.RUNNING + "', updated_at = ?, lease_owner = ?, "
         + "lease_until = ? WHERE transaction_id = ? AND workflow_name = ? AND status = '" + RunStatus.WAITING + "'";
-    this.insertCheckpoint = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, step_name, "
-        + "kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, ended_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    String checkpointColumns = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, "
+        + "step_name, kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, "
+        + "ended_at) VALUES ";
+    String row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    this.insertCheckpoint = checkpointColumns + row;
+    this.insertCheckpoints = new String[Integer.numberOfTrailingZeros(MAX_ROWS_PER_INSERT) + 1];
+    for (int k = 0; k < insertCheckpoints.length; k++) {
+      insertCheckpoints[k] = checkpointColumns + String.join(", ", Collections.nCopies(1 << k, row));
+    }
     this.selectRun = "SELECT " + HEADER + ", input_json, result_json, errors_json FROM " + runs
         + " WHERE transaction_id = ?";
     this.selectHeader = "SELECT " + HEADER + " FROM " + runs + " WHERE transaction_id = ?";
@@ -163,19 +178,37 @@ final class RunTable {
 
   void bindInsertCheckpoint(PreparedStatement ps, String transactionId, EncodedCheckpoint encoded)
       throws SQLException {
+    bindCheckpointRow(ps, 0, transactionId, encoded);
+  }
+
+  /**
+   * The INSERT of {@code rows} checkpoint rows, with {@code rows} a power of two up to {@link
+   * #MAX_ROWS_PER_INSERT}; bind row {@code i} with {@link #bindCheckpointRow}.
+   */
+  String insertCheckpoints(int rows) {
+    if (rows > MAX_ROWS_PER_INSERT || Integer.bitCount(rows) != 1) {
+      throw new IllegalArgumentException("not a power of two up to " + MAX_ROWS_PER_INSERT + ": " + rows);
+    }
+    return insertCheckpoints[Integer.numberOfTrailingZeros(rows)];
+  }
+
+  /** Binds the checkpoint of row {@code row} (from 0) of an {@link #insertCheckpoints(int)} statement. */
+  void bindCheckpointRow(PreparedStatement ps, int row, String transactionId, EncodedCheckpoint encoded)
+      throws SQLException {
+    int at = row * CHECKPOINT_PARAMETERS;
     Checkpoint c = encoded.checkpoint();
-    ps.setString(1, transactionId);
-    ps.setInt(2, c.sequence());
-    ps.setInt(3, c.position());
-    ps.setString(4, c.stepName());
-    ps.setString(5, c.kind().name());
-    ps.setInt(6, c.attempts());
-    ps.setString(7, encoded.outputJson());
-    ps.setString(8, encoded.compensationInputJson());
-    ps.setString(9, c.error().map(StoredError::type).orElse(null));
-    ps.setString(10, c.error().map(StoredError::message).orElse(null));
-    setTime(ps, 11, c.started());
-    setTime(ps, 12, c.ended());
+    ps.setString(at + 1, transactionId);
+    ps.setInt(at + 2, c.sequence());
+    ps.setInt(at + 3, c.position());
+    ps.setString(at + 4, c.stepName());
+    ps.setString(at + 5, c.kind().name());
+    ps.setInt(at + 6, c.attempts());
+    ps.setString(at + 7, encoded.outputJson());
+    ps.setString(at + 8, encoded.compensationInputJson());
+    ps.setString(at + 9, c.error().map(StoredError::type).orElse(null));
+    ps.setString(at + 10, c.error().map(StoredError::message).orElse(null));
+    setTime(ps, at + 11, c.started());
+    setTime(ps, at + 12, c.ended());
   }
 
   /**

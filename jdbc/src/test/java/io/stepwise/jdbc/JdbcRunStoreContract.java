@@ -296,6 +296,31 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
     }
   }
 
+  /** The writer held in a unit of work: {@link #release} lets it commit and waits for that. */
+  private record HeldWriter(CompletableFuture<String> write, CountDownLatch released) {
+    void release() {
+      released.countDown();
+      assertEquals("held", join(write));
+    }
+  }
+
+  /**
+   * Holds the store's writer in a unit of work of run {@code tx} (a checkpoint with sequence number
+   * {@code sequence}), so that the writes asked for until {@link HeldWriter#release} queue up and
+   * make one batch.
+   */
+  private HeldWriter holdWriter(String tx, int sequence) throws InterruptedException {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
+    CompletableFuture<String> write = jdbc().appendWithWork(TYPES, tx, c -> {
+      holding.countDown();
+      released.await();
+      return "held";
+    }, held -> RunUpdate.of(completed(sequence, 2, "notify", null, null)));
+    assertTrue(holding.await(30, TimeUnit.SECONDS));
+    return new HeldWriter(write, released);
+  }
+
   @Test
   void aBadWriteFailsAloneAndTheOthersOfItsBatchShareOneCommit() throws Exception {
     int runs = 8;
@@ -303,16 +328,8 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
       begin("run-" + i);
       append("run-" + i, createOrder(0, "run-" + i));
     }
-    // hold the writer in a unit of work, so that the writes below queue up and make one batch
     long commitsBefore = jdbc().commits();
-    CountDownLatch holding = new CountDownLatch(1);
-    CountDownLatch queued = new CountDownLatch(1);
-    CompletableFuture<String> holder = jdbc().appendWithWork(TYPES, "run-0", c -> {
-      holding.countDown();
-      queued.await();
-      return "held";
-    }, held -> RunUpdate.of(completed(1, 2, "notify", null, null)));
-    assertTrue(holding.await(30, TimeUnit.SECONDS));
+    HeldWriter held = holdWriter("run-0", 1);   // the writes below queue up and make one batch
     List<CompletableFuture<Void>> good = new ArrayList<>();
     List<CompletableFuture<?>> bad = new ArrayList<>();
     for (int i = 1; i < runs; i++) {
@@ -324,9 +341,7 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
     }
     bad.add(store.append(TYPES, "never-begun", RunUpdate.of(createOrder(0, "never-begun"))));
     bad.add(store.begin(RunTypes.builder("other", Order.class, Order.class).build(), newRun("run-1")));
-    queued.countDown();
-
-    assertEquals("held", join(holder));
+    held.release();
     good.forEach(RunStoreContract::join);
     for (CompletableFuture<?> f : bad) {
       assertInstanceOf(RunStoreException.class, failure(f));
@@ -336,6 +351,52 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
       assertEquals(List.of(createOrder(0, "run-" + i), completed(1, 1, "create-items", List.of(), List.of("run-" + i))),
           load("run-" + i).checkpoints());
     }
+  }
+
+  @Test
+  void aLargeBatchOfAppendsAndUnitsOfWorkCommitsAsOne() throws Exception {
+    createOrdersTable();
+    int runs = 151;   // 150 appends queued: INSERTs of 128, 16, 4 and 2 rows, plus the units of work's
+    for (int i = 0; i < runs; i++) {
+      begin("run-" + i);
+    }
+    long commitsBefore = jdbc().commits();
+    HeldWriter held = holdWriter("run-0", 0);
+    List<CompletableFuture<?>> good = new ArrayList<>();
+    List<String> withWork = new ArrayList<>();
+    CompletableFuture<String> failed = null;
+    for (int i = 1; i < runs; i++) {
+      String tx = "run-" + i;
+      good.add(store.append(TYPES, tx, RunUpdate.of(createOrder(0, tx))));
+      if (i % 10 == 0) {
+        withWork.add(tx);
+        good.add(jdbc().appendWithWork(TYPES, tx, c -> insertOrder(c, "o-" + tx),
+            inserted -> RunUpdate.of(completed(1, 1, "create-items", List.of(), List.of(inserted)))));
+      } else if (i == 5) {
+        failed = jdbc().appendWithWork(TYPES, tx, c -> {
+          insertOrder(c, "half-done");
+          throw new IllegalStateException("supplier said no");
+        }, inserted -> RunUpdate.of(completed(1, 1, "create-items", List.of(), List.of(inserted))));
+      }
+    }
+    held.release();
+
+    good.forEach(RunStoreContract::join);
+    assertEquals("supplier said no", failure(failed).getMessage());
+    assertEquals(2, jdbc().commits() - commitsBefore, "the holder's batch, then all the others in one");
+    for (int i = 1; i < runs; i++) {
+      String tx = "run-" + i;
+      List<Checkpoint> expected = withWork.contains(tx)
+          ? List.of(createOrder(0, tx), completed(1, 1, "create-items", List.of(), List.of("o-" + tx)))
+          : List.of(createOrder(0, tx));
+      assertEquals(expected, load(tx).checkpoints(), tx);
+    }
+    List<String> orders = new ArrayList<>();
+    for (String tx : withWork) {
+      orders.add("o-" + tx);
+    }
+    orders.sort(null);
+    assertEquals(orders, orders(), "the units of work that succeeded, and not the one that failed");
   }
 
   @Test

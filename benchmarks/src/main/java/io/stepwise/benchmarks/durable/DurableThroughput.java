@@ -65,8 +65,9 @@ public final class DurableThroughput {
   public static void main(String[] args) throws Exception {
     quietLogging();
     Settings settings = Settings.parse(args);
-    System.out.printf("DurableThroughput, %s: %d round(s) of %d s per configuration after %d s of warm-up; %d CPUs; "
-        + "Java %s; load average %s%n", Instant.now(), settings.rounds, settings.seconds, settings.warmUp,
+    System.out.printf("DurableThroughput, %s: %d round(s) of %d s per configuration after %d s of warm-up; the store "
+        + "with %d writer(s); %d CPUs; Java %s; load average %s%n", Instant.now(), settings.rounds, settings.seconds,
+        settings.warmUp, settings.writers,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
     DurableThroughput benchmark = new DurableThroughput(settings);
     benchmark.inMemory();
@@ -319,8 +320,8 @@ public final class DurableThroughput {
 
   /** Stepwise durable runs on a {@link JdbcRunStore} of the database at {@code url}. */
   private Row stepwise(String database, int clients, String url, String user) throws Exception {
-    try (HikariDataSource pool = pool(url, user, 4, null)) {
-      JdbcRunStore jdbc = JdbcRunStore.builder(pool).tablePrefix("bench_").build();
+    try (HikariDataSource pool = pool(url, user, settings.writers + 3, null)) {   // each writer holds one
+      JdbcRunStore jdbc = JdbcRunStore.builder(pool).tablePrefix("bench_").writers(settings.writers).build();
       CountingStore store = new CountingStore(jdbc);
       Counted counted;
       long commitsBefore = StoreCommits.of(jdbc);
@@ -528,7 +529,8 @@ public final class DurableThroughput {
   }
 
   /** The command line: {@code key=value} arguments. */
-  private record Settings(int seconds, int warmUp, int rounds, int[] clients, List<String> databases, boolean dbos) {
+  private record Settings(int seconds, int warmUp, int rounds, int[] clients, List<String> databases, boolean dbos,
+      int writers) {
     static Settings parse(String[] args) {
       int seconds = 5;
       int warmUp = 2;
@@ -536,11 +538,12 @@ public final class DurableThroughput {
       int[] clients = {1, 8, 32};
       List<String> databases = List.of("h2", "postgresql");
       boolean dbos = true;
+      int writers = 1;
       for (String arg : args) {
         String[] kv = arg.split("=", 2);
         if (kv.length != 2) {
-          throw new IllegalArgumentException("Arguments are key=value (seconds, warmup, rounds, clients, databases, dbos); "
-              + "got '" + arg + "'");
+          throw new IllegalArgumentException("Arguments are key=value (seconds, warmup, rounds, clients, databases, "
+              + "dbos, writers); got '" + arg + "'");
         }
         switch (kv[0]) {
           case "seconds" -> seconds = Integer.parseInt(kv[1]);
@@ -549,11 +552,12 @@ public final class DurableThroughput {
           case "clients" -> clients = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
           case "databases" -> databases = List.of(kv[1].toLowerCase(Locale.ROOT).split(","));
           case "dbos" -> dbos = Boolean.parseBoolean(kv[1]);
+          case "writers" -> writers = Integer.parseInt(kv[1]);
           default -> throw new IllegalArgumentException("Unknown argument '" + kv[0] + "'; the arguments are seconds, "
-              + "warmup, rounds, clients, databases (h2,postgresql) and dbos (true/false)");
+              + "warmup, rounds, clients, databases (h2,postgresql), dbos (true/false) and writers (the store's, 1)");
         }
       }
-      return new Settings(seconds, warmUp, rounds, clients, databases, dbos);
+      return new Settings(seconds, warmUp, rounds, clients, databases, dbos, writers);
     }
   }
 }

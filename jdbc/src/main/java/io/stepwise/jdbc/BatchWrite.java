@@ -1,0 +1,333 @@
+package io.stepwise.jdbc;
+
+import io.stepwise.jdbc.RunTable.EncodedCheckpoint;
+import io.stepwise.jdbc.RunTable.EncodedUpdate;
+import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunStoreException;
+import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.RunUpdate;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes one batch of a {@link GroupCommitWriter}'s ops in the writer's open transaction, which the
+ * writer then commits: {@link #together} in as few statements and round trips as it can, or, when
+ * that fails, {@link #oneByOne} under a savepoint each, so that an op that fails fails alone.
+ *
+ * <p>Together: the begins in one JDBC batch; then each unit of work under a savepoint of its own
+ * (none when it is alone in the batch), in the order the ops came; then the checkpoints of every
+ * append and of every unit of work that succeeded, in multi-row INSERTs, and the runs' rows in one
+ * JDBC batch of UPDATEs. A unit of work's savepoint is not released: the commit releases it, and a
+ * RELEASE would cost a round trip and free nothing.
+ */
+final class BatchWrite {
+  private final RunTable table;
+  private final JsonCodec codec;
+  private final String owner;
+  private final Duration leaseTime;
+
+  BatchWrite(RunTable table, JsonCodec codec, String owner, Duration leaseTime) {
+    this.table = table;
+    this.codec = codec;
+    this.owner = owner;
+    this.leaseTime = leaseTime;
+  }
+
+  /** An append to write: a plain one, or a unit of work's, whose work is done. */
+  private record Pending(RunTypes types, String transactionId, EncodedUpdate update) {}
+
+  /**
+   * Writes {@code batch} with as few statements as it can. Throws when a statement fails: the
+   * caller rolls back and writes the batch again {@link #oneByOne}. The failures of units of work
+   * (the application's exceptions) are their own ops' and do not throw.
+   */
+  void together(Connection c, List<WriteOp<?>> batch) throws SQLException {
+    Instant now = now();
+    Instant leaseUntil = now.plus(leaseTime);
+    List<WriteOp.Begin> begins = new ArrayList<>();
+    for (WriteOp<?> op : batch) {
+      op.reset();
+      if (op instanceof WriteOp.Begin b) {
+        begins.add(b);
+      }
+    }
+    if (!begins.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
+        for (WriteOp.Begin b : begins) {
+          table.bindInsertRun(ps, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] != 0 && counts[i] != 1) {
+            throw new SQLException("the driver gave no row count for a begin");   // find out one by one
+          }
+          begins.get(i).duplicate = counts[i] == 0;
+        }
+      }
+    }
+    List<Pending> appends = new ArrayList<>();
+    boolean alone = batch.size() == 1;
+    for (WriteOp<?> op : batch) {
+      if (op instanceof WriteOp.Work<?> w) {
+        EncodedUpdate update = work(c, w, alone ? null : c.setSavepoint(), now, leaseUntil);
+        if (update != null) {
+          appends.add(new Pending(w.types, w.transactionId, update));
+        }
+      } else if (op instanceof WriteOp.Reopen r) {
+        reopen(c, r, now, leaseUntil);
+      } else if (op instanceof WriteOp.Append a) {
+        appends.add(new Pending(a.types, a.transactionId, a.update));
+      }
+    }
+    if (!appends.isEmpty()) {
+      insertCheckpoints(c, appends);
+      try (PreparedStatement ps = c.prepareStatement(table.updateRun)) {
+        for (Pending a : appends) {
+          table.bindUpdateRun(ps, a.types.workflowName(), a.transactionId, a.update, now, owner, leaseUntil);
+          ps.addBatch();
+        }
+        for (int count : ps.executeBatch()) {
+          if (count != 1) {
+            throw new SQLException("an append found no unfinished run to update");   // find out which, one by one
+          }
+        }
+      }
+    }
+  }
+
+  /** The checkpoints of {@code appends}, in INSERTs of {@link RunTable#MAX_ROWS_PER_INSERT} rows at most. */
+  private void insertCheckpoints(Connection c, List<Pending> appends) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    List<EncodedCheckpoint> rows = new ArrayList<>();
+    for (Pending a : appends) {
+      for (EncodedCheckpoint checkpoint : a.update.checkpoints()) {
+        ids.add(a.transactionId);
+        rows.add(checkpoint);
+      }
+    }
+    int at = 0;
+    while (at < rows.size()) {
+      int size = Integer.highestOneBit(Math.min(rows.size() - at, RunTable.MAX_ROWS_PER_INSERT));
+      try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoints(size))) {
+        for (int row = 0; row < size; row++) {
+          table.bindCheckpointRow(ps, row, ids.get(at + row), rows.get(at + row));
+        }
+        ps.executeUpdate();
+      }
+      at += size;
+    }
+  }
+
+  /** Writes {@code batch} one op at a time, each under a savepoint: an op that fails fails alone. */
+  void oneByOne(Connection c, List<WriteOp<?>> batch) throws SQLException {
+    Instant now = now();
+    Instant leaseUntil = now.plus(leaseTime);
+    for (WriteOp<?> op : batch) {
+      op.reset();
+      if (op instanceof WriteOp.Reopen r) {
+        reopen(c, r, now, leaseUntil);
+        continue;
+      }
+      Savepoint savepoint = c.setSavepoint();
+      if (op instanceof WriteOp.Work<?> w) {
+        EncodedUpdate update = work(c, w, savepoint, now, leaseUntil);
+        if (update == null) {
+          continue;   // rolled back to the savepoint, its failure set
+        }
+        try {
+          appendAlone(c, w.types, w.transactionId, update, now, leaseUntil);
+          c.releaseSavepoint(savepoint);
+        } catch (RunStoreException e) {
+          c.rollback(savepoint);
+          w.failure = e;
+          w.value = null;
+        } catch (SQLException e) {
+          c.rollback(savepoint);
+          w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
+          w.value = null;
+        }
+        continue;
+      }
+      try {
+        if (op instanceof WriteOp.Begin b) {
+          b.duplicate = !insertRun(c, b.types, b.run, b.inputJson, now, leaseUntil);
+        } else {
+          WriteOp.Append a = (WriteOp.Append) op;
+          appendAlone(c, a.types, a.transactionId, a.update, now, leaseUntil);
+        }
+        c.releaseSavepoint(savepoint);
+      } catch (SQLException e) {
+        c.rollback(savepoint);
+        if (op instanceof WriteOp.Begin b && Dialect.isUniqueViolation(e)) {
+          b.duplicate = true;   // another process began it at the same moment
+        } else {
+          op.failure = new RunStoreException("Could not record " + op.describe() + ": " + oneLine(e), e);
+        }
+      } catch (RunStoreException e) {
+        c.rollback(savepoint);
+        op.failure = e;
+      }
+    }
+  }
+
+  /** Inserts one run's row; false if a run with its transaction id is recorded already. */
+  private boolean insertRun(Connection c, RunTypes types, NewRun run, String inputJson,
+      Instant now, Instant leaseUntil) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
+      table.bindInsertRun(ps, types.workflowName(), run, inputJson, now, owner, leaseUntil);
+      return ps.executeUpdate() != 0;
+    }
+  }
+
+  /** Writes one append on its own: the header first (to say why it cannot), then its checkpoints. */
+  private void appendAlone(Connection c, RunTypes types, String transactionId, EncodedUpdate update, Instant now,
+      Instant leaseUntil) throws SQLException {
+    String workflow = types.workflowName();
+    try (PreparedStatement ps = c.prepareStatement(table.updateRun)) {
+      table.bindUpdateRun(ps, workflow, transactionId, update, now, owner, leaseUntil);
+      if (ps.executeUpdate() == 0) {
+        throw table.whyNotUpdated(c, workflow, transactionId);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoint)) {
+      for (EncodedCheckpoint checkpoint : update.checkpoints()) {
+        table.bindInsertCheckpoint(ps, transactionId, checkpoint);
+        try {
+          ps.executeUpdate();
+        } catch (SQLException e) {
+          if (Dialect.isUniqueViolation(e)) {
+            throw RunStoreException.duplicateSequence(workflow, transactionId, checkpoint.checkpoint());
+          }
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs a unit of work (after its run's beginning, if it carries it) and encodes the update its
+   * result makes: the append to write, with its value set; or null when the beginning was a
+   * duplicate or the work or its encoding failed, which are then rolled back to {@code savepoint}
+   * (the whole transaction when there is none: a work alone in it) and fail this op only. Throws
+   * only when the connection itself fails.
+   */
+  private <T> EncodedUpdate work(Connection c, WriteOp.Work<T> w, Savepoint savepoint, Instant now,
+      Instant leaseUntil) throws SQLException {
+    if (w.begin != null) { // the run's beginning, in the same transaction as its first step's work
+      try {
+        if (!insertRun(c, w.types, w.begin, w.inputJson, now, leaseUntil)) {
+          undo(c, savepoint);
+          w.failure = new RunStoreException("Could not record the beginning of run '" + w.transactionId
+              + "' of workflow '" + w.types.workflowName() + "': a run with that transaction id is recorded already");
+          return null;
+        }
+      } catch (SQLException e) {
+        undo(c, savepoint);
+        w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
+        return null;
+      }
+    }
+    try {
+      T result = w.work.run(guarded(c));
+      RunUpdate runUpdate = w.updateOf.apply(result);
+      EncodedUpdate update = RunTable.encode(codec, w.types, w.transactionId, runUpdate);
+      w.value = result;
+      return update;
+    } catch (Throwable e) {   // whatever the application's code throws fails its own write only
+      undo(c, savepoint);
+      w.failure = e;
+      return null;
+    }
+  }
+
+  /** Rolls back to {@code savepoint}, or the whole transaction when there is none (a work alone in it). */
+  private static void undo(Connection c, Savepoint savepoint) throws SQLException {
+    if (savepoint == null) {
+      c.rollback();
+    } else {
+      c.rollback(savepoint);
+    }
+  }
+
+  /**
+   * A compare-and-set on a run's status and its checkpoint, in one transaction (see {@link
+   * WriteOp.Reopen}): false if the run is of the workflow but not in the status the op expects.
+   */
+  private void reopen(Connection c, WriteOp.Reopen r, Instant now, Instant leaseUntil) throws SQLException {
+    Savepoint savepoint = c.setSavepoint();
+    String workflow = r.types.workflowName();
+    try {
+      int updated;
+      try (PreparedStatement ps = c.prepareStatement(r.sql)) {
+        table.bindReopenRun(ps, workflow, r.transactionId, now, owner, leaseUntil);
+        updated = ps.executeUpdate();
+      }
+      if (updated == 0) {
+        if (table.header(c, r.transactionId).filter(h -> h.workflowName().equals(workflow)).isPresent()) {
+          r.value = false; // not in the status expected: another call reopened it first, or it never was
+        } else {
+          r.failure = table.whyNotUpdated(c, workflow, r.transactionId);
+        }
+        c.rollback(savepoint);
+        return;
+      }
+      try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoint)) {
+        table.bindInsertCheckpoint(ps, r.transactionId, r.checkpoint);
+        ps.executeUpdate();
+      }
+      c.releaseSavepoint(savepoint);
+      r.value = true;
+    } catch (SQLException e) {
+      c.rollback(savepoint);
+      r.failure = Dialect.isUniqueViolation(e)
+          ? RunStoreException.duplicateSequence(workflow, r.transactionId, r.checkpoint.checkpoint())
+          : new RunStoreException("Could not record " + r.describe() + ": " + oneLine(e), e);
+    }
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** A failure's message on one line, for a {@link RunStoreException}'s. */
+  static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    return message.replaceAll("\\s+", " ").trim();
+  }
+
+  /**
+   * {@code c} as a unit of work sees it: everything but ending the transaction or the connection,
+   * which belong to the writer.
+   */
+  private static Connection guarded(Connection c) {
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          String name = method.getName();
+          boolean forbidden = switch (name) {
+            case "commit", "close", "setAutoCommit", "abort", "setTransactionIsolation" -> true;
+            case "rollback" -> args == null;   // rollback(Savepoint) is the work's own business
+            default -> false;
+          };
+          if (forbidden) {
+            throw new IllegalStateException("A unit of work given to JdbcRunStore.appendWithWork called Connection."
+                + name + ", but the connection's transaction belongs to the store, which commits the work together "
+                + "with its checkpoint; throw an exception to roll the work back instead");
+          }
+          try {
+            return method.invoke(c, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+}
