@@ -53,16 +53,17 @@ public final class WorkflowCollector {
       } else if (member.getKind() == ElementKind.METHOD) {
         ExecutableElement method = (ExecutableElement) member;
         methods.add(method);
-        params.put(method, params(method));
+        List<ParamDecl> methodParams = params(method);
+        params.put(method, methodParams);
         Optional<AnnotationMirror> step = Mirrors.find(method, Names.STEP);
         Optional<AnnotationMirror> hook = Mirrors.find(method, Names.HOOK);
         if (step.isPresent()) {
-          steps.add(step(steps.size(), method, step.get()));
+          steps.add(step(steps.size(), method, methodParams, step.get()));
         } else if (hook.isPresent()) {
-          steps.add(hook(steps.size(), method, hook.get()));
+          steps.add(hook(steps.size(), method, methodParams, hook.get()));
         } else {
           Mirrors.find(method, Names.COMPENSATE)
-              .ifPresent(mirror -> compensations.add(compensation(method, mirror)));
+              .ifPresent(mirror -> compensations.add(compensation(method, methodParams, mirror)));
         }
       }
     }
@@ -72,26 +73,26 @@ public final class WorkflowCollector {
         List.copyOf(methods), List.copyOf(constructors), params);
   }
 
-  private StepDecl step(int index, ExecutableElement method, AnnotationMirror mirror) {
+  private StepDecl step(int index, ExecutableElement method, List<ParamDecl> params, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     AnnotationValue retries = Mirrors.value(elements, mirror, "maxRetries");
     Optional<StepDecl.ParallelDecl> parallel = Mirrors.find(method, Names.PARALLEL).map(parallelMirror -> {
       AnnotationValue value = Mirrors.value(elements, parallelMirror, "value");
       return new StepDecl.ParallelDecl(parallelMirror, Mirrors.string(value), value);
     });
+    boolean async = isCompletionStage(method.getReturnType());
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
-        Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
-        params(method), when(method), options(mirror), parallel, isCompletionStage(method.getReturnType()),
-        Optional.empty());
+        Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method, async),
+        params, when(method), options(mirror), parallel, async, Optional.empty());
   }
 
   /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
-  private StepDecl hook(int index, ExecutableElement method, AnnotationMirror mirror) {
+  private StepDecl hook(int index, ExecutableElement method, List<ParamDecl> params, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     StepDecl.Options none = new StepDecl.Options(
         "", null, 1.0, null, "", null, "", null, true, null, false, null, false, null, "", null, false, null, false, null, true, null);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
-        new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty(),
+        new Returns.Hook(method.getReturnType()), params, when(method), none, Optional.empty(),
         isCompletionStage(method.getReturnType()), Optional.empty());
   }
 
@@ -199,9 +200,9 @@ public final class WorkflowCollector {
     return value != null && Mirrors.string(value).isEmpty() ? null : value;
   }
 
-  private CompensationDecl compensation(ExecutableElement method, AnnotationMirror mirror) {
+  private CompensationDecl compensation(ExecutableElement method, List<ParamDecl> params, AnnotationMirror mirror) {
     AnnotationValue value = Mirrors.value(elements, mirror, "value");
-    return new CompensationDecl(method, mirror, Mirrors.string(value), value, params(method));
+    return new CompensationDecl(method, mirror, Mirrors.string(value), value, params);
   }
 
   /** The parameters of a step, condition or compensation, with their wiring. */
@@ -235,7 +236,8 @@ public final class WorkflowCollector {
     return new Binding.None();
   }
 
-  private Returns returns(ExecutableElement method) {
+  /** What the step returns; {@code async}: whether its return type is a {@code CompletionStage}. */
+  private Returns returns(ExecutableElement method, boolean async) {
     TypeMirror type = method.getReturnType();
     Optional<AnnotationMirror> child = Mirrors.find(method, Names.CHILD_WORKFLOW);
     if (child.isPresent()) {
@@ -243,7 +245,7 @@ public final class WorkflowCollector {
       TypeMirror workflow = value != null && value.getValue() instanceof TypeMirror t ? t : null;
       return new Returns.Child(workflow, type, child.get(), value);
     }
-    if (isCompletionStage(type)) {
+    if (async) {
       return stageReturns(type);
     }
     return valueReturns(type, type);
