@@ -67,7 +67,7 @@ public final class WorkflowCollector {
         }
       }
     }
-    AnnotationValue timeoutValue = durationValue(workflow, "timeout");
+    AnnotationValue timeoutValue = durationValue(Mirrors.explicitValues(workflow), "timeout");
     return new WorkflowDecl(type, workflow, Mirrors.string(nameValue), nameValue,
         Mirrors.string(resultValue), resultValue, Mirrors.string(timeoutValue), timeoutValue, List.copyOf(skipZones(steps)), List.copyOf(compensations),
         List.copyOf(methods), List.copyOf(constructors), params);
@@ -81,9 +81,10 @@ public final class WorkflowCollector {
       return new StepDecl.ParallelDecl(parallelMirror, Mirrors.string(value), value);
     });
     boolean async = isCompletionStage(method.getReturnType());
+    Map<String, AnnotationValue> given = Mirrors.explicitValues(mirror);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
-        Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method, async),
-        params, when(method), options(mirror), parallel, async, Optional.empty());
+        Mirrors.integer(retries), given.get("maxRetries"), returns(method, async),
+        params, when(method), options(given), parallel, async, Optional.empty());
   }
 
   /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
@@ -120,18 +121,19 @@ public final class WorkflowCollector {
     return children;
   }
 
-  private static StepDecl.Options options(AnnotationMirror step) {
-    AnnotationValue retryInterval = durationValue(step, "retryInterval");
-    AnnotationValue backoff = Mirrors.explicitValue(step, "backoff");
-    AnnotationValue maxRetryInterval = durationValue(step, "maxRetryInterval");
-    AnnotationValue timeout = durationValue(step, "timeout");
-    AnnotationValue retryOnTimeout = Mirrors.explicitValue(step, "retryOnTimeout");
-    AnnotationValue continueOn = Mirrors.explicitValue(step, "continueOnPermanentFailure");
-    AnnotationValue skipOn = Mirrors.explicitValue(step, "skipOnPermanentFailure");
-    AnnotationValue skipUntil = durationValue(step, "skipUntil"); // "" is the default, as for a duration
-    AnnotationValue skippable = Mirrors.explicitValue(step, "skippable");
-    AnnotationValue noWait = Mirrors.explicitValue(step, "noWait");
-    AnnotationValue autoRetry = Mirrors.explicitValue(step, "autoRetry");
+  /** The options of a {@code @Step}, from the attributes {@code given} explicitly. */
+  private static StepDecl.Options options(Map<String, AnnotationValue> given) {
+    AnnotationValue retryInterval = durationValue(given, "retryInterval");
+    AnnotationValue backoff = given.get("backoff");
+    AnnotationValue maxRetryInterval = durationValue(given, "maxRetryInterval");
+    AnnotationValue timeout = durationValue(given, "timeout");
+    AnnotationValue retryOnTimeout = given.get("retryOnTimeout");
+    AnnotationValue continueOn = given.get("continueOnPermanentFailure");
+    AnnotationValue skipOn = given.get("skipOnPermanentFailure");
+    AnnotationValue skipUntil = durationValue(given, "skipUntil"); // "" is the default, as for a duration
+    AnnotationValue skippable = given.get("skippable");
+    AnnotationValue noWait = given.get("noWait");
+    AnnotationValue autoRetry = given.get("autoRetry");
     return new StepDecl.Options(
         Mirrors.string(retryInterval), retryInterval,
         backoff != null && backoff.getValue() instanceof Double d ? d : 1.0, backoff,
@@ -195,8 +197,8 @@ public final class WorkflowCollector {
    * A duration attribute as written, null if not given. An explicit {@code ""} is the default (no
    * pause, no timeout), so it counts as not given: it is neither a bad duration nor a misplaced option.
    */
-  private static AnnotationValue durationValue(AnnotationMirror mirror, String attribute) {
-    AnnotationValue value = Mirrors.explicitValue(mirror, attribute);
+  private static AnnotationValue durationValue(Map<String, AnnotationValue> given, String attribute) {
+    AnnotationValue value = given.get(attribute);
     return value != null && Mirrors.string(value).isEmpty() ? null : value;
   }
 
