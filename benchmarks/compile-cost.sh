@@ -10,6 +10,8 @@
 # --baseline-rev REV  also times the processor of git revision REV (e.g. main), in the same turns
 # --floor             also times a processor that only writes the same runners: javac's own share
 # --jfr FILE          records one compilation with the processor with Java Flight Recorder instead
+#                     (a sample a millisecond); java benchmarks/compile-cost/JfrShares.java FILE
+#                     then gives the share of javac's thread in each part (JavaPoet, Filer, rounds...)
 #
 # Builds annotations, runtime and processor classes of this checkout (mvn compile, offline if it
 # can; never install), so it measures the processor of the working tree unless --rev says otherwise.

@@ -91,7 +91,8 @@ public final class CompileCost {
     }
     if (jfr != null) {
       variants.get(0).run(jfr);
-      System.out.println("JFR recording of one compilation with the processor: " + jfr);
+      System.out.println("JFR recording of one compilation with the processor: " + jfr
+          + " (java benchmarks/compile-cost/JfrShares.java " + jfr + " tells where javac's thread spent its time)");
       return;
     }
 
@@ -226,7 +227,10 @@ public final class CompileCost {
       Files.write(argFile, args);
       List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
       if (jfrFile != null) {
-        command.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile");
+        // a sample of each thread every millisecond (the profile's 10 ms gives too few of the processor),
+        // with deep stacks: the processor's calls sit under some 30 frames of javac
+        command.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,jdk.ExecutionSample#period=1ms");
+        command.add("-XX:FlightRecorderOptions=stackdepth=256");
       }
       command.addAll(List.of("-cp", tools, "JavacTimer", "@" + argFile));
       Path log = out.resolveSibling(out.getFileName() + ".log");

@@ -20,8 +20,11 @@ import io.stepwise.processor.write.GeneratedFiles;
 import io.stepwise.processor.write.RunnerWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +34,7 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -110,7 +114,8 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
-    for (Element element : round.getElementsAnnotatedWith(elementOrNull(Names.WORKFLOW))) {
+    Map<String, List<Element>> annotated = annotatedElements(round);
+    for (Element element : annotated.get(Names.WORKFLOW)) {
       if (element instanceof TypeElement type) {
         workflows.add(type);
       } else {
@@ -118,7 +123,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
             element.getSimpleName(), "not a type"), element));
       }
     }
-    reportOutsideWorkflows(round);
+    reportOutsideWorkflows(annotated);
     for (TypeElement type : workflows) {
       guard(type, () -> processOne(type));
     }
@@ -196,7 +201,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
    * is reported once, and the {@code @Input}/{@code @From} of a step, or of a condition such a step
    * names, are not reported again as misplaced.
    */
-  private void reportOutsideWorkflows(RoundEnvironment round) {
+  private void reportOutsideWorkflows(Map<String, List<Element>> annotated) {
     ValidationReport report = new ValidationReport();
     Set<Element> reported = new LinkedHashSet<>();
     Map<Element, Set<String>> conditionNames = new LinkedHashMap<>();
@@ -205,7 +210,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
       if (annotationType == null) {
         continue;
       }
-      for (Element element : round.getElementsAnnotatedWith(annotationType)) {
+      for (Element element : annotated.get(annotation)) {
         Element owner = element.getEnclosingElement();
         if (owner == null || Mirrors.has(owner, Names.WORKFLOW)) {
           continue;
@@ -224,11 +229,7 @@ public final class WorkflowProcessor extends AbstractProcessor {
     }
     Set<ExecutableElement> methods = new LinkedHashSet<>();
     for (String annotation : new String[] {Names.INPUT, Names.FROM}) {
-      TypeElement annotationType = elementOrNull(annotation);
-      if (annotationType == null) {
-        continue;
-      }
-      for (Element parameter : round.getElementsAnnotatedWith(annotationType)) {
+      for (Element parameter : annotated.get(annotation)) {
         Element method = parameter.getEnclosingElement();
         Element owner = method == null ? null : method.getEnclosingElement();
         if (method instanceof ExecutableElement executable && owner != null
@@ -258,6 +259,37 @@ public final class WorkflowProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
+  }
+
+  /**
+   * The round's elements that carry each of Stepwise's annotations, by the annotation's qualified
+   * name, each list in the order {@link RoundEnvironment#getElementsAnnotatedWith} gives: found in
+   * one walk over the round's elements instead of one per annotation (a round of generated runners
+   * has many elements and none of these annotations). An annotation type that does not exist has
+   * an empty list.
+   */
+  private Map<String, List<Element>> annotatedElements(RoundEnvironment round) {
+    Map<String, List<Element>> byName = new HashMap<>();
+    Map<TypeElement, List<Element>> byType = new HashMap<>();
+    for (String name : new String[] {Names.WORKFLOW, Names.STEP, Names.COMPENSATE, Names.WHEN, Names.PARALLEL,
+        Names.CHILD_WORKFLOW, Names.HOOK, Names.INPUT, Names.FROM}) {
+      List<Element> annotatedWith = new ArrayList<>();
+      byName.put(name, annotatedWith);
+      TypeElement type = elementOrNull(name);
+      if (type != null) {
+        byType.put(type, annotatedWith);
+      }
+    }
+    for (Element element : round.getElementsAnnotatedWithAny(byType.keySet().toArray(new TypeElement[0]))) {
+      for (AnnotationMirror mirror : elements.getAllAnnotationMirrors(element)) {
+        List<Element> annotatedWith = byType.get(mirror.getAnnotationType().asElement());
+        // once, however often it is repeated: the element is the last one added
+        if (annotatedWith != null && (annotatedWith.isEmpty() || annotatedWith.get(annotatedWith.size() - 1) != element)) {
+          annotatedWith.add(element);
+        }
+      }
+    }
+    return byName;
   }
 
   private TypeElement elementOrNull(String name) {

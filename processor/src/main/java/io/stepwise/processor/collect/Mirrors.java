@@ -1,6 +1,7 @@
 package io.stepwise.processor.collect;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,18 @@ public final class Mirrors {
       }
     }
     return null;
+  }
+
+  /**
+   * The attributes given explicitly, by name, as {@link #explicitValue} finds them one at a time:
+   * for reading several of one annotation.
+   */
+  public static Map<String, AnnotationValue> explicitValues(AnnotationMirror mirror) {
+    Map<String, AnnotationValue> values = new HashMap<>();
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : mirror.getElementValues().entrySet()) {
+      values.putIfAbsent(entry.getKey().getSimpleName().toString(), entry.getValue());
+    }
+    return values;
   }
 
   public static String string(AnnotationValue value) {

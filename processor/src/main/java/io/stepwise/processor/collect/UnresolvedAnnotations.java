@@ -85,6 +85,8 @@ public final class UnresolvedAnnotations {
     if (v instanceof List<?> list) {
       return list.stream().anyMatch(item -> item instanceof AnnotationValue a && isUnresolved(a));
     }
-    return v instanceof String && JAVAC_ERROR_VALUE.equals(value.toString());
+    // javac's unattributed value has the value "<error>" too; a constant is rendered only if it has
+    // that value (rendering quotes a string, and so tells the constant "<error>" from javac's error)
+    return JAVAC_ERROR_VALUE.equals(v) && JAVAC_ERROR_VALUE.equals(value.toString());
   }
 }

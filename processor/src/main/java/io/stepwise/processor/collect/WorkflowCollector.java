@@ -53,45 +53,47 @@ public final class WorkflowCollector {
       } else if (member.getKind() == ElementKind.METHOD) {
         ExecutableElement method = (ExecutableElement) member;
         methods.add(method);
-        params.put(method, params(method));
+        List<ParamDecl> methodParams = params(method);
+        params.put(method, methodParams);
         Optional<AnnotationMirror> step = Mirrors.find(method, Names.STEP);
         Optional<AnnotationMirror> hook = Mirrors.find(method, Names.HOOK);
         if (step.isPresent()) {
-          steps.add(step(steps.size(), method, step.get()));
+          steps.add(step(steps.size(), method, methodParams, step.get()));
         } else if (hook.isPresent()) {
-          steps.add(hook(steps.size(), method, hook.get()));
+          steps.add(hook(steps.size(), method, methodParams, hook.get()));
         } else {
           Mirrors.find(method, Names.COMPENSATE)
-              .ifPresent(mirror -> compensations.add(compensation(method, mirror)));
+              .ifPresent(mirror -> compensations.add(compensation(method, methodParams, mirror)));
         }
       }
     }
-    AnnotationValue timeoutValue = durationValue(workflow, "timeout");
+    AnnotationValue timeoutValue = durationValue(Mirrors.explicitValues(workflow), "timeout");
     return new WorkflowDecl(type, workflow, Mirrors.string(nameValue), nameValue,
         Mirrors.string(resultValue), resultValue, Mirrors.string(timeoutValue), timeoutValue, List.copyOf(skipZones(steps)), List.copyOf(compensations),
         List.copyOf(methods), List.copyOf(constructors), params);
   }
 
-  private StepDecl step(int index, ExecutableElement method, AnnotationMirror mirror) {
+  private StepDecl step(int index, ExecutableElement method, List<ParamDecl> params, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     AnnotationValue retries = Mirrors.value(elements, mirror, "maxRetries");
     Optional<StepDecl.ParallelDecl> parallel = Mirrors.find(method, Names.PARALLEL).map(parallelMirror -> {
       AnnotationValue value = Mirrors.value(elements, parallelMirror, "value");
       return new StepDecl.ParallelDecl(parallelMirror, Mirrors.string(value), value);
     });
+    boolean async = isCompletionStage(method.getReturnType());
+    Map<String, AnnotationValue> given = Mirrors.explicitValues(mirror);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue,
-        Mirrors.integer(retries), Mirrors.explicitValue(mirror, "maxRetries"), returns(method),
-        params(method), when(method), options(mirror), parallel, isCompletionStage(method.getReturnType()),
-        Optional.empty());
+        Mirrors.integer(retries), given.get("maxRetries"), returns(method, async),
+        params, when(method), options(given), parallel, async, Optional.empty());
   }
 
   /** A {@code @Hook} method, read as a step without options whose "output" is the hook's input. */
-  private StepDecl hook(int index, ExecutableElement method, AnnotationMirror mirror) {
+  private StepDecl hook(int index, ExecutableElement method, List<ParamDecl> params, AnnotationMirror mirror) {
     AnnotationValue nameValue = Mirrors.value(elements, mirror, "value");
     StepDecl.Options none = new StepDecl.Options(
         "", null, 1.0, null, "", null, "", null, true, null, false, null, false, null, "", null, false, null, false, null, true, null);
     return new StepDecl(index, method, mirror, Mirrors.string(nameValue), nameValue, 0, null,
-        new Returns.Hook(method.getReturnType()), params(method), when(method), none, Optional.empty(),
+        new Returns.Hook(method.getReturnType()), params, when(method), none, Optional.empty(),
         isCompletionStage(method.getReturnType()), Optional.empty());
   }
 
@@ -119,18 +121,19 @@ public final class WorkflowCollector {
     return children;
   }
 
-  private static StepDecl.Options options(AnnotationMirror step) {
-    AnnotationValue retryInterval = durationValue(step, "retryInterval");
-    AnnotationValue backoff = Mirrors.explicitValue(step, "backoff");
-    AnnotationValue maxRetryInterval = durationValue(step, "maxRetryInterval");
-    AnnotationValue timeout = durationValue(step, "timeout");
-    AnnotationValue retryOnTimeout = Mirrors.explicitValue(step, "retryOnTimeout");
-    AnnotationValue continueOn = Mirrors.explicitValue(step, "continueOnPermanentFailure");
-    AnnotationValue skipOn = Mirrors.explicitValue(step, "skipOnPermanentFailure");
-    AnnotationValue skipUntil = durationValue(step, "skipUntil"); // "" is the default, as for a duration
-    AnnotationValue skippable = Mirrors.explicitValue(step, "skippable");
-    AnnotationValue noWait = Mirrors.explicitValue(step, "noWait");
-    AnnotationValue autoRetry = Mirrors.explicitValue(step, "autoRetry");
+  /** The options of a {@code @Step}, from the attributes {@code given} explicitly. */
+  private static StepDecl.Options options(Map<String, AnnotationValue> given) {
+    AnnotationValue retryInterval = durationValue(given, "retryInterval");
+    AnnotationValue backoff = given.get("backoff");
+    AnnotationValue maxRetryInterval = durationValue(given, "maxRetryInterval");
+    AnnotationValue timeout = durationValue(given, "timeout");
+    AnnotationValue retryOnTimeout = given.get("retryOnTimeout");
+    AnnotationValue continueOn = given.get("continueOnPermanentFailure");
+    AnnotationValue skipOn = given.get("skipOnPermanentFailure");
+    AnnotationValue skipUntil = durationValue(given, "skipUntil"); // "" is the default, as for a duration
+    AnnotationValue skippable = given.get("skippable");
+    AnnotationValue noWait = given.get("noWait");
+    AnnotationValue autoRetry = given.get("autoRetry");
     return new StepDecl.Options(
         Mirrors.string(retryInterval), retryInterval,
         backoff != null && backoff.getValue() instanceof Double d ? d : 1.0, backoff,
@@ -194,14 +197,14 @@ public final class WorkflowCollector {
    * A duration attribute as written, null if not given. An explicit {@code ""} is the default (no
    * pause, no timeout), so it counts as not given: it is neither a bad duration nor a misplaced option.
    */
-  private static AnnotationValue durationValue(AnnotationMirror mirror, String attribute) {
-    AnnotationValue value = Mirrors.explicitValue(mirror, attribute);
+  private static AnnotationValue durationValue(Map<String, AnnotationValue> given, String attribute) {
+    AnnotationValue value = given.get(attribute);
     return value != null && Mirrors.string(value).isEmpty() ? null : value;
   }
 
-  private CompensationDecl compensation(ExecutableElement method, AnnotationMirror mirror) {
+  private CompensationDecl compensation(ExecutableElement method, List<ParamDecl> params, AnnotationMirror mirror) {
     AnnotationValue value = Mirrors.value(elements, mirror, "value");
-    return new CompensationDecl(method, mirror, Mirrors.string(value), value, params(method));
+    return new CompensationDecl(method, mirror, Mirrors.string(value), value, params);
   }
 
   /** The parameters of a step, condition or compensation, with their wiring. */
@@ -235,7 +238,8 @@ public final class WorkflowCollector {
     return new Binding.None();
   }
 
-  private Returns returns(ExecutableElement method) {
+  /** What the step returns; {@code async}: whether its return type is a {@code CompletionStage}. */
+  private Returns returns(ExecutableElement method, boolean async) {
     TypeMirror type = method.getReturnType();
     Optional<AnnotationMirror> child = Mirrors.find(method, Names.CHILD_WORKFLOW);
     if (child.isPresent()) {
@@ -243,7 +247,7 @@ public final class WorkflowCollector {
       TypeMirror workflow = value != null && value.getValue() instanceof TypeMirror t ? t : null;
       return new Returns.Child(workflow, type, child.get(), value);
     }
-    if (isCompletionStage(type)) {
+    if (async) {
       return stageReturns(type);
     }
     return valueReturns(type, type);

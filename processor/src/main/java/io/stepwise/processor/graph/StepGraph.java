@@ -7,6 +7,8 @@ import io.stepwise.processor.collect.ParamDecl;
 import io.stepwise.processor.collect.StepDecl;
 import io.stepwise.processor.collect.WorkflowDecl;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,8 @@ public final class StepGraph {
   private final WorkflowDecl decl;
   private final Map<String, StepDecl> stepsByName = new LinkedHashMap<>();
   private final Map<String, CompensationDecl> compensationsByStep = new LinkedHashMap<>();
+  /** The workflow's methods by simple name, in declaration order: what a {@code @When} may name. */
+  private final Map<String, List<ExecutableElement>> methodsByName = new HashMap<>();
 
   public StepGraph(WorkflowDecl decl) {
     this.decl = decl;
@@ -30,6 +34,9 @@ public final class StepGraph {
     }
     for (CompensationDecl compensation : decl.compensations()) {
       compensationsByStep.putIfAbsent(compensation.step(), compensation);
+    }
+    for (ExecutableElement method : decl.methods()) {
+      methodsByName.computeIfAbsent(method.getSimpleName().toString(), name -> new ArrayList<>()).add(method);
     }
   }
 
@@ -51,16 +58,12 @@ public final class StepGraph {
     return Optional.ofNullable(compensationsByStep.get(step.name()));
   }
 
-  /** The methods that a step's {@code @When} names. */
+  /** The methods that a step's {@code @When} names, in declaration order; unmodifiable. */
   public List<ExecutableElement> conditionCandidates(StepDecl step) {
-    String name = step.when().map(StepDecl.WhenDecl::methodName).orElse("");
-    List<ExecutableElement> found = new ArrayList<>();
-    for (ExecutableElement method : decl.methods()) {
-      if (method.getSimpleName().contentEquals(name)) {
-        found.add(method);
-      }
+    if (step.when().isEmpty()) {
+      return List.of();
     }
-    return found;
+    return Collections.unmodifiableList(methodsByName.getOrDefault(step.when().get().methodName(), List.of()));
   }
 
   /** The condition of a step, when its {@code @When} names exactly one method. */
