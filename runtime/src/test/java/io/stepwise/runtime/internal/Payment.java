@@ -145,7 +145,7 @@ final class Payment implements AutoCloseable {
   }
 
   /** Adds the event {@code name + detail + "@" + attempt}, then acts as the test says. */
-  private void act(String name, String detail, StepContext ctx) {
+  void act(String name, String detail, StepContext ctx) {
     events.add(name + detail + "@" + ctx.attempt());
     CountDownLatch here = reached.get(name);
     if (here != null) {
