@@ -118,13 +118,27 @@ final class Payment implements AutoCloseable {
       return AsyncRuns.supply(options, runs, () -> {
         WorkflowRun run = WorkflowRun.start(spec, options, Container.empty(), runs, input);
         try {
-          String r = run.valueStep(RESERVE, ctx -> step(ctx, input), Payment.this::undo);
-          String c = run.valueStep(charge, ctx -> step(ctx, r), Payment.this::undo);
-          return run.done(run.valueStep(SHIP, ctx -> step(ctx, c), Payment.this::undo));
+          return run.done(steps(run, input));
         } catch (WorkflowRun.Halt halt) {
           return run.halted(halt);
         }
       });
+    }
+
+    /** Runs the workflow synchronously as the child workflow of a parent's step. */
+    ChildRun<String> runAsChild(String input, StepContext parent) {
+      WorkflowRun run = WorkflowRun.startChild(spec, parent, Container.empty(), input);
+      try {
+        return run.childDone(steps(run, input));
+      } catch (WorkflowRun.Halt halt) {
+        throw run.childFailed(halt);
+      }
+    }
+
+    private String steps(WorkflowRun run, String input) {
+      String r = run.valueStep(RESERVE, ctx -> step(ctx, input), Payment.this::undo);
+      String c = run.valueStep(charge, ctx -> step(ctx, r), Payment.this::undo);
+      return run.valueStep(SHIP, ctx -> step(ctx, c), Payment.this::undo);
     }
 
     /** The next run the engine resumed, and its result. */
