@@ -10,6 +10,7 @@ import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.InMemoryRunStore;
+import io.stepwise.runtime.store.RunStore;
 import io.stepwise.runtime.store.RunTypes;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,10 +61,15 @@ final class Payment implements AutoCloseable {
 
   /** An engine on {@link #memory}; closing it leaves the record open, as a restarted process finds it. */
   WorkflowEngine engine() {
-    WorkflowEngine engine = WorkflowEngine.builder().store(new ForwardingRunStore(memory) {
+    return engine(new ForwardingRunStore(memory) {
       @Override
       public void close() {}
-    }).build();
+    });
+  }
+
+  /** An engine on {@code store}, closed with this. */
+  WorkflowEngine engine(RunStore store) {
+    WorkflowEngine engine = WorkflowEngine.builder().store(store).build();
     engines.add(engine);
     return engine;
   }

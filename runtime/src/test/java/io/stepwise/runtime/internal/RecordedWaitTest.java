@@ -12,17 +12,22 @@ import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.WorkflowWaitingException;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.InMemoryRunStore;
 import io.stepwise.runtime.store.RunStatus;
+import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredRun;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -240,5 +245,47 @@ class RecordedWaitTest {
         + "DONE; it waits for a manual retry: to compensate its completed steps, call cancel(transactionId) or its "
         + "step's fail method, from any process on the store", e.getMessage());
     assertEquals(RunStatus.WAITING, memory.find("t-1").orElseThrow().status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aWaitThatCouldNotBeRecordedLeavesARunTheNextStartResumesAndTheRecoveryCountsItWaiting(boolean async)
+      throws Exception {
+    payment.failures.put("charge", 1);
+    // the store fails the wait's write, as a database going down at that moment would
+    WorkflowEngine first = payment.engine(new ForwardingRunStore(memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.newStatus().orElse(null) == RunStatus.WAITING) {
+          return CompletableFuture.failedFuture(new RunStoreException("the database went down"));
+        }
+        return super.append(types, transactionId, update);
+      }
+
+      @Override
+      public void close() {}
+    });
+    Payment.Runner runner = payment.new Runner(first, async, CHARGE);
+    first.start();
+    CompletionException stopped = assertThrows(CompletionException.class, () -> runner.start("t-1").join());
+    assertInstanceOf(WorkflowSuspendedException.class, stopped.getCause());
+    assertFalse(stopped.getCause() instanceof WorkflowWaitingException, stopped.getCause().toString());
+    assertEquals(RunStatus.RUNNING, memory.find("t-1").orElseThrow().status());
+    first.close();
+
+    WorkflowEngine second = payment.engine();
+    Payment.Runner resumed = payment.new Runner(second, async, CHARGE);
+    second.start();
+
+    WorkflowEngine.Recovery recovery = second.recovery().get(10, TimeUnit.SECONDS);
+    assertEquals(new WorkflowEngine.Recovery(1, 0, 0, 0, 0, 0, 1), recovery);
+    assertEquals("1 run(s) resumed: 0 DONE, 0 REVERTED, 0 FAILED, 1 waiting for a manual retry (retryXxx/failXxx)",
+        recovery.toString());
+    assertEquals(RunStatus.WAITING, memory.find("t-1").orElseThrow().status());
+    ExecutionException waiting = assertThrows(ExecutionException.class, resumed::resumedResult, "the start's resume");
+    assertInstanceOf(WorkflowWaitingException.class, waiting.getCause());
+    assertTrue(resumed.runs.retryStep("t-1", "charge"));
+    assertEquals(WorkflowStatus.DONE, resumed.resumedResult().status());
+    assertEquals(List.of("reserve@1", "charge@1", "charge@1", "charge@2", "ship@1"), events);
   }
 }
