@@ -48,6 +48,8 @@ final class Payment implements AutoCloseable {
   /** A step (or "undo-" + step) counts its latch in {@link #reached} down, then waits for its gate. */
   final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   final Map<String, CountDownLatch> reached = new ConcurrentHashMap<>();
+  /** How long a step (or "undo-" + step) takes, in milliseconds, by name; none by default. */
+  final Map<String, Long> takes = new ConcurrentHashMap<>();
   /** Released once for each wait for a manual retry that begins in memory. */
   final Semaphore waits = new Semaphore(0);
   final WorkflowListener listener = new WorkflowListener() {
@@ -172,13 +174,14 @@ final class Payment implements AutoCloseable {
       here.countDown();
     }
     CountDownLatch gate = gates.get(name);
-    if (gate != null) {
-      try {
+    try {
+      if (gate != null) {
         assertTrue(gate.await(10, TimeUnit.SECONDS), "the gate of " + name + " was never opened");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
       }
+      Thread.sleep(takes.getOrDefault(name, 0L));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
     if (ctx.attempt() <= failures.getOrDefault(name, 0)) {
       throw new IllegalStateException(name + " failed on attempt " + ctx.attempt());
