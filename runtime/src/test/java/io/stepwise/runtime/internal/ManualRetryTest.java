@@ -27,6 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManualRetryTest {
   static final StepSpec CHARGE = StepSpec.builder("charge").maxRetries(2).autoRetry(false).build();
   static final String WAITING = "waiting:charge@1:charge failed on attempt 1";
+  /** The workflow's timeout where a test waits for it: long enough to reach the wait on a loaded machine. */
+  static final long DEADLINE_MILLIS = 1_000;
 
   final Payment payment = new Payment();
   final List<String> events = payment.events;
@@ -142,20 +144,20 @@ class ManualRetryTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void theWorkflowsDeadlineEndsTheWaitAndTheRunCompensates(boolean async) throws Exception {
-    Payment.Runner runner = runner(async, 300);
+    Payment.Runner runner = runner(async, DEADLINE_MILLIS);
     long start = System.nanoTime();
     CompletableFuture<WorkflowResult<String>> run = startUntilWaiting(runner);
 
     StepError error = revertedAfterTheWait(runner, run);
 
-    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "not before the deadline");
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS), "not before the deadline");
     assertEquals("charge failed on attempt 1", error.cause().getMessage(), "the attempt's error, as after a retry pause");
   }
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void aRetryBeforeTheDeadlineGoesOnAndTheDeadlineNoLongerEndsAnything(boolean async) throws Exception {
-    Payment.Runner runner = runner(async, 5_000);
+    Payment.Runner runner = runner(async, 10_000);
 
     CompletableFuture<WorkflowResult<String>> run = startUntilWaiting(runner);
     assertTrue(runner.runs.retryStep("t-1", "charge"));

@@ -179,13 +179,14 @@ class RecordedWaitTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void theDeadlineEndsAWaitThatNobodyDecides(boolean async) throws Exception {
-    Payment.Runner runner = waitingRunner(async, 300);
+    Payment.Runner runner = waitingRunner(async, ManualRetryTest.DEADLINE_MILLIS);
     long start = System.nanoTime();
     runUntilWaiting(runner, "t-1");
 
     WorkflowResult<String> result = runner.resumedResult();
 
-    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250), "not long before the deadline");
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(ManualRetryTest.DEADLINE_MILLIS - 50),
+        "not long before the deadline");
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertInstanceOf(WorkflowTimeoutException.class, result.errors().get(0).cause());
     assertEquals("workflow 'payment' (transaction t-1) passed its deadline while step 'charge' waited for a manual "
@@ -196,7 +197,7 @@ class RecordedWaitTest {
 
   @Test
   void aRetryBeforeTheDeadlineResumesTheRunToDone() throws Exception {
-    Payment.Runner runner = waitingRunner(false, 400);
+    Payment.Runner runner = waitingRunner(false, 10_000);
     runUntilWaiting(runner, "t-1");
 
     assertTrue(runner.runs.retryStep("t-1", "charge"));
@@ -207,12 +208,12 @@ class RecordedWaitTest {
   void aWaitThatNobodyDecidesEndsAtItsDeadlineAlsoAfterARestart() throws Exception {
     payment.failures.put("charge", 1);
     WorkflowEngine engine = payment.engine();
-    Payment.Runner first = payment.new Runner(engine, false, CHARGE, 400, "fp-1");
+    Payment.Runner first = payment.new Runner(engine, false, CHARGE, ManualRetryTest.DEADLINE_MILLIS, "fp-1");
     engine.start();
     runUntilWaiting(first, "t-1");
     engine.close(); // its timer stops: the next engine's start watches the wait
     WorkflowEngine restarted = payment.engine();
-    Payment.Runner second = payment.new Runner(restarted, false, CHARGE, 400, "fp-1");
+    Payment.Runner second = payment.new Runner(restarted, false, CHARGE, ManualRetryTest.DEADLINE_MILLIS, "fp-1");
     assertTrue(memory.find("t-1").isPresent());
     restarted.start();
 
