@@ -8,10 +8,16 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunUpdate;
+import io.stepwise.runtime.store.StoredError;
 import io.stepwise.runtime.store.StoredRun;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -97,5 +103,51 @@ class DurableOutcomesTest {
     assertEquals(2, failed.attempts());
     assertEquals("charge failed on attempt 2", failed.error().orElseThrow().message());
     tookAtLeastTheStepsTime(failed);
+  }
+
+  /**
+   * Records what a process killed in charge's retry pause leaves: reserve completed, and charge's
+   * first attempt failed {@code agoMillis} ago.
+   */
+  void killedInTheRetryPause(long agoMillis) {
+    payment.memory.begin(Payment.TYPES, NewRun.builder("t-1", "fp-1").input("o").build()).join();
+    Instant failed = Instant.now().minusMillis(agoMillis);
+    payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(
+        Checkpoint.builder(0, CheckpointKind.STEP_COMPLETED, 0, "reserve").attempts(1).output("o>reserve")
+            .compensationInput("o>reserve").build(),
+        Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1, "charge").attempts(1).ended(failed)
+            .error(new StoredError(IllegalStateException.class.getName(), "charge failed on attempt 1")).build())).join();
+  }
+
+  /** Starts an engine on the record with {@code charge}, and waits for the run it resumes to end DONE; returns when it started. */
+  long resume(StepSpec charge) throws Exception {
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, false, charge);
+    long start = System.nanoTime();
+    engine.start();
+    assertEquals(WorkflowStatus.DONE, runner.resumedResult().status());
+    return start;
+  }
+
+  @Test
+  void aRunResumedAfterItsRetryPauseWasOverRetriesAtOnce() throws Exception {
+    killedInTheRetryPause(60_000);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(30_000).build();
+
+    long start = resume(charge);
+
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "no pause");
+    assertEquals(List.of("charge@2", "ship@1"), payment.events, "reserve and the failed attempt are not run again");
+  }
+
+  @Test
+  void aRunResumedInItsRetryPausePausesForWhatIsLeftOfIt() throws Exception {
+    killedInTheRetryPause(0);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(300).build();
+
+    long start = resume(charge);
+
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250), "the pause goes on after the restart");
+    assertEquals(List.of("charge@2", "ship@1"), payment.events);
   }
 }
