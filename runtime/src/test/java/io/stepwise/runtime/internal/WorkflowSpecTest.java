@@ -101,4 +101,17 @@ class WorkflowSpecTest {
       run.done(null); // leaves the MDC as it was
     }
   }
+
+  @Test
+  void aStepIsFoundByItsNameWhenTheRunnerHoldsAnotherSpecOfItAndAStepOfNoWorkflowIsRefused() {
+    StepSpec reserve = StepSpec.of("reserve", 0);
+    StepSpec charge = StepSpec.of("charge", 0);
+    WorkflowSpec spec = WorkflowSpec.of(1, "order", reserve, charge);
+
+    assertEquals(1, spec.position(charge));
+    assertEquals(1, spec.position(StepSpec.of("charge", 2)), "a spec of the same name, made elsewhere");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> spec.position(StepSpec.of("ship", 0)));
+    assertEquals("step 'ship' is not a step of workflow 'order' " + spec.steps() + "; the runner and its WorkflowSpec "
+        + "disagree: generate the runner again with this version of Stepwise", e.getMessage());
+  }
 }
