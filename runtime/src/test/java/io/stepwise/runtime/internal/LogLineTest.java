@@ -70,4 +70,30 @@ class LogLineTest {
           log.lines("(tx-tolerated) step 'check' failed"));
     }
   }
+
+  @Test
+  void aCompensationsRetryAndTheRunsEndAreLogged() {
+    StepSpec book = StepSpec.of("book", 1);
+    StepSpec pay = StepSpec.of("pay", 0);
+    try (LogCapture log = LogCapture.open()) {
+      WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "lines", book, pay),
+          RunOptions.builder().transactionId("tx-undo").throwOnError(false).build(), Container.empty());
+      try {
+        run.<String>valueStep(book, ctx -> "booked", (c, ctx) -> {
+          if (ctx.attempt() == 1) {
+            throw new IllegalStateException("hotel offline");
+          }
+        });
+        run.done(run.valueStep(pay, ctx -> {
+          throw new IllegalStateException("card declined");
+        }, null));
+      } catch (WorkflowRun.Halt halt) {
+        run.halted(halt);
+      }
+
+      assertEquals(List.of("INFO Workflow 'lines' (tx-undo) compensation of step 'book' failed on attempt 1 of 2; "
+          + "retrying: java.lang.IllegalStateException: hotel offline"), log.lines("(tx-undo) compensation of"));
+      assertEquals(List.of("INFO Workflow 'lines' (tx-undo) REVERTED"), log.lines("(tx-undo) REVERTED"));
+    }
+  }
 }
