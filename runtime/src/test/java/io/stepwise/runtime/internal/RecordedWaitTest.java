@@ -15,6 +15,7 @@ import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.WorkflowWaitingException;
+import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.ForwardingRunStore;
@@ -214,8 +215,11 @@ class RecordedWaitTest {
     engine.close(); // its timer stops: the next engine's start watches the wait
     WorkflowEngine restarted = payment.engine();
     Payment.Runner second = payment.new Runner(restarted, false, CHARGE, ManualRetryTest.DEADLINE_MILLIS, "fp-1");
-    assertTrue(memory.find("t-1").isPresent());
-    restarted.start();
+    try (LogCapture log = LogCapture.open()) {
+      restarted.start();
+      assertEquals(List.of("INFO WorkflowEngine: 1 run(s) wait for a manual retry (WAITING); retry or fail their "
+          + "steps, or cancel them"), log.lines("wait for a manual retry (WAITING)"));
+    }
 
     WorkflowEngine.Recovery recovery = restarted.recovery().get(10, TimeUnit.SECONDS);
     assertEquals(0, recovery.resumed(), "a WAITING run is not resumed at start: its wait goes on");
