@@ -44,10 +44,15 @@ class ManualRetryGroupTest {
 
   /** A group of label and charge, then ship, which takes both outputs. */
   CompletableFuture<WorkflowResult<String>> startGroup(boolean async) {
+    return startGroup(async, ctx -> true);
+  }
+
+  /** The same, with label's condition. */
+  CompletableFuture<WorkflowResult<String>> startGroup(boolean async, Condition labelWhen) {
     if (async) {
       return AsyncRun.submit(GROUP, options, Container.empty(), runs, "o", run -> {
         AsyncRun.Group group = run.parallel("prepare");
-        WorkflowRun.Branch<String, String> label = group.valueStepAsync(LABEL,
+        WorkflowRun.Branch<String, String> label = group.valueStepAsync(LABEL, labelWhen,
             ctx -> CompletableFuture.supplyAsync(() -> steps.step(ctx, "o")), steps::undo);
         WorkflowRun.Branch<String, String> charge = group.valueStepAsync(CHARGE,
             ctx -> CompletableFuture.supplyAsync(() -> steps.step(ctx, "o")), steps::undo);
@@ -59,7 +64,8 @@ class ManualRetryGroupTest {
       WorkflowRun run = WorkflowRun.start(GROUP, options, Container.empty(), runs, "o");
       try {
         WorkflowRun.Group group = run.parallel("prepare");
-        WorkflowRun.Branch<String, String> label = group.valueStep(LABEL, ctx -> steps.step(ctx, "o"), steps::undo);
+        WorkflowRun.Branch<String, String> label = group.valueStep(LABEL, labelWhen, ctx -> steps.step(ctx, "o"),
+            steps::undo);
         WorkflowRun.Branch<String, String> charge = group.valueStep(CHARGE, ctx -> steps.step(ctx, "o"), steps::undo);
         group.join();
         return run.done(run.valueStep(SHIP, ctx -> steps.step(ctx, label.output() + "+" + charge.output()), null));
@@ -129,6 +135,22 @@ class ManualRetryGroupTest {
     assertEquals(Set.of("label", "charge"), Set.copyOf(result.errors().stream().map(e -> e.step()).toList()));
     assertFalse(events.contains("charge@2"), "no further attempt of charge: " + events);
     assertFalse(runs.retryStep("t-1", "charge"), "the wait has ended");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aSiblingWhoseConditionThrowsEndsTheWaitWithoutAFurtherAttempt(boolean async) throws Exception {
+    steps.failures.put("charge", 1);
+
+    CompletableFuture<WorkflowResult<String>> run = startGroup(async, ctx -> {
+      steps.awaitWait(); // the condition throws once charge waits
+      throw new IllegalStateException("no label printer");
+    });
+    WorkflowResult<String> result = result(run);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(Set.of("label", "charge"), Set.copyOf(result.errors().stream().map(e -> e.step()).toList()));
+    assertFalse(events.contains("charge@2"), "no further attempt of charge: " + events);
   }
 
   // ---------------------------------------------------------------- a child workflow's step waits
