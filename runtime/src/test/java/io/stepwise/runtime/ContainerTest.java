@@ -29,6 +29,7 @@ class ContainerTest {
     assertSame(english, container.resolve(EnglishGreeter.class));
     assertEquals("a string", container.resolve(String.class));
     assertEquals(42, container.resolve(Integer.class));
+    assertEquals("Container.of[a string, " + english + ", 42]", container.toString());
   }
 
   @Test

@@ -86,6 +86,8 @@ class ValueTypesTest {
     assertEquals(List.of(), done.errors());
     assertFalse(new WorkflowResult<>("wf", "tx", WorkflowStatus.FAILED, null, List.of()).isDone());
     assertFalse(new WorkflowResult<>("wf", "tx", WorkflowStatus.REVERTED, null, List.of()).isDone());
+    assertEquals("WorkflowResult{workflow=wf, transactionId=tx-1, status=DONE, result=value, errors=[]}",
+        done.toString());
   }
 
   @Test

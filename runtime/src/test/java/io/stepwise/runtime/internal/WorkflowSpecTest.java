@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fail-fast checks between generated code and the runtime (STYLE.md §8). */
 class WorkflowSpecTest {
@@ -100,5 +105,40 @@ class WorkflowSpecTest {
     } finally {
       run.done(null); // leaves the MDC as it was
     }
+  }
+
+  @Test
+  void aStepIsFoundByItsNameWhenTheRunnerHoldsAnotherSpecOfItAndAStepOfNoWorkflowIsRefused() {
+    StepSpec reserve = StepSpec.of("reserve", 0);
+    StepSpec charge = StepSpec.of("charge", 0);
+    WorkflowSpec spec = WorkflowSpec.of(1, "order", reserve, charge);
+
+    assertEquals(1, spec.position(charge));
+    assertEquals(1, spec.position(StepSpec.of("charge", 2)), "a spec of the same name, made elsewhere");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> spec.position(StepSpec.of("ship", 0)));
+    assertEquals("step 'ship' is not a step of workflow 'order' " + spec.steps() + "; the runner and its WorkflowSpec "
+        + "disagree: generate the runner again with this version of Stepwise", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aRunThatDoesNotEndDoneHasAnEmptyResultWhereTheResultTypeIsOptional(boolean optional) {
+    StepSpec pay = StepSpec.of("pay", 0);
+    WorkflowSpec plain = WorkflowSpec.of(1, "order", pay);
+    WorkflowSpec spec = optional ? plain.withOptionalResult() : plain;
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("t-1").throwOnError(false).build(),
+        Container.empty());
+    WorkflowResult<Object> result;
+    try {
+      result = run.done(run.valueStep(pay, ctx -> {
+        throw new IllegalStateException("card declined");
+      }, null));
+    } catch (WorkflowRun.Halt halt) {
+      result = run.halted(halt);
+    }
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(optional ? Optional.empty() : null, result.result());
+    assertEquals(optional, spec.optionalResult());
   }
 }

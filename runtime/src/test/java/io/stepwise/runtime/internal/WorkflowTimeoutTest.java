@@ -168,7 +168,8 @@ class WorkflowTimeoutTest {
   @Test
   void aDeadlineShorterThanTheStepTimeoutFailsTheStepWithWorkflowTimeout() {
     script.onInvoke("charge", Script.sleep(10_000));
-    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 150,
+    // 1 s: long enough for reserve to end before it on a loaded machine, still far shorter than charge's 5 s
+    ShippingWorkflowRunner runner = ShippingWorkflowRunner.withTimeout(script, 1_000,
         StepSpec.builder("charge").timeout(5_000).maxRetries(2).build());
 
     WorkflowResult<String> result = runner.run("k", options);

@@ -122,5 +122,21 @@ class TypesTest {
     assertEquals("the owner of io.stepwise.runtime.store.TypesTest$Outer$Inner is "
         + "io.stepwise.runtime.store.TypesTest$Outer, not java.lang.String", owner.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Types.arrayOf(void.class));
+    IllegalArgumentException lowerBound = assertThrows(IllegalArgumentException.class, () -> Types.supertypeOf(int.class));
+    assertEquals("a type argument cannot be the primitive int; use its box, such as Integer for int",
+        lowerBound.getMessage());
+    IllegalArgumentException upperBound = assertThrows(IllegalArgumentException.class, () -> Types.subtypeOf(long.class));
+    assertEquals("a type argument cannot be the primitive long; use its box, such as Integer for int",
+        upperBound.getMessage());
+    IllegalArgumentException wildcardOwner = assertThrows(IllegalArgumentException.class,
+        () -> Types.parameterizedWithOwner(Types.subtypeOf(Outer.class), Outer.Nested.class, String.class));
+    assertEquals("an owner type must be a class or a parameterized type, not ? extends "
+        + "io.stepwise.runtime.store.TypesTest$Outer", wildcardOwner.getMessage());
+  }
+
+  /** A static nested class's owner is its declaring class: given as a plain class, it is the JDK's type. */
+  @Test
+  void aNestedClassWithItsOwnerGivenAsAClassEqualsTheJdks() throws Exception {
+    assertSameAsJdk(Types.parameterizedWithOwner(Outer.class, Outer.Nested.class, String.class), "nested");
   }
 }

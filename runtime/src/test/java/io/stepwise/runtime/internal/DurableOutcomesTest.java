@@ -1,0 +1,153 @@
+package io.stepwise.runtime.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.WorkflowResult;
+import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.store.Checkpoint;
+import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunUpdate;
+import io.stepwise.runtime.store.StoredError;
+import io.stepwise.runtime.store.StoredRun;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a durable run records of each step's outcome, on both paths: a completed step, a tolerated
+ * failure ({@code continueOnPermanentFailure}) and a failure that halts the run, each with its
+ * attempts, its error, and when the step began and ended; and that a run of the same transaction id
+ * replays them without calling any step again.
+ */
+class DurableOutcomesTest {
+  /** How long 'charge' takes: its checkpoint's start is at least that long before its end. */
+  static final long CHARGE_MILLIS = 30;
+
+  final Payment payment = new Payment();
+
+  @AfterEach
+  void closeEngines() {
+    payment.close();
+  }
+
+  /** Runs t-1 to its end with 'charge' as {@code charge} says, and returns the record. */
+  StoredRun ran(boolean async, StepSpec charge, WorkflowStatus expected) {
+    payment.takes.put("charge", CHARGE_MILLIS);
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+    WorkflowResult<String> result = runner.start("t-1").join();
+    assertEquals(expected, result.status(), result.errors().toString());
+    payment.events.clear();
+    WorkflowResult<String> again = runner.start("t-1").join();
+    assertEquals(expected, again.status());
+    assertEquals(result.result(), again.result());
+    assertEquals(List.of(), payment.events, "the recorded run is replayed");
+    return payment.memory.load(Payment.TYPES, "t-1").orElseThrow();
+  }
+
+  static void tookAtLeastTheStepsTime(Checkpoint checkpoint) {
+    Duration took = Duration.between(checkpoint.started(), checkpoint.ended());
+    assertTrue(took.toMillis() >= CHARGE_MILLIS - 5, "the checkpoint begins when the step began: " + took);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aCompletedStepIsRecordedWithItsOutputAndWhenItBegan(boolean async) {
+    StoredRun stored = ran(async, StepSpec.of("charge", 0), WorkflowStatus.DONE);
+
+    Checkpoint charge = stored.checkpoints().get(1);
+    assertEquals(CheckpointKind.STEP_COMPLETED, charge.kind());
+    assertEquals(1, charge.attempts());
+    assertEquals("o>reserve>charge", charge.output());
+    assertEquals("o>reserve>charge", charge.compensationInput());
+    tookAtLeastTheStepsTime(charge);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aToleratedFailureIsRecordedWithItsErrorAndAttemptsAndTheRunGoesOn(boolean async) {
+    payment.failures.put("charge", 2);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).onFailure(StepSpec.OnFailure.CONTINUE).build();
+
+    StoredRun stored = ran(async, charge, WorkflowStatus.DONE);
+
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_TOLERATED,
+        CheckpointKind.STEP_COMPLETED), stored.checkpoints().stream().map(Checkpoint::kind).toList());
+    Checkpoint tolerated = stored.checkpoints().get(2);
+    assertEquals(2, tolerated.attempts());
+    assertEquals("charge failed on attempt 2", tolerated.error().orElseThrow().message());
+    assertEquals(false, tolerated.hasCompensationInput());
+    tookAtLeastTheStepsTime(tolerated);
+    assertEquals("null>ship", stored.end().orElseThrow().result(), "ship takes charge's empty output");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFailureThatHaltsTheRunIsRecordedWithItsErrorAndAttempts(boolean async) {
+    payment.failures.put("charge", 2);
+
+    StoredRun stored = ran(async, StepSpec.builder("charge").maxRetries(1).build(), WorkflowStatus.REVERTED);
+
+    Checkpoint failed = stored.checkpoints().stream().filter(c -> c.kind() == CheckpointKind.STEP_FAILED).findFirst()
+        .orElseThrow();
+    assertEquals("charge", failed.stepName());
+    assertEquals(2, failed.attempts());
+    assertEquals("charge failed on attempt 2", failed.error().orElseThrow().message());
+    tookAtLeastTheStepsTime(failed);
+  }
+
+  /**
+   * Records what a process killed in charge's retry pause leaves: reserve completed, and charge's
+   * first attempt failed {@code agoMillis} ago.
+   */
+  void killedInTheRetryPause(long agoMillis) {
+    payment.memory.begin(Payment.TYPES, NewRun.builder("t-1", "fp-1").input("o").build()).join();
+    Instant failed = Instant.now().minusMillis(agoMillis);
+    payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(
+        Checkpoint.builder(0, CheckpointKind.STEP_COMPLETED, 0, "reserve").attempts(1).output("o>reserve")
+            .compensationInput("o>reserve").build(),
+        Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1, "charge").attempts(1).ended(failed)
+            .error(new StoredError(IllegalStateException.class.getName(), "charge failed on attempt 1")).build())).join();
+  }
+
+  /** Starts an engine on the record with {@code charge}, and waits for the run it resumes to end DONE; returns when it started. */
+  long resume(StepSpec charge) throws Exception {
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, false, charge);
+    long start = System.nanoTime();
+    engine.start();
+    assertEquals(WorkflowStatus.DONE, runner.resumedResult().status());
+    return start;
+  }
+
+  @Test
+  void aRunResumedAfterItsRetryPauseWasOverRetriesAtOnce() throws Exception {
+    killedInTheRetryPause(60_000);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(30_000).build();
+
+    long start = resume(charge);
+
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "no pause");
+    assertEquals(List.of("charge@2", "ship@1"), payment.events, "reserve and the failed attempt are not run again");
+  }
+
+  @Test
+  void aRunResumedInItsRetryPausePausesForWhatIsLeftOfIt() throws Exception {
+    killedInTheRetryPause(0);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(300).build();
+
+    long start = resume(charge);
+
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250), "the pause goes on after the restart");
+    assertEquals(List.of("charge@2", "ship@1"), payment.events);
+  }
+}
