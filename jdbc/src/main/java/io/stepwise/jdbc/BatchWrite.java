@@ -147,13 +147,9 @@ final class BatchWrite {
         try {
           appendAlone(c, w.types, w.transactionId, update, now, leaseUntil);
           c.releaseSavepoint(savepoint);
-        } catch (RunStoreException e) {
+        } catch (RunStoreException | SQLException e) {
           c.rollback(savepoint);
-          w.failure = e;
-          w.value = null;
-        } catch (SQLException e) {
-          c.rollback(savepoint);
-          w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
+          w.failure = e instanceof RunStoreException stored ? stored : w.notRecorded(e);
           w.value = null;
         }
         continue;
@@ -171,7 +167,7 @@ final class BatchWrite {
         if (op instanceof WriteOp.Begin b && Dialect.isUniqueViolation(e)) {
           b.duplicate = true;   // another process began it at the same moment
         } else {
-          op.failure = new RunStoreException("Could not record " + op.describe() + ": " + oneLine(e), e);
+          op.failure = op.notRecorded(e);
         }
       } catch (RunStoreException e) {
         c.rollback(savepoint);
@@ -199,9 +195,9 @@ final class BatchWrite {
         throw table.whyNotUpdated(c, workflow, transactionId);
       }
     }
-    try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoint)) {
+    try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoints(1))) {
       for (EncodedCheckpoint checkpoint : update.checkpoints()) {
-        table.bindInsertCheckpoint(ps, transactionId, checkpoint);
+        table.bindCheckpointRow(ps, 0, transactionId, checkpoint);
         try {
           ps.executeUpdate();
         } catch (SQLException e) {
@@ -233,7 +229,7 @@ final class BatchWrite {
         }
       } catch (SQLException e) {
         undo(c, savepoint);
-        w.failure = new RunStoreException("Could not record " + w.describe() + ": " + oneLine(e), e);
+        w.failure = w.notRecorded(e);
         return null;
       }
     }
@@ -281,8 +277,8 @@ final class BatchWrite {
         c.rollback(savepoint);
         return;
       }
-      try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoint)) {
-        table.bindInsertCheckpoint(ps, r.transactionId, r.checkpoint);
+      try (PreparedStatement ps = c.prepareStatement(table.insertCheckpoints(1))) {
+        table.bindCheckpointRow(ps, 0, r.transactionId, r.checkpoint);
         ps.executeUpdate();
       }
       c.releaseSavepoint(savepoint);
@@ -291,7 +287,7 @@ final class BatchWrite {
       c.rollback(savepoint);
       r.failure = Dialect.isUniqueViolation(e)
           ? RunStoreException.duplicateSequence(workflow, r.transactionId, r.checkpoint.checkpoint())
-          : new RunStoreException("Could not record " + r.describe() + ": " + oneLine(e), e);
+          : r.notRecorded(e);
     }
   }
 

@@ -182,7 +182,7 @@ final class GroupCommitWriter {
       log.warn("The run store could not commit a batch of {} writes", batch.size(), e);
       rollback();
       for (WriteOp<?> op : batch) {
-        op.failure = new RunStoreException("Could not record " + op.describe() + ": " + BatchWrite.oneLine(e), e);
+        op.failure = op.notRecorded(e);
       }
     }
     complete(batch);

@@ -53,9 +53,8 @@ final class RunTable {
    * means it is missing, of another workflow, or not WAITING.
    */
   final String endWaitRun;
-  final String insertCheckpoint;
   /**
-   * {@link #insertCheckpoint} of {@code 2^k} rows at index {@code k} ({@link #MAX_ROWS_PER_INSERT} at
+   * The INSERT of a checkpoint's row, of {@code 2^k} rows at index {@code k} ({@link #MAX_ROWS_PER_INSERT} at
    * most): a batch's checkpoints go in as few statements as its size in binary has ones, whose texts
    * repeat, so that the driver's cache of prepared statements keeps them.
    */
@@ -85,7 +84,6 @@ final class RunTable {
         + "step_name, kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, "
         + "ended_at) VALUES ";
     String row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    this.insertCheckpoint = checkpointColumns + row;
     this.insertCheckpoints = new String[Integer.numberOfTrailingZeros(MAX_ROWS_PER_INSERT) + 1];
     for (int k = 0; k < insertCheckpoints.length; k++) {
       insertCheckpoints[k] = checkpointColumns + String.join(", ", Collections.nCopies(1 << k, row));
@@ -174,11 +172,6 @@ final class RunTable {
     setTime(ps, 3, leaseUntil);
     ps.setString(4, transactionId);
     ps.setString(5, workflow);
-  }
-
-  void bindInsertCheckpoint(PreparedStatement ps, String transactionId, EncodedCheckpoint encoded)
-      throws SQLException {
-    bindCheckpointRow(ps, 0, transactionId, encoded);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.stepwise.jdbc.RunTable.EncodedUpdate;
 import io.stepwise.runtime.store.BeginResult;
 import io.stepwise.runtime.store.ConnectionWork;
 import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,11 @@ abstract class WriteOp<T> {
 
   void succeed() {
     future.complete(value);
+  }
+
+  /** The failure of this op's write, for its future: {@code e} with what could not be recorded. */
+  RunStoreException notRecorded(Throwable e) {
+    return new RunStoreException("Could not record " + describe() + ": " + BatchWrite.oneLine(e), e);
   }
 
   String describe() {
