@@ -36,6 +36,14 @@ final class RunTable {
   /** The most checkpoint rows one INSERT carries (a power of two: see {@link #insertCheckpoints(int)}). */
   static final int MAX_ROWS_PER_INSERT = 64;
   private static final int CHECKPOINT_PARAMETERS = 12;
+  /**
+   * The check that a run addressed by its transaction id is of the expected workflow, written as an
+   * expression no index serves. As {@code workflow_name = ?}, it let PostgreSQL's planner choose the
+   * index on {@code (workflow_name, status, created_at)} over the primary key while a table's
+   * statistics were those of an empty one (a new store), and each statement then read every run of
+   * the workflow: an append cost 0.5 ms after 3,000 runs instead of 0.1, growing with the table.
+   */
+  private static final String SAME_WORKFLOW = "workflow_name || '' = ?";
   private static final String UNFINISHED = "('" + RunStatus.RUNNING + "', '" + RunStatus.COMPENSATING + "')";
 
   final Schema schema;
@@ -59,9 +67,9 @@ final class RunTable {
    * repeat, so that the driver's cache of prepared statements keeps them.
    */
   private final String[] insertCheckpoints;
-  private final String selectRun;
-  private final String selectHeader;
-  private final String selectCheckpoints;
+  final String selectRun;
+  final String selectHeader;
+  final String selectCheckpoints;
   private final String selectUnfinished;
 
   RunTable(Schema schema) {
@@ -74,12 +82,12 @@ final class RunTable {
     this.updateRun = "UPDATE " + runs + " SET status = COALESCE(?, status), result_json = COALESCE(?, result_json), "
         + "errors_json = COALESCE(?, errors_json), ended_at = COALESCE(?, ended_at), updated_at = ?, "
         + "lease_owner = ?, lease_until = ? "
-        + "WHERE transaction_id = ? AND workflow_name = ? AND (status IN " + UNFINISHED + " OR ? = 1)";
+        + "WHERE transaction_id = ? AND " + SAME_WORKFLOW + " AND (status IN " + UNFINISHED + " OR ? = 1)";
     this.revertRun = "UPDATE " + runs + " SET status = '" + RunStatus.COMPENSATING + "', result_json = NULL, "
         + "errors_json = NULL, ended_at = NULL, updated_at = ?, lease_owner = ?, lease_until = ? "
-        + "WHERE transaction_id = ? AND workflow_name = ? AND status = '" + RunStatus.DONE + "'";
+        + "WHERE transaction_id = ? AND " + SAME_WORKFLOW + " AND status = '" + RunStatus.DONE + "'";
     this.endWaitRun = "UPDATE " + runs + " SET status = '" + RunStatus.RUNNING + "', updated_at = ?, lease_owner = ?, "
-        + "lease_until = ? WHERE transaction_id = ? AND workflow_name = ? AND status = '" + RunStatus.WAITING + "'";
+        + "lease_until = ? WHERE transaction_id = ? AND " + SAME_WORKFLOW + " AND status = '" + RunStatus.WAITING + "'";
     String checkpointColumns = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, "
         + "step_name, kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, "
         + "ended_at) VALUES ";
