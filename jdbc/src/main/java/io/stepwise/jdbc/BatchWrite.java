@@ -63,7 +63,7 @@ final class BatchWrite {
     if (!begins.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
         for (WriteOp.Begin b : begins) {
-          table.bindInsertRun(ps, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
+          table.bindInsertRun(ps, 0, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
@@ -93,7 +93,7 @@ final class BatchWrite {
       insertCheckpoints(c, appends);
       try (PreparedStatement ps = c.prepareStatement(table.updateRun)) {
         for (Pending a : appends) {
-          table.bindUpdateRun(ps, a.types.workflowName(), a.transactionId, a.update, now, owner, leaseUntil);
+          table.bindUpdateRun(ps, 0, a.types.workflowName(), a.transactionId, a.update, now, owner, leaseUntil);
           ps.addBatch();
         }
         for (int count : ps.executeBatch()) {
@@ -103,6 +103,108 @@ final class BatchWrite {
         }
       }
     }
+  }
+
+  /**
+   * Whether {@code batch} can be written {@link #inOneTrip}: begins and appends only (a unit of work
+   * runs the application's code between statements, and a reopen decides on a row count), at most
+   * {@link #MAX_ONE_TRIP_OPS} of them with at most {@link #MAX_ONE_TRIP_CHECKPOINTS} checkpoints each,
+   * so that the statement texts stay few enough for the driver's cache of prepared statements.
+   * Larger batches come from many concurrent runs, which share their round trips anyway.
+   */
+  static boolean fitsOneTrip(List<WriteOp<?>> batch) {
+    if (batch.size() > MAX_ONE_TRIP_OPS) {
+      return false;
+    }
+    for (WriteOp<?> op : batch) {
+      boolean fits = op instanceof WriteOp.Begin
+          || op instanceof WriteOp.Append a && a.update.checkpoints().size() <= MAX_ONE_TRIP_CHECKPOINTS;
+      if (!fits) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static final int MAX_ONE_TRIP_OPS = 8;
+  static final int MAX_ONE_TRIP_CHECKPOINTS = 4;
+
+  /**
+   * Writes {@code batch} ({@link #fitsOneTrip}) and commits it in one round trip, on PostgreSQL: its
+   * statements go in one text, which the driver sends with a single Sync, so that the server runs
+   * them as one implicit transaction and commits it with the last (the connection in auto-commit
+   * meanwhile). {@link #together} needs three round trips for an append (its INSERT, its UPDATE and
+   * the COMMIT) and two for a begin; a lone sequential run thus waits for four instead of eleven.
+   *
+   * <p>What {@link #together} checks between statements, the statements check here, since their
+   * counts come back after the commit: an append's checkpoints are {@linkplain
+   * RunTable#insertGuardedCheckpoints guarded}, so that an append to a run that is missing, ended or
+   * of another workflow fails the transaction. Throws when a statement fails, with nothing of the
+   * batch written: the caller writes it again {@link #oneByOne}, which says why. An append without
+   * checkpoints (a run's end alone) whose UPDATE found no run wrote nothing, and fails alone.
+   */
+  void inOneTrip(Connection c, List<WriteOp<?>> batch) throws SQLException {
+    Instant now = now();
+    Instant leaseUntil = now.plus(leaseTime);
+    StringBuilder sql = new StringBuilder();
+    for (WriteOp<?> op : batch) {
+      op.reset();
+      if (sql.length() > 0) {
+        sql.append(";\n");
+      }
+      if (op instanceof WriteOp.Begin) {
+        sql.append(table.insertRun);
+      } else {
+        WriteOp.Append a = (WriteOp.Append) op;
+        if (!a.update.checkpoints().isEmpty()) {
+          sql.append(table.insertGuardedCheckpoints(a.update.checkpoints().size())).append(";\n");
+        }
+        sql.append(table.updateRun);
+      }
+    }
+    c.setAutoCommit(true);
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int at = 0;
+      for (WriteOp<?> op : batch) {
+        if (op instanceof WriteOp.Begin b) {
+          table.bindInsertRun(ps, at, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
+          at += RunTable.INSERT_RUN_PARAMETERS;
+        } else {
+          WriteOp.Append a = (WriteOp.Append) op;
+          String workflow = a.types.workflowName();
+          for (EncodedCheckpoint checkpoint : a.update.checkpoints()) {
+            table.bindGuardedCheckpointRow(ps, at, workflow, a.transactionId, a.update.update().isCompensationsOnly(),
+                checkpoint);
+            at += RunTable.GUARDED_CHECKPOINT_PARAMETERS;
+          }
+          table.bindUpdateRun(ps, at, workflow, a.transactionId, a.update, now, owner, leaseUntil);
+          at += RunTable.UPDATE_RUN_PARAMETERS;
+        }
+      }
+      ps.execute();   // every statement has run and the transaction has committed when it returns
+      for (WriteOp<?> op : batch) {
+        if (op instanceof WriteOp.Begin b) {
+          b.duplicate = nextCount(ps) == 0;
+        } else {
+          WriteOp.Append a = (WriteOp.Append) op;
+          if (!a.update.checkpoints().isEmpty()) {
+            nextCount(ps);
+          }
+          if (nextCount(ps) == 0) {   // only an append without checkpoints gets here unguarded
+            a.failure = table.whyNotUpdated(c, a.types.workflowName(), a.transactionId);
+          }
+        }
+      }
+    } finally {
+      c.setAutoCommit(false);
+    }
+  }
+
+  /** The row count of the statement {@code ps} is at, then moves {@code ps} on to the next. */
+  private static int nextCount(PreparedStatement ps) throws SQLException {
+    int count = ps.getUpdateCount();
+    ps.getMoreResults();
+    return count;
   }
 
   /** The checkpoints of {@code appends}, in INSERTs of {@link RunTable#MAX_ROWS_PER_INSERT} rows at most. */
@@ -180,7 +282,7 @@ final class BatchWrite {
   private boolean insertRun(Connection c, RunTypes types, NewRun run, String inputJson,
       Instant now, Instant leaseUntil) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
-      table.bindInsertRun(ps, types.workflowName(), run, inputJson, now, owner, leaseUntil);
+      table.bindInsertRun(ps, 0, types.workflowName(), run, inputJson, now, owner, leaseUntil);
       return ps.executeUpdate() != 0;
     }
   }
@@ -190,7 +292,7 @@ final class BatchWrite {
       Instant leaseUntil) throws SQLException {
     String workflow = types.workflowName();
     try (PreparedStatement ps = c.prepareStatement(table.updateRun)) {
-      table.bindUpdateRun(ps, workflow, transactionId, update, now, owner, leaseUntil);
+      table.bindUpdateRun(ps, 0, workflow, transactionId, update, now, owner, leaseUntil);
       if (ps.executeUpdate() == 0) {
         throw table.whyNotUpdated(c, workflow, transactionId);
       }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * appends and units of work of many runs, up to {@link #MAX_BATCH}), writes them in one transaction
  * ({@link BatchWrite}), commits once, and then completes their futures. While it commits, the next
  * writes queue up: the more concurrent runs, the more checkpoints share a commit (group commit), and
- * a lone run waits for nobody.
+ * a lone run waits for nobody. On PostgreSQL, a small batch of begins and appends goes in one round
+ * trip that also commits it ({@link BatchWrite#inOneTrip}).
  *
  * <p>When a statement of the batch fails, the writer rolls the transaction back and writes the batch
  * again one write at a time, each under a savepoint: the write that fails is rolled back to its
@@ -62,6 +63,7 @@ final class GroupCommitWriter {
   /** The writer thread's connection, in manual commit; null until (re)connected. */
   private Connection connection;
   private volatile long commits;
+  private volatile long rewrites;
 
   GroupCommitWriter(DataSource dataSource, Dialect dialect, RunTable table, JsonCodec codec, String owner,
       Duration leaseTime, boolean holdConnection, Connection connection, String threadName) {
@@ -111,6 +113,11 @@ final class GroupCommitWriter {
   /** How many transactions the writer committed. */
   long commits() {
     return commits;
+  }
+
+  /** How many batches the writer wrote again one write at a time, after a statement failed. */
+  long rewrites() {
+    return rewrites;
   }
 
   private <T> CompletableFuture<T> submit(WriteOp<T> op) {
@@ -169,11 +176,16 @@ final class GroupCommitWriter {
   private void write(List<WriteOp<?>> batch) {
     try {
       try {
-        batchWrite.together(connection(), batch);
-        connection.commit();
+        if (dialect == Dialect.POSTGRESQL && BatchWrite.fitsOneTrip(batch)) {
+          batchWrite.inOneTrip(connection(), batch);   // commits
+        } else {
+          batchWrite.together(connection(), batch);
+          connection.commit();
+        }
       } catch (SQLException | RuntimeException e) {
         log.debug("A write of a batch of {} failed; writing them one by one: {}", batch.size(), e.toString());
         rollback();
+        rewrites++;
         batchWrite.oneByOne(connection(), batch);
         connection.commit();
       }

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -343,11 +344,20 @@ public final class JdbcRunStore implements TransactionalRunStore {
 
   /** How many transactions the writers committed: for tests of group commit. */
   long commits() {
-    long commits = 0;
+    return sum(GroupCommitWriter::commits);
+  }
+
+  /** How many batches the writers wrote again one write at a time: for tests of failing writes. */
+  long rewrites() {
+    return sum(GroupCommitWriter::rewrites);
+  }
+
+  private long sum(ToLongFunction<GroupCommitWriter> counter) {
+    long sum = 0;
     for (GroupCommitWriter writer : writers) {
-      commits += writer.commits();
+      sum += counter.applyAsLong(writer);
     }
-    return commits;
+    return sum;
   }
 
   private ScheduledExecutorService startRetention(Duration keep) {

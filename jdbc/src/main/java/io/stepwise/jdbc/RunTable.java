@@ -36,6 +36,11 @@ final class RunTable {
   /** The most checkpoint rows one INSERT carries (a power of two: see {@link #insertCheckpoints(int)}). */
   static final int MAX_ROWS_PER_INSERT = 64;
   private static final int CHECKPOINT_PARAMETERS = 12;
+  /** The parameters of a row of {@link #insertGuardedCheckpoints(int)}: a checkpoint's and two of its guard. */
+  static final int GUARDED_CHECKPOINT_PARAMETERS = CHECKPOINT_PARAMETERS + 2;
+  /** The parameters of {@link #insertRun} and of {@link #updateRun}. */
+  static final int INSERT_RUN_PARAMETERS = 11;
+  static final int UPDATE_RUN_PARAMETERS = 10;
   /**
    * The check that a run addressed by its transaction id is of the expected workflow, written as an
    * expression no index serves. As {@code workflow_name = ?}, it let PostgreSQL's planner choose the
@@ -67,6 +72,8 @@ final class RunTable {
    * repeat, so that the driver's cache of prepared statements keeps them.
    */
   private final String[] insertCheckpoints;
+  private final String guardedCheckpointColumns;
+  private final String guardedCheckpointRow;
   final String selectRun;
   final String selectHeader;
   final String selectCheckpoints;
@@ -96,6 +103,9 @@ final class RunTable {
     for (int k = 0; k < insertCheckpoints.length; k++) {
       insertCheckpoints[k] = checkpointColumns + String.join(", ", Collections.nCopies(1 << k, row));
     }
+    this.guardedCheckpointColumns = checkpointColumns;
+    this.guardedCheckpointRow = "((SELECT transaction_id FROM " + runs + " WHERE transaction_id = ? AND " + SAME_WORKFLOW
+        + " AND (status IN " + UNFINISHED + " OR ? = 1)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     this.selectRun = "SELECT " + HEADER + ", input_json, result_json, errors_json FROM " + runs
         + " WHERE transaction_id = ?";
     this.selectHeader = "SELECT " + HEADER + " FROM " + runs + " WHERE transaction_id = ?";
@@ -142,34 +152,36 @@ final class RunTable {
 
   // ---- writing, on the writer's thread
 
-  void bindInsertRun(PreparedStatement ps, String workflow, NewRun run, String inputJson, Instant now, String owner,
-      Instant leaseUntil) throws SQLException {
-    ps.setString(1, run.transactionId());
-    ps.setString(2, workflow);
-    ps.setString(3, run.fingerprint());
-    ps.setString(4, run.parentTransactionId().orElse(null));
-    ps.setString(5, inputJson);
-    setTime(ps, 6, run.deadline().orElse(null));
-    setTime(ps, 7, run.created());
-    setTime(ps, 8, now);
-    ps.setString(9, owner);
-    setTime(ps, 10, leaseUntil);
-    ps.setString(11, run.transactionId());
+  /** Binds {@link #insertRun} whose first parameter is at {@code at + 1}. */
+  void bindInsertRun(PreparedStatement ps, int at, String workflow, NewRun run, String inputJson, Instant now,
+      String owner, Instant leaseUntil) throws SQLException {
+    ps.setString(at + 1, run.transactionId());
+    ps.setString(at + 2, workflow);
+    ps.setString(at + 3, run.fingerprint());
+    ps.setString(at + 4, run.parentTransactionId().orElse(null));
+    ps.setString(at + 5, inputJson);
+    setTime(ps, at + 6, run.deadline().orElse(null));
+    setTime(ps, at + 7, run.created());
+    setTime(ps, at + 8, now);
+    ps.setString(at + 9, owner);
+    setTime(ps, at + 10, leaseUntil);
+    ps.setString(at + 11, run.transactionId());
   }
 
-  void bindUpdateRun(PreparedStatement ps, String workflow, String transactionId, EncodedUpdate update, Instant now,
-      String owner, Instant leaseUntil) throws SQLException {
+  /** Binds {@link #updateRun} whose first parameter is at {@code at + 1}. */
+  void bindUpdateRun(PreparedStatement ps, int at, String workflow, String transactionId, EncodedUpdate update,
+      Instant now, String owner, Instant leaseUntil) throws SQLException {
     Optional<RunEnd> end = update.update().end();
-    ps.setString(1, update.update().newStatus().map(RunStatus::name).orElse(null));
-    ps.setString(2, update.resultJson());
-    ps.setString(3, update.errorsJson());
-    setTime(ps, 4, end.map(RunEnd::ended).orElse(null));
-    setTime(ps, 5, now);
-    ps.setString(6, end.isPresent() ? null : owner);
-    setTime(ps, 7, end.isPresent() ? null : leaseUntil);
-    ps.setString(8, transactionId);
-    ps.setString(9, workflow);
-    ps.setInt(10, update.update().isCompensationsOnly() ? 1 : 0); // compensations go to an ended run too
+    ps.setString(at + 1, update.update().newStatus().map(RunStatus::name).orElse(null));
+    ps.setString(at + 2, update.resultJson());
+    ps.setString(at + 3, update.errorsJson());
+    setTime(ps, at + 4, end.map(RunEnd::ended).orElse(null));
+    setTime(ps, at + 5, now);
+    ps.setString(at + 6, end.isPresent() ? null : owner);
+    setTime(ps, at + 7, end.isPresent() ? null : leaseUntil);
+    ps.setString(at + 8, transactionId);
+    ps.setString(at + 9, workflow);
+    ps.setInt(at + 10, update.update().isCompensationsOnly() ? 1 : 0); // compensations go to an ended run too
   }
 
   /** Binds {@link #revertRun} or {@link #endWaitRun}, which take the same parameters. */
@@ -197,19 +209,48 @@ final class RunTable {
   void bindCheckpointRow(PreparedStatement ps, int row, String transactionId, EncodedCheckpoint encoded)
       throws SQLException {
     int at = row * CHECKPOINT_PARAMETERS;
-    Checkpoint c = encoded.checkpoint();
     ps.setString(at + 1, transactionId);
-    ps.setInt(at + 2, c.sequence());
-    ps.setInt(at + 3, c.position());
-    ps.setString(at + 4, c.stepName());
-    ps.setString(at + 5, c.kind().name());
-    ps.setInt(at + 6, c.attempts());
-    ps.setString(at + 7, encoded.outputJson());
-    ps.setString(at + 8, encoded.compensationInputJson());
-    ps.setString(at + 9, c.error().map(StoredError::type).orElse(null));
-    ps.setString(at + 10, c.error().map(StoredError::message).orElse(null));
-    setTime(ps, at + 11, c.started());
-    setTime(ps, at + 12, c.ended());
+    bindCheckpointValues(ps, at + 1, encoded);
+  }
+
+  /**
+   * The INSERT of {@code rows} checkpoints of one append that fails unless the append may be written:
+   * each row takes its transaction id from the run's row, selected only if the run is of the
+   * workflow and unfinished (or the append holds compensations only, which go to an ended run too),
+   * so that for any other run the row's transaction id is null, which its column refuses. For {@link
+   * BatchWrite#inOneTrip}, which cannot look at a row count before its statements commit.
+   */
+  String insertGuardedCheckpoints(int rows) {
+    return guardedCheckpointColumns + String.join(", ", Collections.nCopies(rows, guardedCheckpointRow));
+  }
+
+  /**
+   * Binds the checkpoint of an {@link #insertGuardedCheckpoints(int)} row whose first parameter is at
+   * {@code at + 1}; {@value #GUARDED_CHECKPOINT_PARAMETERS} parameters.
+   */
+  void bindGuardedCheckpointRow(PreparedStatement ps, int at, String workflow, String transactionId,
+      boolean compensationsOnly, EncodedCheckpoint encoded) throws SQLException {
+    ps.setString(at + 1, transactionId);
+    ps.setString(at + 2, workflow);
+    ps.setInt(at + 3, compensationsOnly ? 1 : 0);
+    bindCheckpointValues(ps, at + 3, encoded);
+  }
+
+  /** Binds a checkpoint's columns after its transaction id, the first at {@code at + 1}. */
+  private static void bindCheckpointValues(PreparedStatement ps, int at, EncodedCheckpoint encoded)
+      throws SQLException {
+    Checkpoint c = encoded.checkpoint();
+    ps.setInt(at + 1, c.sequence());
+    ps.setInt(at + 2, c.position());
+    ps.setString(at + 3, c.stepName());
+    ps.setString(at + 4, c.kind().name());
+    ps.setInt(at + 5, c.attempts());
+    ps.setString(at + 6, encoded.outputJson());
+    ps.setString(at + 7, encoded.compensationInputJson());
+    ps.setString(at + 8, c.error().map(StoredError::type).orElse(null));
+    ps.setString(at + 9, c.error().map(StoredError::message).orElse(null));
+    setTime(ps, at + 10, c.started());
+    setTime(ps, at + 11, c.ended());
   }
 
   /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stepwise.runtime.store.BeginResult;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.NewRun;
@@ -351,6 +352,76 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
       assertEquals(List.of(createOrder(0, "run-" + i), completed(1, 1, "create-items", List.of(), List.of("run-" + i))),
           load("run-" + i).checkpoints());
     }
+  }
+
+  @Test
+  void runsWrittenOneWriteAtATimeNeverFallBackToRewriting() {
+    long rewritesBefore = jdbc().rewrites();
+    long commitsBefore = jdbc().commits();
+    for (int i = 0; i < 5; i++) {
+      String tx = "run-" + i;
+      begin(tx);
+      append(tx, createOrder(0, tx));
+      append(tx, completed(1, 1, "create-items", List.of(), List.of(tx)));
+      join(store.append(TYPES, tx, RunUpdate.ending(List.of(completed(2, 2, "notify", null, null)),
+          new RunEnd(RunStatus.DONE, order(tx), List.of(), T0))));
+    }
+    // On PostgreSQL each of these writes goes in one round trip with its commit (BatchWrite.inOneTrip):
+    // a statement of it that failed every time would still record the runs, through the rewrite
+    assertEquals(0, jdbc().rewrites() - rewritesBefore);
+    assertEquals(20, jdbc().commits() - commitsBefore);
+    for (int i = 0; i < 5; i++) {
+      StoredRun stored = load("run-" + i);
+      assertEquals(RunStatus.DONE, stored.status());
+      assertEquals(3, stored.checkpoints().size());
+      assertEquals(Optional.of(new RunEnd(RunStatus.DONE, order("run-" + i), List.of(), T0)), stored.end());
+    }
+  }
+
+  @Test
+  void aSmallBatchWithAnAppendToAnEndedRunCommitsTheOthersAndWritesNothingOfIt() throws Exception {
+    begin("run-0");
+    begin("run-1");
+    done("ended");
+    StoredRun ended = load("ended");
+    long rewritesBefore = jdbc().rewrites();
+    HeldWriter held = holdWriter("run-0", 0);   // the five writes below make one batch
+    CompletableFuture<Void> good = store.append(TYPES, "run-1", RunUpdate.of(createOrder(0, "run-1")));
+    CompletableFuture<Void> late = store.append(TYPES, "ended", RunUpdate.of(completed(2, 2, "notify", null, null)));
+    CompletableFuture<Void> endAlone = store.append(TYPES, "ended", RunUpdate.ending(List.of(),
+        new RunEnd(RunStatus.FAILED, null, List.of(), T0)));
+    CompletableFuture<Void> neverBegun = store.append(TYPES, "nobody", RunUpdate.ending(List.of(),
+        new RunEnd(RunStatus.DONE, order("x"), List.of(), T0)));
+    CompletableFuture<BeginResult> fresh = store.begin(TYPES, newRun("run-2"));
+    held.release();
+
+    join(good);
+    assertTrue(join(fresh).isCreated());
+    String endedMessage = "Run 'ended' of workflow 'create-restock-order' has already ended DONE, so nothing more can "
+        + "be appended to it";
+    assertEquals(endedMessage, failure(late).getMessage());
+    assertEquals(endedMessage, failure(endAlone).getMessage());
+    assertEquals("There is no run 'nobody' of workflow 'create-restock-order' in the store: it was never begun, or it "
+        + "was purged; begin a run before appending to it", failure(neverBegun).getMessage());
+    assertEquals(1, jdbc().rewrites() - rewritesBefore, "the batch of five, written again one by one");
+    assertEquals(List.of(createOrder(0, "run-1")), load("run-1").checkpoints());
+    assertEquals(RunStatus.RUNNING, load("run-2").status());
+    assertEquals(ended.checkpoints(), load("ended").checkpoints());
+    assertEquals(ended.header(), load("ended").header());
+    assertEquals(ended.end(), load("ended").end());
+    assertEquals(Optional.empty(), store.find("nobody"));
+  }
+
+  @Test
+  void anEndAloneToAnEndedRunFailsAndChangesNothing() {
+    done("ended");
+    StoredRun before = load("ended");
+    Throwable late = failure(store.append(TYPES, "ended", RunUpdate.ending(List.of(),
+        new RunEnd(RunStatus.FAILED, null, List.of(), T0.plusSeconds(9)))));
+    assertEquals("Run 'ended' of workflow 'create-restock-order' has already ended DONE, so nothing more can be "
+        + "appended to it", late.getMessage());
+    assertEquals(before.header(), load("ended").header());
+    assertEquals(before.end(), load("ended").end());
   }
 
   @Test
