@@ -43,7 +43,15 @@ final class BatchWrite {
   }
 
   /** An append to write: a plain one, or a unit of work's, whose work is done. */
-  private record Pending(RunTypes types, String transactionId, EncodedUpdate update) {}
+  private record Pending(WriteOp<?> op, EncodedUpdate update) {
+    RunTypes types() {
+      return op.types;
+    }
+
+    String transactionId() {
+      return op.transactionId;
+    }
+  }
 
   /**
    * Writes {@code batch} with as few statements as it can. Throws when a statement fails: the
@@ -75,25 +83,12 @@ final class BatchWrite {
         }
       }
     }
-    List<Pending> appends = new ArrayList<>();
-    boolean alone = batch.size() == 1;
-    for (WriteOp<?> op : batch) {
-      if (op instanceof WriteOp.Work<?> w) {
-        EncodedUpdate update = work(c, w, alone ? null : c.setSavepoint(), now, leaseUntil);
-        if (update != null) {
-          appends.add(new Pending(w.types, w.transactionId, update));
-        }
-      } else if (op instanceof WriteOp.Reopen r) {
-        reopen(c, r, now, leaseUntil);
-      } else if (op instanceof WriteOp.Append a) {
-        appends.add(new Pending(a.types, a.transactionId, a.update));
-      }
-    }
+    List<Pending> appends = workAndAppends(c, batch, now, leaseUntil);
     if (!appends.isEmpty()) {
       insertCheckpoints(c, appends);
       try (PreparedStatement ps = c.prepareStatement(table.updateRun)) {
         for (Pending a : appends) {
-          table.bindUpdateRun(ps, 0, a.types.workflowName(), a.transactionId, a.update, now, owner, leaseUntil);
+          table.bindUpdateRun(ps, 0, a.types().workflowName(), a.transactionId(), a.update, now, owner, leaseUntil);
           ps.addBatch();
         }
         for (int count : ps.executeBatch()) {
@@ -106,20 +101,41 @@ final class BatchWrite {
   }
 
   /**
-   * Whether {@code batch} can be written {@link #inOneTrip}: begins and appends only (a unit of work
-   * runs the application's code between statements, and a reopen decides on a row count), at most
-   * {@link #MAX_ONE_TRIP_OPS} of them with at most {@link #MAX_ONE_TRIP_CHECKPOINTS} checkpoints each,
-   * so that the statement texts stay few enough for the driver's cache of prepared statements.
-   * Larger batches come from many concurrent runs, which share their round trips anyway.
+   * Runs the batch's units of work and reopens, in the order they came, and gives the appends to
+   * write: the plain ones and those of the units of work that succeeded.
+   */
+  private List<Pending> workAndAppends(Connection c, List<WriteOp<?>> batch, Instant now, Instant leaseUntil)
+      throws SQLException {
+    List<Pending> appends = new ArrayList<>();
+    boolean alone = batch.size() == 1;
+    for (WriteOp<?> op : batch) {
+      if (op instanceof WriteOp.Work<?> w) {
+        EncodedUpdate update = work(c, w, alone ? null : c.setSavepoint(), now, leaseUntil);
+        if (update != null) {
+          appends.add(new Pending(w, update));
+        }
+      } else if (op instanceof WriteOp.Reopen r) {
+        reopen(c, r, now, leaseUntil);
+      } else if (op instanceof WriteOp.Append a) {
+        appends.add(new Pending(a, a.update));
+      }
+    }
+    return appends;
+  }
+
+  /**
+   * Whether {@code batch} can be written {@link #inOneTrip}: no reopen (it decides on a row count),
+   * at most {@link #MAX_ONE_TRIP_OPS} ops, no append of more than {@link #MAX_ONE_TRIP_CHECKPOINTS}
+   * checkpoints, so that the statement texts stay few enough for the driver's cache of prepared
+   * statements. Larger batches come from many concurrent runs, which share their round trips anyway.
    */
   static boolean fitsOneTrip(List<WriteOp<?>> batch) {
     if (batch.size() > MAX_ONE_TRIP_OPS) {
       return false;
     }
     for (WriteOp<?> op : batch) {
-      boolean fits = op instanceof WriteOp.Begin
-          || op instanceof WriteOp.Append a && a.update.checkpoints().size() <= MAX_ONE_TRIP_CHECKPOINTS;
-      if (!fits) {
+      if (op instanceof WriteOp.Reopen
+          || op instanceof WriteOp.Append a && a.update.checkpoints().size() > MAX_ONE_TRIP_CHECKPOINTS) {
         return false;
       }
     }
@@ -130,73 +146,81 @@ final class BatchWrite {
   static final int MAX_ONE_TRIP_CHECKPOINTS = 4;
 
   /**
-   * Writes {@code batch} ({@link #fitsOneTrip}) and commits it in one round trip, on PostgreSQL: its
-   * statements go in one text, which the driver sends with a single Sync, so that the server runs
-   * them as one implicit transaction and commits it with the last (the connection in auto-commit
-   * meanwhile). {@link #together} needs three round trips for an append (its INSERT, its UPDATE and
-   * the COMMIT) and two for a begin; a lone sequential run thus waits for four instead of eleven.
+   * Writes {@code batch} ({@link #fitsOneTrip}) and commits it, on PostgreSQL, with one round trip
+   * after its units of work: the begins, the checkpoints and the runs' rows go in one text that ends
+   * with {@code COMMIT}, which the driver sends at once and the server runs in order. {@link
+   * #together} needs two round trips for a begin (its INSERT and the COMMIT) and three for an append
+   * (INSERT, UPDATE, COMMIT): a lone 3-step run waits for four round trips instead of eleven, and a
+   * transactional step for its own statements and one more.
    *
-   * <p>What {@link #together} checks between statements, the statements check here, since their
-   * counts come back after the commit: an append's checkpoints are {@linkplain
-   * RunTable#insertGuardedCheckpoints guarded}, so that an append to a run that is missing, ended or
-   * of another workflow fails the transaction. Throws when a statement fails, with nothing of the
-   * batch written: the caller writes it again {@link #oneByOne}, which says why. An append without
-   * checkpoints (a run's end alone) whose UPDATE found no run wrote nothing, and fails alone.
+   * <p>What {@link #together} checks between statements, the statements check here: an append's
+   * checkpoints are {@linkplain RunTable#insertGuardedCheckpoints guarded}, so that an append to a
+   * run that is missing, ended or of another workflow fails the transaction before its COMMIT.
+   * Throws when a statement fails, with nothing of the batch committed: the caller rolls back and
+   * writes it again {@link #oneByOne}, which says why. An append without checkpoints (a run's end
+   * alone) whose UPDATE found no run wrote nothing, and fails alone.
    */
   void inOneTrip(Connection c, List<WriteOp<?>> batch) throws SQLException {
     Instant now = now();
     Instant leaseUntil = now.plus(leaseTime);
-    StringBuilder sql = new StringBuilder();
+    List<WriteOp.Begin> begins = new ArrayList<>();
     for (WriteOp<?> op : batch) {
       op.reset();
-      if (sql.length() > 0) {
-        sql.append(";\n");
-      }
-      if (op instanceof WriteOp.Begin) {
-        sql.append(table.insertRun);
-      } else {
-        WriteOp.Append a = (WriteOp.Append) op;
-        if (!a.update.checkpoints().isEmpty()) {
-          sql.append(table.insertGuardedCheckpoints(a.update.checkpoints().size())).append(";\n");
-        }
-        sql.append(table.updateRun);
+      if (op instanceof WriteOp.Begin b) {
+        begins.add(b);
       }
     }
-    c.setAutoCommit(true);
+    List<Pending> appends = workAndAppends(c, batch, now, leaseUntil);
+    for (Pending a : appends) {
+      if (a.op instanceof WriteOp.Work<?> && a.update.checkpoints().isEmpty()) {
+        // its UPDATE could find no run after its work: only a count says so, and it would come after the COMMIT
+        throw new SQLException("a unit of work's update without checkpoints");   // written one by one
+      }
+    }
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < begins.size(); i++) {
+      sql.append(table.insertRun).append(";\n");
+    }
+    for (Pending a : appends) {
+      if (!a.update.checkpoints().isEmpty()) {
+        sql.append(table.insertGuardedCheckpoints(a.update.checkpoints().size())).append(";\n");
+      }
+      sql.append(table.updateRun).append(";\n");
+    }
+    sql.append("COMMIT");
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int at = 0;
-      for (WriteOp<?> op : batch) {
-        if (op instanceof WriteOp.Begin b) {
-          table.bindInsertRun(ps, at, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
-          at += RunTable.INSERT_RUN_PARAMETERS;
-        } else {
-          WriteOp.Append a = (WriteOp.Append) op;
-          String workflow = a.types.workflowName();
-          for (EncodedCheckpoint checkpoint : a.update.checkpoints()) {
-            table.bindGuardedCheckpointRow(ps, at, workflow, a.transactionId, a.update.update().isCompensationsOnly(),
-                checkpoint);
-            at += RunTable.GUARDED_CHECKPOINT_PARAMETERS;
-          }
-          table.bindUpdateRun(ps, at, workflow, a.transactionId, a.update, now, owner, leaseUntil);
-          at += RunTable.UPDATE_RUN_PARAMETERS;
+      for (WriteOp.Begin b : begins) {
+        table.bindInsertRun(ps, at, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
+        at += RunTable.INSERT_RUN_PARAMETERS;
+      }
+      for (Pending a : appends) {
+        String workflow = a.types().workflowName();
+        for (EncodedCheckpoint checkpoint : a.update.checkpoints()) {
+          table.bindGuardedCheckpointRow(ps, at, workflow, a.transactionId(), a.update.update().isCompensationsOnly(),
+              checkpoint);
+          at += RunTable.GUARDED_CHECKPOINT_PARAMETERS;
         }
+        table.bindUpdateRun(ps, at, workflow, a.transactionId(), a.update, now, owner, leaseUntil);
+        at += RunTable.UPDATE_RUN_PARAMETERS;
       }
       ps.execute();   // every statement has run and the transaction has committed when it returns
-      for (WriteOp<?> op : batch) {
-        if (op instanceof WriteOp.Begin b) {
-          b.duplicate = nextCount(ps) == 0;
-        } else {
-          WriteOp.Append a = (WriteOp.Append) op;
-          if (!a.update.checkpoints().isEmpty()) {
-            nextCount(ps);
-          }
-          if (nextCount(ps) == 0) {   // only an append without checkpoints gets here unguarded
-            a.failure = table.whyNotUpdated(c, a.types.workflowName(), a.transactionId);
-          }
+      for (WriteOp.Begin b : begins) {
+        b.duplicate = nextCount(ps) == 0;
+      }
+      boolean read = false;
+      for (Pending a : appends) {
+        if (!a.update.checkpoints().isEmpty()) {
+          nextCount(ps);
+        }
+        if (nextCount(ps) == 0) {   // only an append without checkpoints gets here unguarded
+          a.op.failure = table.whyNotUpdated(c, a.types().workflowName(), a.transactionId());
+          read = true;
         }
       }
-    } finally {
-      c.setAutoCommit(false);
+      if (read) {
+        c.rollback();   // ends the reading transaction
+      }
     }
   }
 
@@ -213,7 +237,7 @@ final class BatchWrite {
     List<EncodedCheckpoint> rows = new ArrayList<>();
     for (Pending a : appends) {
       for (EncodedCheckpoint checkpoint : a.update.checkpoints()) {
-        ids.add(a.transactionId);
+        ids.add(a.transactionId());
         rows.add(checkpoint);
       }
     }

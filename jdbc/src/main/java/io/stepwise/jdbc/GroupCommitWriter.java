@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * appends and units of work of many runs, up to {@link #MAX_BATCH}), writes them in one transaction
  * ({@link BatchWrite}), commits once, and then completes their futures. While it commits, the next
  * writes queue up: the more concurrent runs, the more checkpoints share a commit (group commit), and
- * a lone run waits for nobody. On PostgreSQL, a small batch of begins and appends goes in one round
- * trip that also commits it ({@link BatchWrite#inOneTrip}).
+ * a lone run waits for nobody. On PostgreSQL, a small batch is written with one round trip after its
+ * units of work, the COMMIT included ({@link BatchWrite#inOneTrip}).
  *
  * <p>When a statement of the batch fails, the writer rolls the transaction back and writes the batch
  * again one write at a time, each under a savepoint: the write that fails is rolled back to its
@@ -177,7 +177,7 @@ final class GroupCommitWriter {
     try {
       try {
         if (dialect == Dialect.POSTGRESQL && BatchWrite.fitsOneTrip(batch)) {
-          batchWrite.inOneTrip(connection(), batch);   // commits
+          batchWrite.inOneTrip(connection(), batch);   // commits, in the same round trip as its last statements
         } else {
           batchWrite.together(connection(), batch);
           connection.commit();

@@ -355,14 +355,16 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
   }
 
   @Test
-  void runsWrittenOneWriteAtATimeNeverFallBackToRewriting() {
+  void runsWrittenOneWriteAtATimeNeverFallBackToRewriting() throws SQLException {
+    createOrdersTable();
     long rewritesBefore = jdbc().rewrites();
     long commitsBefore = jdbc().commits();
     for (int i = 0; i < 5; i++) {
       String tx = "run-" + i;
       begin(tx);
       append(tx, createOrder(0, tx));
-      append(tx, completed(1, 1, "create-items", List.of(), List.of(tx)));
+      assertEquals("o-" + tx, join(jdbc().appendWithWork(TYPES, tx, c -> insertOrder(c, "o-" + tx),
+          inserted -> RunUpdate.of(completed(1, 1, "create-items", List.of(), List.of(inserted))))));
       join(store.append(TYPES, tx, RunUpdate.ending(List.of(completed(2, 2, "notify", null, null)),
           new RunEnd(RunStatus.DONE, order(tx), List.of(), T0))));
     }
@@ -375,7 +377,9 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
       assertEquals(RunStatus.DONE, stored.status());
       assertEquals(3, stored.checkpoints().size());
       assertEquals(Optional.of(new RunEnd(RunStatus.DONE, order("run-" + i), List.of(), T0)), stored.end());
+      assertEquals(completed(1, 1, "create-items", List.of(), List.of("o-run-" + i)), stored.checkpoints().get(1));
     }
+    assertEquals(List.of("o-run-0", "o-run-1", "o-run-2", "o-run-3", "o-run-4"), orders());
   }
 
   @Test
