@@ -126,15 +126,12 @@ public final class JdbcSupplierService implements SupplierService {
     String id = Ids.next("ro");
     // One statement: the order, if its supplier exists and this run made no order before.
     // transaction_id is unique too: a second insert for one run fails rather than make a second order.
-    int inserted = Jdbc.update(c, "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at,"
-        + " transaction_id) SELECT ?, s.id, ?, ?, 0, ?, ? FROM supplier s WHERE s.id = ?"
-        + " AND NOT EXISTS (SELECT 1 FROM restock_order o WHERE o.transaction_id = ?)",
-        id, RestockOrder.PENDING, input.notes(), now(), transactionId, input.supplierId(), transactionId);
+    int inserted = Jdbc.update(c, INSERT_ORDER, id, RestockOrder.PENDING, input.notes(), now(), transactionId, input.supplierId(), transactionId);
     if (inserted == 1) {
       return RestockOrder.of(id, input.supplierId(), RestockOrder.PENDING, input.notes(), List.of());
     }
     if (transactionId != null) {   // this run made its order before (a checkpoint lost), or the supplier is unknown
-      try (PreparedStatement select = Jdbc.prepare(c, "SELECT id FROM restock_order WHERE transaction_id = ?", transactionId);
+      try (PreparedStatement select = Jdbc.prepare(c, ORDER_OF_RUN, transactionId);
           ResultSet row = select.executeQuery()) {
         if (row.next()) {
           String made = row.getString(1);
@@ -154,8 +151,8 @@ public final class JdbcSupplierService implements SupplierService {
         return Optional.empty();
       }
       Optional<RestockOrder> order = readOrder(c, orderId);
-      Jdbc.update(c, "DELETE FROM restock_order_item WHERE order_id = ?", orderId);
-      Jdbc.update(c, "DELETE FROM restock_order WHERE id = ?", orderId);
+      Jdbc.update(c, DELETE_ITEMS_OF_ORDER, orderId);
+      Jdbc.update(c, DELETE_ORDER, orderId);
       return order;
     });
   }
@@ -185,9 +182,7 @@ public final class JdbcSupplierService implements SupplierService {
     // Lock the order (bump its version) if it is pending and this run added no items to it before;
     // everything that can fail is checked before an item is written, and a failure rolls back the
     // version bump too.
-    int locked = Jdbc.update(c, "UPDATE restock_order SET version = version + 1 WHERE id = ? AND status = ?"
-        + " AND NOT EXISTS (SELECT 1 FROM restock_order_item i WHERE i.transaction_id = ? AND i.order_id = ?)",
-        orderId, RestockOrder.PENDING, transactionId, orderId);
+    int locked = Jdbc.update(c, LOCK_FOR_ITEMS, orderId, RestockOrder.PENDING, transactionId, orderId);
     if (locked == 0) {   // find out why
       if (!lockOrder(c, orderId)) {
         throw RestockRules.orderNotFound(orderId);
@@ -203,8 +198,7 @@ public final class JdbcSupplierService implements SupplierService {
     }
     String supplierId = null;
     Set<String> carried = new HashSet<>();
-    try (PreparedStatement select = Jdbc.prepare(c, "SELECT o.supplier_id, p.product_id FROM restock_order o"
-        + " LEFT JOIN supplier_product p ON p.supplier_id = o.supplier_id WHERE o.id = ?", orderId);
+    try (PreparedStatement select = Jdbc.prepare(c, CARRIED, orderId);
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         supplierId = rows.getString(1);
@@ -216,8 +210,7 @@ public final class JdbcSupplierService implements SupplierService {
     RestockRules.requireCarried(supplierId, carried, inputs);
     List<RestockOrderItem> created = new ArrayList<>(inputs.size());
     // (transaction_id, line) is unique: one run's items are never added twice
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO restock_order_item (id, order_id, product_id,"
-        + " quantity, unit_cost, created_at, transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement insert = c.prepareStatement(INSERT_ITEM)) {
       OffsetDateTime now = now();
       for (ItemInput input : inputs) {
         RestockOrderItem item = new RestockOrderItem(
@@ -252,7 +245,7 @@ public final class JdbcSupplierService implements SupplierService {
       // Lock the orders of the items, in id order so that two such transactions never wait for each other.
       Set<String> orderIds = new TreeSet<>();
       for (String itemId : ids) {
-        try (PreparedStatement select = Jdbc.prepare(c, "SELECT order_id FROM restock_order_item WHERE id = ?", itemId);
+        try (PreparedStatement select = Jdbc.prepare(c, ORDER_OF_ITEM, itemId);
             ResultSet rows = select.executeQuery()) {
           if (rows.next()) {
             orderIds.add(rows.getString(1));
@@ -264,7 +257,7 @@ public final class JdbcSupplierService implements SupplierService {
       }
       int deleted = 0;
       for (String itemId : ids) {
-        deleted += Jdbc.update(c, "DELETE FROM restock_order_item WHERE id = ?", itemId);
+        deleted += Jdbc.update(c, DELETE_ITEM, itemId);
       }
       return deleted;
     });
@@ -305,8 +298,7 @@ public final class JdbcSupplierService implements SupplierService {
       // Confirm first, which locks the order until the caller's transaction ends, so that the policy
       // judges the order as it is confirmed; a rule or the policy refusing rolls it back with the
       // caller's transaction.
-      int confirmed = Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1"
-          + " WHERE id = ? AND status = ?", RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING);
+      int confirmed = Jdbc.update(c, CONFIRM, RestockOrder.CONFIRMED, orderId, RestockOrder.PENDING);
       if (confirmed == 0) {   // find out why
         if (!lockOrder(c, orderId)) {
           throw RestockRules.orderNotFound(orderId);
@@ -316,7 +308,7 @@ public final class JdbcSupplierService implements SupplierService {
           return order;   // this run confirmed it before (a checkpoint lost)
         }
         RestockRules.requireConfirmable(orderId, order);   // pending again by now: go on
-        Jdbc.update(c, "UPDATE restock_order SET status = ? WHERE id = ?", RestockOrder.CONFIRMED, orderId);
+        Jdbc.update(c, SET_CONFIRMED, RestockOrder.CONFIRMED, orderId);
       }
       RestockOrder pending = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId))
           .withStatus(RestockOrder.PENDING);
@@ -333,7 +325,7 @@ public final class JdbcSupplierService implements SupplierService {
     RestockOrder.requireStatus(status);
     writeGate.requireWritable();
     return inTransaction(c -> {
-      if (Jdbc.update(c, "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ?", status, orderId) == 0) {
+      if (Jdbc.update(c, SET_STATUS, status, orderId) == 0) {
         throw RestockRules.orderNotFound(orderId);
       }
       return readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
@@ -366,7 +358,7 @@ public final class JdbcSupplierService implements SupplierService {
     }
     return inTransaction(c -> {
       List<RestockOrder> orders = new ArrayList<>();
-      for (VersionedOrder read : readOrders(c, ORDER_PAGE, limit, offset)) {
+      for (VersionedOrder read : readOrders(c, ORDER_PAGE, limit, offset, limit, offset)) {
         orders.add(read.order());
       }
       return orders;
@@ -375,7 +367,7 @@ public final class JdbcSupplierService implements SupplierService {
 
   @Override
   public int countOrders() {
-    return inTransaction(c -> count(c, "SELECT COUNT(*) FROM restock_order"));
+    return inTransaction(c -> count(c, COUNT_ORDERS));
   }
 
   @Override
@@ -402,18 +394,91 @@ public final class JdbcSupplierService implements SupplierService {
 
   // ------------------------------------------------------------------ reading rows
 
+  // The statements of a request. PostgresPlansTest explains each on PostgreSQL, in the plans of a
+  // new database (tables filled since they were created empty, never analyzed): each reads the rows
+  // it addresses through the index of its key, so that no request costs more as the tables grow.
+
   private static final String SUPPLIERS = "SELECT s.id, s.name, s.credit_limit, p.product_id"
       + " FROM supplier s LEFT JOIN supplier_product p ON p.supplier_id = s.id";
+
+  /** {@link #SUPPLIERS} of one supplier: parameter its id. */
+  static final String SUPPLIER = SUPPLIERS + " WHERE s.id = ?";
 
   private static final String ORDERS = "SELECT o.id, o.supplier_id, o.status, o.notes, o.version,"
       + " i.id AS item_id, i.product_id, i.quantity, i.unit_cost"
       + " FROM restock_order o LEFT JOIN restock_order_item i ON i.order_id = o.id";
 
-  /** {@link #ORDERS} of one page of orders: parameters limit, offset. */
-  private static final String ORDER_PAGE = "SELECT o.id, o.supplier_id, o.status, o.notes, o.version,"
+  /** {@link #ORDERS} of one order: parameter its id. */
+  static final String ORDER = ORDERS + " WHERE o.id = ? ORDER BY i.created_at, i.id";
+
+  /** The ids of one page of orders, oldest first: parameters limit, offset. */
+  private static final String PAGE_IDS = "SELECT id FROM restock_order ORDER BY created_at, id LIMIT ? OFFSET ?";
+
+  /**
+   * {@link #ORDERS} of one page of orders: parameters limit, offset, and the same again. The items
+   * are looked up by the array of the page's ids ({@code = ANY(ARRAY(...))}, computed once) as well
+   * as joined on their order: with the join alone, PostgreSQL read every item of every order (a Seq
+   * Scan of restock_order_item into a hash join: 9,000 items for a page of 50 orders out of 3,000,
+   * 1-2 ms and growing with the table), as its estimates for the tables of a new database made a
+   * page's orders too many to look up one by one in restock_order_item_by_order. With the array it
+   * looks them up in that index all at once. H2 knows the same SQL, and evaluates the array once too.
+   */
+  static final String ORDER_PAGE = "SELECT o.id, o.supplier_id, o.status, o.notes, o.version,"
       + " i.id AS item_id, i.product_id, i.quantity, i.unit_cost"
       + " FROM (SELECT * FROM restock_order ORDER BY created_at, id LIMIT ? OFFSET ?) o"
-      + " LEFT JOIN restock_order_item i ON i.order_id = o.id ORDER BY o.created_at, o.id, i.created_at, i.id";
+      + " LEFT JOIN restock_order_item i ON i.order_id = o.id AND i.order_id = ANY(ARRAY(" + PAGE_IDS + "))"
+      + " ORDER BY o.created_at, o.id, i.created_at, i.id";
+
+  static final String COUNT_ORDERS = "SELECT COUNT(*) FROM restock_order";
+
+  /**
+   * The order of a run, if its supplier exists and the run made no order before: parameters id,
+   * status, notes, created_at, transaction_id, supplier id, transaction_id.
+   */
+  static final String INSERT_ORDER = "INSERT INTO restock_order (id, supplier_id, status, notes, version, created_at,"
+      + " transaction_id) SELECT ?, s.id, ?, ?, 0, ?, ? FROM supplier s WHERE s.id = ?"
+      + " AND NOT EXISTS (SELECT 1 FROM restock_order o WHERE o.transaction_id = ?)";
+
+  /** The order a run made: parameter the transaction id. */
+  static final String ORDER_OF_RUN = "SELECT id FROM restock_order WHERE transaction_id = ?";
+
+  /** The transaction id of the run that made an order: parameter its id. */
+  static final String TRANSACTION_OF = "SELECT transaction_id FROM restock_order WHERE id = ?";
+
+  /**
+   * Locks a pending order to which a run added no items: parameters order id, status, transaction
+   * id, order id.
+   */
+  static final String LOCK_FOR_ITEMS = "UPDATE restock_order SET version = version + 1 WHERE id = ? AND status = ?"
+      + " AND NOT EXISTS (SELECT 1 FROM restock_order_item i WHERE i.transaction_id = ? AND i.order_id = ?)";
+
+  /** Locks an order: parameter its id. */
+  static final String LOCK_ORDER = "UPDATE restock_order SET version = version + 1 WHERE id = ?";
+
+  /** The supplier of an order and the products it carries: parameter the order's id. */
+  static final String CARRIED = "SELECT o.supplier_id, p.product_id FROM restock_order o"
+      + " LEFT JOIN supplier_product p ON p.supplier_id = o.supplier_id WHERE o.id = ?";
+
+  static final String INSERT_ITEM = "INSERT INTO restock_order_item (id, order_id, product_id,"
+      + " quantity, unit_cost, created_at, transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** The items a run added to an order: parameters transaction id, order id. */
+  static final String ITEMS_OF_RUN = "SELECT id, product_id, quantity, unit_cost FROM restock_order_item"
+      + " WHERE transaction_id = ? AND order_id = ? ORDER BY line";
+
+  /** Confirms a pending order: parameters status, id, status. */
+  static final String CONFIRM = "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ? AND status = ?";
+
+  /** Sets an order's status, locked before: parameters status, id. */
+  static final String SET_CONFIRMED = "UPDATE restock_order SET status = ? WHERE id = ?";
+
+  /** Sets an order's status and bumps its version: parameters status, id. */
+  static final String SET_STATUS = "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ?";
+
+  static final String ORDER_OF_ITEM = "SELECT order_id FROM restock_order_item WHERE id = ?";
+  static final String DELETE_ITEM = "DELETE FROM restock_order_item WHERE id = ?";
+  static final String DELETE_ITEMS_OF_ORDER = "DELETE FROM restock_order_item WHERE order_id = ?";
+  static final String DELETE_ORDER = "DELETE FROM restock_order WHERE id = ?";
 
   /** An order as read, with the version it was read at. */
   private record VersionedOrder(RestockOrder order, int version) {}
@@ -422,7 +487,7 @@ public final class JdbcSupplierService implements SupplierService {
   private record OrderToConfirm(VersionedOrder order, Supplier supplier) {}
 
   private static Optional<Supplier> findSupplier(Connection c, String supplierId) throws SQLException {
-    List<Supplier> found = readSuppliers(c, SUPPLIERS + " WHERE s.id = ?", supplierId);
+    List<Supplier> found = readSuppliers(c, SUPPLIER, supplierId);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
@@ -458,8 +523,7 @@ public final class JdbcSupplierService implements SupplierService {
   private static List<RestockOrderItem> readItemsOfRun(Connection c, String orderId, String transactionId)
       throws SQLException {
     List<RestockOrderItem> items = new ArrayList<>();
-    try (PreparedStatement select = Jdbc.prepare(c, "SELECT id, product_id, quantity, unit_cost FROM restock_order_item"
-        + " WHERE transaction_id = ? AND order_id = ? ORDER BY line", transactionId, orderId);
+    try (PreparedStatement select = Jdbc.prepare(c, ITEMS_OF_RUN, transactionId, orderId);
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         items.add(new RestockOrderItem(rows.getString("id"), rows.getString("product_id"), rows.getInt("quantity"),
@@ -475,14 +539,14 @@ public final class JdbcSupplierService implements SupplierService {
 
   /** The transaction id of the run that made order {@code orderId}, or null. */
   private static String transactionOf(Connection c, String orderId) throws SQLException {
-    try (PreparedStatement select = Jdbc.prepare(c, "SELECT transaction_id FROM restock_order WHERE id = ?", orderId);
+    try (PreparedStatement select = Jdbc.prepare(c, TRANSACTION_OF, orderId);
         ResultSet row = select.executeQuery()) {
       return row.next() ? row.getString(1) : null;
     }
   }
 
   private static Optional<VersionedOrder> readVersionedOrder(Connection c, String orderId) throws SQLException {
-    List<VersionedOrder> found = readOrders(c, ORDERS + " WHERE o.id = ? ORDER BY i.created_at, i.id", orderId);
+    List<VersionedOrder> found = readOrders(c, ORDER, orderId);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
@@ -538,7 +602,7 @@ public final class JdbcSupplierService implements SupplierService {
    * @return whether the order exists
    */
   private static boolean lockOrder(Connection c, String orderId) throws SQLException {
-    return Jdbc.update(c, "UPDATE restock_order SET version = version + 1 WHERE id = ?", orderId) == 1;
+    return Jdbc.update(c, LOCK_ORDER, orderId) == 1;
   }
 
   private static OffsetDateTime now() {
