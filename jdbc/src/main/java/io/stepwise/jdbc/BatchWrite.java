@@ -147,15 +147,17 @@ final class BatchWrite {
 
   /**
    * Writes {@code batch} ({@link #fitsOneTrip}) and commits it, on PostgreSQL, with one round trip
-   * after its units of work: the begins, the checkpoints and the runs' rows go in one text that ends
-   * with {@code COMMIT}, which the driver sends at once and the server runs in order. {@link
+   * after its units of work: the begins, the checkpoints and the runs' rows go in one text, which
+   * the driver sends at once and the server runs in order, and which commits them: with a {@code
+   * COMMIT} at its end when units of work opened the transaction, else as the one implicit
+   * transaction the server makes of a text in auto-commit. {@link
    * #together} needs two round trips for a begin (its INSERT and the COMMIT) and three for an append
    * (INSERT, UPDATE, COMMIT): a lone 3-step run waits for four round trips instead of eleven, and a
    * transactional step for its own statements and one more.
    *
    * <p>What {@link #together} checks between statements, the statements check here: an append's
    * checkpoints are {@linkplain RunTable#insertGuardedCheckpoints guarded}, so that an append to a
-   * run that is missing, ended or of another workflow fails the transaction before its COMMIT.
+   * run that is missing, ended or of another workflow fails the transaction before it commits.
    * Throws when a statement fails, with nothing of the batch committed: the caller rolls back and
    * writes it again {@link #oneByOne}, which says why. An append without checkpoints (a run's end
    * alone) whose UPDATE found no run wrote nothing, and fails alone.
@@ -177,18 +179,30 @@ final class BatchWrite {
         throw new SQLException("a unit of work's update without checkpoints");   // written one by one
       }
     }
-    StringBuilder sql = new StringBuilder();
+    if (begins.isEmpty() && appends.isEmpty()) {
+      c.rollback();   // units of work that failed, rolled back to their savepoints: nothing to commit
+      return;
+    }
+    List<String> statements = new ArrayList<>();
     for (int i = 0; i < begins.size(); i++) {
-      sql.append(table.insertRun).append(";\n");
+      statements.add(table.insertRun);
     }
     for (Pending a : appends) {
       if (!a.update.checkpoints().isEmpty()) {
-        sql.append(table.insertGuardedCheckpoints(a.update.checkpoints().size())).append(";\n");
+        statements.add(table.insertGuardedCheckpoints(a.update.checkpoints().size()));
       }
-      sql.append(table.updateRun).append(";\n");
+      statements.add(table.updateRun);
     }
-    sql.append("COMMIT");
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+    // After units of work, the transaction they opened ends with the text's COMMIT. Without, the
+    // connection is put in auto-commit for the text, which the server then runs as one implicit
+    // transaction: the driver would otherwise send a BEGIN, which the server answers on its own.
+    boolean open = batch.stream().anyMatch(op -> op instanceof WriteOp.Work<?>);
+    if (open) {
+      statements.add("COMMIT");
+    } else {
+      c.setAutoCommit(true);
+    }
+    try (PreparedStatement ps = c.prepareStatement(String.join(";\n", statements))) {
       int at = 0;
       for (WriteOp.Begin b : begins) {
         table.bindInsertRun(ps, at, b.types.workflowName(), b.run, b.inputJson, now, owner, leaseUntil);
@@ -218,8 +232,12 @@ final class BatchWrite {
           read = true;
         }
       }
-      if (read) {
-        c.rollback();   // ends the reading transaction
+      if (read && open) {
+        c.rollback();   // ends the reading transaction (in auto-commit, each read is its own)
+      }
+    } finally {
+      if (!open) {
+        c.setAutoCommit(false);
       }
     }
   }

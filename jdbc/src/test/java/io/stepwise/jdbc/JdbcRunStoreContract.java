@@ -417,6 +417,31 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
   }
 
   @Test
+  void anEndAloneToAnEndedRunBesideAUnitOfWorkFailsAloneAndTheWriterGoesOn() throws Exception {
+    createOrdersTable();
+    begin("run-0");
+    begin("run-1");
+    done("ended");
+    StoredRun ended = load("ended");
+    HeldWriter held = holdWriter("run-0", 0);   // the two writes below make one batch
+    CompletableFuture<String> work = jdbc().appendWithWork(TYPES, "run-1", c -> insertOrder(c, "o-run-1"),
+        inserted -> RunUpdate.of(completed(0, 1, "create-items", List.of(), List.of(inserted))));
+    CompletableFuture<Void> endAlone = store.append(TYPES, "ended", RunUpdate.ending(List.of(),
+        new RunEnd(RunStatus.FAILED, null, List.of(), T0)));
+    held.release();
+
+    assertEquals("o-run-1", join(work));
+    assertEquals("Run 'ended' of workflow 'create-restock-order' has already ended DONE, so nothing more can be "
+        + "appended to it", failure(endAlone).getMessage());
+    append("run-1", completed(1, 2, "notify", null, null));   // the writer's connection is fine after the read
+    assertEquals(List.of(completed(0, 1, "create-items", List.of(), List.of("o-run-1")),
+        completed(1, 2, "notify", null, null)), load("run-1").checkpoints());
+    assertEquals(List.of("o-run-1"), orders());
+    assertEquals(ended.header(), load("ended").header());
+    assertEquals(ended.end(), load("ended").end());
+  }
+
+  @Test
   void anEndAloneToAnEndedRunFailsAndChangesNothing() {
     done("ended");
     StoredRun before = load("ended");
