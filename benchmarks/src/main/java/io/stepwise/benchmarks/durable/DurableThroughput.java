@@ -419,6 +419,10 @@ public final class DurableThroughput {
             "%-10s %2d client(s): Stepwise %.0f runs/s; / raw commits = %.2f; / (raw / 4) = %.2f of the 4-commit "
             + "limit; / store's SQL = %.2f", database, clients, stepwise, stepwise / raw, stepwise / (raw / 4),
             stepwise / median(database, "raw, store's SQL", clients)));
+        double oneTrip = median(database, "store's SQL, 1 trip", clients);
+        if (!Double.isNaN(oneTrip)) {   // the store writes a lone run's writes so on PostgreSQL
+          line.append(String.format(Locale.ROOT, "; / store's SQL in 1 trip = %.2f", stepwise / oneTrip));
+        }
         double dbos = median(database, "DBOS Transact", clients);
         if (!Double.isNaN(dbos)) {
           double ratio = stepwise / dbos;
