@@ -23,11 +23,12 @@ import java.util.List;
  * writer then commits: {@link #together} in as few statements and round trips as it can, or, when
  * that fails, {@link #oneByOne} under a savepoint each, so that an op that fails fails alone.
  *
- * <p>Together: the begins in one JDBC batch; then each unit of work under a savepoint of its own
- * (none when it is alone in the batch), in the order the ops came; then the checkpoints of every
- * append and of every unit of work that succeeded, in multi-row INSERTs, and the runs' rows in one
- * JDBC batch of UPDATEs. A unit of work's savepoint is not released: the commit releases it, and a
- * RELEASE would cost a round trip and free nothing.
+ * <p>Together: the begins in one JDBC batch; then each unit of work, in the order the ops came,
+ * without a savepoint (a SAVEPOINT costs a round trip): a unit of work that fails (the application's
+ * exception, or a beginning it carries found recorded already) has rolled back the whole
+ * transaction, and the batch is written again {@link #oneByOne}, where each unit of work has a
+ * savepoint of its own and only that one fails; then the checkpoints of every append and of every
+ * unit of work, in multi-row INSERTs, and the runs' rows in one JDBC batch of UPDATEs.
  */
 final class BatchWrite {
   private final RunTable table;
@@ -110,9 +111,14 @@ final class BatchWrite {
     boolean alone = batch.size() == 1;
     for (WriteOp<?> op : batch) {
       if (op instanceof WriteOp.Work<?> w) {
-        EncodedUpdate update = work(c, w, alone ? null : c.setSavepoint(), now, leaseUntil);
+        EncodedUpdate update = work(c, w, null, now, leaseUntil);
         if (update != null) {
           appends.add(new Pending(w, update));
+        } else if (!alone) {
+          // its failure rolled back the whole transaction: the batch goes again one op at a time,
+          // each unit of work under a savepoint of its own (a SAVEPOINT per work would cost every
+          // batch a round trip per work, for failures that are rare)
+          throw new SQLException("a unit of work failed in a batch of " + batch.size());
         }
       } else if (op instanceof WriteOp.Reopen r) {
         reopen(c, r, now, leaseUntil);
@@ -180,7 +186,7 @@ final class BatchWrite {
       }
     }
     if (begins.isEmpty() && appends.isEmpty()) {
-      c.rollback();   // units of work that failed, rolled back to their savepoints: nothing to commit
+      c.rollback();   // a unit of work alone in the batch failed, and was rolled back: nothing to commit
       return;
     }
     List<String> statements = new ArrayList<>();
@@ -358,7 +364,7 @@ final class BatchWrite {
    * Runs a unit of work (after its run's beginning, if it carries it) and encodes the update its
    * result makes: the append to write, with its value set; or null when the beginning was a
    * duplicate or the work or its encoding failed, which are then rolled back to {@code savepoint}
-   * (the whole transaction when there is none: a work alone in it) and fail this op only. Throws
+   * (the whole transaction when there is none) and fail this op only. Throws
    * only when the connection itself fails.
    */
   private <T> EncodedUpdate work(Connection c, WriteOp.Work<T> w, Savepoint savepoint, Instant now,
@@ -390,7 +396,7 @@ final class BatchWrite {
     }
   }
 
-  /** Rolls back to {@code savepoint}, or the whole transaction when there is none (a work alone in it). */
+  /** Rolls back to {@code savepoint}, or the whole transaction when there is none. */
   private static void undo(Connection c, Savepoint savepoint) throws SQLException {
     if (savepoint == null) {
       c.rollback();

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>When a statement of the batch fails, the writer rolls the transaction back and writes the batch
  * again one write at a time, each under a savepoint: the write that fails is rolled back to its
  * savepoint and fails its own future only, and the others commit. A unit of work ({@link
- * ConnectionWork}) runs under a savepoint of its own, unless it is alone in its transaction; when a
- * batch is written again, its work runs again (what it did the first time was rolled back).
+ * ConnectionWork}) that fails makes its batch be written again so too; when a batch is written
+ * again, its units of work run again (what they did the first time was rolled back).
  *
  * <p>The writer holds its connection for as long as the store is open, or, if told not to hold
  * it ({@link JdbcRunStore.Builder#holdConnections}), only while it has writes to make: when its queue

@@ -461,6 +461,7 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
       begin("run-" + i);
     }
     long commitsBefore = jdbc().commits();
+    long rewritesBefore = jdbc().rewrites();
     HeldWriter held = holdWriter("run-0", 0);
     List<CompletableFuture<?>> good = new ArrayList<>();
     List<String> withWork = new ArrayList<>();
@@ -484,6 +485,8 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
     good.forEach(RunStoreContract::join);
     assertEquals("supplier said no", failure(failed).getMessage());
     assertEquals(2, jdbc().commits() - commitsBefore, "the holder's batch, then all the others in one");
+    assertEquals(1, jdbc().rewrites() - rewritesBefore, "the unit of work that failed took the batch with it, "
+        + "which went again one by one");
     for (int i = 1; i < runs; i++) {
       String tx = "run-" + i;
       List<Checkpoint> expected = withWork.contains(tx)
