@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.Container;
@@ -20,6 +21,7 @@ import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.store.UnrecordableValueException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.MDC;
 
 /**
  * The rules a step's attempts follow ({@link StepMachine}), as a user of a generated runner sees
@@ -193,5 +196,57 @@ class StepMachineRulesTest {
     assertEquals(1, attempts.get());
     assertEquals(List.of("pay@1", "undo-book(booked)"), events);
     assertFalse(result.errors().isEmpty());
+  }
+
+  /** A run of 'book' and then {@code step} with condition {@code when}; the run is in {@code registry}. */
+  WorkflowResult<String> runWithCondition(RunRegistry registry, StepSpec step, Condition when) {
+    WorkflowSpec spec = WorkflowSpec.of(1, "trip", BOOK, step);
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("t-1").throwOnError(false)
+        .listener(listener).build(), Container.empty(), registry, "in");
+    try {
+      run.<String>valueStep(BOOK, ctx -> "booked", (c, ctx) -> events.add("undo-book(" + c + ")"));
+      Optional<String> out = run.<String>valueStep(step, when, ctx -> {
+        events.add(step.name() + "@" + ctx.attempt());
+        return "paid";
+      }, (c, ctx) -> events.add("undo-" + step.name() + "(" + c + ")"));
+      return run.done(out.orElse("none"));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  @Test
+  void aRunCancelledWhileAStepsConditionRunsStopsBeforeTheStepsFirstAttempt() {
+    RunRegistry registry = new RunRegistry();
+
+    WorkflowResult<String> result = runWithCondition(registry, retried("pay"), ctx -> {
+      assertTrue(registry.cancel("t-1"));
+      return true;
+    });
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("undo-book(booked)"), events, "pay is never attempted");
+    StepError error = result.errors().get(0);
+    assertEquals("pay", error.step());
+    assertEquals(0, error.attempts());
+    assertEquals("workflow 'trip' (transaction t-1) was cancelled before step 'pay'", error.cause().getMessage());
+  }
+
+  @Test
+  void aFatalErrorOfTheJvmInAConditionIsRethrownNotTakenForTheStepsFailure() {
+    StackOverflowError fatal = new StackOverflowError("deep");
+
+    StackOverflowError thrown;
+    try {
+      thrown = assertThrows(StackOverflowError.class, () -> runWithCondition(new RunRegistry(), retried("pay"), ctx -> {
+        throw fatal;
+      }));
+    } finally {
+      MDC.clear(); // the broken run did not end
+    }
+
+    assertSame(fatal, thrown);
+    assertEquals(List.of(), listener.lines("step-failure:"));
+    assertEquals(List.of(), events, "nothing is compensated: the run broke down");
   }
 }
