@@ -61,6 +61,28 @@ class DurableOutcomesTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void aFailedAttemptIsRecordedAndTheNextWaitsForTheStepsRetryInterval(boolean async) {
+    long interval = 60;
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(interval).build();
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+
+    long start = System.nanoTime();
+    WorkflowResult<String> result = runner.start("t-1").join();
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertEquals(WorkflowStatus.DONE, result.status(), result.errors().toString());
+    assertEquals(List.of("reserve@1", "charge@1", "charge@2", "ship@1"), payment.events);
+    assertTrue(tookMillis >= interval, "the second attempt waits for the interval: " + tookMillis + " ms");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED,
+        CheckpointKind.STEP_COMPLETED), payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream()
+        .map(Checkpoint::kind).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void aCompletedStepIsRecordedWithItsOutputAndWhenItBegan(boolean async) {
     StoredRun stored = ran(async, StepSpec.of("charge", 0), WorkflowStatus.DONE);
 
