@@ -134,17 +134,23 @@ class ManualRetryGroupTest {
     assertEquals(List.of("undo-label(o>label)@1"), undone());
   }
 
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void aSiblingThatFailsForGoodEndsTheWaitWithoutAFurtherAttemptAndTheRunReverts(boolean async) throws Exception {
+  /** Starts the group with label as {@code labelSpec} says; label fails for good once charge waits after its attempt 1. */
+  CompletableFuture<WorkflowResult<String>> labelFailsWhileChargeWaits(boolean async, StepSpec labelSpec)
+      throws InterruptedException {
     steps.failures.put("charge", 1);
     steps.failures.put("label", 1);
     CountDownLatch label = new CountDownLatch(1);
     steps.gates.put("label", label);
-
-    CompletableFuture<WorkflowResult<String>> run = startGroup(async);
+    CompletableFuture<WorkflowResult<String>> run = startGroup(async, labelSpec, ctx -> true);
     steps.awaitWait();
-    label.countDown(); // label fails for good once charge waits
+    label.countDown();
+    return run;
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aSiblingThatFailsForGoodEndsTheWaitWithoutAFurtherAttemptAndTheRunReverts(boolean async) throws Exception {
+    CompletableFuture<WorkflowResult<String>> run = labelFailsWhileChargeWaits(async, LABEL);
     WorkflowResult<String> result = result(run);
 
     assertEquals(WorkflowStatus.REVERTED, result.status());
@@ -156,15 +162,9 @@ class ManualRetryGroupTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void aSiblingWhoseFailureIsToleratedLeavesTheWaitToTheApplication(boolean async) throws Exception {
-    steps.failures.put("charge", 1);
-    steps.failures.put("label", 1);
-    CountDownLatch label = new CountDownLatch(1);
-    steps.gates.put("label", label);
     StepSpec tolerant = StepSpec.builder("label").onFailure(StepSpec.OnFailure.CONTINUE).build();
 
-    CompletableFuture<WorkflowResult<String>> run = startGroup(async, tolerant, ctx -> true);
-    steps.awaitWait();
-    label.countDown(); // label fails for good, tolerated, while charge waits
+    CompletableFuture<WorkflowResult<String>> run = labelFailsWhileChargeWaits(async, tolerant);
     assertTrue(labelFailed.await(10, TimeUnit.SECONDS));
     assertTrue(runs.retryStep("t-1", "charge"), "charge still waits: " + events);
     WorkflowResult<String> result = result(run);
