@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.NewRun;
@@ -79,6 +80,26 @@ class DurableOutcomesTest {
     assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED,
         CheckpointKind.STEP_COMPLETED), payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream()
         .map(Checkpoint::kind).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aToleratedFailureIsLoggedWhenItHappensNotWhenARunOfTheSameTransactionReplaysIt(boolean async) {
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build();
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+    try (LogCapture log = LogCapture.open()) {
+      assertEquals(WorkflowStatus.DONE, runner.start("t-logged").join().status());
+      assertEquals(List.of("WARN Workflow 'payment' (t-logged) step 'charge' failed after 1 attempt(s): "
+          + "java.lang.IllegalStateException: charge failed on attempt 1; the run goes on (continueOnPermanentFailure)"),
+          log.lines("(t-logged) step 'charge' failed"));
+
+      assertEquals(WorkflowStatus.DONE, runner.start("t-logged").join().status());
+
+      assertEquals(1, log.lines("(t-logged) step 'charge' failed").size(), "the replayed failure is not logged again");
+    }
   }
 
   @ParameterizedTest
