@@ -1,11 +1,14 @@
 package io.stepwise.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
@@ -16,6 +19,7 @@ import io.stepwise.runtime.store.StoredRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,25 @@ class DurableOutcomesTest {
 
       assertEquals(1, log.lines("(t-logged) step 'charge' failed").size(), "the replayed failure is not logged again");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFailedAttemptThatCannotBeRecordedStopsTheRunBeforeTheNextAttempt(boolean async) {
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(2).build();
+    JournalTest.DyingStore dying = new JournalTest.DyingStore(payment.memory);
+    dying.dieAfterAppends(1); // reserve's checkpoint is the last one recorded
+    WorkflowEngine engine = payment.engine(dying);
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+
+    CompletionException stopped = assertThrows(CompletionException.class, () -> runner.start("t-1").join());
+
+    assertInstanceOf(WorkflowSuspendedException.class, stopped.getCause());
+    assertEquals(List.of("reserve@1", "charge@1"), payment.events, "no further attempt, nothing compensated");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED),
+        payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
   }
 
   @ParameterizedTest
