@@ -80,17 +80,15 @@ class RecordedWaitTest {
   @ValueSource(booleans = {false, true})
   void onAStoreThatDoesNotRecordWaitsTheStepWaitsInMemoryAndTheFailedAttemptIsRecorded(boolean async)
       throws Exception {
-    payment.failures.put("charge", 1);
-    WorkflowEngine engine = payment.engine(new ForwardingRunStore(memory) {
+    ForwardingRunStore keepsNoWaits = new ForwardingRunStore(memory) {
       @Override
       public boolean recordsWaits() {
         return false;
       }
-
-      @Override
-      public void close() {}
-    });
+    };
+    WorkflowEngine engine = payment.engine(keepsNoWaits);
     Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    payment.failures.put("charge", 1);
     engine.start();
 
     CompletableFuture<WorkflowResult<String>> run = runner.start("t-1");
