@@ -2,9 +2,12 @@ package io.stepwise.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
@@ -19,6 +22,7 @@ import io.stepwise.runtime.store.StoredRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -123,6 +127,26 @@ class DurableOutcomesTest {
     assertEquals(List.of("reserve@1", "charge@1"), payment.events, "no further attempt, nothing compensated");
     assertEquals(List.of(CheckpointKind.STEP_COMPLETED),
         payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
+  }
+
+  @Test
+  void aRunThatBrokeDownLetsGoOfItsTransactionIdAndARunOfItGoesOnFromItsRecord() {
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, true, StepSpec.of("charge", 0));
+    engine.start();
+    IllegalStateException bug = new IllegalStateException("a bug in the runner");
+
+    CompletableFuture<WorkflowResult<String>> broken = AsyncRun.submit(runner.spec, RunOptions.builder()
+        .transactionId("t-1").build(), Container.empty(), runner.runs, "o", run ->
+        run.valueStep(Payment.RESERVE, ctx -> payment.step(ctx, "o"), payment::undo).thenApply(reserved -> {
+          throw bug;
+        }));
+
+    assertSame(bug, assertThrows(CompletionException.class, broken::join).getCause());
+    WorkflowResult<String> again = runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join();
+    assertEquals(WorkflowStatus.DONE, again.status());
+    assertEquals("o>reserve>charge>ship", again.result());
+    assertEquals(List.of("reserve@1", "charge@1", "ship@1"), payment.events, "reserve was recorded: not run again");
   }
 
   @ParameterizedTest
