@@ -198,6 +198,30 @@ class StepMachineRulesTest {
     assertFalse(result.errors().isEmpty());
   }
 
+  @Test
+  void anAnswerThatCameAfterTheAttemptsTimeoutIsDiscardedAndNotTakenForTheNextAttempts() {
+    StepSpec pay = StepSpec.builder("pay").maxRetries(1).timeout(30).build();
+
+    WorkflowResult<String> result = run(pay, ctx -> {
+      if (ctx.attempt() == 2) {
+        return null;
+      }
+      try {
+        Thread.sleep(5_000);
+      } catch (InterruptedException timedOut) {
+        // answers anyway, too late
+      }
+      return new StepResponse<>("late", "late");
+    });
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("pay@1", "pay@2", "undo-book(booked)"), events);
+    StepError error = result.errors().get(0);
+    assertEquals(2, error.attempts());
+    assertTrue(assertInstanceOf(IllegalStateException.class, error.cause()).getMessage()
+        .startsWith("step 'pay' returned null instead of a StepResponse"), error.cause().getMessage());
+  }
+
   /** A run of 'book' and then {@code step} with condition {@code when}; the run is in {@code registry}. */
   WorkflowResult<String> runWithCondition(RunRegistry registry, StepSpec step, Condition when) {
     WorkflowSpec spec = WorkflowSpec.of(1, "trip", BOOK, step);
