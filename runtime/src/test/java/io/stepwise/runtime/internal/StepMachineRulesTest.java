@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.StepTimeoutException;
 import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
@@ -272,5 +274,26 @@ class StepMachineRulesTest {
     assertSame(fatal, thrown);
     assertEquals(List.of(), listener.lines("step-failure:"));
     assertEquals(List.of(), events, "nothing is compensated: the run broke down");
+  }
+
+  @Test
+  void aFatalErrorOfTheJvmWhileAnAttemptBeginsIsRethrownNotTakenForTheAttemptsFailure() {
+    StackOverflowError fatal = new StackOverflowError("deep");
+    WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "trip", BOOK), RunOptions.builder().transactionId("t-1")
+        .listener(new WorkflowListener() {
+          @Override
+          public void onStepBegin(StepContext step) {
+            throw fatal;
+          }
+        }).build(), Container.empty(), new RunRegistry(), "in");
+    try {
+      assertSame(fatal, assertThrows(StackOverflowError.class, () -> run.<String>valueStep(retried("book"), ctx -> {
+        events.add("book@" + ctx.attempt());
+        return "booked";
+      }, null)));
+    } finally {
+      MDC.clear(); // the broken run did not end
+    }
+    assertEquals(List.of(), events, "the step is not called, nor tried again");
   }
 }
