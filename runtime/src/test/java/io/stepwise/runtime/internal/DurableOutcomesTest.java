@@ -15,7 +15,9 @@ import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredError;
 import io.stepwise.runtime.store.StoredRun;
@@ -28,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -108,6 +111,38 @@ class DurableOutcomesTest {
 
       assertEquals(1, log.lines("(t-logged) step 'charge' failed").size(), "the replayed failure is not logged again");
     }
+  }
+
+  /**
+   * An asynchronous run whose store records the failed attempt later (after {@code writeMillis}):
+   * the next attempt waits for the record and for what is left of the interval, and runs once.
+   */
+  @ParameterizedTest
+  @CsvSource({"10, 80", "60, 20"})
+  void aFailedAttemptRecordedLaterIsRetriedOnceTheRecordIsWrittenAndTheIntervalIsOver(long writeMillis,
+      long intervalMillis) {
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(intervalMillis).build();
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.ATTEMPT_FAILED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(writeMillis, TimeUnit.MILLISECONDS))
+            .thenCompose(written -> super.append(types, transactionId, update));
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, true, charge);
+    engine.start();
+
+    long start = System.nanoTime();
+    WorkflowResult<String> result = runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join();
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertEquals(WorkflowStatus.DONE, result.status(), result.errors().toString());
+    assertEquals(List.of("reserve@1", "charge@1", "charge@2", "ship@1"), payment.events);
+    assertTrue(tookMillis >= Math.max(writeMillis, intervalMillis), "took " + tookMillis + " ms");
   }
 
   @ParameterizedTest
