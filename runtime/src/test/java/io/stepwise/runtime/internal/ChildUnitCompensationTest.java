@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /**
  * A child workflow's completed steps are compensated as a unit when a later step of the parent
@@ -38,6 +39,8 @@ class ChildUnitCompensationTest {
   final RecordingListener listener = new RecordingListener();
   /** How many times the compensation of a step (by name) fails before it succeeds. */
   final Map<String, Integer> failingUndo = new ConcurrentHashMap<>();
+  /** The MDC each compensation saw, as {@code "undo-<step>: request=... workflow=... transaction=..."}. */
+  final List<String> undoMdc = new CopyOnWriteArrayList<>();
   /** The steps (by name) that fail. */
   final List<String> failing = new CopyOnWriteArrayList<>();
 
@@ -50,6 +53,8 @@ class ChildUnitCompensationTest {
   }
 
   void undo(String name, Object input, StepContext ctx) {
+    undoMdc.add("undo-" + name + ": request=" + MDC.get("request") + " workflow=" + MDC.get(Mdc.WORKFLOW)
+        + " transaction=" + MDC.get(Mdc.TRANSACTION_ID));
     events.add("undo-" + name + "(" + input + ")@" + ctx.attempt());
     int failures = failingUndo.getOrDefault(name, 0);
     if (failures > 0) {
@@ -105,6 +110,22 @@ class ChildUnitCompensationTest {
     assertEquals(List.of("compensate-success:deliver@1", "compensate-success:reserve@1"),
         listener.lines("compensate-success:").stream().filter(l -> !l.contains(":pick@") && !l.contains(":pack@")
             && !l.contains(":seal@")).toList());
+  }
+
+  @Test
+  void aChildCompensatedAsAUnitKeepsTheCallersMdcWithTheChildsKeys() {
+    failing.add("bill");
+    MDC.put("request", "r-1");
+    try {
+      WorkflowResult<String> result = run(0);
+
+      assertEquals(WorkflowStatus.REVERTED, result.status());
+      assertEquals(List.of("undo-seal: request=r-1 workflow=ship transaction=t-1/deliver"), undoMdc.stream()
+          .filter(line -> line.startsWith("undo-seal:")).toList());
+      assertEquals("r-1", MDC.get("request"), "the caller's MDC is left as it was");
+    } finally {
+      MDC.clear();
+    }
   }
 
   @Test

@@ -1,24 +1,36 @@
 package io.stepwise.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stepwise.runtime.Container;
+import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
+import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.NewRun;
+import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredError;
 import io.stepwise.runtime.store.StoredRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -57,6 +69,119 @@ class DurableOutcomesTest {
   static void tookAtLeastTheStepsTime(Checkpoint checkpoint) {
     Duration took = Duration.between(checkpoint.started(), checkpoint.ended());
     assertTrue(took.toMillis() >= CHARGE_MILLIS - 5, "the checkpoint begins when the step began: " + took);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFailedAttemptIsRecordedAndTheNextWaitsForTheStepsRetryInterval(boolean async) {
+    long interval = 60;
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(interval).build();
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+
+    long start = System.nanoTime();
+    WorkflowResult<String> result = runner.start("t-1").join();
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertEquals(WorkflowStatus.DONE, result.status(), result.errors().toString());
+    assertEquals(List.of("reserve@1", "charge@1", "charge@2", "ship@1"), payment.events);
+    assertTrue(tookMillis >= interval, "the second attempt waits for the interval: " + tookMillis + " ms");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED, CheckpointKind.STEP_COMPLETED,
+        CheckpointKind.STEP_COMPLETED), payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream()
+        .map(Checkpoint::kind).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aToleratedFailureIsLoggedWhenItHappensNotWhenARunOfTheSameTransactionReplaysIt(boolean async) {
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build();
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+    try (LogCapture log = LogCapture.open()) {
+      assertEquals(WorkflowStatus.DONE, runner.start("t-logged").join().status());
+      assertEquals(List.of("WARN Workflow 'payment' (t-logged) step 'charge' failed after 1 attempt(s): "
+          + "java.lang.IllegalStateException: charge failed on attempt 1; the run goes on (continueOnPermanentFailure)"),
+          log.lines("(t-logged) step 'charge' failed"));
+
+      assertEquals(WorkflowStatus.DONE, runner.start("t-logged").join().status());
+
+      assertEquals(1, log.lines("(t-logged) step 'charge' failed").size(), "the replayed failure is not logged again");
+    }
+  }
+
+  /**
+   * An asynchronous run whose store records the failed attempt later (after {@code writeMillis}):
+   * the next attempt waits for the record and for what is left of the interval, and runs once.
+   */
+  @ParameterizedTest
+  @CsvSource({"10, 80", "60, 20"})
+  void aFailedAttemptRecordedLaterIsRetriedOnceTheRecordIsWrittenAndTheIntervalIsOver(long writeMillis,
+      long intervalMillis) {
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(intervalMillis).build();
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.ATTEMPT_FAILED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(writeMillis, TimeUnit.MILLISECONDS))
+            .thenCompose(written -> super.append(types, transactionId, update));
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, true, charge);
+    engine.start();
+
+    long start = System.nanoTime();
+    WorkflowResult<String> result = runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join();
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertEquals(WorkflowStatus.DONE, result.status(), result.errors().toString());
+    assertEquals(List.of("reserve@1", "charge@1", "charge@2", "ship@1"), payment.events);
+    assertTrue(tookMillis >= Math.max(writeMillis, intervalMillis), "took " + tookMillis + " ms");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFailedAttemptThatCannotBeRecordedStopsTheRunBeforeTheNextAttempt(boolean async) {
+    payment.failures.put("charge", 1);
+    StepSpec charge = StepSpec.builder("charge").maxRetries(2).build();
+    JournalTest.DyingStore dying = new JournalTest.DyingStore(payment.memory);
+    dying.dieAfterAppends(1); // reserve's checkpoint is the last one recorded
+    WorkflowEngine engine = payment.engine(dying);
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+
+    CompletionException stopped = assertThrows(CompletionException.class, () -> runner.start("t-1").join());
+
+    assertInstanceOf(WorkflowSuspendedException.class, stopped.getCause());
+    assertEquals(List.of("reserve@1", "charge@1"), payment.events, "no further attempt, nothing compensated");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED),
+        payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream().map(Checkpoint::kind).toList());
+  }
+
+  @Test
+  void aRunThatBrokeDownLetsGoOfItsTransactionIdAndARunOfItGoesOnFromItsRecord() {
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, true, StepSpec.of("charge", 0));
+    engine.start();
+    IllegalStateException bug = new IllegalStateException("a bug in the runner");
+
+    CompletableFuture<WorkflowResult<String>> broken = AsyncRun.submit(runner.spec, RunOptions.builder()
+        .transactionId("t-1").build(), Container.empty(), runner.runs, "o", run ->
+        run.valueStep(Payment.RESERVE, ctx -> payment.step(ctx, "o"), payment::undo).thenApply(reserved -> {
+          throw bug;
+        }));
+
+    assertSame(bug, assertThrows(CompletionException.class, broken::join).getCause());
+    WorkflowResult<String> again = runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join();
+    assertEquals(WorkflowStatus.DONE, again.status());
+    assertEquals("o>reserve>charge>ship", again.result());
+    assertEquals(List.of("reserve@1", "charge@1", "ship@1"), payment.events, "reserve was recorded: not run again");
   }
 
   @ParameterizedTest

@@ -46,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -925,6 +926,26 @@ class JournalTest {
     assertEquals(1, children.size());
     assertEquals(Optional.of("tx-p"), children.get(0).parentTransactionId());
     assertEquals(RunStatus.DONE, children.get(0).status());
+  }
+
+  @Test
+  void aRevertReplaysTheChildFromItsOwnRecordAndCompensatesItsSteps() {
+    WorkflowEngine engine = engine(memory);
+    AtomicReference<RunRegistry> registry = new AtomicReference<>();
+    registry.set(RunRegistry.of(engine, PARCEL, (String in, RunOptions o) ->
+        CompletableFuture.supplyAsync(() -> parcelRun(registry.get(), SHIPPING, o.transactionId().orElseThrow()))));
+    engine.start();
+    try {
+      assertEquals(WorkflowStatus.DONE, parcelRun(registry.get(), SHIPPING, "tx-revert").status());
+      events.clear();
+
+      WorkflowResult<String> reverted = registry.get().revert("tx-revert");
+
+      assertEquals(WorkflowStatus.REVERTED, reverted.status(), reverted.errors().toString());
+      assertEquals(List.of("undo-pack", "undo-reserve"), events, "the child's step is compensated, no step runs again");
+    } finally {
+      engine.close();
+    }
   }
 
   @Test

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.ManualStepFailureException;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
+import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import java.util.List;
@@ -39,8 +41,17 @@ class ManualRetryGroupTest {
   final Payment steps = new Payment();
   final List<String> events = steps.events;
   final RunRegistry runs = new RunRegistry();
+  /** Counted down when a listener hears that label failed for good. */
+  final CountDownLatch labelFailed = new CountDownLatch(1);
   final RunOptions options = RunOptions.builder().transactionId("t-1").throwOnError(false)
-      .listener(steps.listener).build();
+      .listener(steps.listener).listener(new WorkflowListener() {
+        @Override
+        public void onStepFailure(StepContext step, Throwable error) {
+          if (step.stepName().equals("label")) {
+            labelFailed.countDown();
+          }
+        }
+      }).build();
 
   /** A group of label and charge, then ship, which takes both outputs. */
   CompletableFuture<WorkflowResult<String>> startGroup(boolean async) {
@@ -49,10 +60,15 @@ class ManualRetryGroupTest {
 
   /** The same, with label's condition. */
   CompletableFuture<WorkflowResult<String>> startGroup(boolean async, Condition labelWhen) {
+    return startGroup(async, LABEL, labelWhen);
+  }
+
+  /** The same, with label's spec (of the same name) and condition. */
+  CompletableFuture<WorkflowResult<String>> startGroup(boolean async, StepSpec labelSpec, Condition labelWhen) {
     if (async) {
       return AsyncRun.submit(GROUP, options, Container.empty(), runs, "o", run -> {
         AsyncRun.Group group = run.parallel("prepare");
-        WorkflowRun.Branch<String, String> label = group.valueStepAsync(LABEL, labelWhen,
+        WorkflowRun.Branch<String, String> label = group.valueStepAsync(labelSpec, labelWhen,
             ctx -> CompletableFuture.supplyAsync(() -> steps.step(ctx, "o")), steps::undo);
         WorkflowRun.Branch<String, String> charge = group.valueStepAsync(CHARGE,
             ctx -> CompletableFuture.supplyAsync(() -> steps.step(ctx, "o")), steps::undo);
@@ -64,7 +80,7 @@ class ManualRetryGroupTest {
       WorkflowRun run = WorkflowRun.start(GROUP, options, Container.empty(), runs, "o");
       try {
         WorkflowRun.Group group = run.parallel("prepare");
-        WorkflowRun.Branch<String, String> label = group.valueStep(LABEL, labelWhen, ctx -> steps.step(ctx, "o"),
+        WorkflowRun.Branch<String, String> label = group.valueStep(labelSpec, labelWhen, ctx -> steps.step(ctx, "o"),
             steps::undo);
         WorkflowRun.Branch<String, String> charge = group.valueStep(CHARGE, ctx -> steps.step(ctx, "o"), steps::undo);
         group.join();
@@ -118,23 +134,45 @@ class ManualRetryGroupTest {
     assertEquals(List.of("undo-label(o>label)@1"), undone());
   }
 
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void aSiblingThatFailsForGoodEndsTheWaitWithoutAFurtherAttemptAndTheRunReverts(boolean async) throws Exception {
+  /** Starts the group with label as {@code labelSpec} says; label fails for good once charge waits after its attempt 1. */
+  CompletableFuture<WorkflowResult<String>> labelFailsWhileChargeWaits(boolean async, StepSpec labelSpec)
+      throws InterruptedException {
     steps.failures.put("charge", 1);
     steps.failures.put("label", 1);
     CountDownLatch label = new CountDownLatch(1);
     steps.gates.put("label", label);
-
-    CompletableFuture<WorkflowResult<String>> run = startGroup(async);
+    CompletableFuture<WorkflowResult<String>> run = startGroup(async, labelSpec, ctx -> true);
     steps.awaitWait();
-    label.countDown(); // label fails for good once charge waits
+    label.countDown();
+    return run;
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aSiblingThatFailsForGoodEndsTheWaitWithoutAFurtherAttemptAndTheRunReverts(boolean async) throws Exception {
+    CompletableFuture<WorkflowResult<String>> run = labelFailsWhileChargeWaits(async, LABEL);
     WorkflowResult<String> result = result(run);
 
     assertEquals(WorkflowStatus.REVERTED, result.status());
     assertEquals(Set.of("label", "charge"), Set.copyOf(result.errors().stream().map(e -> e.step()).toList()));
     assertFalse(events.contains("charge@2"), "no further attempt of charge: " + events);
     assertFalse(runs.retryStep("t-1", "charge"), "the wait has ended");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aSiblingWhoseFailureIsToleratedLeavesTheWaitToTheApplication(boolean async) throws Exception {
+    StepSpec tolerant = StepSpec.builder("label").onFailure(StepSpec.OnFailure.CONTINUE).build();
+
+    CompletableFuture<WorkflowResult<String>> run = labelFailsWhileChargeWaits(async, tolerant);
+    assertTrue(labelFailed.await(10, TimeUnit.SECONDS));
+    assertTrue(runs.retryStep("t-1", "charge"), "charge still waits: " + events);
+    WorkflowResult<String> result = result(run);
+
+    assertEquals(WorkflowStatus.DONE, result.status(), result.errors().toString());
+    assertEquals("null+o>charge>ship", result.result());
+    assertEquals(List.of("label"), result.errors().stream().map(e -> e.step()).toList());
+    assertEquals(List.of(), undone());
   }
 
   @ParameterizedTest

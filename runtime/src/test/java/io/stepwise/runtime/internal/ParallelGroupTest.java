@@ -358,6 +358,25 @@ class ParallelGroupTest {
   }
 
   @Test
+  void twoSkippingFailuresInOneGroupSkipAsFarAsTheFurtherOfThem() {
+    // reserve skips up to confirm (nothing after the group), quote to the end (confirm too): the
+    // further one wins, whichever of the two is settled first
+    script.onInvoke("reserve", Script.failAlways()).onInvoke("quote", Script.failAlways());
+    ParallelWorkflowRunner runner = ParallelWorkflowRunner.create(script,
+        StepSpec.builder("reserve").onFailure(StepSpec.OnFailure.SKIP).skipUntil("confirm").build(),
+        StepSpec.builder("quote").onFailure(StepSpec.OnFailure.SKIP).build());
+
+    WorkflowResult<String> result = runner.run(ANN_WITH_CARD, tracked);
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(Set.of("reserve/INVOKE/1", "quote/INVOKE/1"), Set.copyOf(describe(result.errors())));
+    assertEquals(List.of(), script.events("invoke:confirm"));
+    assertEquals(Set.of("step-skipped:reserve@1", "step-skipped:quote@1", "step-skipped:confirm@1"),
+        Set.copyOf(listener.lines("step-skipped:")));
+    assertEquals(List.of(), script.events("compensate:"));
+  }
+
+  @Test
   void aBranchTimesOutOnItsOwnThreadAndLeavesItClean() {
     script.onInvoke("reserve", Script.sleep(10_000));
     ParallelWorkflowRunner runner = ParallelWorkflowRunner.create(script,

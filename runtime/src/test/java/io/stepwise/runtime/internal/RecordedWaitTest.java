@@ -78,6 +78,31 @@ class RecordedWaitTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void onAStoreThatDoesNotRecordWaitsTheStepWaitsInMemoryAndTheFailedAttemptIsRecorded(boolean async)
+      throws Exception {
+    ForwardingRunStore keepsNoWaits = new ForwardingRunStore(memory) {
+      @Override
+      public boolean recordsWaits() {
+        return false;
+      }
+    };
+    WorkflowEngine engine = payment.engine(keepsNoWaits);
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    payment.failures.put("charge", 1);
+    engine.start();
+
+    CompletableFuture<WorkflowResult<String>> run = runner.start("t-1");
+    payment.awaitWait();
+    assertEquals(RunStatus.RUNNING, memory.find("t-1").orElseThrow().status());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED), kinds("t-1"));
+    assertTrue(runner.runs.retryStep("t-1", "charge"));
+
+    assertEquals(WorkflowStatus.DONE, run.get(10, TimeUnit.SECONDS).status());
+    assertEquals(List.of("reserve@1", "charge@1", WAITING, "charge@2", "ship@1"), events);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void theWaitIsRecordedAndStopsTheRunAndARetryResumesItToDone(boolean async) throws Exception {
     Payment.Runner runner = waitingRunner(async, 0);
 

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.PermanentStepFailureException;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.StepTimeoutException;
 import io.stepwise.runtime.WorkflowCancelledException;
+import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowTimeoutException;
@@ -20,6 +23,7 @@ import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.store.UnrecordableValueException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.MDC;
 
 /**
  * The rules a step's attempts follow ({@link StepMachine}), as a user of a generated runner sees
@@ -193,5 +198,102 @@ class StepMachineRulesTest {
     assertEquals(1, attempts.get());
     assertEquals(List.of("pay@1", "undo-book(booked)"), events);
     assertFalse(result.errors().isEmpty());
+  }
+
+  @Test
+  void anAnswerThatCameAfterTheAttemptsTimeoutIsDiscardedAndNotTakenForTheNextAttempts() {
+    StepSpec pay = StepSpec.builder("pay").maxRetries(1).timeout(30).build();
+
+    WorkflowResult<String> result = run(pay, ctx -> {
+      if (ctx.attempt() == 2) {
+        return null;
+      }
+      try {
+        Thread.sleep(5_000);
+      } catch (InterruptedException timedOut) {
+        // answers anyway, too late
+      }
+      return new StepResponse<>("late", "late");
+    });
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("pay@1", "pay@2", "undo-book(booked)"), events);
+    StepError error = result.errors().get(0);
+    assertEquals(2, error.attempts());
+    assertTrue(assertInstanceOf(IllegalStateException.class, error.cause()).getMessage()
+        .startsWith("step 'pay' returned null instead of a StepResponse"), error.cause().getMessage());
+  }
+
+  /** A run of 'book' and then {@code step} with condition {@code when}; the run is in {@code registry}. */
+  WorkflowResult<String> runWithCondition(RunRegistry registry, StepSpec step, Condition when) {
+    WorkflowSpec spec = WorkflowSpec.of(1, "trip", BOOK, step);
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("t-1").throwOnError(false)
+        .listener(listener).build(), Container.empty(), registry, "in");
+    try {
+      run.<String>valueStep(BOOK, ctx -> "booked", (c, ctx) -> events.add("undo-book(" + c + ")"));
+      Optional<String> out = run.<String>valueStep(step, when, ctx -> {
+        events.add(step.name() + "@" + ctx.attempt());
+        return "paid";
+      }, (c, ctx) -> events.add("undo-" + step.name() + "(" + c + ")"));
+      return run.done(out.orElse("none"));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  @Test
+  void aRunCancelledWhileAStepsConditionRunsStopsBeforeTheStepsFirstAttempt() {
+    RunRegistry registry = new RunRegistry();
+
+    WorkflowResult<String> result = runWithCondition(registry, retried("pay"), ctx -> {
+      assertTrue(registry.cancel("t-1"));
+      return true;
+    });
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("undo-book(booked)"), events, "pay is never attempted");
+    StepError error = result.errors().get(0);
+    assertEquals("pay", error.step());
+    assertEquals(0, error.attempts());
+    assertEquals("workflow 'trip' (transaction t-1) was cancelled before step 'pay'", error.cause().getMessage());
+  }
+
+  @Test
+  void aFatalErrorOfTheJvmInAConditionIsRethrownNotTakenForTheStepsFailure() {
+    StackOverflowError fatal = new StackOverflowError("deep");
+
+    StackOverflowError thrown;
+    try {
+      thrown = assertThrows(StackOverflowError.class, () -> runWithCondition(new RunRegistry(), retried("pay"), ctx -> {
+        throw fatal;
+      }));
+    } finally {
+      MDC.clear(); // the broken run did not end
+    }
+
+    assertSame(fatal, thrown);
+    assertEquals(List.of(), listener.lines("step-failure:"));
+    assertEquals(List.of(), events, "nothing is compensated: the run broke down");
+  }
+
+  @Test
+  void aFatalErrorOfTheJvmWhileAnAttemptBeginsIsRethrownNotTakenForTheAttemptsFailure() {
+    StackOverflowError fatal = new StackOverflowError("deep");
+    WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "trip", BOOK), RunOptions.builder().transactionId("t-1")
+        .listener(new WorkflowListener() {
+          @Override
+          public void onStepBegin(StepContext step) {
+            throw fatal;
+          }
+        }).build(), Container.empty(), new RunRegistry(), "in");
+    try {
+      assertSame(fatal, assertThrows(StackOverflowError.class, () -> run.<String>valueStep(retried("book"), ctx -> {
+        events.add("book@" + ctx.attempt());
+        return "booked";
+      }, null)));
+    } finally {
+      MDC.clear(); // the broken run did not end
+    }
+    assertEquals(List.of(), events, "the step is not called, nor tried again");
   }
 }

@@ -108,6 +108,25 @@ class WorkflowSpecTest {
   }
 
   @Test
+  void aChildHaltedWithoutAFailedStepIsAnErrorThatSaysItIsAChild() {
+    StepSpec ship = StepSpec.of("ship", 0);
+    WorkflowRun parent = WorkflowRun.start(WorkflowSpec.of(1, "order", ship), RunOptions.defaults(), Container.empty());
+    try {
+      String message = parent.valueStep(ship, ctx -> {
+        WorkflowRun child = WorkflowRun.startChild(WorkflowSpec.of(1, "never-halted"), ctx, Container.empty());
+        try {
+          return assertThrows(IllegalStateException.class, () -> child.childFailed(null)).getMessage();
+        } finally {
+          child.childDone(null); // ends the child, as a generated runner would
+        }
+      }, null);
+      assertEquals("child workflow 'never-halted' was not halted by a failed step", message);
+    } finally {
+      parent.done(null); // leaves the MDC as it was
+    }
+  }
+
+  @Test
   void aStepIsFoundByItsNameWhenTheRunnerHoldsAnotherSpecOfItAndAStepOfNoWorkflowIsRefused() {
     StepSpec reserve = StepSpec.of("reserve", 0);
     StepSpec charge = StepSpec.of("charge", 0);
