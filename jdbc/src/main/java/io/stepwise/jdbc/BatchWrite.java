@@ -56,19 +56,13 @@ final class BatchWrite {
 
   /**
    * Writes {@code batch} with as few statements as it can. Throws when a statement fails: the
-   * caller rolls back and writes the batch again {@link #oneByOne}. The failures of units of work
-   * (the application's exceptions) are their own ops' and do not throw.
+   * caller rolls back and writes the batch again {@link #oneByOne}. So does a unit of work that
+   * fails in a batch of several ops; one alone in its batch fails its own op only.
    */
   void together(Connection c, List<WriteOp<?>> batch) throws SQLException {
     Instant now = now();
     Instant leaseUntil = now.plus(leaseTime);
-    List<WriteOp.Begin> begins = new ArrayList<>();
-    for (WriteOp<?> op : batch) {
-      op.reset();
-      if (op instanceof WriteOp.Begin b) {
-        begins.add(b);
-      }
-    }
+    List<WriteOp.Begin> begins = resetAndBegins(batch);
     if (!begins.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement(table.insertRun)) {
         for (WriteOp.Begin b : begins) {
@@ -99,6 +93,18 @@ final class BatchWrite {
         }
       }
     }
+  }
+
+  /** Clears what an earlier try left on the batch's ops, and gives its begins, in order. */
+  private static List<WriteOp.Begin> resetAndBegins(List<WriteOp<?>> batch) {
+    List<WriteOp.Begin> begins = new ArrayList<>();
+    for (WriteOp<?> op : batch) {
+      op.reset();
+      if (op instanceof WriteOp.Begin b) {
+        begins.add(b);
+      }
+    }
+    return begins;
   }
 
   /**
@@ -171,13 +177,7 @@ final class BatchWrite {
   void inOneTrip(Connection c, List<WriteOp<?>> batch) throws SQLException {
     Instant now = now();
     Instant leaseUntil = now.plus(leaseTime);
-    List<WriteOp.Begin> begins = new ArrayList<>();
-    for (WriteOp<?> op : batch) {
-      op.reset();
-      if (op instanceof WriteOp.Begin b) {
-        begins.add(b);
-      }
-    }
+    List<WriteOp.Begin> begins = resetAndBegins(batch);
     List<Pending> appends = workAndAppends(c, batch, now, leaseUntil);
     for (Pending a : appends) {
       if (a.op instanceof WriteOp.Work<?> && a.update.checkpoints().isEmpty()) {

@@ -72,7 +72,8 @@ final class RunTable {
    * repeat, so that the driver's cache of prepared statements keeps them.
    */
   private final String[] insertCheckpoints;
-  private final String guardedCheckpointColumns;
+  /** {@code INSERT INTO <checkpoints> (<columns>) VALUES }, which each checkpoint INSERT begins with. */
+  private final String insertCheckpointsInto;
   private final String guardedCheckpointRow;
   final String selectRun;
   final String selectHeader;
@@ -95,15 +96,14 @@ final class RunTable {
         + "WHERE transaction_id = ? AND " + SAME_WORKFLOW + " AND status = '" + RunStatus.DONE + "'";
     this.endWaitRun = "UPDATE " + runs + " SET status = '" + RunStatus.RUNNING + "', updated_at = ?, lease_owner = ?, "
         + "lease_until = ? WHERE transaction_id = ? AND " + SAME_WORKFLOW + " AND status = '" + RunStatus.WAITING + "'";
-    String checkpointColumns = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, "
+    this.insertCheckpointsInto = "INSERT INTO " + schema.checkpoints + " (transaction_id, seq, step_position, "
         + "step_name, kind, attempts, output_json, compensation_input_json, error_type, error_message, started_at, "
         + "ended_at) VALUES ";
     String row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     this.insertCheckpoints = new String[Integer.numberOfTrailingZeros(MAX_ROWS_PER_INSERT) + 1];
     for (int k = 0; k < insertCheckpoints.length; k++) {
-      insertCheckpoints[k] = checkpointColumns + String.join(", ", Collections.nCopies(1 << k, row));
+      insertCheckpoints[k] = insertCheckpointsInto + String.join(", ", Collections.nCopies(1 << k, row));
     }
-    this.guardedCheckpointColumns = checkpointColumns;
     this.guardedCheckpointRow = "((SELECT transaction_id FROM " + runs + " WHERE transaction_id = ? AND " + SAME_WORKFLOW
         + " AND (status IN " + UNFINISHED + " OR ? = 1)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     this.selectRun = "SELECT " + HEADER + ", input_json, result_json, errors_json FROM " + runs
@@ -221,7 +221,7 @@ final class RunTable {
    * BatchWrite#inOneTrip}, which cannot look at a row count before its statements commit.
    */
   String insertGuardedCheckpoints(int rows) {
-    return guardedCheckpointColumns + String.join(", ", Collections.nCopies(rows, guardedCheckpointRow));
+    return insertCheckpointsInto + String.join(", ", Collections.nCopies(rows, guardedCheckpointRow));
   }
 
   /**
