@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepwise.runtime.store.BeginResult;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ConnectionWork;
 import io.stepwise.runtime.store.NewRun;
 import io.stepwise.runtime.store.RunEnd;
 import io.stepwise.runtime.store.RunStatus;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -254,6 +256,37 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
     assertInstanceOf(RunStoreException.class, refused);
     assertTrue(refused.getMessage().contains("already has a checkpoint with sequence number 0"), refused.getMessage());
     assertEquals(List.of("o-2"), orders());
+  }
+
+  @Test
+  void aBeginWithWorkFindingItsRunRecordedCallsNoWorkAndWritesNothing() throws Exception {
+    createOrdersTable();
+    begin("order-1");
+    AtomicInteger calls = new AtomicInteger();
+    ConnectionWork<String> work = c -> {
+      calls.incrementAndGet();
+      return insertOrder(c, "o-" + calls.get());
+    };
+
+    Throwable recorded = failure(jdbc().beginWithWork(TYPES, newRun("order-1"), work,
+        inserted -> RunUpdate.of(completed(0, 0, "create-order", order(inserted), inserted))));
+    // beside other writes, which may share its batch: they are written, it is not
+    CompletableFuture<Void> other = store.begin(TYPES, newRun("order-2")).thenAccept(begun -> { });
+    CompletableFuture<String> again = jdbc().beginWithWork(TYPES, newRun("order-1"), work,
+        inserted -> RunUpdate.of(completed(0, 0, "create-order", order(inserted), inserted)));
+    CompletableFuture<String> fresh = jdbc().beginWithWork(TYPES, newRun("order-3"), c -> insertOrder(c, "o-3"),
+        inserted -> RunUpdate.of(completed(0, 0, "create-order", order(inserted), inserted)));
+
+    assertInstanceOf(RunStoreException.class, recorded);
+    assertTrue(recorded.getMessage().contains("a run with that transaction id is recorded already"),
+        recorded.getMessage());
+    assertInstanceOf(RunStoreException.class, failure(again));
+    join(other);
+    assertEquals("o-3", join(fresh));
+    assertEquals(0, calls.get(), "the work of a run recorded already is not called");
+    assertEquals(List.of("o-3"), orders());
+    assertEquals(List.of(), load("order-1").checkpoints());
+    assertEquals(1, load("order-3").checkpoints().size());
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.stepwise.runtime.RunOptions;
 import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowFailedException;
+import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.internal.AsyncRuns;
@@ -200,25 +201,41 @@ class TransactionalStepTest {
   }
 
   @Test
-  void aFreshRunWhoseFirstStepIsTransactionalCommitsItsBeginningWithThatStep() throws Exception {
+  void aRunWhoseFirstStepIsTransactionalCommitsItsBeginningWithThatStep() throws Exception {
     Runner runner = new Runner(engine);
     runner.run("warm-up", RunOptions.builder().transactionId("tx-w").build()); // tables and codecs ready
     awaitEnd("tx-w"); // its end is written after the caller got its result
     long before = quietCommits(); // the writer counts a commit just after it is visible
 
     WorkflowResult<Long> given = runner.run("o-6", RunOptions.builder().transactionId("tx-6").build());
-    awaitCommits(before + 4);
-    long withGivenId = store.commits() - before;
+    long withGivenId = commitsSince(before, 3);
     before = store.commits();
     WorkflowResult<Long> fresh = runner.run("o-7", RunOptions.defaults());
-    awaitCommits(before + 3);
-    long withFreshId = store.commits() - before;
+    long withFreshId = commitsSince(before, 3);
+    before = store.commits();
+    runner.run("o-8", RunOptions.builder().transactionId("tx-8").listener(new WorkflowListener() {}).build());
+    long withListener = commitsSince(before, 4);
+    before = store.commits();
+    WorkflowResult<Long> repeated = runner.run("o-6", RunOptions.builder().transactionId("tx-6").build());
+    long repeat = commitsSince(before, 2);
 
-    assertEquals(4, withGivenId, "beginning, two steps with their work, the end");
+    assertEquals(3, withGivenId, "the beginning goes with the first step's work, then a step and the end");
     assertEquals(3, withFreshId, "the beginning goes with the first step's work");
+    assertEquals(4, withListener, "a run with listeners writes its beginning by itself");
+    assertEquals(2, repeat, "a repeated id: its first step's batch finds the run recorded and rolls back, its "
+        + "beginning's reads the record; neither writes anything");
+    assertEquals(given.result(), repeated.result());
+    assertEquals(2, store.load(TYPES, "tx-6").orElseThrow().checkpoints().size());
     assertEquals(RunStatus.DONE, store.find(fresh.transactionId()).orElseThrow().status());
     assertEquals(RunStatus.DONE, store.find(given.transactionId()).orElseThrow().status());
-    assertEquals(List.of("tx-w confirmed", "tx-6 confirmed", fresh.transactionId() + " confirmed"), rows());
+    assertEquals(List.of("tx-w confirmed", "tx-6 confirmed", fresh.transactionId() + " confirmed", "tx-8 confirmed"),
+        rows());
+  }
+
+  /** The commits since {@code before}, once there are {@code expected} (and no more for 50 ms after). */
+  long commitsSince(long before, long expected) throws InterruptedException {
+    awaitCommits(before + expected);
+    return store.commits() - before;
   }
 
   @Test

@@ -83,7 +83,9 @@ public final class AsyncRun extends Execution {
         } else {
           result.complete(halted);
         }
-      } else if (cause instanceof WorkflowSuspendedException || run.refused(cause)) {
+      } else if (cause instanceof WorkflowSuspendedException suspended) {
+        result.completeExceptionally(run.stopped(suspended));
+      } else if (run.refused(cause)) {
         result.completeExceptionally(cause);
       } else {
         result.completeExceptionally(run.broken(cause));

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,8 @@ public final class Engine implements WorkflowEngine {
    * as waiting, without waiting for its end).
    */
   private final ConcurrentHashMap<String, CompletableFuture<Void>> resumedWaits = new ConcurrentHashMap<>();
+  /** The runs that {@link Registration#resume} resumes and that have not opened yet: see {@link #takeResuming}. */
+  private final Set<String> resuming = ConcurrentHashMap.newKeySet();
   /** The manual retries' waits that the store records: see {@link RecordedWaits}. */
   final RecordedWaits waits = new RecordedWaits(this);
   /** The reverts of runs that ended: see {@link Reverts}. */
@@ -191,6 +194,15 @@ public final class Engine implements WorkflowEngine {
     return registrations.get(name);
   }
 
+  /**
+   * Whether this engine resumes run {@code transactionId} (after a crash, a wait's end, a revert),
+   * which its record holds: then the run opens by reading it (see {@link Journal#open}). Forgets
+   * it.
+   */
+  boolean takeResuming(String transactionId) {
+    return resuming.remove(transactionId);
+  }
+
   /** What completes when the run of this process that holds {@code transactionId} lets go of it; null if none does. */
   CompletableFuture<Void> claimOf(String transactionId) {
     return claims.get(transactionId);
@@ -331,6 +343,7 @@ public final class Engine implements WorkflowEngine {
 
     @SuppressWarnings("unchecked") // the input was recorded with the spec's input type
     CompletableFuture<WorkflowResult<R>> resume(Object input, String transactionId) {
+      engine.resuming.add(transactionId);
       return resumer.resume((I) input, RunOptions.builder().transactionId(transactionId).throwOnError(false).build());
     }
   }

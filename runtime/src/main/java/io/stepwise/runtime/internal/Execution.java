@@ -187,6 +187,14 @@ abstract class Execution {
     return suspended;
   }
 
+  /**
+   * What the run's caller gets when the run stopped without ending: {@code suspended}, or the
+   * refusal of a recorded run that its transaction id named (see {@link Journal#stopped}).
+   */
+  RuntimeException stopped(WorkflowSuspendedException suspended) {
+    return journal == null ? suspended : journal.stopped(suspended);
+  }
+
   /** Records a durable run's end (with its last step's checkpoint); completes at once for a run that is not recorded. */
   CompletableFuture<Void> recordEnd(RunRecord.Status status, Object result) {
     return journal == null ? CompletableFuture.completedFuture(null) : journal.end(status, result);

@@ -83,6 +83,17 @@ final class Journal {
   private NewRun beginning;
   /** The beginning's write, once asked for; what later callers of {@link #writeBeginning} wait for. */
   private CompletableFuture<Void> begunWrite;
+  /**
+   * Whether the beginning not written yet may find its run recorded: a top-level run with a given
+   * transaction id, opened without reading its record (see {@link #open}); false for a fresh id,
+   * and once a write showed the run to be new.
+   */
+  private boolean mayBeRecorded;
+  /**
+   * Why the run may not replay the record its beginning found (another input, another definition):
+   * what its caller gets instead of a {@link WorkflowSuspendedException}; null otherwise.
+   */
+  private volatile RuntimeException refusal;
 
   /** The run begins to wait for a manual retry: the engine's recovery counts a top-level run it resumed as waiting. */
   void waiting() {
@@ -137,12 +148,28 @@ final class Journal {
       beginning = newRun(input);
       return CompletableFuture.completedFuture(null);
     }
-    return engine.claim(run.transactionId(), claim).thenCompose(ignored -> begin(input))
-        .whenComplete((ignored, error) -> {
-          if (error != null) {
-            release();
-          }
-        });
+    CompletableFuture<Void> claimed = engine.claim(run.transactionId(), claim);
+    CompletableFuture<Void> opened;
+    if (parent == null && !engine.takeResuming(run.transactionId()) && !run.hasListeners()) {
+      // A given id names a new run far more often than a recorded one (a request's key, repeated
+      // only when an answer was lost): its beginning goes with its first write, as a fresh id's,
+      // and that write, finding the run recorded, reads the record to replay it before any step
+      // acts (see writeBeginning). Not for a run that the engine resumes (its record is there),
+      // nor for a run with listeners, which would hear its first step begin before the replay.
+      opened = claimed.thenRun(() -> {
+        synchronized (this) {
+          beginning = newRun(input);
+          mayBeRecorded = true;
+        }
+      });
+    } else {
+      opened = claimed.thenCompose(ignored -> begin(input));
+    }
+    return opened.whenComplete((ignored, error) -> {
+      if (error != null) {
+        release();
+      }
+    });
   }
 
   private NewRun newRun(Object input) {
@@ -236,16 +263,69 @@ final class Journal {
     } catch (RuntimeException e) {
       begun = CompletableFuture.failedFuture(e);
     }
+    boolean mayFind = mayBeRecorded;
     begunWrite = begun.handle((result, error) -> {
       if (error == null && !result.isCreated()) {
+        if (mayFind) {
+          found(result);
+          return null;
+        }
         error = new RunStoreException("run '" + run.transactionId() + "' was recorded already");
       }
       if (error != null) {
-        suspend(WorkflowRun.unwrap(error), "its store could not record its beginning");
+        Throwable cause = WorkflowRun.unwrap(error);
+        Throwable explained = mayFind ? explain(cause) : cause;
+        if (explained != cause) {
+          refuse((RuntimeException) explained); // a recorded run of another definition
+        } else {
+          suspend(cause, "its store could not record its beginning");
+        }
       }
       return null;
     });
     return begunWrite;
+  }
+
+  /**
+   * The beginning of a run with a given id found the run recorded, before any step acted: the run
+   * replays the record from its first step, as one opened with {@link #begin} does; or, if it may
+   * not (another input, another definition), it stops there, and its caller gets the refusal.
+   */
+  private void found(BeginResult result) {
+    StoredRun existing = result.existing().orElseThrow();
+    try {
+      checkSameRun(existing, result.sameInput());
+    } catch (RuntimeException e) {
+      refuse(e);
+      return;
+    }
+    Replay recorded = new Replay(existing);
+    sequence.set(recorded.nextSequence);
+    existing.header().deadline().ifPresent(run::restoreDeadline);
+    replay = recorded;
+  }
+
+  /** The run may not replay the recorded run it found: it stops, and its caller gets {@code why}. */
+  private void refuse(RuntimeException why) {
+    refusal = why;
+    suspend(why, "its transaction id names a recorded run that it may not replay");
+  }
+
+  /**
+   * Why the run stopped, for its caller: the refusal of a recorded run it found (see {@link #found}),
+   * else {@code suspended}.
+   */
+  RuntimeException stopped(WorkflowSuspendedException suspended) {
+    RuntimeException refused = refusal;
+    return refused != null ? refused : suspended;
+  }
+
+  /**
+   * Whether a step that carried the beginning, and could not write it, finds the run recorded by
+   * writing it again by itself ({@link #writeBeginning}) before it runs: its run has a given id.
+   */
+  synchronized boolean mayBeRecorded() {
+    return mayBeRecorded;
   }
 
   /**
@@ -258,9 +338,16 @@ final class Journal {
     return first;
   }
 
-  /** The write that took the beginning wrote nothing (its work was rolled back): the next write carries it. */
-  synchronized void giveBackBeginning(NewRun first) {
+  /**
+   * The write that took the beginning wrote nothing: the next write carries it. {@code new} when the
+   * write did insert the run's row before its work failed and was rolled back: the run is not
+   * recorded, and a later write that finds it recorded is not a replay.
+   */
+  synchronized void giveBackBeginning(NewRun first, boolean isNew) {
     beginning = first;
+    if (isNew) {
+      mayBeRecorded = false;
+    }
   }
 
   // ---------------------------------------------------------------- replay
@@ -462,8 +549,8 @@ final class Journal {
   /** Logs, once, that the run stopped without ending (a child's parent logs it for both). */
   void logSuspended() {
     WorkflowSuspendedException s = suspension;
-    if (s instanceof WorkflowWaitingException) {
-      return; // the step's wait was logged as it began
+    if (s instanceof WorkflowWaitingException || refusal != null) {
+      return; // the step's wait was logged as it began; a refusal is its caller's exception
     }
     if (s != null && parent == null && !logged) {
       logged = true;

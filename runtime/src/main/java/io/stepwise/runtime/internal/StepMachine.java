@@ -67,6 +67,19 @@ abstract class StepMachine<O, C> implements Runnable {
   static final int DECIDE = 6;
   /** A durable run's wait is recorded: the run stops there, held by no thread, until the wait ends in the store. */
   static final int PARKED = 7;
+  /**
+   * What an attempt answers when it wrote nothing because the run's beginning, which it carried,
+   * may have found the run recorded: the step starts again from its condition, where it replays the
+   * record if there is one (see {@link Journal#open}). Not a failure of the step's.
+   */
+  static final Throwable BEGIN_AGAIN = new IllegalStateException("the run's beginning is written again") {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  };
 
   final Execution run;
   final Driver driver;
@@ -342,6 +355,11 @@ abstract class StepMachine<O, C> implements Runnable {
         error = WorkflowRun.unwrap(e);
       }
       pending = null;
+    }
+    if (error == BEGIN_AGAIN) {
+      error = null;
+      phase = CONDITION; // the run's beginning found its record: replay it from here (see Journal)
+      return true;
     }
     Attempt context = last;
     if (error instanceof WorkflowSuspendedException) {

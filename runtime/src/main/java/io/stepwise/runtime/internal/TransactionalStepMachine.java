@@ -90,12 +90,21 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
         : store.beginWithWork(run.spec().types(), beginning, work, updateOf);
     written.whenComplete((response, error) -> {
       Throwable cause = WorkflowRun.unwrap(error);
+      boolean storeFailed = cause instanceof RunStoreException && !(cause instanceof UnrecordableValueException);
       if (cause != null && beginning != null) {
-        journal.giveBackBeginning(beginning); // nothing was written: the next write carries it
+        // nothing was written: the next write carries the beginning; a failure of the store's may
+        // have come before the run's row (found recorded, say), anything else after it
+        journal.giveBackBeginning(beginning, !storeFailed);
+        if (storeFailed && journal.mayBeRecorded()) {
+          // a run with a given id may be recorded: its beginning alone finds out, and the step
+          // starts again from its condition, replaying the record if there is one
+          journal.writeBeginning().whenComplete((ignored, e) -> done.completeExceptionally(BEGIN_AGAIN));
+          return;
+        }
       }
       if (cause instanceof RolledBack rolledBack) {
         done.complete(rolledBack.response());
-      } else if (cause instanceof RunStoreException && !(cause instanceof UnrecordableValueException)) {
+      } else if (storeFailed) {
         // the store failed, not the step: the run stops here, to be resumed, rather than retry or compensate
         journal.suspend(cause, "its store could not record the checkpoint of step '" + step.name() + "'");
         done.completeExceptionally(journal.suspension());

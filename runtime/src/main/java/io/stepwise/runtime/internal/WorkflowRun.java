@@ -213,7 +213,7 @@ public final class WorkflowRun extends Execution {
     machine.compensatedBy(compensation).run();
     WorkflowSuspendedException suspended = suspension();
     if (suspended != null) {
-      throw suspended;
+      throw stopped(suspended);
     }
     Settlement.Failure failure = Settlement.settle(this, machine, compensation);
     if (failure != null) {
@@ -235,14 +235,18 @@ public final class WorkflowRun extends Execution {
     }
     WorkflowSuspendedException suspended = noWaitSuspension();
     if (suspended != null) {
-      throw suspended;
+      throw stopped(suspended);
     }
     return noWaitFailed();
   }
 
   /** Halts the run after the failures, and compensates it on this thread: the {@link Halt} to throw. */
   private Halt halt(List<Settlement.Failure> failed) {
-    return await(Compensator.halt(this, failed));
+    try {
+      return await(Compensator.halt(this, failed));
+    } catch (WorkflowSuspendedException suspended) {
+      throw stopped(suspended);
+    }
   }
 
   /**
@@ -279,7 +283,7 @@ public final class WorkflowRun extends Execution {
       }
       WorkflowSuspendedException suspended = suspension();
       if (suspended != null) {
-        throw suspended;
+        throw stopped(suspended);
       }
       Throwable cause = e.getCause() == null ? e : e.getCause();
       broken(cause); // leaves the registry, lets go of the transaction id, logs
@@ -366,7 +370,12 @@ public final class WorkflowRun extends Execution {
      * @throws Halt if a step failed: the group's completed steps and the earlier steps are compensated
      */
     public void join() {
-      Halt halt = await(coordinator.join());
+      Halt halt;
+      try {
+        halt = await(coordinator.join());
+      } catch (WorkflowSuspendedException suspended) {
+        throw coordinator.run().stopped(suspended);
+      }
       if (halt != null) {
         throw halt;
       }

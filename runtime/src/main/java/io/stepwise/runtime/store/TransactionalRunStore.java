@@ -29,8 +29,14 @@ public interface TransactionalRunStore extends RunStore {
    * connection, then appends {@code updateOf.apply(result)}, in one transaction: the run's first
    * step, when its work is on the store's database, costs no commit of its own beginning.
    *
+   * <p>The run's row comes first: if a run with that transaction id is recorded already, {@code
+   * work} is not called, nothing is written, and the future completes exceptionally with a {@link
+   * RunStoreException}. (The engine relies on it: a run whose transaction id was given lets its first
+   * step carry its beginning, and finds out so whether the id names a recorded run, which it then
+   * replays; a step of that run must not act.)
+   *
    * @return as {@link #appendWithWork}; exceptionally with a {@link RunStoreException} (and nothing
-   *     written) if a run with that transaction id is recorded already
+   *     written, {@code work} not called) if a run with that transaction id is recorded already
    */
   <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, ConnectionWork<T> work,
       Function<? super T, RunUpdate> updateOf);

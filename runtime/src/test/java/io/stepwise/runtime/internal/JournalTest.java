@@ -45,6 +45,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -579,8 +580,9 @@ class JournalTest {
     assertEquals(List.of("reserve", "charge", "ship"), events);
   }
 
-  @Test
-  void aRunRecordedByAnotherDefinitionIsNotReplayedAndTheErrorNamesTheStep() {
+  @ParameterizedTest(name = "listening: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aRunRecordedByAnotherDefinitionIsNotReplayedAndTheErrorNamesTheStep(boolean listening) {
     WorkflowSpec renamed = WorkflowSpec.of(1, "order", RESERVE, StepSpec.of("pay", 0), SHIP).withTypes(TYPES, "fp-2");
     DyingStore dying = new DyingStore(memory);
     Runner first = new Runner(engine(dying));
@@ -594,7 +596,7 @@ class JournalTest {
     RunRegistry runs = RunRegistry.of(second, renamed, (String input, RunOptions options) ->
         CompletableFuture.<WorkflowResult<String>>completedFuture(null));
     IllegalStateException e = assertThrows(IllegalStateException.class, () ->
-        WorkflowRun.start(renamed, RunOptions.builder().transactionId("tx-8").build(), Container.empty(), runs, "o-8"));
+        startAndRunFirstStep(renamed, given("tx-8", listening), runs, "o-8"));
 
     assertTrue(e.getMessage().contains("Workflow 'order': run 'tx-8' was recorded by another definition of the "
         + "workflow (fingerprint fp-1, this one is fp-2)"), e.getMessage());
@@ -706,14 +708,15 @@ class JournalTest {
     assertEquals("o-4>reserve>charge>ship", again.result());
   }
 
-  @Test
-  void aRunRecordedWithMoreStepsThanTheDefinitionHasIsNotReplayedAndTheErrorSaysWhere() {
+  @ParameterizedTest(name = "listening: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aRunRecordedWithMoreStepsThanTheDefinitionHasIsNotReplayedAndTheErrorSaysWhere(boolean listening) {
     new Runner(engine(memory)).run("o-8", RunOptions.builder().transactionId("tx-8b").build());
     WorkflowSpec shorter = WorkflowSpec.of(1, "order", RESERVE, CHARGE).withTypes(TYPES, "fp-2");
     RunRegistry runs = RunRegistry.of(engine(memory), shorter, (String input, RunOptions options) -> null);
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> WorkflowRun.start(shorter,
-        RunOptions.builder().transactionId("tx-8b").build(), Container.empty(), runs, "o-8"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+        startAndRunFirstStep(shorter, given("tx-8b", listening), runs, "o-8"));
 
     assertEquals("Workflow 'order': run 'tx-8b' was recorded by another definition of the workflow (fingerprint fp-1, "
         + "this one is fp-2); its record has step 'ship' at position 2, where this definition has no step. It is not "
@@ -721,8 +724,34 @@ class JournalTest {
         + "leave it; its record stays as it is", e.getMessage());
   }
 
+  /**
+   * Options with transaction id {@code id}; with a listener when {@code listening}. A run with a
+   * given id and no listener opens without reading its record: its first step's write finds it
+   * (see {@link Journal#open}); a run with a listener reads it before it begins.
+   */
+  static RunOptions given(String id, boolean listening) {
+    RunOptions.Builder options = RunOptions.builder().transactionId(id);
+    if (listening) {
+      options.listener(new io.stepwise.runtime.WorkflowListener() {});
+    }
+    return options.build();
+  }
+
+  /**
+   * Starts a run of {@code spec} and runs its first step: what a recorded run that it may not
+   * replay makes its caller get, as it begins (a run that reads its record first) or at its first
+   * step (a run whose first write finds the record). The step must not run.
+   */
+  static void startAndRunFirstStep(WorkflowSpec spec, RunOptions options, RunRegistry runs, String input) {
+    WorkflowRun run = WorkflowRun.start(spec, options, Container.empty(), runs, input);
+    run.valueStep(spec.steps().get(0), ctx -> {
+      throw new AssertionError("a step of a run that its record refuses ran");
+    }, null);
+    throw new AssertionError("the run went on past its first step");
+  }
+
   /** What a run with transaction id 'tx-e' throws when its store fails to begin it with {@code error}. */
-  RuntimeException beginFails(WorkflowSpec spec, RuntimeException error) {
+  RuntimeException beginFails(WorkflowSpec spec, RuntimeException error, boolean listening) {
     RunStore failing = new Forwarding(memory) {
       @Override
       public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
@@ -730,17 +759,17 @@ class JournalTest {
       }
     };
     RunRegistry runs = RunRegistry.of(engine(failing), spec, (String input, RunOptions options) -> null);
-    return assertThrows(RuntimeException.class, () ->
-        WorkflowRun.start(spec, RunOptions.builder().transactionId("tx-e").build(), Container.empty(), runs, "o-e"));
+    return assertThrows(RuntimeException.class, () -> startAndRunFirstStep(spec, given("tx-e", listening), runs, "o-e"));
   }
 
-  @Test
-  void aStoreThatCannotReadARunRecordedByAnotherDefinitionIsExplainedAsThat() {
+  @ParameterizedTest(name = "listening: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aStoreThatCannotReadARunRecordedByAnotherDefinitionIsExplainedAsThat(boolean listening) {
     memory.begin(TYPES, NewRun.builder("tx-e", "fp-1").input("o-e").build()).join();
     WorkflowSpec changed = SPEC.withTypes(TYPES, "fp-2");
     RunStoreException undecodable = new RunStoreException("cannot decode the input of run 'tx-e'");
 
-    RuntimeException e = beginFails(changed, undecodable);
+    RuntimeException e = beginFails(changed, undecodable, listening);
 
     assertInstanceOf(IllegalStateException.class, e);
     assertEquals("Workflow 'order': run '?' was recorded by another definition of the workflow (fingerprint fp-1, "
@@ -750,23 +779,43 @@ class JournalTest {
     assertSame(undecodable, e.getCause());
   }
 
-  @Test
-  void aStoreFailureThatAChangedDefinitionDoesNotExplainIsThrownAsItIs() {
+  @ParameterizedTest(name = "listening: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aStoreFailureThatAChangedDefinitionDoesNotExplainIsThrownAsItIs(boolean listening) {
     memory.begin(TYPES, NewRun.builder("tx-e", "fp-1").input("o-e").build()).join();
     RunStoreException down = new RunStoreException("the database is down");
     IllegalStateException closed = new IllegalStateException("the pool is closed");
 
-    assertSame(down, beginFails(SPEC, down), "the same definition recorded the run");
-    assertSame(closed, beginFails(SPEC.withTypes(TYPES, "fp-2"), closed), "not the store's own failure");
+    assertSame(down, storeFailure(beginFails(SPEC, down, listening), listening), "the same definition recorded the run");
+    assertSame(closed, storeFailure(beginFails(SPEC.withTypes(TYPES, "fp-2"), closed, listening), listening),
+        "not the store's own failure");
   }
 
-  @Test
-  void aStoreFailureForARunOfAnotherWorkflowOrOfNoneIsThrownAsItIs() {
+  @ParameterizedTest(name = "listening: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aStoreFailureForARunOfAnotherWorkflowOrOfNoneIsThrownAsItIs(boolean listening) {
     RunStoreException down = new RunStoreException("the database is down");
-    assertSame(down, beginFails(SPEC.withTypes(TYPES, "fp-2"), down), "no run is recorded");
+    assertSame(down, storeFailure(beginFails(SPEC.withTypes(TYPES, "fp-2"), down, listening), listening),
+        "no run is recorded");
 
     memory.begin(RunTypes.untyped("billing"), NewRun.builder("tx-e", "fp-b").input("o-e").build()).join();
-    assertSame(down, beginFails(SPEC.withTypes(TYPES, "fp-2"), down), "the run is another workflow's");
+    assertSame(down, storeFailure(beginFails(SPEC.withTypes(TYPES, "fp-2"), down, listening), listening),
+        "the run is another workflow's");
+  }
+
+  /**
+   * The store's failure in what a run whose beginning it could not write threw: the failure itself
+   * from a run that reads its record as it begins; from one whose first step writes its beginning,
+   * a {@link WorkflowSuspendedException} caused by it, as for a run with a fresh id.
+   */
+  static Throwable storeFailure(RuntimeException thrown, boolean listening) {
+    if (listening) {
+      return thrown;
+    }
+    WorkflowSuspendedException suspended = assertInstanceOf(WorkflowSuspendedException.class, thrown);
+    assertTrue(suspended.getMessage().contains("stopped without ending: its store could not record its beginning"),
+        suspended.getMessage());
+    return suspended.getCause();
   }
 
   // ---------------------------------------------------------------- replay
@@ -995,6 +1044,8 @@ class JournalTest {
   static final class TransactionalStore extends Forwarding implements TransactionalRunStore {
     final List<String> writes = new CopyOnWriteArrayList<>();
     volatile boolean endFails;
+    /** How many units of work it takes before it fails every one (the database goes down). */
+    volatile int worksLeft = Integer.MAX_VALUE;
 
     TransactionalStore(RunStore store) {
       super(store);
@@ -1018,6 +1069,9 @@ class JournalTest {
     public <T> CompletableFuture<T> appendWithWork(RunTypes types, String transactionId, ConnectionWork<T> work,
         Function<? super T, RunUpdate> updateOf) {
       writes.add("appendWithWork");
+      if (worksLeft-- <= 0) {
+        return CompletableFuture.failedFuture(new RunStoreException("the database is down"));
+      }
       return withWork(work, updateOf, update -> super.append(types, transactionId, update));
     }
 
@@ -1025,6 +1079,12 @@ class JournalTest {
     public <T> CompletableFuture<T> beginWithWork(RunTypes types, NewRun run, ConnectionWork<T> work,
         Function<? super T, RunUpdate> updateOf) {
       writes.add("beginWithWork");
+      if (worksLeft-- <= 0) {
+        return CompletableFuture.failedFuture(new RunStoreException("the database is down"));
+      }
+      if (find(run.transactionId()).isPresent()) { // as the contract says: found recorded, the work is not called
+        return CompletableFuture.failedFuture(new RunStoreException("run '" + run.transactionId() + "' is recorded"));
+      }
       return withWork(work, updateOf, update -> super.begin(types, run).thenCompose(begun -> {
         if (!begun.isCreated()) {
           throw new CompletionException(new RunStoreException("run '" + run.transactionId() + "' is recorded"));
@@ -1066,6 +1126,111 @@ class JournalTest {
         .build()).get(5, TimeUnit.SECONDS);
     assertEquals(result.result(), again.result());
     assertEquals(List.of(), events);
+  }
+
+  // ---------------------------------------------------------------- a given id, on a transactional store
+
+  @Test
+  void aRunWithAGivenIdBeginsWithItsFirstStepsWorkAndItsRepeatReplaysWithoutCallingAStep() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    Runner runner = new Runner(engine(store), true);
+    RunOptions tx = RunOptions.builder().transactionId("tx-g").build();
+
+    WorkflowResult<String> first = runner.run("o-g", tx);
+
+    assertEquals(List.of("beginWithWork", "appendWithWork", "appendWithWork", "end"), store.writes,
+        "a new run with a given id costs no write of its own beginning");
+    assertEquals(List.of("reserve", "charge", "ship"), events);
+    events.clear();
+    store.writes.clear();
+
+    WorkflowResult<String> again = runner.run("o-g", tx);
+    WorkflowResult<String> third = runner.runAsync("o-g", tx).get(5, TimeUnit.SECONDS);
+
+    assertEquals(first.result(), again.result());
+    assertEquals(first.result(), third.result());
+    assertEquals(List.of(), events, "a repeat calls no step");
+    assertEquals(List.of("beginWithWork", "begin", "beginWithWork", "begin"), store.writes,
+        "the first step's write finds the run, whose beginning alone reads its record; nothing else is written");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_COMPLETED),
+        kinds("tx-g"));
+  }
+
+  @Test
+  void aRunWithAGivenIdThatStoppedAfterItsFirstStepGoesOnFromItsRecordWhenItsIdComesAgain() throws Exception {
+    TransactionalStore down = new TransactionalStore(memory);
+    down.worksLeft = 1; // 'reserve' begins the run with its work; the store fails at 'charge'
+    RunOptions tx = RunOptions.builder().transactionId("tx-h").build();
+    assertThrows(WorkflowSuspendedException.class, () -> new Runner(engine(down), true).run("o-h", tx));
+    assertEquals(List.of("reserve"), events);
+    events.clear();
+
+    TransactionalStore store = new TransactionalStore(memory);
+    WorkflowResult<String> result = new Runner(engine(store), true).run("o-h", tx);
+
+    assertEquals("o-h>reserve>charge>ship", result.result());
+    assertEquals(List.of("charge", "ship"), events, "the recorded step is not called again");
+    assertEquals(List.of("beginWithWork", "begin", "appendWithWork", "appendWithWork", "end"), store.writes);
+  }
+
+  @Test
+  void aRunWithAGivenIdAndAnotherInputIsRefusedAtItsFirstStepWhichDoesNotRunAndLetsGoOfTheId() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    Runner runner = new Runner(engine(store), true);
+    RunOptions tx = RunOptions.builder().transactionId("tx-i").build();
+    runner.run("o-i", tx);
+    events.clear();
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runner.run("other", tx));
+    ExecutionException async = assertThrows(ExecutionException.class, () ->
+        runner.runAsync("other", tx).get(5, TimeUnit.SECONDS));
+
+    assertEquals("Workflow 'order' already has a run with transaction id 'tx-i' (DONE), with another input; a "
+        + "transaction id names one run: give this input another transaction id, or repeat the first input to get "
+        + "that run's result", e.getMessage());
+    assertEquals(e.getMessage(), async.getCause().getMessage());
+    assertEquals(List.of(), events);
+    assertEquals("o-i>reserve>charge>ship", runner.runAsync("o-i", tx).get(5, TimeUnit.SECONDS).result(),
+        "the refused calls let go of the id");
+  }
+
+  @Test
+  void aRunWithAGivenIdWhoseFirstAttemptFailsIsNewAndGoesOn() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    Runner runner = new Runner(engine(store), true);
+    failing.add("reserve");
+
+    WorkflowResult<String> result = runner.run("o-j", RunOptions.builder().transactionId("tx-j").throwOnError(false)
+        .build());
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("reserve"), events);
+    assertEquals(List.of("beginWithWork", "begin", "append", "end"), store.writes,
+        "the failed first step's work was rolled back with the beginning it carried; its failure writes it");
+    assertEquals(RunStatus.REVERTED, memory.find("tx-j").orElseThrow().status());
+  }
+
+  @Test
+  void aRunWithListenersOrOneTheEngineResumesReadsItsRecordAsItBegins() throws Exception {
+    TransactionalStore store = new TransactionalStore(memory);
+    Runner runner = new Runner(engine(store), true);
+
+    runner.run("o-k", given("tx-k", true));
+
+    assertEquals(List.of("begin", "appendWithWork", "appendWithWork", "appendWithWork", "end"), store.writes,
+        "a run with a listener does not let its first step carry its beginning");
+
+    TransactionalStore down = new TransactionalStore(memory);
+    down.worksLeft = 1;
+    assertThrows(WorkflowSuspendedException.class, () ->
+        new Runner(engine(down), true).run("o-l", RunOptions.builder().transactionId("tx-l").build()));
+    TransactionalStore resumed = new TransactionalStore(memory);
+    WorkflowEngine second = engine(resumed);
+    new Runner(second, true);
+    second.start();
+    assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).resumed());
+    assertEquals(List.of("begin", "appendWithWork", "appendWithWork", "end"), resumed.writes,
+        "a run that the engine resumes reads its record as it begins");
   }
 
   @Test
