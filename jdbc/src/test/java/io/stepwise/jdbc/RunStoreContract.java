@@ -369,6 +369,56 @@ abstract class RunStoreContract {
     assertEquals(List.of(createOrder(0, "order-2")), load("order-2").checkpoints());
   }
 
+  /** The sequence numbers of run {@code transactionId}'s checkpoints, as loaded. */
+  List<Integer> sequences(String transactionId) {
+    return load(transactionId).checkpoints().stream().map(Checkpoint::sequence).toList();
+  }
+
+  /**
+   * One run's begin and appends, made back to back without waiting, are applied in the order made
+   * (what the engine relies on for a fresh run, whose first write carries its begin): the two
+   * appends before the ending one are recorded, and the one after it finds the run ended. A store
+   * that applied them in another order would fail an earlier one or record the late one.
+   */
+  @Test
+  void oneRunsCallsMadeWithoutWaitingAreAppliedInTheOrderMade() {
+    CompletableFuture<BeginResult> begun = store.begin(TYPES, newRun("order-1"));
+    CompletableFuture<Void> first = store.append(TYPES, "order-1", RunUpdate.of(createOrder(0, "order-1")));
+    CompletableFuture<Void> second = store.append(TYPES, "order-1",
+        RunUpdate.of(completed(1, 1, "create-items", List.of(), List.of("item-1"))));
+    CompletableFuture<Void> ending = store.append(TYPES, "order-1", RunUpdate.ending(
+        List.of(completed(2, 2, "notify", null, null)), new RunEnd(RunStatus.DONE, order("x"), List.of(), T0)));
+    CompletableFuture<Void> late = store.append(TYPES, "order-1",
+        RunUpdate.of(completed(3, 4, "after-the-end", Duration.ZERO, LocalDate.EPOCH)));
+
+    assertTrue(join(begun).isCreated());
+    join(first);
+    join(second);
+    join(ending);
+    assertEquals("Run 'order-1' of workflow 'create-restock-order' has already ended DONE, so nothing more can be "
+        + "appended to it", failure(late).getMessage());
+    assertEquals(RunStatus.DONE, load("order-1").status());
+    assertEquals(List.of(0, 1, 2), sequences("order-1"));
+  }
+
+  /**
+   * Each append of a run succeeds or fails on its own: one made right after an append of the same
+   * run that failed (here it reuses a sequence number) is applied as if the failed one had not been
+   * made, which leaves the failed one's own number unused.
+   */
+  @Test
+  void anAppendMadeWithoutWaitingAfterAFailedOneOfTheSameRunIsAppliedOnItsOwn() {
+    begin("order-1");
+    append("order-1", createOrder(0, "order-1"));
+    CompletableFuture<Void> failed = store.append(TYPES, "order-1",
+        RunUpdate.of(completed(1, 1, "create-items", List.of(), List.of("item-1")), createOrder(0, "order-1")));
+    CompletableFuture<Void> next = store.append(TYPES, "order-1", RunUpdate.of(completed(2, 2, "notify", null, null)));
+
+    assertInstanceOf(RunStoreException.class, failure(failed));
+    join(next);
+    assertEquals(List.of(0, 2), sequences("order-1"));
+  }
+
   @Test
   void unfinishedGivesTheTopLevelRunsNotEndedOldestFirst() {
     join(store.begin(TYPES, NewRun.builder("b-running", FINGERPRINT).created(T0.plusSeconds(2)).build()));

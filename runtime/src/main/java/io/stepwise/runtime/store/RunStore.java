@@ -26,11 +26,39 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Order</h2>
  *
- * A store applies the calls of one run in the order they are made: an {@link #append} made after
- * {@link #begin} (or after another append) is applied after it, even if the caller did not wait for
- * the first one's future, and fails if the first one failed. (The engine relies on it to write a
- * fresh run's beginning without waiting, so that a first step whose work is in the store's
- * transaction commits with it.)
+ * A store applies the {@link #begin} and {@link #append} calls of one run in the order they are
+ * made: an append made after the run's begin, or after another of its appends, is applied after it,
+ * even if the caller did not wait for the first one's future. So an append made right after a
+ * begin that recorded nothing finds no run, and fails (unless a run had that transaction id
+ * already). Each append otherwise succeeds or fails on its own: one made after an append that
+ * failed is applied as if the failed one had not been made.
+ *
+ * <p>What the engine relies on, and what it does not:
+ *
+ * <ul>
+ *   <li>It waits for each write of a step (a failed attempt, a wait, the step's outcome, a
+ *       compensation's outcome) before it makes the next write of that step or does what follows
+ *       from it (the next attempt, the wait for a manual retry, the next step, the next
+ *       compensation). A run's record never holds a later event of a step without the earlier
+ *       ones, whatever order a store would apply writes in, and the engine does not rely on this
+ *       section for them.
+ *   <li>Besides the steps that run at the same time (below), it makes an append without waiting
+ *       for the run's previous write in one case: a run whose transaction id the engine drew (no
+ *       run can have it) is begun by its first write, the begin made right before that append, so
+ *       that a first step whose work is in the store's transaction commits with it. This relies on
+ *       the order above: a store that applied the append first would fail it, and stop the run.
+ *   <li>Steps that run at the same time (the members of a {@code @Parallel} group, a {@code noWait}
+ *       step beside the steps after it) append concurrently, each with its own checkpoints, numbered
+ *       when each step had its outcome. A store may apply them in either order; when one fails,
+ *       the others may be recorded, so that the record has a gap in its sequence numbers. The run
+ *       stops at the failed one, and its replay runs that step again: numbers only order a run's
+ *       checkpoints, and the next one is numbered after the highest recorded.
+ *   <li>The end of a run that ended {@code DONE} with every step's checkpoint durable is written
+ *       without its caller waiting for it; nothing else of the run is written in that process until
+ *       it is (the run keeps its transaction id until then).
+ *   <li>{@link #endWait} and {@link #beginRevert} are made only once the engine has read the run's
+ *       status they compare to ({@code WAITING}, {@code DONE}), that is after the writes that set it.
+ * </ul>
  *
  * <h2>Threads</h2>
  *

@@ -254,6 +254,32 @@ class DurableOutcomesTest {
     return start;
   }
 
+  /**
+   * A record with a hole, as concurrent appends of one run can leave when one of them fails: no
+   * checkpoint numbered 1, and charge completed on its second attempt without the failed first one.
+   * The resumed run takes charge's outcome as recorded (its failed attempts only tell of the
+   * attempts, and the outcome says how many there were), runs only ship, and numbers ship's
+   * checkpoint after the highest recorded one, so no number is used twice.
+   */
+  @Test
+  void aRecordWithoutTheFailedAttemptAndWithAGapInItsNumbersIsReplayedFromItsOutcomes() throws Exception {
+    payment.memory.begin(Payment.TYPES, NewRun.builder("t-1", "fp-1").input("o").build()).join();
+    payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(
+        Checkpoint.builder(0, CheckpointKind.STEP_COMPLETED, 0, "reserve").attempts(1).output("o>reserve")
+            .compensationInput("o>reserve").build(),
+        Checkpoint.builder(2, CheckpointKind.STEP_COMPLETED, 1, "charge").attempts(2).output("o>reserve>charge")
+            .compensationInput("o>reserve>charge").build())).join();
+
+    resume(StepSpec.builder("charge").maxRetries(1).build());
+
+    assertEquals(List.of("ship@1"), payment.events, "reserve and charge are not run again");
+    StoredRun stored = payment.memory.load(Payment.TYPES, "t-1").orElseThrow();
+    assertEquals("o>reserve>charge>ship", stored.end().orElseThrow().result());
+    assertEquals(List.of("0 STEP_COMPLETED reserve@1", "2 STEP_COMPLETED charge@2", "3 STEP_COMPLETED ship@1"),
+        stored.checkpoints().stream().map(c -> c.sequence() + " " + c.kind() + " " + c.stepName() + "@" + c.attempts())
+            .toList());
+  }
+
   @Test
   void aRunResumedAfterItsRetryPauseWasOverRetriesAtOnce() throws Exception {
     killedInTheRetryPause(60_000);

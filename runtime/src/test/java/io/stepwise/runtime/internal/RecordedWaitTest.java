@@ -28,6 +28,7 @@ import io.stepwise.runtime.store.StoredRun;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +100,106 @@ class RecordedWaitTest {
 
     assertEquals(WorkflowStatus.DONE, run.get(10, TimeUnit.SECONDS).status());
     assertEquals(List.of("reserve@1", "charge@1", WAITING, "charge@2", "ship@1"), events);
+  }
+
+  /**
+   * A store that records no waits and holds the append of charge's failed attempt until the test
+   * lets it go: then it applies it (and adds the event "recorded:ATTEMPT_FAILED"), or fails it.
+   */
+  final class HoldsTheFailedAttempt extends ForwardingRunStore {
+    final CountDownLatch asked = new CountDownLatch(1);
+    final CompletableFuture<Boolean> letGo = new CompletableFuture<>();
+
+    HoldsTheFailedAttempt() {
+      super(memory);
+    }
+
+    @Override
+    public boolean recordsWaits() {
+      return false;
+    }
+
+    @Override
+    public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+      if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.ATTEMPT_FAILED)) {
+        return super.append(types, transactionId, update);
+      }
+      asked.countDown();
+      return letGo.thenCompose(applied -> {
+        if (!applied) {
+          return CompletableFuture.failedFuture(new RunStoreException("the database went down"));
+        }
+        return super.append(types, transactionId, update).thenRun(() -> events.add("recorded:ATTEMPT_FAILED"));
+      });
+    }
+  }
+
+  /** A run of t-1 and its runner. */
+  record Held(Payment.Runner runner, CompletableFuture<WorkflowResult<String>> run) {}
+
+  /**
+   * Starts t-1 on {@code store}, with 'charge' failing its first attempt, and checks what holds while
+   * the failed attempt's append is held: the step does not wait, so a retry finds nothing to retry.
+   */
+  Held heldAtTheFailedAttempt(HoldsTheFailedAttempt store, boolean async) throws InterruptedException {
+    WorkflowEngine engine = payment.engine(store);
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    payment.failures.put("charge", 1);
+    engine.start();
+    CompletableFuture<WorkflowResult<String>> run = runner.start("t-1");
+    assertTrue(store.asked.await(10, TimeUnit.SECONDS), "charge's failed attempt is recorded");
+    // a step that did not wait for the write would begin its wait at once, on the run's thread
+    assertFalse(payment.waits.tryAcquire(100, TimeUnit.MILLISECONDS), "no wait before the failed attempt is durable");
+    assertFalse(runner.runs.retryStep("t-1", "charge"), "nothing waits yet, so there is nothing to retry");
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED), kinds("t-1"));
+    return new Held(runner, run);
+  }
+
+  /**
+   * On a store that does not record waits, the step waits in memory only once its failed attempt
+   * is durable, so that the application's retry, and the next attempt's checkpoint, come after it
+   * in the record however late the store writes it.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void onAStoreThatDoesNotRecordWaitsTheWaitBeginsOnlyOnceTheFailedAttemptIsDurable(boolean async) throws Exception {
+    HoldsTheFailedAttempt store = new HoldsTheFailedAttempt();
+    Held held = heldAtTheFailedAttempt(store, async);
+
+    store.letGo.complete(true);
+    payment.awaitWait();
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.ATTEMPT_FAILED), kinds("t-1"));
+    assertTrue(held.runner().runs.retryStep("t-1", "charge"));
+
+    assertEquals(WorkflowStatus.DONE, held.run().get(10, TimeUnit.SECONDS).status());
+    assertEquals(List.of("reserve@1", "charge@1", "recorded:ATTEMPT_FAILED", WAITING, "charge@2", "ship@1"), events);
+    StoredRun stored = memory.load(TYPES, "t-1").orElseThrow();
+    assertEquals(List.of("0 STEP_COMPLETED reserve@1", "1 ATTEMPT_FAILED charge@1", "2 STEP_COMPLETED charge@2",
+        "3 STEP_COMPLETED ship@1"), stored.checkpoints().stream()
+        .map(c -> c.sequence() + " " + c.kind() + " " + c.stepName() + "@" + c.attempts()).toList());
+  }
+
+  /**
+   * On a store that does not record waits, a failed attempt whose append fails stops the run there:
+   * the step never waits and is not tried again, so no later checkpoint of it is recorded without
+   * the failed attempt (the next start runs the step again, as one that was running).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void onAStoreThatDoesNotRecordWaitsAFailedAttemptThatCannotBeRecordedStopsTheRunWithoutAWait(boolean async)
+      throws Exception {
+    HoldsTheFailedAttempt store = new HoldsTheFailedAttempt();
+    Held held = heldAtTheFailedAttempt(store, async);
+
+    store.letGo.complete(false);
+
+    ExecutionException stopped = assertThrows(ExecutionException.class, () -> held.run().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(WorkflowSuspendedException.class, stopped.getCause());
+    assertEquals(List.of("reserve@1", "charge@1"), events, "no wait, no further attempt, nothing compensated");
+    assertEquals(0, payment.waits.availablePermits());
+    assertFalse(held.runner().runs.retryStep("t-1", "charge"));
+    assertEquals(RunStatus.RUNNING, memory.find("t-1").orElseThrow().status());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED), kinds("t-1"));
   }
 
   @ParameterizedTest
