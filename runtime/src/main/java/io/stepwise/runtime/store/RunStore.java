@@ -43,10 +43,14 @@ import java.util.concurrent.CompletableFuture;
  *       ones, whatever order a store would apply writes in, and the engine does not rely on this
  *       section for them.
  *   <li>Besides the steps that run at the same time (below), it makes an append without waiting
- *       for the run's previous write in one case: a run whose transaction id the engine drew (no
- *       run can have it) is begun by its first write, the begin made right before that append, so
- *       that a first step whose work is in the store's transaction commits with it. This relies on
- *       the order above: a store that applied the append first would fail it, and stop the run.
+ *       for the run's previous write in one case: a run known to be new is begun by its first
+ *       write, the begin made right before that append, so that a first step whose work is in the
+ *       store's transaction commits with it. A run is known to be new when the engine drew its
+ *       transaction id (no run can have it), or when a write that carried its beginning inserted
+ *       its row before that write's work failed and was rolled back. This relies on the order
+ *       above: a store that applied the append first would fail it, and stop the run. A top-level
+ *       run with a given id that is not known to be new waits for its begin before anything else
+ *       is written or done: the begin may find the run recorded, which the run then replays.
  *   <li>Steps that run at the same time (the members of a {@code @Parallel} group, a {@code noWait}
  *       step beside the steps after it) append concurrently, each with its own checkpoints, numbered
  *       when each step had its outcome. A store may apply them in either order; when one fails,
