@@ -15,10 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.slf4j.MDC;
 
 /**
  * Workflows whose steps take a {@code java.sql.Connection}, on the table {@code account}: their work
@@ -42,6 +44,8 @@ final class AccountWorkflows {
     final List<Long> rowsSeenElsewhere = new CopyOnWriteArrayList<>();
     /** Deposit attempts still to fail, after their update. */
     final AtomicInteger depositFailures = new AtomicInteger();
+    /** The MDC that each call of create-account saw (its work runs on the run store's thread). */
+    final List<Map<String, String>> createAccountMdc = new CopyOnWriteArrayList<>();
 
     public OpenAccount(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -49,6 +53,8 @@ final class AccountWorkflows {
 
     @Step("create-account")
     StepResponse<Long, Long> createAccount(@Input String owner, Connection connection) throws SQLException {
+      Map<String, String> mdc = MDC.getCopyOfContextMap();
+      createAccountMdc.add(mdc == null ? Map.of() : mdc);
       long id = insert(connection, owner);
       rowsSeenElsewhere.add(count(dataSource, owner));
       return new StepResponse<>(id, id);

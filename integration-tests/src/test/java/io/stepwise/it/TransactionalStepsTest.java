@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.MDC;
 
 /**
  * Steps that take a {@code java.sql.Connection}, in workflows compiled by Maven with the processor,
@@ -71,6 +73,27 @@ class TransactionalStepsTest {
 
   private static RunOptions tx(String transactionId) {
     return RunOptions.builder().transactionId(transactionId).build();
+  }
+
+  @Test
+  void aStepWhoseWorkRunsOnTheStoresThreadHasTheMdcOfItsRun() throws SQLException {
+    AccountWorkflows_OpenAccountRunner runner = runner(engine);
+    engine.start();
+    MDC.put("request", "r-1");
+    try {
+      runner.run("ann", tx("tx-mdc-1"));
+    } finally {
+      MDC.remove("request");
+    }
+    runner.run("bob", tx("tx-mdc-2"));
+
+    assertEquals(List.of(
+        Map.of("request", "r-1", "stepwise.transactionId", "tx-mdc-1", "stepwise.workflow", "open-account",
+            "stepwise.step", "create-account"),
+        Map.of("stepwise.transactionId", "tx-mdc-2", "stepwise.workflow", "open-account",
+            "stepwise.step", "create-account")),
+        workflow.createAccountMdc, "the caller's keys and the run's, as on the run's own thread; nothing of an "
+            + "earlier run left on the store's thread");
   }
 
   @Test

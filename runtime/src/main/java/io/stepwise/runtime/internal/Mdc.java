@@ -19,21 +19,38 @@ final class Mdc {
    * thread's own MDC back, whole: keys the body added (a step's own, say) do not stay on the thread.
    */
   static void with(Map<String, String> context, Runnable body) {
+    Map<String, String> previous = set(context);
+    try {
+      body.run();
+    } finally {
+      set(previous);
+    }
+  }
+
+  /** Work that gives a value, or throws. */
+  interface Work<T> {
+    T run() throws Exception;
+  }
+
+  /** As {@link #with}, for work that gives a value or throws: a step's on the run store's thread, say. */
+  static <T> T call(Map<String, String> context, Work<T> work) throws Exception {
+    Map<String, String> previous = set(context);
+    try {
+      return work.run();
+    } finally {
+      set(previous);
+    }
+  }
+
+  /** Makes {@code context} the thread's whole MDC (none if null); gives the one it had. */
+  private static Map<String, String> set(Map<String, String> context) {
     Map<String, String> previous = MDC.getCopyOfContextMap();
     if (context == null) {
       MDC.clear();
     } else {
       MDC.setContextMap(context);
     }
-    try {
-      body.run();
-    } finally {
-      if (previous == null) {
-        MDC.clear();
-      } else {
-        MDC.setContextMap(previous);
-      }
-    }
+    return previous;
   }
 
   /**

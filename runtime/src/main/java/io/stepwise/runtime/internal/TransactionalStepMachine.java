@@ -9,9 +9,11 @@ import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.TransactionalRunStore;
 import io.stepwise.runtime.store.UnrecordableValueException;
 import java.sql.Connection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.slf4j.MDC;
 
 /**
  * The {@link StepMachine} of a step that takes a {@link Connection}: its work and its checkpoint
@@ -68,13 +70,15 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
     CompletableFuture<StepResponse<O, C>> done = new CompletableFuture<>();
     // a fresh run's first step carries its beginning: one commit for the run's start and the step
     NewRun beginning = group != null ? null : journal.takeBeginning();
-    ConnectionWork<StepResponse<O, C>> work = connection -> {
+    // the step runs on the store's thread: with the MDC it would have on this one (the run's keys, the step's)
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    ConnectionWork<StepResponse<O, C>> work = connection -> Mdc.call(mdc, () -> {
       StepResponse<O, C> response = body.invoke(context, connection);
       if (response != null && (response.isPermanentFailure() || response.isSkip())) {
         throw new RolledBack(response); // a permanent failure, or a step that skips itself, leaves no work behind
       }
       return response;
-    };
+    });
     Function<StepResponse<O, C>, RunUpdate> updateOf = response -> {
       if (response == null) {
         throw new IllegalStateException("step '" + step.name() + "' returned null instead of a StepResponse");
