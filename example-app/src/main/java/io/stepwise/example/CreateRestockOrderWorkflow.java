@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The "Create restock order" workflow of the Medusa guide: create a pending order for a supplier,
@@ -37,6 +39,8 @@ import java.util.Optional;
  */
 @Workflow("create-restock-order")
 public class CreateRestockOrderWorkflow {
+  private static final Logger log = LoggerFactory.getLogger(CreateRestockOrderWorkflow.class);
+
   private final SupplierService suppliers;
 
   public CreateRestockOrderWorkflow(SupplierService suppliers) {
@@ -51,7 +55,7 @@ public class CreateRestockOrderWorkflow {
     try {
       order = suppliers.createRestockOrder(connection, input, ctx.transactionId());
     } catch (RuntimeException e) {
-      throw failed(ctx, e);
+      throw stepFailed(ctx, e);
     }
     audit(ctx, "created order " + order.id() + " for supplier " + order.supplierId() + " (" + order.status() + ")");
     return new StepResponse<>(order, order.id());
@@ -86,7 +90,7 @@ public class CreateRestockOrderWorkflow {
     try {
       items = suppliers.createItems(connection, order.id(), input.items(), ctx.transactionId());
     } catch (RuntimeException e) {
-      throw failed(ctx, e);
+      throw stepFailed(ctx, e);
     }
     List<String> itemIds = ids(items);
     audit(ctx, "created items " + String.join(", ", itemIds) + " of order " + order.id());
@@ -116,7 +120,7 @@ public class CreateRestockOrderWorkflow {
     try {
       confirmed = suppliers.confirmRestockOrder(connection, order.id(), ctx.transactionId());
     } catch (RuntimeException e) {
-      throw failed(ctx, e);
+      throw stepFailed(ctx, e);
     }
     audit(ctx, "confirmed order " + confirmed.id() + " with " + confirmed.totalItems() + " item(s), total cost "
         + confirmed.totalCost().toPlainString());
@@ -142,6 +146,19 @@ public class CreateRestockOrderWorkflow {
   private RuntimeException failed(StepContext ctx, RuntimeException e) {
     audit(ctx, "failed: " + e.getMessage());
     return e;
+  }
+
+  /**
+   * A step's {@link #failed}, logged with its stack trace when it is unexpected (a business error
+   * is no news; the engine logs a compensation's failure itself). The transaction id needs no
+   * escaping: the engine refuses one with control characters.
+   */
+  private RuntimeException stepFailed(StepContext ctx, RuntimeException e) {
+    if (!PublicErrors.isExpected(e)) {
+      log.error("Workflow '{}' ({}) step '{}' failed unexpectedly", ctx.workflowName(), ctx.transactionId(),
+          ctx.stepName(), e);
+    }
+    return failed(ctx, e);
   }
 
   private static List<String> ids(List<RestockOrderItem> items) {
