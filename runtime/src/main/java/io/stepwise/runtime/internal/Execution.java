@@ -373,14 +373,19 @@ abstract class Execution {
    */
   boolean cancel() {
     boolean cancelled = record.requestCancel();
-    RunWaits waits = this.waits;
-    if (waits != null) {
-      waits.stopAll();
-    }
+    stopWaits();
     return cancelled;
   }
 
   // ---------------------------------------------------------------- manual retries
+
+  /** Ends the waits of the run's steps (and its children's) for the application: the run stops (see {@link Journal#suspend}). */
+  void stopWaits() {
+    RunWaits waits = this.waits;
+    if (waits != null) {
+      waits.stopAll();
+    }
+  }
 
   /**
    * The step waits after its failed {@code attempt} for the application to retry or fail it. The

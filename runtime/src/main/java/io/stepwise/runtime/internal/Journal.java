@@ -484,6 +484,9 @@ final class Journal {
               run.transactionId(), cause);
         }
       }
+      // a step that waits in memory for the application's retry (beside the step whose write
+      // failed: a noWait step's, a group member's) stops waiting: no decision can make the run go on
+      run.stopWaits();
     }
     if (parent != null) {
       parent.suspend(suspension, "its child workflow '" + spec.name() + "' stopped without ending");

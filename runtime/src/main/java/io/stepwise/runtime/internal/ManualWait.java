@@ -68,6 +68,9 @@ final class ManualWait {
       return m.driver.await(run, m.recording.waiting(), m);
     }
     ManualWait wait = run.beginWaiting(m.step, m.attempt);
+    if (run.journal != null && run.journal.isSuspended()) {
+      wait.decide(Decision.STOP); // the run stopped since the check above, before this wait could be stopped
+    }
     m.wait = wait;
     if (m.group != null) {
       m.group.waiting(wait);

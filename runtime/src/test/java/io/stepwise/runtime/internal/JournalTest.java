@@ -1128,6 +1128,67 @@ class JournalTest {
     assertEquals(List.of(), events);
   }
 
+  // ---------------------------------------------------------------- a wait in memory when the run stops
+
+  @ParameterizedTest(name = "async: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aStepWaitingInMemoryForTheApplicationStopsWaitingWhenAConcurrentStepsWriteStopsTheRun(boolean async)
+      throws Exception {
+    StepSpec manual = StepSpec.builder("ship").maxRetries(1).autoRetry(false).build();
+    WorkflowSpec spec = WorkflowSpec.of(1, "order", RESERVE, CHARGE, manual).withTypes(TYPES, "fp-w");
+    RunStore store = new Forwarding(memory) {
+      @Override
+      public boolean recordsWaits() {
+        return false; // the step waits in memory, holding the run
+      }
+
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().anyMatch(c -> c.stepName().equals("charge"))) {
+          return CompletableFuture.failedFuture(new RunStoreException("the database is down"));
+        }
+        return super.append(types, transactionId, update);
+      }
+    };
+    CountDownLatch waiting = new CountDownLatch(1);
+    RunOptions options = RunOptions.builder().transactionId("tx-w").listener(new io.stepwise.runtime.WorkflowListener() {
+      @Override
+      public void onStepWaiting(io.stepwise.runtime.StepContext step, Throwable error) {
+        waiting.countDown();
+      }
+    }).build();
+    RunRegistry runs = RunRegistry.of(engine(store), spec, (String input, RunOptions o) -> null);
+    CountDownLatch chargeGate = new CountDownLatch(1);
+    gates.put("charge", chargeGate);
+    failing.add("ship");
+
+    CompletableFuture<WorkflowResult<String>> running = async
+        ? AsyncRun.submit(spec, options, Container.empty(), runs, "o-w", run ->
+            run.valueStep(RESERVE, ctx -> step("reserve", "o-w"), null).thenCompose(reserved -> {
+              run.noWait("charge").valueStepAsync(CHARGE,
+                  ctx -> CompletableFuture.supplyAsync(() -> quietly("charge", reserved)), null);
+              return run.valueStep(manual, ctx -> step("ship", reserved), null);
+            }))
+        : AsyncRuns.supply(options, runs, () -> {
+          WorkflowRun run = WorkflowRun.start(spec, options, Container.empty(), runs, "o-w");
+          try {
+            String reserved = run.valueStep(RESERVE, ctx -> step("reserve", "o-w"), null);
+            run.noWait("charge").valueStep(CHARGE, ctx -> step("charge", reserved), null);
+            return run.done(run.valueStep(manual, ctx -> step("ship", reserved), null));
+          } catch (WorkflowRun.Halt halt) {
+            return run.halted(halt);
+          }
+        });
+    assertTrue(waiting.await(5, TimeUnit.SECONDS), "ship waits for the application: " + events);
+    chargeGate.countDown(); // charge completes, and its checkpoint cannot be recorded: the run stops
+
+    ExecutionException stopped = assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS),
+        "the run stops without waiting for a decision that cannot change that");
+    assertInstanceOf(WorkflowSuspendedException.class, stopped.getCause());
+    assertEquals(Set.of("reserve", "ship", "charge"), Set.copyOf(events));
+    assertEquals(3, events.size(), "ship is not attempted again: " + events);
+  }
+
   // ---------------------------------------------------------------- a given id, on a transactional store
 
   @Test
