@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes one batch of a {@link GroupCommitWriter}'s ops in the writer's open transaction, which the
@@ -150,6 +152,23 @@ final class BatchWrite {
           || op instanceof WriteOp.Append a && a.update.checkpoints().size() > MAX_ONE_TRIP_CHECKPOINTS) {
         return false;
       }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@link #together} keeps the order of {@code batch}'s writes to each run: it runs a
+   * reopen where it comes, but writes the appends after every unit of work and reopen, so a reopen
+   * that comes after another write to its run (a revert made right after the run's end, say) must
+   * be written {@link #oneByOne}, in order.
+   */
+  static boolean keepsOrderTogether(List<WriteOp<?>> batch) {
+    Set<String> written = new HashSet<>();
+    for (WriteOp<?> op : batch) {
+      if (op instanceof WriteOp.Reopen && written.contains(op.transactionId)) {
+        return false;
+      }
+      written.add(op.transactionId);
     }
     return true;
   }

@@ -178,6 +178,9 @@ final class GroupCommitWriter {
       try {
         if (dialect == Dialect.POSTGRESQL && BatchWrite.fitsOneTrip(batch)) {
           batchWrite.inOneTrip(connection(), batch);   // commits, in the same round trip as its last statements
+        } else if (!BatchWrite.keepsOrderTogether(batch)) {
+          batchWrite.oneByOne(connection(), batch);
+          connection.commit();
         } else {
           batchWrite.together(connection(), batch);
           connection.commit();

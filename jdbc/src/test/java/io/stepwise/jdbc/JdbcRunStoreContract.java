@@ -290,6 +290,31 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
   }
 
   @Test
+  void aRevertMadeRightAfterTheEndOfItsRunIsAppliedAfterItInOneBatch() throws Exception {
+    createOrdersTable();
+    begin("order-1");
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // a unit of work of the run holds its writer, so that the two writes below wait in one batch
+    CompletableFuture<String> held = jdbc().appendWithWork(TYPES, "order-1", c -> {
+      writing.countDown();
+      assertTrue(release.await(10, TimeUnit.SECONDS));
+      return insertOrder(c, "o-1");
+    }, inserted -> RunUpdate.of(createOrder(0, "order-1")));
+    assertTrue(writing.await(10, TimeUnit.SECONDS));
+    CompletableFuture<Void> ended = store.append(TYPES, "order-1", RunUpdate.ending(
+        List.of(completed(1, 2, "notify", null, null)), new RunEnd(RunStatus.DONE, order("o-1"), List.of(), T0)));
+    CompletableFuture<Boolean> revert = store.beginRevert(TYPES, "order-1", revertBegun(2));
+    release.countDown();
+
+    assertEquals("o-1", join(held));
+    join(ended);
+    assertTrue(join(revert), "the run was DONE when the revert, made after its end, was applied");
+    assertEquals(RunStatus.COMPENSATING, load("order-1").status());
+    assertEquals(3, load("order-1").checkpoints().size());
+  }
+
+  @Test
   void aUnitOfWorkCannotEndTheStoresTransaction() throws Exception {
     createOrdersTable();
     begin("order-1");
