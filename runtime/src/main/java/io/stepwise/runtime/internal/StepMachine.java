@@ -257,22 +257,24 @@ abstract class StepMachine<O, C> implements Runnable {
     if (recording != null) {
       Journal journal = recording.journal;
       if ((stopsBeforeCondition && journal.suspension() != null) || journal.isSuspended()) {
-        phase = OVER; // the caller sees the suspension, and stops the run here
-        goOn();
-        return true;
+        return stopHere(); // the caller sees the suspension, and stops the run here
       }
       recording.began = Instant.now();
-      Checkpoint outcome = journal.replayStep(position);
-      if (outcome != null) {
-        return recording.replay(outcome); // its recorded outcome, instead of calling the step
-      }
       if (journal.unbegun() && (group != null || when != null || !recordsWithWork())) {
         // a step that acts outside the store acts once the run's beginning is durable; only a
-        // sequential first step whose work is in the store's transaction carries the beginning itself
+        // sequential first step whose work is in the store's transaction carries the beginning itself.
+        // Before the record is read: the beginning of a run with a given id may find it (see Journal).
         if (!driver.await(run, journal.writeBeginning(), this)) {
           return false; // comes back here once it is, and stops there if it could not be recorded
         }
         return condition();
+      }
+      if (journal.isSuspended()) {
+        return stopHere(); // the beginning that a sibling wrote since the check above stopped the run
+      }
+      Checkpoint outcome = journal.replayStep(position);
+      if (outcome != null) {
+        return recording.replay(outcome); // its recorded outcome, instead of calling the step
       }
     }
     Throwable stop = stopsBeforeCondition ? run.stopReason(step) : null;
@@ -309,6 +311,13 @@ abstract class StepMachine<O, C> implements Runnable {
     }
     attempt = 1;
     phase = ATTEMPT;
+    return true;
+  }
+
+  /** Ends the step before its condition, without an outcome: the run stops at this checkpoint. */
+  private boolean stopHere() {
+    phase = OVER;
+    goOn();
     return true;
   }
 

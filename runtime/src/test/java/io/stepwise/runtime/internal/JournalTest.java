@@ -694,6 +694,24 @@ class JournalTest {
     assertEquals(WorkflowStatus.DONE, running.get(5, TimeUnit.SECONDS).status());
   }
 
+  @Test
+  void aRunWithAGivenIdWhoseFirstStepIsAGroupFindsItsRecordBeforeAMemberActs() throws Exception {
+    GroupRunner runner = new GroupRunner(engine(memory));
+    RunOptions tx = RunOptions.builder().transactionId("tx-gg").build();
+    WorkflowResult<String> first = runner.run("o-gg", tx);
+    assertEquals(Set.of("reserve", "charge", "ship"), Set.copyOf(events));
+    events.clear();
+
+    WorkflowResult<String> again = runner.runAsync("o-gg", tx).get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(), events, "no member of the group acts for a recorded id");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> runner.run("other", tx));
+
+    assertEquals(first.result(), again.result());
+    assertTrue(refused.getMessage().contains("already has a run with transaction id 'tx-gg' (DONE), with another "
+        + "input"), refused.getMessage());
+    assertEquals(List.of(), events, "no member of the group acts for a recorded id");
+  }
+
   // ---------------------------------------------------------------- opening a recorded run
 
   @Test
