@@ -78,11 +78,13 @@ final class Journal {
   private volatile CompletableFuture<Void> endWrite;
   /**
    * The beginning of a run with a fresh id, not written yet: its first write carries it (see
-   * {@link #takeBeginning}); null once written, and for a run whose id was given.
+   * {@link #carryBeginning}); null once written or taken, and for a run that read its record as it opened.
    */
   private NewRun beginning;
   /** The beginning's write, once asked for; what later callers of {@link #writeBeginning} wait for. */
   private CompletableFuture<Void> begunWrite;
+  /** Completes when the write that carries the beginning with a step's work ends; null when none does. */
+  private CompletableFuture<Void> carrying;
   /**
    * Whether the beginning not written yet may find its run recorded: a top-level run with a given
    * transaction id, opened without reading its record (see {@link #open}); false for a fresh id,
@@ -142,7 +144,7 @@ final class Journal {
     }
     if (freshId) {
       // No run can have an id the engine just drew: nothing to find, nothing to wait for. The
-      // beginning goes with the run's first write (see takeBeginning): a first step whose work is
+      // beginning goes with the run's first write (see carryBeginning): a first step whose work is
       // in the store's transaction commits it with its own checkpoint, in one commit.
       engine.claim(run.transactionId(), claim);
       beginning = newRun(input);
@@ -245,7 +247,7 @@ final class Journal {
    * whose sibling took the beginning waits for that sibling's write.
    */
   synchronized boolean unbegun() {
-    return beginning != null || (begunWrite != null && !begunWrite.isDone());
+    return beginning != null || carrying != null || (begunWrite != null && !begunWrite.isDone());
   }
 
   /**
@@ -253,7 +255,13 @@ final class Journal {
    * it was). A failure stops the run at its next checkpoint.
    */
   synchronized CompletableFuture<Void> writeBeginning() {
-    NewRun first = takeBeginning();
+    if (beginning == null && carrying != null) {
+      // a first step carries it with its work: once that write is over, the beginning is durable,
+      // or back here to be written
+      return carrying.thenCompose(ignored -> writeBeginning());
+    }
+    NewRun first = beginning;
+    beginning = null;
     if (first == null) {
       return begunWrite == null ? CompletableFuture.completedFuture(null) : begunWrite;
     }
@@ -330,23 +338,48 @@ final class Journal {
 
   /**
    * The run's beginning for a write that carries it (a transactional step's {@code beginWithWork});
-   * null if it is written. Who takes it writes it, or gives it back with {@link #giveBackBeginning}.
+   * null if it is written, or being written. Who takes it tells how its write ended: {@link
+   * #carried}, or {@link #giveBackBeginning}; until then, the steps that wait for the beginning
+   * ({@link #writeBeginning}) wait for that write.
    */
-  synchronized NewRun takeBeginning() {
+  synchronized NewRun carryBeginning() {
     NewRun first = beginning;
     beginning = null;
+    if (first != null) {
+      carrying = new CompletableFuture<>();
+    }
     return first;
   }
 
+  /** The write that carried the beginning ({@link #carryBeginning}) committed it: the run is begun. */
+  void carried() {
+    CompletableFuture<Void> written;
+    synchronized (this) {
+      written = carrying;
+      carrying = null;
+      begunWrite = CompletableFuture.completedFuture(null);
+      mayBeRecorded = false;
+    }
+    written.complete(null);
+  }
+
   /**
-   * The write that took the beginning wrote nothing: the next write carries it. {@code new} when the
+   * The write that carried the beginning wrote nothing: the next write carries it. {@code new} when the
    * write did insert the run's row before its work failed and was rolled back: the run is not
    * recorded, and a later write that finds it recorded is not a replay.
    */
-  synchronized void giveBackBeginning(NewRun first, boolean isNew) {
-    beginning = first;
-    if (isNew) {
-      mayBeRecorded = false;
+  void giveBackBeginning(NewRun first, boolean isNew) {
+    CompletableFuture<Void> written;
+    synchronized (this) {
+      beginning = first;
+      if (isNew) {
+        mayBeRecorded = false;
+      }
+      written = carrying;
+      carrying = null;
+    }
+    if (written != null) {
+      written.complete(null); // the steps that wait for the beginning write it themselves
     }
   }
 
@@ -420,13 +453,26 @@ final class Journal {
     if (all.isEmpty() && end == null) {
       return CompletableFuture.completedFuture(null);
     }
-    writeBeginning(); // if not written yet: the store applies it before this append
+    RunUpdate update = end == null ? RunUpdate.of(all) : RunUpdate.ending(all, end);
+    boolean mayFind = mayBeRecorded();
+    CompletableFuture<Void> begun = writeBeginning(); // if not written yet: the store applies it before this append
     CompletableFuture<Void> written;
-    try {
-      written = engine.store.append(spec.types(), run.transactionId(),
-          end == null ? RunUpdate.of(all) : RunUpdate.ending(all, end));
-    } catch (RuntimeException e) {
-      written = CompletableFuture.failedFuture(e);
+    if (mayFind && !begun.isDone()) {
+      // The beginning of a run with a given id may find the run recorded: then this append, the
+      // run's first (its first step stopped before it acted: a cancel, say), must not go into
+      // that record. It waits for the beginning, and is not made if the beginning found one.
+      written = begun.thenCompose(ignored -> {
+        if (isSuspended()) {
+          return CompletableFuture.failedFuture(suspension); // the beginning could not be written, or was refused
+        }
+        if (replay != null) {
+          return CompletableFuture.failedFuture(new RunStoreException("run '" + run.transactionId() + "' of workflow '"
+              + spec.name() + "' is recorded already; its first checkpoint was not written into that record"));
+        }
+        return storeAppend(update);
+      });
+    } else {
+      written = storeAppend(update);
     }
     return written.whenComplete((ignored, error) -> {
       // a value that cannot be recorded fails its step instead (see StepMachine); anything else stops the run
@@ -434,6 +480,14 @@ final class Journal {
         suspend(WorkflowRun.unwrap(error), "its store could not record a checkpoint");
       }
     });
+  }
+
+  private CompletableFuture<Void> storeAppend(RunUpdate update) {
+    try {
+      return engine.store.append(spec.types(), run.transactionId(), update);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Records the run's end, with the last step's checkpoint if it waits; nothing if the record has its end. */

@@ -69,7 +69,13 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
       Attempt context) {
     CompletableFuture<StepResponse<O, C>> done = new CompletableFuture<>();
     // a fresh run's first step carries its beginning: one commit for the run's start and the step
-    NewRun beginning = group != null ? null : journal.takeBeginning();
+    NewRun beginning = group != null ? null : journal.carryBeginning();
+    if (beginning == null && journal.unbegun() && journal.mayBeRecorded()) {
+      // a step running beside it (a noWait step before it) writes the beginning of a run with a
+      // given id, which may find the run recorded: start again from the condition once it is known
+      journal.writeBeginning().whenComplete((ignored, e) -> done.completeExceptionally(BEGIN_AGAIN));
+      return done;
+    }
     // the step runs on the store's thread: with the MDC it would have on this one (the run's keys, the step's)
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     ConnectionWork<StepResponse<O, C>> work = connection -> Mdc.call(mdc, () -> {
@@ -95,7 +101,9 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
     written.whenComplete((response, error) -> {
       Throwable cause = WorkflowRun.unwrap(error);
       boolean storeFailed = cause instanceof RunStoreException && !(cause instanceof UnrecordableValueException);
-      if (cause != null && beginning != null) {
+      if (cause == null && beginning != null) {
+        journal.carried();
+      } else if (cause != null && beginning != null) {
         // nothing was written: the next write carries the beginning; a failure of the store's may
         // have come before the run's row (found recorded, say), anything else after it
         journal.giveBackBeginning(beginning, !storeFailed);

@@ -1059,7 +1059,7 @@ class JournalTest {
    * steps here do not use it), in memory; notes each write; fails the writes of a run's end when
    * told.
    */
-  static final class TransactionalStore extends Forwarding implements TransactionalRunStore {
+  static class TransactionalStore extends Forwarding implements TransactionalRunStore {
     final List<String> writes = new CopyOnWriteArrayList<>();
     volatile boolean endFails;
     /** How many units of work it takes before it fails every one (the database goes down). */
@@ -1250,6 +1250,49 @@ class JournalTest {
     assertEquals("o-h>reserve>charge>ship", result.result());
     assertEquals(List.of("charge", "ship"), events, "the recorded step is not called again");
     assertEquals(List.of("beginWithWork", "begin", "appendWithWork", "appendWithWork", "end"), store.writes);
+  }
+
+  @Test
+  void aTransactionalStepAfterANoWaitFirstStepWaitsForTheBeginningOfARunWithAGivenId() throws Exception {
+    AtomicReference<CompletableFuture<Void>> slowBegin = new AtomicReference<>(CompletableFuture.completedFuture(null));
+    TransactionalStore store = new TransactionalStore(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        return slowBegin.get().thenCompose(ignored -> super.begin(types, run)); // a store whose writer is busy
+      }
+    };
+    RunRegistry runs = RunRegistry.of(engine(store), SPEC, (String input, RunOptions options) -> null);
+    RunOptions tx = RunOptions.builder().transactionId("tx-nw").build();
+    java.util.function.Supplier<WorkflowResult<String>> body = () -> {
+      WorkflowRun run = WorkflowRun.start(SPEC, tx, Container.empty(), runs, "o-nw");
+      try {
+        run.noWait("reserve").valueStep(RESERVE, ctx -> step("reserve", "o-nw"), null);
+        String charged = run.<String, String>transactionalStep(CHARGE, (ctx, connection) -> {
+          String out = step("charge", "o-nw");
+          return new StepResponse<>(out, out);
+        }, null);
+        return run.done(run.valueStep(SHIP, ctx -> step("ship", charged), null));
+      } catch (WorkflowRun.Halt halt) {
+        return run.halted(halt);
+      }
+    };
+    WorkflowResult<String> first = body.get();
+    events.clear();
+    store.writes.clear();
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    slowBegin.set(release);
+
+    CompletableFuture<WorkflowResult<String>> again = CompletableFuture.supplyAsync(body);
+    Thread.sleep(200); // charge would have run by now if it did not wait for the beginning
+    List<String> before = List.copyOf(events);
+    release.complete(null);
+
+    assertEquals(List.of(), before, "a step acted before the beginning found the run recorded");
+    assertEquals(first.result(), again.get(5, TimeUnit.SECONDS).result());
+    assertEquals(List.of(), events);
+    // whichever step took the beginning first: the write that found the run wrote nothing
+    assertTrue(store.writes.equals(List.of("begin")) || store.writes.equals(List.of("beginWithWork", "begin")),
+        "the repeat writes nothing into the record it found: " + store.writes);
   }
 
   @Test
