@@ -244,33 +244,38 @@ class DurableOutcomesTest {
             .error(new StoredError(IllegalStateException.class.getName(), "charge failed on attempt 1")).build())).join();
   }
 
-  /** Starts an engine on the record with {@code charge}, and waits for the run it resumes to end DONE; returns when it started. */
-  long resume(StepSpec charge) throws Exception {
+  /**
+   * Starts an engine on the record with {@code charge} (a stage's step if {@code async}), and waits for
+   * the run it resumes to end DONE; returns when it started.
+   */
+  long resume(boolean async, StepSpec charge) throws Exception {
     WorkflowEngine engine = payment.engine();
-    Payment.Runner runner = payment.new Runner(engine, false, charge);
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
     long start = System.nanoTime();
     engine.start();
     assertEquals(WorkflowStatus.DONE, runner.resumedResult().status());
     return start;
   }
 
-  @Test
-  void aRunResumedAfterItsRetryPauseWasOverRetriesAtOnce() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunResumedAfterItsRetryPauseWasOverRetriesAtOnce(boolean async) throws Exception {
     killedInTheRetryPause(60_000);
     StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(30_000).build();
 
-    long start = resume(charge);
+    long start = resume(async, charge);
 
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "no pause");
     assertEquals(List.of("charge@2", "ship@1"), payment.events, "reserve and the failed attempt are not run again");
   }
 
-  @Test
-  void aRunResumedInItsRetryPausePausesForWhatIsLeftOfIt() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunResumedInItsRetryPausePausesForWhatIsLeftOfIt(boolean async) throws Exception {
     killedInTheRetryPause(0);
     StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(300).build();
 
-    long start = resume(charge);
+    long start = resume(async, charge);
 
     assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250), "the pause goes on after the restart");
     assertEquals(List.of("charge@2", "ship@1"), payment.events);

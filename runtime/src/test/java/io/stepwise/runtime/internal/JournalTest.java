@@ -528,6 +528,46 @@ class JournalTest {
   }
 
   @Test
+  void aRunWhoseEngineBeganToCloseWhileItsBeginningWasBeingRecordedStopsBeforeItsFirstStep() throws Exception {
+    CountDownLatch beginning = new CountDownLatch(1);
+    CountDownLatch recordIt = new CountDownLatch(1);
+    Engine first = (Engine) WorkflowEngine.builder().store(new Forwarding(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        beginning.countDown();
+        try {
+          assertTrue(recordIt.await(5, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return super.begin(types, run);
+      }
+
+      @Override
+      public void close() {
+        // the record outlives this engine
+      }
+    }).build();
+    Runner runner = new Runner(first);
+    first.start();
+    CompletableFuture<WorkflowResult<String>> running =
+        runner.runAsync("o-14", RunOptions.builder().transactionId("tx-14").build());
+    assertTrue(beginning.await(5, TimeUnit.SECONDS));
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+    while (!first.isClosing()) {
+      Thread.onSpinWait();
+    }
+    recordIt.countDown();
+
+    WorkflowSuspendedException stopped = assertInstanceOf(WorkflowSuspendedException.class,
+        assertThrows(Exception.class, () -> running.get(5, TimeUnit.SECONDS)).getCause());
+    closing.get(5, TimeUnit.SECONDS);
+    assertTrue(stopped.getMessage().contains("its WorkflowEngine is closing"), stopped.getMessage());
+    assertEquals(List.of(), events, "'reserve' did not start");
+    assertEquals(List.of(), kinds("tx-14"), "the run is recorded as begun, with no step");
+  }
+
+  @Test
   void aResumedRunKeepsItsRecordedDeadline() throws Exception {
     WorkflowSpec timed = SPEC.withTimeout(400);
     DyingStore dying = new DyingStore(memory);
