@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.ManualStepFailureException;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
@@ -28,8 +31,11 @@ import io.stepwise.runtime.store.StoredRun;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,6 +105,50 @@ class RecordedWaitTest {
 
     assertEquals(WorkflowStatus.DONE, run.get(10, TimeUnit.SECONDS).status());
     assertEquals(List.of("reserve@1", "charge@1", WAITING, "charge@2", "ship@1"), events);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void onAStoreThatDoesNotRecordWaitsAWaitInMemoryBeginsOnlyOnceItsFailedAttemptIsDurable(boolean async)
+      throws Exception {
+    AtomicBoolean failedAttemptDurable = new AtomicBoolean();
+    ForwardingRunStore slowFailures = new ForwardingRunStore(memory) {
+      @Override
+      public boolean recordsWaits() {
+        return false;
+      }
+
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.ATTEMPT_FAILED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+            .thenCompose(later -> super.append(types, transactionId, update))
+            .thenRun(() -> failedAttemptDurable.set(true));
+      }
+    };
+    WorkflowEngine engine = payment.engine(slowFailures);
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    payment.failures.put("charge", 1);
+    engine.start();
+    List<Boolean> durableWhenTheWaitBegan = new CopyOnWriteArrayList<>();
+    CountDownLatch waiting = new CountDownLatch(1);
+    RunOptions options = RunOptions.builder().transactionId("t-1").throwOnError(false).listener(new WorkflowListener() {
+      @Override
+      public void onStepWaiting(StepContext step, Throwable error) {
+        durableWhenTheWaitBegan.add(failedAttemptDurable.get());
+        waiting.countDown();
+      }
+    }).build();
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("o", options);
+    assertTrue(waiting.await(10, TimeUnit.SECONDS), "the step never began to wait: " + events);
+    assertTrue(runner.runs.retryStep("t-1", "charge"));
+
+    assertEquals(WorkflowStatus.DONE, run.get(10, TimeUnit.SECONDS).status());
+    assertEquals(List.of(true), durableWhenTheWaitBegan, "a resumed run must find the failed attempt to wait again");
+    assertEquals(List.of("reserve@1", "charge@1", "charge@2", "ship@1"), events);
   }
 
   @ParameterizedTest
