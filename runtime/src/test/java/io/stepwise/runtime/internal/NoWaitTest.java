@@ -40,10 +40,20 @@ class NoWaitTest {
   /** Counted down when a step fails for good, by step name. */
   final CountDownLatch emailFailed = new CountDownLatch(1);
   final CountDownLatch billFailed = new CountDownLatch(1);
+  /** If set, the listener that hears email's failure waits for it (a while at most) before it returns. */
+  volatile CountDownLatch lingerAfterEmailFailed;
   final WorkflowListener listener = new WorkflowListener() {
     @Override
     public void onStepFailure(StepContext step, Throwable error) {
       (step.stepName().equals("email") ? emailFailed : billFailed).countDown();
+      CountDownLatch linger = lingerAfterEmailFailed;
+      if (step.stepName().equals("email") && linger != null) {
+        try {
+          linger.await(300, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   };
 
@@ -144,6 +154,11 @@ class NoWaitTest {
     CountDownLatch ship = hold("ship");
     steps.gates.put("email", steps.reached.get("ship")); // email fails while ship runs
     steps.failures.put("email", 1);
+    CountDownLatch bill = new CountDownLatch(1);
+    steps.reached.put("bill", bill);
+    // the run knows of email's failure before the listener hears it: were bill to start while the
+    // listener still hears it, bill would let the listener go on
+    lingerAfterEmailFailed = bill;
 
     CompletableFuture<WorkflowResult<String>> run = start(async);
     awaitReached("ship");
