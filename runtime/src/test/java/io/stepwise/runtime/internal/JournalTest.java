@@ -52,6 +52,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Durable runs on the execution core (see {@link Journal}), with a hand-written runner of three steps
@@ -527,8 +528,10 @@ class JournalTest {
     assertEquals(List.of("ship"), events);
   }
 
-  @Test
-  void aRunWhoseEngineBeganToCloseWhileItsBeginningWasBeingRecordedStopsBeforeItsFirstStep() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunWhoseEngineBeganToCloseWhileItsBeginningWasBeingRecordedStopsBeforeItsFirstStep(boolean async)
+      throws Exception {
     CountDownLatch beginning = new CountDownLatch(1);
     CountDownLatch recordIt = new CountDownLatch(1);
     Engine first = (Engine) WorkflowEngine.builder().store(new Forwarding(memory) {
@@ -548,10 +551,17 @@ class JournalTest {
         // the record outlives this engine
       }
     }).build();
-    Runner runner = new Runner(first);
-    first.start();
-    CompletableFuture<WorkflowResult<String>> running =
-        runner.runAsync("o-14", RunOptions.builder().transactionId("tx-14").build());
+    RunOptions options = RunOptions.builder().transactionId("tx-14").build();
+    CompletableFuture<WorkflowResult<String>> running;
+    if (async) {
+      AsyncRunner runner = new AsyncRunner(first);
+      first.start();
+      running = runner.runAsync("o-14", options);
+    } else {
+      Runner runner = new Runner(first);
+      first.start();
+      running = runner.runAsync("o-14", options);
+    }
     assertTrue(beginning.await(5, TimeUnit.SECONDS));
     CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
     while (!first.isClosing()) {

@@ -259,6 +259,38 @@ class StepMachineRulesTest {
   }
 
   @Test
+  void aMemberOfAGroupThatStartsAfterTheRunWasCancelledIsNeverAttempted() {
+    RunRegistry registry = new RunRegistry();
+    List<Runnable> started = new CopyOnWriteArrayList<>();
+    StepSpec pay = StepSpec.of("pay", 1);
+    StepSpec ship = StepSpec.of("ship", 2);
+    WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "trip", BOOK, pay, ship), RunOptions.builder()
+        .transactionId("t-1").throwOnError(false).listener(listener).executor(started::add).build(), Container.empty(),
+        registry, "in");
+    WorkflowResult<String> result;
+    try {
+      run.<String>valueStep(BOOK, ctx -> "booked", (c, ctx) -> events.add("undo-book(" + c + ")"));
+      WorkflowRun.Group group = run.parallel("pack");
+      group.<String>valueStep(pay, ctx -> events.add("pay") ? "paid" : null, null);
+      group.<String>valueStep(ship, ctx -> events.add("ship") ? "shipped" : null, null);
+      assertTrue(registry.cancel("t-1"));
+      started.forEach(Runnable::run); // the executor runs the members only now
+      group.join();
+      result = run.done("not reached");
+    } catch (WorkflowRun.Halt halt) {
+      result = run.halted(halt);
+    }
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("undo-book(booked)"), events, "neither member is attempted");
+    assertEquals(List.of("pay", "ship"), result.errors().stream().map(StepError::step).toList());
+    for (StepError error : result.errors()) {
+      assertEquals(0, error.attempts());
+      assertInstanceOf(WorkflowCancelledException.class, error.cause());
+    }
+  }
+
+  @Test
   void aFatalErrorOfTheJvmInAConditionIsRethrownNotTakenForTheStepsFailure() {
     StackOverflowError fatal = new StackOverflowError("deep");
 
