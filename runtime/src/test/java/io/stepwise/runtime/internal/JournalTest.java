@@ -1045,6 +1045,8 @@ class JournalTest {
   static final class TransactionalStore extends Forwarding implements TransactionalRunStore {
     final List<String> writes = new CopyOnWriteArrayList<>();
     volatile boolean endFails;
+    /** If set, the writes of a run's end wait for it. */
+    volatile CompletableFuture<Void> endHeld;
 
     TransactionalStore(RunStore store) {
       super(store);
@@ -1059,6 +1061,10 @@ class JournalTest {
     @Override
     public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
       writes.add(update.end().isPresent() ? "end" : "append");
+      CompletableFuture<Void> held = endHeld;
+      if (held != null && update.end().isPresent()) {
+        return held.thenCompose(released -> super.append(types, transactionId, update));
+      }
       return endFails && update.end().isPresent()
           ? CompletableFuture.failedFuture(new RunStoreException("the database is down"))
           : super.append(types, transactionId, update);
@@ -1116,6 +1122,55 @@ class JournalTest {
         .build()).get(5, TimeUnit.SECONDS);
     assertEquals(result.result(), again.result());
     assertEquals(List.of(), events);
+  }
+
+  /** A transactional store whose writes of a run's end wait until {@link TransactionalStore#endHeld} completes. */
+  TransactionalStore holdingEnds() {
+    TransactionalStore store = new TransactionalStore(memory);
+    store.endHeld = new CompletableFuture<>();
+    return store;
+  }
+
+  /**
+   * Runs {@code transactionId} on {@code runner}'s transactional store, which returns DONE while its
+   * end is still being written; the write is released {@code releaseMillis} after the run returned.
+   */
+  void doneWhileItsEndIsBeingWritten(Runner runner, TransactionalStore store, String transactionId,
+      long releaseMillis) {
+    WorkflowResult<String> result = runner.run("o-e", RunOptions.builder().transactionId(transactionId).build());
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(RunStatus.RUNNING, memory.find(transactionId).orElseThrow().status(), "the end is not written yet");
+    CompletableFuture.delayedExecutor(releaseMillis, TimeUnit.MILLISECONDS).execute(() -> store.endHeld.complete(null));
+  }
+
+  @Test
+  void theTimelineOfARunThatReturnedDoneWhileItsEndWasBeingWrittenHasItsEnd() {
+    TransactionalStore store = holdingEnds();
+    try (WorkflowEngine engine = engine(store)) {
+      doneWhileItsEndIsBeingWritten(new Runner(engine, true), store, "tx-read", 200);
+
+      StoredRun timeline = engine.timeline("tx-read").orElseThrow();
+
+      assertEquals(RunStatus.DONE, timeline.status(), "read your writes: the timeline waits for the end");
+      assertEquals("o-e>reserve>charge>ship", timeline.end().orElseThrow().result());
+    }
+  }
+
+  @Test
+  void aRevertOfARunThatReturnedDoneWhileItsEndWasBeingWrittenWaitsForTheEndAndReverts() {
+    TransactionalStore store = holdingEnds();
+    try (WorkflowEngine engine = engine(store)) {
+      Runner runner = new Runner(engine, true);
+      engine.start();
+      doneWhileItsEndIsBeingWritten(runner, store, "tx-undo", 200);
+      events.clear();
+
+      WorkflowResult<String> reverted = runner.runs.revert("tx-undo");
+
+      assertEquals(WorkflowStatus.REVERTED, reverted.status(), reverted.errors().toString());
+      assertEquals(List.of("undo-ship", "undo-charge", "undo-reserve"), events);
+    }
   }
 
   @Test
