@@ -235,6 +235,11 @@ class DurableOutcomesTest {
    * first attempt failed {@code agoMillis} ago.
    */
   void killedInTheRetryPause(long agoMillis) {
+    killedInTheRetryPause(payment, agoMillis);
+  }
+
+  /** {@link #killedInTheRetryPause(long)} in {@code payment}'s record. */
+  static void killedInTheRetryPause(Payment payment, long agoMillis) {
     payment.memory.begin(Payment.TYPES, NewRun.builder("t-1", "fp-1").input("o").build()).join();
     Instant failed = Instant.now().minusMillis(agoMillis);
     payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(

@@ -153,6 +153,29 @@ class RecordedWaitTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void aResumedRunThatWaitsInMemoryIsCountedWaitingByTheRecoveryWithoutWaitingForItsEnd(boolean async)
+      throws Exception {
+    DurableOutcomesTest.killedInTheRetryPause(payment, 0); // charge's first attempt failed before a restart
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(memory) {
+      @Override
+      public boolean recordsWaits() {
+        return false;
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    engine.start();
+
+    WorkflowEngine.Recovery recovery = engine.recovery().get(10, TimeUnit.SECONDS);
+
+    assertEquals(1, recovery.resumed());
+    assertEquals(1, recovery.waiting(), recovery.toString());
+    assertTrue(runner.runs.retryStep("t-1", "charge"), "the run still waits");
+    assertEquals(WorkflowStatus.DONE, runner.resumedResult().status());
+    assertEquals(List.of("charge@2", "ship@1"), events);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void theWaitIsRecordedAndStopsTheRunAndARetryResumesItToDone(boolean async) throws Exception {
     Payment.Runner runner = waitingRunner(async, 0);
 
