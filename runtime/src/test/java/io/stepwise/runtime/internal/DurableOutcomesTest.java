@@ -12,6 +12,7 @@ import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.fixtures.LogCapture;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
@@ -240,13 +241,83 @@ class DurableOutcomesTest {
 
   /** {@link #killedInTheRetryPause(long)} in {@code payment}'s record. */
   static void killedInTheRetryPause(Payment payment, long agoMillis) {
-    payment.memory.begin(Payment.TYPES, NewRun.builder("t-1", "fp-1").input("o").build()).join();
-    Instant failed = Instant.now().minusMillis(agoMillis);
+    recordedUpTo(payment, null, Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1, "charge").attempts(1)
+        .ended(Instant.now().minusMillis(agoMillis)).error(CHARGE_FAILED).build());
+  }
+
+  static final StoredError CHARGE_FAILED = new StoredError(IllegalStateException.class.getName(),
+      "charge failed on attempt 1");
+
+  /**
+   * Records run t-1 with {@code deadline} (none if null): reserve completed, then {@code charge}, the
+   * last event of charge's first attempt.
+   */
+  static void recordedUpTo(Payment payment, Instant deadline, Checkpoint charge) {
+    NewRun.Builder run = NewRun.builder("t-1", "fp-1").input("o");
+    if (deadline != null) {
+      run.deadline(deadline);
+    }
+    payment.memory.begin(Payment.TYPES, run.build()).join();
     payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(
         Checkpoint.builder(0, CheckpointKind.STEP_COMPLETED, 0, "reserve").attempts(1).output("o>reserve")
-            .compensationInput("o>reserve").build(),
-        Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1, "charge").attempts(1).ended(failed)
-            .error(new StoredError(IllegalStateException.class.getName(), "charge failed on attempt 1")).build())).join();
+            .compensationInput("o>reserve").build(), charge)).join();
+  }
+
+  /** Starts an engine on the record, whose recovery resumes t-1: the resumed run's result. */
+  WorkflowResult<String> resumed(boolean async, StepSpec charge) throws Exception {
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+    return runner.resumedResult();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunResumedInItsRetryPauseAfterItsRecordedDeadlineFailsTheStepWithoutAnotherAttempt(boolean async)
+      throws Exception {
+    recordedUpTo(payment, Instant.now().minusMillis(1), Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1,
+        "charge").attempts(1).error(CHARGE_FAILED).build());
+
+    WorkflowResult<String> result = resumed(async, StepSpec.builder("charge").maxRetries(1).build());
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals("charge", result.errors().get(0).step());
+    assertEquals(1, result.errors().get(0).attempts());
+    assertInstanceOf(WorkflowTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(List.of("undo-reserve(o>reserve)@1"), payment.events, "no attempt of charge; reserve is compensated");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRetryDecidedForARecordedWaitIsNotTakenOnceTheRunsRecordedDeadlineHasPassed(boolean async) throws Exception {
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).autoRetry(false).build();
+    recordedUpTo(payment, Instant.now().minusMillis(1), Checkpoint.builder(1, CheckpointKind.STEP_WAITING, 1,
+        "charge").attempts(1).error(CHARGE_FAILED).build());
+    assertTrue(payment.memory.endWait(Payment.TYPES, "t-1", Checkpoint.builder(2, CheckpointKind.RETRY_DECIDED, 1,
+        "charge").attempts(1).build()).join());
+
+    WorkflowResult<String> result = resumed(async, charge);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(1, result.errors().get(0).attempts());
+    assertInstanceOf(WorkflowTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(List.of("undo-reserve(o>reserve)@1"), payment.events, "the retry is not attempted");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aResumedRunThatFailsAndCannotCompensateIsCountedFailedByTheRecovery(boolean async) throws Exception {
+    killedInTheRetryPause(0);
+    payment.failures.put("charge", 2);
+    payment.failures.put("undo-reserve", 1);
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, StepSpec.builder("charge").maxRetries(1).build());
+    engine.start();
+
+    assertEquals(WorkflowStatus.FAILED, runner.resumedResult().status());
+    WorkflowEngine.Recovery recovery = engine.recovery().get(10, TimeUnit.SECONDS);
+    assertEquals(1, recovery.failed(), recovery.toString());
+    assertEquals(0, recovery.reverted() + recovery.done() + recovery.suspended() + recovery.waiting());
   }
 
   /**
