@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
@@ -22,12 +23,16 @@ import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredError;
 import io.stepwise.runtime.store.StoredRun;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -229,6 +234,100 @@ class DurableOutcomesTest {
     assertEquals(2, failed.attempts());
     assertEquals("charge failed on attempt 2", failed.error().orElseThrow().message());
     tookAtLeastTheStepsTime(failed);
+  }
+
+  /**
+   * Runs t-1 on {@code engine} (not started) to its end: reserve, then charge (spec {@code charge})
+   * answering {@code answer}, then ship, which runs {@code atShip} and takes charge's output ("none"
+   * if it has none).
+   */
+  WorkflowResult<String> runWithCharge(WorkflowEngine engine, StepSpec charge, StepResponse<String, String> answer,
+      Runnable atShip) {
+    WorkflowSpec spec = WorkflowSpec.of(1, "payment", Payment.RESERVE, charge, Payment.SHIP)
+        .withTypes(Payment.TYPES, "fp-1");
+    RunRegistry runs = RunRegistry.of(engine, spec, (String in, RunOptions o) -> null);
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("t-1").throwOnError(false).build(),
+        Container.empty(), runs, "o");
+    try {
+      run.valueStep(Payment.RESERVE, ctx -> payment.step(ctx, "o"), payment::undo);
+      Optional<String> charged = run.step(charge, Condition.ALWAYS, ctx -> answer, payment::undo);
+      return run.done(run.valueStep(Payment.SHIP, ctx -> {
+        atShip.run();
+        return payment.step(ctx, charged.orElse("none"));
+      }, payment::undo));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  Checkpoint recorded(CheckpointKind kind) {
+    return payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream()
+        .filter(c -> c.kind() == kind).findFirst().orElseThrow(() -> new AssertionError("no " + kind));
+  }
+
+  @Test
+  void aToleratedFailureIsRecordedWithThePartialWorkItHandsOverBeforeTheNextStepStarts() {
+    AtomicBoolean toleratedDurable = new AtomicBoolean();
+    List<Boolean> durableWhenShipStarted = new CopyOnWriteArrayList<>();
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.STEP_TOLERATED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+            .thenCompose(later -> super.append(types, transactionId, update))
+            .thenRun(() -> toleratedDurable.set(true));
+      }
+    });
+
+    WorkflowResult<String> result = runWithCharge(engine,
+        StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build(),
+        StepResponse.permanentFailure("card declined", "half-paid"), () -> durableWhenShipStarted.add(toleratedDurable.get()));
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    Checkpoint tolerated = recorded(CheckpointKind.STEP_TOLERATED);
+    assertEquals("card declined", tolerated.error().orElseThrow().message());
+    assertEquals("half-paid", tolerated.compensationInput(), "a later failure compensates it, also after a restart");
+    assertEquals(List.of(true), durableWhenShipStarted, "ship starts once charge's checkpoint is durable");
+  }
+
+  @Test
+  void aFailureThatHaltsTheRunIsRecordedWithThePartialWorkItHandsOver() {
+    WorkflowResult<String> result = runWithCharge(payment.engine(), StepSpec.of("charge", 0),
+        StepResponse.permanentFailure("card declined", "half-paid"), () -> {});
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals("half-paid", recorded(CheckpointKind.STEP_FAILED).compensationInput());
+    assertEquals(List.of("reserve@1", "undo-charge(half-paid)@1", "undo-reserve(o>reserve)@1"), payment.events);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aStepThatToleratesItsFailureAlsoToleratesAnOutputThatCannotBeRecordedAndIsRecordedAsTolerated(boolean async) {
+    UnrecordableValueException unrecordable = new UnrecordableValueException("the output of step 'charge' cannot be "
+        + "recorded", null);
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        return update.checkpoints().stream().anyMatch(c -> c.kind() == CheckpointKind.STEP_COMPLETED
+            && c.stepName().equals("charge")) ? CompletableFuture.failedFuture(unrecordable)
+            : super.append(types, transactionId, update);
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, async,
+        StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build());
+    engine.start();
+
+    WorkflowResult<String> result = runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join();
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals("null>ship", result.result(), "ship takes charge's empty output");
+    assertSame(unrecordable, result.errors().get(0).cause());
+    assertEquals(unrecordable.getMessage(), recorded(CheckpointKind.STEP_TOLERATED).error().orElseThrow().message());
+    payment.events.clear();
+    assertEquals("null>ship", runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join().result());
+    assertEquals(List.of(), payment.events, "a run of the same transaction id replays charge's tolerated failure");
   }
 
   /**
