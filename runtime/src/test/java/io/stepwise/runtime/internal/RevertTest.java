@@ -17,7 +17,9 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.RunStatus;
+import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -85,6 +87,74 @@ class RevertTest {
     assertEquals(3, begun.sequence());
     assertEquals(2, begun.position());
     assertEquals("ship", begun.stepName());
+  }
+
+  /**
+   * A runner on a started engine whose store lets "another process" begin the revert of a run first
+   * (it writes the same REVERT_BEGUN), then begins this process's revert as {@code ours} says.
+   */
+  Payment.Runner runnerLosingTheRevertTo(AnotherProcess ours) {
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+        assertTrue(super.beginRevert(types, transactionId, revertBegun).join(), "the other process begins it");
+        return ours.begin(() -> super.beginRevert(types, transactionId, revertBegun));
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, false, CHARGE);
+    engine.start();
+    return runner;
+  }
+
+  /** How the store answers this process's begin of a revert that another process began first. */
+  interface AnotherProcess {
+    CompletableFuture<Boolean> begin(java.util.function.Supplier<CompletableFuture<Boolean>> store);
+  }
+
+  static void refusedAsRevertedElsewhere(Payment.Runner runner, List<String> events) {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner.runs.revert("t-1"));
+
+    assertTrue(e.getMessage().startsWith("Run 't-1' of workflow 'payment' is being reverted, by another process"),
+        e.getMessage());
+    assertEquals(List.of(), events, "its compensations are the other process's: none runs here");
+  }
+
+  @Test
+  void aRevertThatAnotherProcessBeganFirstIsRefusedAndCompensatesNothing() {
+    Payment.Runner runner = runnerLosingTheRevertTo(store -> store.get()); // the store answers false: not DONE any more
+    done(runner, "t-1");
+    events.clear();
+
+    refusedAsRevertedElsewhere(runner, events);
+  }
+
+  @Test
+  void aRevertThatAnotherProcessBeganFirstIsRefusedAlsoWhenTheStoreReportsTheConflictAsAnError() {
+    Payment.Runner runner = runnerLosingTheRevertTo(store -> CompletableFuture.failedFuture(
+        new RunStoreException("could not serialize access due to concurrent update")));
+    done(runner, "t-1");
+    events.clear();
+
+    refusedAsRevertedElsewhere(runner, events);
+  }
+
+  @Test
+  void aStoreThatFailsToBeginARevertOfARunStillDoneFailsTheRevertWithItsError() {
+    RunStoreException down = new RunStoreException("the database is down");
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+        return CompletableFuture.failedFuture(down);
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, false, CHARGE);
+    engine.start();
+    done(runner, "t-1");
+    events.clear();
+
+    assertSame(down, assertThrows(RunStoreException.class, () -> runner.runs.revert("t-1")));
+    assertEquals(List.of(), events);
+    assertEquals(RunStatus.DONE, payment.memory.find("t-1").orElseThrow().status());
   }
 
   @Test
