@@ -21,9 +21,11 @@ import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.RunStatus;
 import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.RunUpdate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -155,6 +157,37 @@ class RevertTest {
     assertSame(down, assertThrows(RunStoreException.class, () -> runner.runs.revert("t-1")));
     assertEquals(List.of(), events);
     assertEquals(RunStatus.DONE, payment.memory.find("t-1").orElseThrow().status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void eachCompensationStartsOnlyOnceTheOutcomeOfThePreviousOneIsDurable(boolean async) {
+    List<Long> undoneWhenDurable = new CopyOnWriteArrayList<>();
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.COMPENSATED
+            || c.kind() == CheckpointKind.COMPENSATION_FAILED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(30, TimeUnit.MILLISECONDS))
+            .thenCompose(later -> {
+              undoneWhenDurable.add(events.stream().filter(e -> e.startsWith("undo-")).count());
+              return super.append(types, transactionId, update);
+            });
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    engine.start();
+    done(runner, "t-1");
+    payment.failures.put("undo-charge", 1); // compensated, failed for good, compensated
+    events.clear();
+
+    assertThrows(WorkflowFailedException.class, () -> runner.runs.revert("t-1"));
+
+    assertEquals(List.of(1L, 2L, 3L), undoneWhenDurable, "no compensation starts before the last one is recorded");
+    assertEquals(List.of(CheckpointKind.COMPENSATED, CheckpointKind.COMPENSATION_FAILED, CheckpointKind.COMPENSATED),
+        kinds("t-1").subList(4, 7));
   }
 
   @Test

@@ -309,6 +309,32 @@ class StepMachineRulesTest {
   }
 
   @Test
+  void aFatalErrorOfTheJvmInACompensationIsRethrownNotTakenForTheCompensationsFailure() {
+    StackOverflowError fatal = new StackOverflowError("deep");
+    StepSpec pay = StepSpec.of("pay", 1);
+    WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "trip", BOOK, pay), RunOptions.builder().transactionId("t-1")
+        .throwOnError(false).listener(listener).build(), Container.empty(), new RunRegistry(), "in");
+    try {
+      assertSame(fatal, assertThrows(StackOverflowError.class, () -> {
+        try {
+          run.<String>valueStep(BOOK, ctx -> "booked", (c, ctx) -> {
+            throw fatal;
+          });
+          run.<String>valueStep(pay, ctx -> {
+            throw new PermanentStepFailureException("declined");
+          }, null);
+        } catch (WorkflowRun.Halt halt) {
+          run.halted(halt);
+        }
+      }));
+    } finally {
+      MDC.clear(); // the broken run did not end
+    }
+    assertEquals(List.of(), listener.lines("compensate-failure:"), "the run broke down: no compensation failed");
+    assertEquals(List.of(), listener.lines("finish:"));
+  }
+
+  @Test
   void aFatalErrorOfTheJvmWhileAnAttemptBeginsIsRethrownNotTakenForTheAttemptsFailure() {
     StackOverflowError fatal = new StackOverflowError("deep");
     WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "trip", BOOK), RunOptions.builder().transactionId("t-1")
