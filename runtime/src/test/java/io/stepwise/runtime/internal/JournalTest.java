@@ -37,6 +37,7 @@ import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredRun;
 import io.stepwise.runtime.store.TransactionalRunStore;
 import io.stepwise.runtime.store.UnrecordableValueException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -948,7 +949,12 @@ class JournalTest {
 
   /** Workflow 'parcel': 'reserve', then child workflow {@code child} ('shipping': 'pack'). */
   WorkflowResult<String> parcelRun(RunRegistry runs, WorkflowSpec child, String transactionId) {
-    WorkflowRun run = WorkflowRun.start(PARCEL, RunOptions.builder().transactionId(transactionId).throwOnError(false)
+    return parcelRun(runs, PARCEL, child, transactionId);
+  }
+
+  /** {@link #parcelRun(RunRegistry, WorkflowSpec, String)} with {@code parcel}, PARCEL with a timeout, say. */
+  WorkflowResult<String> parcelRun(RunRegistry runs, WorkflowSpec parcel, WorkflowSpec child, String transactionId) {
+    WorkflowRun run = WorkflowRun.start(parcel, RunOptions.builder().transactionId(transactionId).throwOnError(false)
         .build(), Container.empty(), runs, "o-p");
     try {
       String reserved = run.valueStep(RESERVE, ctx -> step("reserve", "o-p"), (r, ctx) -> undo("reserve", r));
@@ -976,6 +982,24 @@ class JournalTest {
     assertEquals(1, children.size());
     assertEquals(Optional.of("tx-p"), children.get(0).parentTransactionId());
     assertEquals(RunStatus.DONE, children.get(0).status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {600_000, 1_000})
+  void aDurableChildIsRecordedWithItsOwnDeadlineOrItsParentsIfThatComesFirst(long childTimeoutMillis) {
+    WorkflowSpec parcel = PARCEL.withTimeout(60_000);
+    RunRegistry runs = RunRegistry.of(engine(memory), parcel, (String in, RunOptions o) -> null);
+
+    assertEquals(WorkflowStatus.DONE, parcelRun(runs, parcel, SHIPPING.withTimeout(childTimeoutMillis), "tx-d")
+        .status());
+
+    Instant parent = memory.find("tx-d").orElseThrow().deadline().orElseThrow();
+    Instant child = memory.find("tx-d/shipping").orElseThrow().deadline().orElseThrow();
+    if (childTimeoutMillis > 60_000) {
+      assertEquals(parent, child, "a child never outlives its parent's deadline");
+    } else {
+      assertTrue(child.isBefore(parent.minusSeconds(50)), "the child's own deadline comes first: " + child);
+    }
   }
 
   @Test
