@@ -240,6 +240,24 @@ class RevertTest {
   }
 
   @Test
+  void theFailedRevertsCauseIsTheCompensationsErrorNotAFailureTheRunHadTolerated() {
+    payment.failures.put("charge", 1);
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, false,
+        StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build());
+    engine.start();
+    done(runner, "t-1");
+    payment.failures.put("undo-reserve", 1);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> runner.runs.revert("t-1"));
+
+    assertEquals("undo-reserve failed on attempt 1", e.getCause().getMessage());
+    assertEquals(List.of("charge", "reserve"), e.result().errors().stream().map(StepError::step).toList(),
+        "the tolerated failure stays in the errors");
+    assertEquals(0, e.getSuppressed().length);
+  }
+
+  @Test
   void twoCompensationsThatFailForGoodAreNamedAndTheSecondIsSuppressed() {
     Payment.Runner runner = runner(false);
     done(runner, "t-1");
