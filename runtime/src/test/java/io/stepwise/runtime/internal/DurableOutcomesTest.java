@@ -15,6 +15,7 @@ import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
 import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.fixtures.LogCapture;
+import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.ForwardingRunStore;
@@ -117,6 +118,24 @@ class DurableOutcomesTest {
 
       assertEquals(1, log.lines("(t-logged) step 'charge' failed").size(), "the replayed failure is not logged again");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theListenersHearACompensationBeginWhenItHappensNotWhenARunOfTheSameTransactionReplaysIt(boolean async) {
+    payment.failures.put("charge", 1);
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, StepSpec.of("charge", 0));
+    engine.start();
+    RecordingListener listener = new RecordingListener();
+    RunOptions options = RunOptions.builder().transactionId("t-1").throwOnError(false).listener(listener).build();
+
+    assertEquals(WorkflowStatus.REVERTED, runner.runAsync("o", options).orTimeout(10, TimeUnit.SECONDS).join().status());
+    assertEquals(List.of("compensate-begin:payment/t-1"), listener.lines("compensate-begin:"));
+    assertEquals(WorkflowStatus.REVERTED, runner.runAsync("o", options).orTimeout(10, TimeUnit.SECONDS).join().status());
+
+    assertEquals(List.of("compensate-begin:payment/t-1"), listener.lines("compensate-begin:"),
+        "the replayed run tells of no compensation: nothing is compensated again");
   }
 
   /**
