@@ -217,6 +217,29 @@ class RecordedWaitTest {
     assertFalse(runner.runs.failStep("t-1", "charge"), "the run has ended");
   }
 
+  @Test
+  void aRetryOrAFailOfAnotherStepThanTheOneThatWaitsEndsNothing() {
+    Payment.Runner runner = waitingRunner(false, 0);
+    runUntilWaiting(runner, "t-1");
+
+    assertFalse(runner.runs.retryStep("t-1", "ship"));
+    assertFalse(runner.runs.failStep("t-1", "reserve"));
+
+    assertEquals(RunStatus.WAITING, memory.find("t-1").orElseThrow().status());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_WAITING), kinds("t-1"));
+  }
+
+  @Test
+  void theRegistryOfAClosedEngineEndsNoRecordedWait() {
+    Payment.Runner runner = waitingRunner(false, 0);
+    runUntilWaiting(runner, "t-1");
+    payment.close();
+
+    assertFalse(runner.runs.retryStep("t-1", "charge"));
+
+    assertEquals(RunStatus.WAITING, memory.find("t-1").orElseThrow().status(), "the next engine's runners end it");
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void runningTheWaitingRunAgainThrowsItsWaitAgainAndExecutesNothing(boolean async) {
