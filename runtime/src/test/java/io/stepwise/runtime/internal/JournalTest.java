@@ -52,6 +52,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -1195,6 +1196,33 @@ class JournalTest {
       assertEquals(WorkflowStatus.REVERTED, reverted.status(), reverted.errors().toString());
       assertEquals(List.of("undo-ship", "undo-charge", "undo-reserve"), events);
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("rolledBackAnswers")
+  void onATransactionalStoreAStepsPermanentFailureOrSkipIsRolledBackWithItsCheckpoint(StepResponse<String, String> answer,
+      CheckpointKind recorded) {
+    TransactionalStore store = new TransactionalStore(memory);
+    StepSpec skippable = StepSpec.builder("charge").skippable().build();
+    WorkflowSpec spec = WorkflowSpec.of(1, "order", RESERVE, skippable, SHIP).withTypes(TYPES, "fp-1");
+    RunRegistry runs = RunRegistry.of(engine(store), spec, (String in, RunOptions o) -> null);
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("tx-rb").throwOnError(false).build(),
+        Container.empty(), runs, "o-rb");
+    try {
+      run.valueStep(RESERVE, ctx -> step("reserve", "o-rb"), (r, ctx) -> undo("reserve", r));
+      run.<String, String>transactionalStep(skippable, Condition.ALWAYS, (ctx, connection) -> answer, null);
+      run.done(run.valueStep(SHIP, ctx -> step("ship", "x"), null));
+    } catch (WorkflowRun.Halt halt) {
+      run.halted(halt);
+    }
+
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, recorded), kinds("tx-rb").subList(0, 2),
+        "the attempt's work and its checkpoint are rolled back; the outcome is recorded on its own");
+  }
+
+  static Stream<Arguments> rolledBackAnswers() {
+    return Stream.of(Arguments.of(StepResponse.permanentFailure("declined"), CheckpointKind.STEP_FAILED),
+        Arguments.of(StepResponse.skip("nothing to charge"), CheckpointKind.STEP_SKIPPED));
   }
 
   @Test
