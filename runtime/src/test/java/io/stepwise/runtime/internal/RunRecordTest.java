@@ -231,4 +231,18 @@ class RunRecordTest {
     assertArrayEquals(new int[] {0, 1, 2, 3}, record.stack());
     assertArrayEquals(new int[] {3, 2, 1, 0}, record.popAll(), "the most recent first");
   }
+
+  @Test
+  void aRunIsEqualOnlyToItselfWhateverItsFactsSoThatARegistryKeepsEachRun() {
+    try {
+      WorkflowRun one = WorkflowRun.start(spec, NO_THROW, Container.empty());
+      WorkflowRun other = WorkflowRun.start(spec, NO_THROW, Container.empty());
+
+      assertTrue(one.equals(one));
+      assertFalse(one.equals(other));
+      assertFalse(other.equals(one));
+    } finally {
+      org.slf4j.MDC.clear(); // the runs did not end
+    }
+  }
 }
