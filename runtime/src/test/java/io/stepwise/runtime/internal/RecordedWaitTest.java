@@ -230,6 +230,26 @@ class RecordedWaitTest {
   }
 
   @Test
+  void aRetryOfAWaitThatAnotherProcessEndedFirstAnswersFalseAndResumesNothingHere() {
+    payment.failures.put("charge", 1);
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(memory) {
+      @Override
+      public CompletableFuture<Boolean> endWait(RunTypes types, String transactionId, Checkpoint decision) {
+        assertTrue(super.endWait(types, transactionId, decision).join(), "the other process ends the wait first");
+        return super.endWait(types, transactionId, decision);
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, false, CHARGE);
+    engine.start();
+    runUntilWaiting(runner, "t-1");
+
+    assertFalse(runner.runs.retryStep("t-1", "charge"));
+
+    assertEquals(RunStatus.RUNNING, memory.find("t-1").orElseThrow().status(), "the other process resumes it");
+    assertTrue(runner.resumed.isEmpty(), "this process resumes nothing");
+  }
+
+  @Test
   void theRegistryOfAClosedEngineEndsNoRecordedWait() {
     Payment.Runner runner = waitingRunner(false, 0);
     runUntilWaiting(runner, "t-1");
