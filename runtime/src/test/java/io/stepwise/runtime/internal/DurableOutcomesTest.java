@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.Container;
 import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepResponse;
 import io.stepwise.runtime.WorkflowEngine;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
+import io.stepwise.runtime.WorkflowTimeoutException;
 import io.stepwise.runtime.fixtures.LogCapture;
+import io.stepwise.runtime.fixtures.RecordingListener;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
 import io.stepwise.runtime.store.ForwardingRunStore;
@@ -21,12 +24,16 @@ import io.stepwise.runtime.store.RunTypes;
 import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredError;
 import io.stepwise.runtime.store.StoredRun;
+import io.stepwise.runtime.store.UnrecordableValueException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,6 +118,24 @@ class DurableOutcomesTest {
 
       assertEquals(1, log.lines("(t-logged) step 'charge' failed").size(), "the replayed failure is not logged again");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theListenersHearACompensationBeginWhenItHappensNotWhenARunOfTheSameTransactionReplaysIt(boolean async) {
+    payment.failures.put("charge", 1);
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, StepSpec.of("charge", 0));
+    engine.start();
+    RecordingListener listener = new RecordingListener();
+    RunOptions options = RunOptions.builder().transactionId("t-1").throwOnError(false).listener(listener).build();
+
+    assertEquals(WorkflowStatus.REVERTED, runner.runAsync("o", options).orTimeout(10, TimeUnit.SECONDS).join().status());
+    assertEquals(List.of("compensate-begin:payment/t-1"), listener.lines("compensate-begin:"));
+    assertEquals(WorkflowStatus.REVERTED, runner.runAsync("o", options).orTimeout(10, TimeUnit.SECONDS).join().status());
+
+    assertEquals(List.of("compensate-begin:payment/t-1"), listener.lines("compensate-begin:"),
+        "the replayed run tells of no compensation: nothing is compensated again");
   }
 
   /**
@@ -231,23 +256,195 @@ class DurableOutcomesTest {
   }
 
   /**
+   * Runs t-1 on {@code engine} (not started) to its end: reserve, then charge (spec {@code charge})
+   * answering {@code answer}, then ship, which runs {@code atShip} and takes charge's output ("none"
+   * if it has none).
+   */
+  WorkflowResult<String> runWithCharge(WorkflowEngine engine, StepSpec charge, StepResponse<String, String> answer,
+      Runnable atShip) {
+    WorkflowSpec spec = WorkflowSpec.of(1, "payment", Payment.RESERVE, charge, Payment.SHIP)
+        .withTypes(Payment.TYPES, "fp-1");
+    RunRegistry runs = RunRegistry.of(engine, spec, (String in, RunOptions o) -> null);
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("t-1").throwOnError(false).build(),
+        Container.empty(), runs, "o");
+    try {
+      run.valueStep(Payment.RESERVE, ctx -> payment.step(ctx, "o"), payment::undo);
+      Optional<String> charged = run.step(charge, Condition.ALWAYS, ctx -> answer, payment::undo);
+      return run.done(run.valueStep(Payment.SHIP, ctx -> {
+        atShip.run();
+        return payment.step(ctx, charged.orElse("none"));
+      }, payment::undo));
+    } catch (WorkflowRun.Halt halt) {
+      return run.halted(halt);
+    }
+  }
+
+  Checkpoint recorded(CheckpointKind kind) {
+    return payment.memory.load(Payment.TYPES, "t-1").orElseThrow().checkpoints().stream()
+        .filter(c -> c.kind() == kind).findFirst().orElseThrow(() -> new AssertionError("no " + kind));
+  }
+
+  @Test
+  void aToleratedFailureIsRecordedWithThePartialWorkItHandsOverBeforeTheNextStepStarts() {
+    AtomicBoolean toleratedDurable = new AtomicBoolean();
+    List<Boolean> durableWhenShipStarted = new CopyOnWriteArrayList<>();
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.STEP_TOLERATED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+            .thenCompose(later -> super.append(types, transactionId, update))
+            .thenRun(() -> toleratedDurable.set(true));
+      }
+    });
+
+    WorkflowResult<String> result = runWithCharge(engine,
+        StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build(),
+        StepResponse.permanentFailure("card declined", "half-paid"), () -> durableWhenShipStarted.add(toleratedDurable.get()));
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    Checkpoint tolerated = recorded(CheckpointKind.STEP_TOLERATED);
+    assertEquals("card declined", tolerated.error().orElseThrow().message());
+    assertEquals("half-paid", tolerated.compensationInput(), "a later failure compensates it, also after a restart");
+    assertEquals(List.of(true), durableWhenShipStarted, "ship starts once charge's checkpoint is durable");
+  }
+
+  @Test
+  void aFailureThatHaltsTheRunIsRecordedWithThePartialWorkItHandsOver() {
+    WorkflowResult<String> result = runWithCharge(payment.engine(), StepSpec.of("charge", 0),
+        StepResponse.permanentFailure("card declined", "half-paid"), () -> {});
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals("half-paid", recorded(CheckpointKind.STEP_FAILED).compensationInput());
+    assertEquals(List.of("reserve@1", "undo-charge(half-paid)@1", "undo-reserve(o>reserve)@1"), payment.events);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aStepThatToleratesItsFailureAlsoToleratesAnOutputThatCannotBeRecordedAndIsRecordedAsTolerated(boolean async) {
+    UnrecordableValueException unrecordable = new UnrecordableValueException("the output of step 'charge' cannot be "
+        + "recorded", null);
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        return update.checkpoints().stream().anyMatch(c -> c.kind() == CheckpointKind.STEP_COMPLETED
+            && c.stepName().equals("charge")) ? CompletableFuture.failedFuture(unrecordable)
+            : super.append(types, transactionId, update);
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, async,
+        StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build());
+    engine.start();
+
+    WorkflowResult<String> result = runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join();
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals("null>ship", result.result(), "ship takes charge's empty output");
+    assertSame(unrecordable, result.errors().get(0).cause());
+    assertEquals(unrecordable.getMessage(), recorded(CheckpointKind.STEP_TOLERATED).error().orElseThrow().message());
+    payment.events.clear();
+    assertEquals("null>ship", runner.start("t-1").orTimeout(10, TimeUnit.SECONDS).join().result());
+    assertEquals(List.of(), payment.events, "a run of the same transaction id replays charge's tolerated failure");
+  }
+
+  /**
    * Records what a process killed in charge's retry pause leaves: reserve completed, and charge's
    * first attempt failed {@code agoMillis} ago.
    */
   void killedInTheRetryPause(long agoMillis) {
-    payment.memory.begin(Payment.TYPES, NewRun.builder("t-1", "fp-1").input("o").build()).join();
-    Instant failed = Instant.now().minusMillis(agoMillis);
-    payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(
-        Checkpoint.builder(0, CheckpointKind.STEP_COMPLETED, 0, "reserve").attempts(1).output("o>reserve")
-            .compensationInput("o>reserve").build(),
-        Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1, "charge").attempts(1).ended(failed)
-            .error(new StoredError(IllegalStateException.class.getName(), "charge failed on attempt 1")).build())).join();
+    killedInTheRetryPause(payment, agoMillis);
   }
 
-  /** Starts an engine on the record with {@code charge}, and waits for the run it resumes to end DONE; returns when it started. */
-  long resume(StepSpec charge) throws Exception {
+  /** {@link #killedInTheRetryPause(long)} in {@code payment}'s record. */
+  static void killedInTheRetryPause(Payment payment, long agoMillis) {
+    recordedUpTo(payment, null, Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1, "charge").attempts(1)
+        .ended(Instant.now().minusMillis(agoMillis)).error(CHARGE_FAILED).build());
+  }
+
+  static final StoredError CHARGE_FAILED = new StoredError(IllegalStateException.class.getName(),
+      "charge failed on attempt 1");
+
+  /**
+   * Records run t-1 with {@code deadline} (none if null): reserve completed, then {@code charge}, the
+   * last event of charge's first attempt.
+   */
+  static void recordedUpTo(Payment payment, Instant deadline, Checkpoint charge) {
+    NewRun.Builder run = NewRun.builder("t-1", "fp-1").input("o");
+    if (deadline != null) {
+      run.deadline(deadline);
+    }
+    payment.memory.begin(Payment.TYPES, run.build()).join();
+    payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(
+        Checkpoint.builder(0, CheckpointKind.STEP_COMPLETED, 0, "reserve").attempts(1).output("o>reserve")
+            .compensationInput("o>reserve").build(), charge)).join();
+  }
+
+  /** Starts an engine on the record, whose recovery resumes t-1: the resumed run's result. */
+  WorkflowResult<String> resumed(boolean async, StepSpec charge) throws Exception {
     WorkflowEngine engine = payment.engine();
-    Payment.Runner runner = payment.new Runner(engine, false, charge);
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
+    engine.start();
+    return runner.resumedResult();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunResumedInItsRetryPauseAfterItsRecordedDeadlineFailsTheStepWithoutAnotherAttempt(boolean async)
+      throws Exception {
+    recordedUpTo(payment, Instant.now().minusMillis(1), Checkpoint.builder(1, CheckpointKind.ATTEMPT_FAILED, 1,
+        "charge").attempts(1).error(CHARGE_FAILED).build());
+
+    WorkflowResult<String> result = resumed(async, StepSpec.builder("charge").maxRetries(1).build());
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals("charge", result.errors().get(0).step());
+    assertEquals(1, result.errors().get(0).attempts());
+    assertInstanceOf(WorkflowTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(List.of("undo-reserve(o>reserve)@1"), payment.events, "no attempt of charge; reserve is compensated");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRetryDecidedForARecordedWaitIsNotTakenOnceTheRunsRecordedDeadlineHasPassed(boolean async) throws Exception {
+    StepSpec charge = StepSpec.builder("charge").maxRetries(1).autoRetry(false).build();
+    recordedUpTo(payment, Instant.now().minusMillis(1), Checkpoint.builder(1, CheckpointKind.STEP_WAITING, 1,
+        "charge").attempts(1).error(CHARGE_FAILED).build());
+    assertTrue(payment.memory.endWait(Payment.TYPES, "t-1", Checkpoint.builder(2, CheckpointKind.RETRY_DECIDED, 1,
+        "charge").attempts(1).build()).join());
+
+    WorkflowResult<String> result = resumed(async, charge);
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(1, result.errors().get(0).attempts());
+    assertInstanceOf(WorkflowTimeoutException.class, result.errors().get(0).cause());
+    assertEquals(List.of("undo-reserve(o>reserve)@1"), payment.events, "the retry is not attempted");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aResumedRunThatFailsAndCannotCompensateIsCountedFailedByTheRecovery(boolean async) throws Exception {
+    killedInTheRetryPause(0);
+    payment.failures.put("charge", 2);
+    payment.failures.put("undo-reserve", 1);
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, StepSpec.builder("charge").maxRetries(1).build());
+    engine.start();
+
+    assertEquals(WorkflowStatus.FAILED, runner.resumedResult().status());
+    WorkflowEngine.Recovery recovery = engine.recovery().get(10, TimeUnit.SECONDS);
+    assertEquals(1, recovery.failed(), recovery.toString());
+    assertEquals(0, recovery.reverted() + recovery.done() + recovery.suspended() + recovery.waiting());
+  }
+
+  /**
+   * Starts an engine on the record with {@code charge} (a stage's step if {@code async}), and waits for
+   * the run it resumes to end DONE; returns when it started.
+   */
+  long resume(boolean async, StepSpec charge) throws Exception {
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, async, charge);
     long start = System.nanoTime();
     engine.start();
     assertEquals(WorkflowStatus.DONE, runner.resumedResult().status());
@@ -261,8 +458,9 @@ class DurableOutcomesTest {
    * attempts, and the outcome says how many there were), runs only ship, and numbers ship's
    * checkpoint after the highest recorded one, so no number is used twice.
    */
-  @Test
-  void aRecordWithoutTheFailedAttemptAndWithAGapInItsNumbersIsReplayedFromItsOutcomes() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRecordWithoutTheFailedAttemptAndWithAGapInItsNumbersIsReplayedFromItsOutcomes(boolean async) throws Exception {
     payment.memory.begin(Payment.TYPES, NewRun.builder("t-1", "fp-1").input("o").build()).join();
     payment.memory.append(Payment.TYPES, "t-1", RunUpdate.of(
         Checkpoint.builder(0, CheckpointKind.STEP_COMPLETED, 0, "reserve").attempts(1).output("o>reserve")
@@ -270,7 +468,7 @@ class DurableOutcomesTest {
         Checkpoint.builder(2, CheckpointKind.STEP_COMPLETED, 1, "charge").attempts(2).output("o>reserve>charge")
             .compensationInput("o>reserve>charge").build())).join();
 
-    resume(StepSpec.builder("charge").maxRetries(1).build());
+    resume(async, StepSpec.builder("charge").maxRetries(1).build());
 
     assertEquals(List.of("ship@1"), payment.events, "reserve and charge are not run again");
     StoredRun stored = payment.memory.load(Payment.TYPES, "t-1").orElseThrow();
@@ -280,23 +478,25 @@ class DurableOutcomesTest {
             .toList());
   }
 
-  @Test
-  void aRunResumedAfterItsRetryPauseWasOverRetriesAtOnce() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunResumedAfterItsRetryPauseWasOverRetriesAtOnce(boolean async) throws Exception {
     killedInTheRetryPause(60_000);
     StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(30_000).build();
 
-    long start = resume(charge);
+    long start = resume(async, charge);
 
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "no pause");
     assertEquals(List.of("charge@2", "ship@1"), payment.events, "reserve and the failed attempt are not run again");
   }
 
-  @Test
-  void aRunResumedInItsRetryPausePausesForWhatIsLeftOfIt() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunResumedInItsRetryPausePausesForWhatIsLeftOfIt(boolean async) throws Exception {
     killedInTheRetryPause(0);
     StepSpec charge = StepSpec.builder("charge").maxRetries(1).retryInterval(300).build();
 
-    long start = resume(charge);
+    long start = resume(async, charge);
 
     assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250), "the pause goes on after the restart");
     assertEquals(List.of("charge@2", "ship@1"), payment.events);

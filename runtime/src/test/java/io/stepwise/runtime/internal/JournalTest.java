@@ -37,6 +37,7 @@ import io.stepwise.runtime.store.RunUpdate;
 import io.stepwise.runtime.store.StoredRun;
 import io.stepwise.runtime.store.TransactionalRunStore;
 import io.stepwise.runtime.store.UnrecordableValueException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +53,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Durable runs on the execution core (see {@link Journal}), with a hand-written runner of three steps
@@ -528,6 +531,55 @@ class JournalTest {
     assertEquals(List.of("ship"), events);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aRunWhoseEngineBeganToCloseWhileItsBeginningWasBeingRecordedStopsBeforeItsFirstStep(boolean async)
+      throws Exception {
+    CountDownLatch beginning = new CountDownLatch(1);
+    CountDownLatch recordIt = new CountDownLatch(1);
+    Engine first = (Engine) WorkflowEngine.builder().store(new Forwarding(memory) {
+      @Override
+      public CompletableFuture<BeginResult> begin(RunTypes types, NewRun run) {
+        beginning.countDown();
+        try {
+          assertTrue(recordIt.await(5, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return super.begin(types, run);
+      }
+
+      @Override
+      public void close() {
+        // the record outlives this engine
+      }
+    }).build();
+    RunOptions options = RunOptions.builder().transactionId("tx-14").build();
+    CompletableFuture<WorkflowResult<String>> running;
+    if (async) {
+      AsyncRunner runner = new AsyncRunner(first);
+      first.start();
+      running = runner.runAsync("o-14", options);
+    } else {
+      Runner runner = new Runner(first);
+      first.start();
+      running = runner.runAsync("o-14", options);
+    }
+    assertTrue(beginning.await(5, TimeUnit.SECONDS));
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+    while (!first.isClosing()) {
+      Thread.onSpinWait();
+    }
+    recordIt.countDown();
+
+    WorkflowSuspendedException stopped = assertInstanceOf(WorkflowSuspendedException.class,
+        assertThrows(Exception.class, () -> running.get(5, TimeUnit.SECONDS)).getCause());
+    closing.get(5, TimeUnit.SECONDS);
+    assertTrue(stopped.getMessage().contains("its WorkflowEngine is closing"), stopped.getMessage());
+    assertEquals(List.of(), events, "'reserve' did not start");
+    assertEquals(List.of(), kinds("tx-14"), "the run is recorded as begun, with no step");
+  }
+
   @Test
   void aResumedRunKeepsItsRecordedDeadline() throws Exception {
     WorkflowSpec timed = SPEC.withTimeout(400);
@@ -965,7 +1017,12 @@ class JournalTest {
 
   /** Workflow 'parcel': 'reserve', then child workflow {@code child} ('shipping': 'pack'). */
   WorkflowResult<String> parcelRun(RunRegistry runs, WorkflowSpec child, String transactionId) {
-    WorkflowRun run = WorkflowRun.start(PARCEL, RunOptions.builder().transactionId(transactionId).throwOnError(false)
+    return parcelRun(runs, PARCEL, child, transactionId);
+  }
+
+  /** {@link #parcelRun(RunRegistry, WorkflowSpec, String)} with {@code parcel}, PARCEL with a timeout, say. */
+  WorkflowResult<String> parcelRun(RunRegistry runs, WorkflowSpec parcel, WorkflowSpec child, String transactionId) {
+    WorkflowRun run = WorkflowRun.start(parcel, RunOptions.builder().transactionId(transactionId).throwOnError(false)
         .build(), Container.empty(), runs, "o-p");
     try {
       String reserved = run.valueStep(RESERVE, ctx -> step("reserve", "o-p"), (r, ctx) -> undo("reserve", r));
@@ -993,6 +1050,24 @@ class JournalTest {
     assertEquals(1, children.size());
     assertEquals(Optional.of("tx-p"), children.get(0).parentTransactionId());
     assertEquals(RunStatus.DONE, children.get(0).status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {600_000, 1_000})
+  void aDurableChildIsRecordedWithItsOwnDeadlineOrItsParentsIfThatComesFirst(long childTimeoutMillis) {
+    WorkflowSpec parcel = PARCEL.withTimeout(60_000);
+    RunRegistry runs = RunRegistry.of(engine(memory), parcel, (String in, RunOptions o) -> null);
+
+    assertEquals(WorkflowStatus.DONE, parcelRun(runs, parcel, SHIPPING.withTimeout(childTimeoutMillis), "tx-d")
+        .status());
+
+    Instant parent = memory.find("tx-d").orElseThrow().deadline().orElseThrow();
+    Instant child = memory.find("tx-d/shipping").orElseThrow().deadline().orElseThrow();
+    if (childTimeoutMillis > 60_000) {
+      assertEquals(parent, child, "a child never outlives its parent's deadline");
+    } else {
+      assertTrue(child.isBefore(parent.minusSeconds(50)), "the child's own deadline comes first: " + child);
+    }
   }
 
   @Test
@@ -1064,6 +1139,8 @@ class JournalTest {
     volatile boolean endFails;
     /** How many units of work it takes before it fails every one (the database goes down). */
     volatile int worksLeft = Integer.MAX_VALUE;
+    /** If set, the writes of a run's end wait for it. */
+    volatile CompletableFuture<Void> endHeld;
 
     TransactionalStore(RunStore store) {
       super(store);
@@ -1078,6 +1155,10 @@ class JournalTest {
     @Override
     public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
       writes.add(update.end().isPresent() ? "end" : "append");
+      CompletableFuture<Void> held = endHeld;
+      if (held != null && update.end().isPresent()) {
+        return held.thenCompose(released -> super.append(types, transactionId, update));
+      }
       return endFails && update.end().isPresent()
           ? CompletableFuture.failedFuture(new RunStoreException("the database is down"))
           : super.append(types, transactionId, update);
@@ -1353,6 +1434,82 @@ class JournalTest {
     assertEquals(1, second.recovery().get(5, TimeUnit.SECONDS).resumed());
     assertEquals(List.of("begin", "appendWithWork", "appendWithWork", "end"), resumed.writes,
         "a run that the engine resumes reads its record as it begins");
+  }
+
+  /** A transactional store whose writes of a run's end wait until {@link TransactionalStore#endHeld} completes. */
+  TransactionalStore holdingEnds() {
+    TransactionalStore store = new TransactionalStore(memory);
+    store.endHeld = new CompletableFuture<>();
+    return store;
+  }
+
+  /**
+   * Runs {@code transactionId} on {@code runner}'s transactional store, which returns DONE while its
+   * end is still being written; the write is released {@code releaseMillis} after the run returned.
+   */
+  void doneWhileItsEndIsBeingWritten(Runner runner, TransactionalStore store, String transactionId,
+      long releaseMillis) {
+    WorkflowResult<String> result = runner.run("o-e", RunOptions.builder().transactionId(transactionId).build());
+
+    assertEquals(WorkflowStatus.DONE, result.status());
+    assertEquals(RunStatus.RUNNING, memory.find(transactionId).orElseThrow().status(), "the end is not written yet");
+    CompletableFuture.delayedExecutor(releaseMillis, TimeUnit.MILLISECONDS).execute(() -> store.endHeld.complete(null));
+  }
+
+  @Test
+  void theTimelineOfARunThatReturnedDoneWhileItsEndWasBeingWrittenHasItsEnd() {
+    TransactionalStore store = holdingEnds();
+    try (WorkflowEngine engine = engine(store)) {
+      doneWhileItsEndIsBeingWritten(new Runner(engine, true), store, "tx-read", 200);
+
+      StoredRun timeline = engine.timeline("tx-read").orElseThrow();
+
+      assertEquals(RunStatus.DONE, timeline.status(), "read your writes: the timeline waits for the end");
+      assertEquals("o-e>reserve>charge>ship", timeline.end().orElseThrow().result());
+    }
+  }
+
+  @Test
+  void aRevertOfARunThatReturnedDoneWhileItsEndWasBeingWrittenWaitsForTheEndAndReverts() {
+    TransactionalStore store = holdingEnds();
+    try (WorkflowEngine engine = engine(store)) {
+      Runner runner = new Runner(engine, true);
+      engine.start();
+      doneWhileItsEndIsBeingWritten(runner, store, "tx-undo", 200);
+      events.clear();
+
+      WorkflowResult<String> reverted = runner.runs.revert("tx-undo");
+
+      assertEquals(WorkflowStatus.REVERTED, reverted.status(), reverted.errors().toString());
+      assertEquals(List.of("undo-ship", "undo-charge", "undo-reserve"), events);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("rolledBackAnswers")
+  void onATransactionalStoreAStepsPermanentFailureOrSkipIsRolledBackWithItsCheckpoint(StepResponse<String, String> answer,
+      CheckpointKind recorded) {
+    TransactionalStore store = new TransactionalStore(memory);
+    StepSpec skippable = StepSpec.builder("charge").skippable().build();
+    WorkflowSpec spec = WorkflowSpec.of(1, "order", RESERVE, skippable, SHIP).withTypes(TYPES, "fp-1");
+    RunRegistry runs = RunRegistry.of(engine(store), spec, (String in, RunOptions o) -> null);
+    WorkflowRun run = WorkflowRun.start(spec, RunOptions.builder().transactionId("tx-rb").throwOnError(false).build(),
+        Container.empty(), runs, "o-rb");
+    try {
+      run.valueStep(RESERVE, ctx -> step("reserve", "o-rb"), (r, ctx) -> undo("reserve", r));
+      run.<String, String>transactionalStep(skippable, Condition.ALWAYS, (ctx, connection) -> answer, null);
+      run.done(run.valueStep(SHIP, ctx -> step("ship", "x"), null));
+    } catch (WorkflowRun.Halt halt) {
+      run.halted(halt);
+    }
+
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, recorded), kinds("tx-rb").subList(0, 2),
+        "the attempt's work and its checkpoint are rolled back; the outcome is recorded on its own");
+  }
+
+  static Stream<Arguments> rolledBackAnswers() {
+    return Stream.of(Arguments.of(StepResponse.permanentFailure("declined"), CheckpointKind.STEP_FAILED),
+        Arguments.of(StepResponse.skip("nothing to charge"), CheckpointKind.STEP_SKIPPED));
   }
 
   @Test

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepwise.runtime.ManualStepFailureException;
+import io.stepwise.runtime.RunOptions;
+import io.stepwise.runtime.StepContext;
 import io.stepwise.runtime.StepError;
 import io.stepwise.runtime.WorkflowCancelledException;
 import io.stepwise.runtime.WorkflowEngine;
+import io.stepwise.runtime.WorkflowListener;
 import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.WorkflowSuspendedException;
@@ -28,9 +31,11 @@ import io.stepwise.runtime.store.StoredRun;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -204,6 +209,73 @@ class RecordedWaitTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void onAStoreThatDoesNotRecordWaitsAWaitInMemoryBeginsOnlyOnceItsFailedAttemptIsDurable(boolean async)
+      throws Exception {
+    AtomicBoolean failedAttemptDurable = new AtomicBoolean();
+    ForwardingRunStore slowFailures = new ForwardingRunStore(memory) {
+      @Override
+      public boolean recordsWaits() {
+        return false;
+      }
+
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.ATTEMPT_FAILED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+            .thenCompose(later -> super.append(types, transactionId, update))
+            .thenRun(() -> failedAttemptDurable.set(true));
+      }
+    };
+    WorkflowEngine engine = payment.engine(slowFailures);
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    payment.failures.put("charge", 1);
+    engine.start();
+    List<Boolean> durableWhenTheWaitBegan = new CopyOnWriteArrayList<>();
+    CountDownLatch waiting = new CountDownLatch(1);
+    RunOptions options = RunOptions.builder().transactionId("t-1").throwOnError(false).listener(new WorkflowListener() {
+      @Override
+      public void onStepWaiting(StepContext step, Throwable error) {
+        durableWhenTheWaitBegan.add(failedAttemptDurable.get());
+        waiting.countDown();
+      }
+    }).build();
+
+    CompletableFuture<WorkflowResult<String>> run = runner.runAsync("o", options);
+    assertTrue(waiting.await(10, TimeUnit.SECONDS), "the step never began to wait: " + events);
+    assertTrue(runner.runs.retryStep("t-1", "charge"));
+
+    assertEquals(WorkflowStatus.DONE, run.get(10, TimeUnit.SECONDS).status());
+    assertEquals(List.of(true), durableWhenTheWaitBegan, "a resumed run must find the failed attempt to wait again");
+    assertEquals(List.of("reserve@1", "charge@1", "charge@2", "ship@1"), events);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aResumedRunThatWaitsInMemoryIsCountedWaitingByTheRecoveryWithoutWaitingForItsEnd(boolean async)
+      throws Exception {
+    DurableOutcomesTest.killedInTheRetryPause(payment, 0); // charge's first attempt failed before a restart
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(memory) {
+      @Override
+      public boolean recordsWaits() {
+        return false;
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    engine.start();
+
+    WorkflowEngine.Recovery recovery = engine.recovery().get(10, TimeUnit.SECONDS);
+
+    assertEquals(1, recovery.resumed());
+    assertEquals(1, recovery.waiting(), recovery.toString());
+    assertTrue(runner.runs.retryStep("t-1", "charge"), "the run still waits");
+    assertEquals(WorkflowStatus.DONE, runner.resumedResult().status());
+    assertEquals(List.of("charge@2", "ship@1"), events);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void theWaitIsRecordedAndStopsTheRunAndARetryResumesItToDone(boolean async) throws Exception {
     Payment.Runner runner = waitingRunner(async, 0);
 
@@ -243,6 +315,49 @@ class RecordedWaitTest {
     assertEquals(RunStatus.DONE, memory.find("t-1").orElseThrow().status());
     assertFalse(runner.runs.retryStep("t-1", "charge"), "the run has ended");
     assertFalse(runner.runs.failStep("t-1", "charge"), "the run has ended");
+  }
+
+  @Test
+  void aRetryOrAFailOfAnotherStepThanTheOneThatWaitsEndsNothing() {
+    Payment.Runner runner = waitingRunner(false, 0);
+    runUntilWaiting(runner, "t-1");
+
+    assertFalse(runner.runs.retryStep("t-1", "ship"));
+    assertFalse(runner.runs.failStep("t-1", "reserve"));
+
+    assertEquals(RunStatus.WAITING, memory.find("t-1").orElseThrow().status());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.STEP_WAITING), kinds("t-1"));
+  }
+
+  @Test
+  void aRetryOfAWaitThatAnotherProcessEndedFirstAnswersFalseAndResumesNothingHere() {
+    payment.failures.put("charge", 1);
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(memory) {
+      @Override
+      public CompletableFuture<Boolean> endWait(RunTypes types, String transactionId, Checkpoint decision) {
+        assertTrue(super.endWait(types, transactionId, decision).join(), "the other process ends the wait first");
+        return super.endWait(types, transactionId, decision);
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, false, CHARGE);
+    engine.start();
+    runUntilWaiting(runner, "t-1");
+
+    assertFalse(runner.runs.retryStep("t-1", "charge"));
+
+    assertEquals(RunStatus.RUNNING, memory.find("t-1").orElseThrow().status(), "the other process resumes it");
+    assertTrue(runner.resumed.isEmpty(), "this process resumes nothing");
+  }
+
+  @Test
+  void theRegistryOfAClosedEngineEndsNoRecordedWait() {
+    Payment.Runner runner = waitingRunner(false, 0);
+    runUntilWaiting(runner, "t-1");
+    payment.close();
+
+    assertFalse(runner.runs.retryStep("t-1", "charge"));
+
+    assertEquals(RunStatus.WAITING, memory.find("t-1").orElseThrow().status(), "the next engine's runners end it");
   }
 
   @ParameterizedTest

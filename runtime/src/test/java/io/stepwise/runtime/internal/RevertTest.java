@@ -17,11 +17,15 @@ import io.stepwise.runtime.WorkflowResult;
 import io.stepwise.runtime.WorkflowStatus;
 import io.stepwise.runtime.store.Checkpoint;
 import io.stepwise.runtime.store.CheckpointKind;
+import io.stepwise.runtime.store.ForwardingRunStore;
 import io.stepwise.runtime.store.RunStatus;
+import io.stepwise.runtime.store.RunStoreException;
 import io.stepwise.runtime.store.RunTypes;
+import io.stepwise.runtime.store.RunUpdate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +91,105 @@ class RevertTest {
     assertEquals("ship", begun.stepName());
   }
 
+  /**
+   * A runner on a started engine whose store lets "another process" begin the revert of a run first
+   * (it writes the same REVERT_BEGUN), then begins this process's revert as {@code ours} says.
+   */
+  Payment.Runner runnerLosingTheRevertTo(AnotherProcess ours) {
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+        assertTrue(super.beginRevert(types, transactionId, revertBegun).join(), "the other process begins it");
+        return ours.begin(() -> super.beginRevert(types, transactionId, revertBegun));
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, false, CHARGE);
+    engine.start();
+    return runner;
+  }
+
+  /** How the store answers this process's begin of a revert that another process began first. */
+  interface AnotherProcess {
+    CompletableFuture<Boolean> begin(java.util.function.Supplier<CompletableFuture<Boolean>> store);
+  }
+
+  static void refusedAsRevertedElsewhere(Payment.Runner runner, List<String> events) {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner.runs.revert("t-1"));
+
+    assertTrue(e.getMessage().startsWith("Run 't-1' of workflow 'payment' is being reverted, by another process"),
+        e.getMessage());
+    assertEquals(List.of(), events, "its compensations are the other process's: none runs here");
+  }
+
+  @Test
+  void aRevertThatAnotherProcessBeganFirstIsRefusedAndCompensatesNothing() {
+    Payment.Runner runner = runnerLosingTheRevertTo(store -> store.get()); // the store answers false: not DONE any more
+    done(runner, "t-1");
+    events.clear();
+
+    refusedAsRevertedElsewhere(runner, events);
+  }
+
+  @Test
+  void aRevertThatAnotherProcessBeganFirstIsRefusedAlsoWhenTheStoreReportsTheConflictAsAnError() {
+    Payment.Runner runner = runnerLosingTheRevertTo(store -> CompletableFuture.failedFuture(
+        new RunStoreException("could not serialize access due to concurrent update")));
+    done(runner, "t-1");
+    events.clear();
+
+    refusedAsRevertedElsewhere(runner, events);
+  }
+
+  @Test
+  void aStoreThatFailsToBeginARevertOfARunStillDoneFailsTheRevertWithItsError() {
+    RunStoreException down = new RunStoreException("the database is down");
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Boolean> beginRevert(RunTypes types, String transactionId, Checkpoint revertBegun) {
+        return CompletableFuture.failedFuture(down);
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, false, CHARGE);
+    engine.start();
+    done(runner, "t-1");
+    events.clear();
+
+    assertSame(down, assertThrows(RunStoreException.class, () -> runner.runs.revert("t-1")));
+    assertEquals(List.of(), events);
+    assertEquals(RunStatus.DONE, payment.memory.find("t-1").orElseThrow().status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void eachCompensationStartsOnlyOnceTheOutcomeOfThePreviousOneIsDurable(boolean async) {
+    List<Long> undoneWhenDurable = new CopyOnWriteArrayList<>();
+    WorkflowEngine engine = payment.engine(new ForwardingRunStore(payment.memory) {
+      @Override
+      public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
+        if (update.checkpoints().stream().noneMatch(c -> c.kind() == CheckpointKind.COMPENSATED
+            || c.kind() == CheckpointKind.COMPENSATION_FAILED)) {
+          return super.append(types, transactionId, update);
+        }
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(30, TimeUnit.MILLISECONDS))
+            .thenCompose(later -> {
+              undoneWhenDurable.add(events.stream().filter(e -> e.startsWith("undo-")).count());
+              return super.append(types, transactionId, update);
+            });
+      }
+    });
+    Payment.Runner runner = payment.new Runner(engine, async, CHARGE);
+    engine.start();
+    done(runner, "t-1");
+    payment.failures.put("undo-charge", 1); // compensated, failed for good, compensated
+    events.clear();
+
+    assertThrows(WorkflowFailedException.class, () -> runner.runs.revert("t-1"));
+
+    assertEquals(List.of(1L, 2L, 3L), undoneWhenDurable, "no compensation starts before the last one is recorded");
+    assertEquals(List.of(CheckpointKind.COMPENSATED, CheckpointKind.COMPENSATION_FAILED, CheckpointKind.COMPENSATED),
+        kinds("t-1").subList(4, 7));
+  }
+
   @Test
   void aRevertedRunIsRevertedAgainByReplayingItsRecordAndRunsNothing() {
     Payment.Runner runner = runner(false);
@@ -134,6 +237,24 @@ class RevertTest {
     assertEquals(List.of("undo-ship(o>reserve>charge>ship)@1", "undo-charge(o>reserve>charge)@1",
         "undo-reserve(o>reserve)@1"), events, "the other compensations run");
     assertEquals(RunStatus.FAILED, payment.memory.find("t-1").orElseThrow().status());
+  }
+
+  @Test
+  void theFailedRevertsCauseIsTheCompensationsErrorNotAFailureTheRunHadTolerated() {
+    payment.failures.put("charge", 1);
+    WorkflowEngine engine = payment.engine();
+    Payment.Runner runner = payment.new Runner(engine, false,
+        StepSpec.builder("charge").onFailure(StepSpec.OnFailure.CONTINUE).build());
+    engine.start();
+    done(runner, "t-1");
+    payment.failures.put("undo-reserve", 1);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> runner.runs.revert("t-1"));
+
+    assertEquals("undo-reserve failed on attempt 1", e.getCause().getMessage());
+    assertEquals(List.of("charge", "reserve"), e.result().errors().stream().map(StepError::step).toList(),
+        "the tolerated failure stays in the errors");
+    assertEquals(0, e.getSuppressed().length);
   }
 
   @Test

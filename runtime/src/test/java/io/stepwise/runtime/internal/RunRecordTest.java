@@ -202,4 +202,47 @@ class RunRecordTest {
     assertEquals("tx-rec", record.transactionId);
     assertEquals("recorded", record.workflow);
   }
+
+  @Test
+  void aCancelIsTakenUntilTheStepsAreOverAndTheEndSaysWhetherOneCameBefore() {
+    RunRecord cancelled = new RunRecord("recorded", "tx-1", 4, 0);
+    assertTrue(cancelled.requestCancel());
+    assertTrue(cancelled.requestCancel(), "a second cancel is taken as the first was");
+    assertTrue(cancelled.endSteps(), "a cancel came while the steps ran");
+    assertTrue(cancelled.endSteps(), "and it still did when the run ends");
+    assertFalse(cancelled.requestCancel(), "the steps are over: nothing is left to stop");
+    assertTrue(cancelled.cancelRequested());
+
+    RunRecord ended = new RunRecord("recorded", "tx-2", 4, 0);
+    assertFalse(ended.endSteps());
+    assertFalse(ended.endSteps());
+    assertFalse(ended.requestCancel());
+    assertFalse(ended.cancelRequested());
+  }
+
+  @Test
+  void aStepThatFinishedBeforeStepsAlreadyOnTheStackGoesBelowThem() {
+    RunRecord record = new RunRecord("recorded", "tx-1", 4, 0);
+    record.pushInOrder(0, 1);
+    record.pushInOrder(2, 3);
+    record.pushInOrder(3, 4);
+    record.pushInOrder(1, 2); // a noWait step that finished second, settled last
+
+    assertArrayEquals(new int[] {0, 1, 2, 3}, record.stack());
+    assertArrayEquals(new int[] {3, 2, 1, 0}, record.popAll(), "the most recent first");
+  }
+
+  @Test
+  void aRunIsEqualOnlyToItselfWhateverItsFactsSoThatARegistryKeepsEachRun() {
+    try {
+      WorkflowRun one = WorkflowRun.start(spec, NO_THROW, Container.empty());
+      WorkflowRun other = WorkflowRun.start(spec, NO_THROW, Container.empty());
+
+      assertTrue(one.equals(one));
+      assertFalse(one.equals(other));
+      assertFalse(other.equals(one));
+    } finally {
+      org.slf4j.MDC.clear(); // the runs did not end
+    }
+  }
 }

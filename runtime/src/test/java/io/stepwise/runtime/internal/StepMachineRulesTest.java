@@ -259,6 +259,38 @@ class StepMachineRulesTest {
   }
 
   @Test
+  void aMemberOfAGroupThatStartsAfterTheRunWasCancelledIsNeverAttempted() {
+    RunRegistry registry = new RunRegistry();
+    List<Runnable> started = new CopyOnWriteArrayList<>();
+    StepSpec pay = StepSpec.of("pay", 1);
+    StepSpec ship = StepSpec.of("ship", 2);
+    WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "trip", BOOK, pay, ship), RunOptions.builder()
+        .transactionId("t-1").throwOnError(false).listener(listener).executor(started::add).build(), Container.empty(),
+        registry, "in");
+    WorkflowResult<String> result;
+    try {
+      run.<String>valueStep(BOOK, ctx -> "booked", (c, ctx) -> events.add("undo-book(" + c + ")"));
+      WorkflowRun.Group group = run.parallel("pack");
+      group.<String>valueStep(pay, ctx -> events.add("pay") ? "paid" : null, null);
+      group.<String>valueStep(ship, ctx -> events.add("ship") ? "shipped" : null, null);
+      assertTrue(registry.cancel("t-1"));
+      started.forEach(Runnable::run); // the executor runs the members only now
+      group.join();
+      result = run.done("not reached");
+    } catch (WorkflowRun.Halt halt) {
+      result = run.halted(halt);
+    }
+
+    assertEquals(WorkflowStatus.REVERTED, result.status());
+    assertEquals(List.of("undo-book(booked)"), events, "neither member is attempted");
+    assertEquals(List.of("pay", "ship"), result.errors().stream().map(StepError::step).toList());
+    for (StepError error : result.errors()) {
+      assertEquals(0, error.attempts());
+      assertInstanceOf(WorkflowCancelledException.class, error.cause());
+    }
+  }
+
+  @Test
   void aFatalErrorOfTheJvmInAConditionIsRethrownNotTakenForTheStepsFailure() {
     StackOverflowError fatal = new StackOverflowError("deep");
 
@@ -274,6 +306,32 @@ class StepMachineRulesTest {
     assertSame(fatal, thrown);
     assertEquals(List.of(), listener.lines("step-failure:"));
     assertEquals(List.of(), events, "nothing is compensated: the run broke down");
+  }
+
+  @Test
+  void aFatalErrorOfTheJvmInACompensationIsRethrownNotTakenForTheCompensationsFailure() {
+    StackOverflowError fatal = new StackOverflowError("deep");
+    StepSpec pay = StepSpec.of("pay", 1);
+    WorkflowRun run = WorkflowRun.start(WorkflowSpec.of(1, "trip", BOOK, pay), RunOptions.builder().transactionId("t-1")
+        .throwOnError(false).listener(listener).build(), Container.empty(), new RunRegistry(), "in");
+    try {
+      assertSame(fatal, assertThrows(StackOverflowError.class, () -> {
+        try {
+          run.<String>valueStep(BOOK, ctx -> "booked", (c, ctx) -> {
+            throw fatal;
+          });
+          run.<String>valueStep(pay, ctx -> {
+            throw new PermanentStepFailureException("declined");
+          }, null);
+        } catch (WorkflowRun.Halt halt) {
+          run.halted(halt);
+        }
+      }));
+    } finally {
+      MDC.clear(); // the broken run did not end
+    }
+    assertEquals(List.of(), listener.lines("compensate-failure:"), "the run broke down: no compensation failed");
+    assertEquals(List.of(), listener.lines("finish:"));
   }
 
   @Test

@@ -137,6 +137,9 @@ class WorkflowSpecTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> spec.position(StepSpec.of("ship", 0)));
     assertEquals("step 'ship' is not a step of workflow 'order' " + spec.steps() + "; the runner and its WorkflowSpec "
         + "disagree: generate the runner again with this version of Stepwise", e.getMessage());
+    StepSpec third = StepSpec.of("ship", 0);
+    WorkflowSpec.of(1, "longer", StepSpec.of("reserve", 0), StepSpec.of("charge", 0), third); // third's place is 2
+    assertThrows(IllegalStateException.class, () -> spec.position(third), "a step placed past the workflow's last");
   }
 
   @ParameterizedTest

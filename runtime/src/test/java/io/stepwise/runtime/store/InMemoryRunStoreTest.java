@@ -161,6 +161,46 @@ class InMemoryRunStoreTest {
     assertEquals(List.of(completed(0, 0), compensated), stored.checkpoints());
   }
 
+  private static Checkpoint revertBegun(int sequence) {
+    return Checkpoint.builder(sequence, CheckpointKind.REVERT_BEGUN, 1, "step-1").build();
+  }
+
+  @Test
+  void aRevertBeginsOnlyOnARunThatEndedDoneAndOnlyOnce() {
+    begin(TYPES, run("tx-1", T0));
+    assertFalse(store.beginRevert(TYPES, "tx-1", revertBegun(0)).join(), "a running run is not reverted");
+    store.append(TYPES, "tx-1", RunUpdate.ending(List.of(completed(0, 0)), end(RunStatus.DONE, T0))).join();
+
+    assertTrue(store.beginRevert(TYPES, "tx-1", revertBegun(1)).join());
+    assertFalse(store.beginRevert(TYPES, "tx-1", revertBegun(2)).join(), "another revert began it: false");
+
+    StoredRun stored = store.load(TYPES, "tx-1").orElseThrow();
+    assertEquals(RunStatus.COMPENSATING, stored.status());
+    assertEquals(List.of(CheckpointKind.STEP_COMPLETED, CheckpointKind.REVERT_BEGUN),
+        stored.checkpoints().stream().map(Checkpoint::kind).toList());
+    assertTrue(stored.end().isEmpty(), "the revert clears the end");
+    assertInstanceOf(RunStoreException.class, failure(store.beginRevert(TYPES, "tx-9", revertBegun(0))));
+    assertThrows(IllegalArgumentException.class, () -> store.beginRevert(TYPES, "tx-1", completed(3, 0)));
+  }
+
+  @Test
+  void aWaitEndsOnlyOnARunThatWaitsAndOnlyOnce() {
+    begin(TYPES, run("tx-1", T0));
+    Checkpoint retry = Checkpoint.builder(2, CheckpointKind.RETRY_DECIDED, 1, "step-1").attempts(1).build();
+    assertFalse(store.endWait(TYPES, "tx-1", retry).join(), "a running run does not wait");
+    store.append(TYPES, "tx-1", RunUpdate.of(completed(0, 0), Checkpoint.builder(1, CheckpointKind.STEP_WAITING, 1,
+        "step-1").attempts(1).ended(T0).error(new IllegalStateException("no")).build())).join();
+    assertEquals(RunStatus.WAITING, store.find("tx-1").orElseThrow().status());
+
+    assertTrue(store.endWait(TYPES, "tx-1", retry).join());
+    assertFalse(store.endWait(TYPES, "tx-1", Checkpoint.builder(3, CheckpointKind.FAILURE_DECIDED, 1, "step-1")
+        .attempts(1).error(new IllegalStateException("no")).build()).join(), "the retry ended it already");
+
+    assertEquals(RunStatus.RUNNING, store.find("tx-1").orElseThrow().status());
+    assertEquals(3, store.load(TYPES, "tx-1").orElseThrow().checkpoints().size());
+    assertThrows(IllegalArgumentException.class, () -> store.endWait(TYPES, "tx-1", completed(4, 0)));
+  }
+
   @Test
   void anAppendToARunNeverBegunFails() {
     Throwable e = failure(store.append(TYPES, "tx-9", RunUpdate.of(completed(0, 0))));
@@ -256,7 +296,9 @@ class InMemoryRunStoreTest {
         () -> store.find("tx-1"),
         () -> store.unfinished(WORKFLOW),
         () -> store.list(RunQuery.builder().build()),
-        () -> store.purgeEndedBefore(T0));
+        () -> store.purgeEndedBefore(T0),
+        () -> store.beginRevert(TYPES, "tx-1", revertBegun(1)),
+        () -> store.endWait(TYPES, "tx-1", Checkpoint.builder(1, CheckpointKind.RETRY_DECIDED, 0, "step-0").build()));
     for (Runnable call : calls) {
       IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
       assertEquals("this InMemoryRunStore is closed", e.getMessage());
