@@ -197,11 +197,7 @@ final class Journal {
         throw new CompletionException(explain(WorkflowRun.unwrap(error)));
       }
       if (!result.isCreated()) {
-        StoredRun existing = result.existing().orElseThrow();
-        checkSameRun(existing, result.sameInput());
-        replay = new Replay(existing);
-        sequence.set(replay.nextSequence);
-        existing.header().deadline().ifPresent(run::restoreDeadline);
+        replayFrom(result);
       }
       return null;
     });
@@ -300,13 +296,22 @@ final class Journal {
    * not (another input, another definition), it stops there, and its caller gets the refusal.
    */
   private void found(BeginResult result) {
-    StoredRun existing = result.existing().orElseThrow();
     try {
-      checkSameRun(existing, result.sameInput());
+      replayFrom(result);
     } catch (RuntimeException e) {
       refuse(e);
-      return;
     }
+  }
+
+  /**
+   * Prepares the replay of the recorded run that a beginning found: its checkpoints, its next
+   * sequence number, its deadline.
+   *
+   * @throws RuntimeException if this run may not replay it (see {@link #checkSameRun})
+   */
+  private void replayFrom(BeginResult result) {
+    StoredRun existing = result.existing().orElseThrow();
+    checkSameRun(existing, result.sameInput());
     Replay recorded = new Replay(existing);
     sequence.set(recorded.nextSequence);
     existing.header().deadline().ifPresent(run::restoreDeadline);

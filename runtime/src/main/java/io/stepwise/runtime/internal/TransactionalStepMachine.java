@@ -73,8 +73,7 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
     if (beginning == null && journal.unbegun() && journal.mayBeRecorded()) {
       // a step running beside it (a noWait step before it) writes the beginning of a run with a
       // given id, which may find the run recorded: start again from the condition once it is known
-      journal.writeBeginning().whenComplete((ignored, e) -> done.completeExceptionally(BEGIN_AGAIN));
-      return done;
+      return beginAgain(journal, done);
     }
     // the step runs on the store's thread: with the MDC it would have on this one (the run's keys, the step's)
     Map<String, String> mdc = MDC.getCopyOfContextMap();
@@ -110,7 +109,7 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
         if (storeFailed && journal.mayBeRecorded()) {
           // a run with a given id may be recorded: its beginning alone finds out, and the step
           // starts again from its condition, replaying the record if there is one
-          journal.writeBeginning().whenComplete((ignored, e) -> done.completeExceptionally(BEGIN_AGAIN));
+          beginAgain(journal, done);
           return;
         }
       }
@@ -127,6 +126,15 @@ final class TransactionalStepMachine<O, C> extends StepMachine<O, C> {
         done.complete(response);
       }
     });
+    return done;
+  }
+
+  /**
+   * Writes the run's beginning by itself (it may find the run recorded), then answers {@link
+   * #BEGIN_AGAIN}: the step starts again from its condition, where it replays the record if there is one.
+   */
+  private static <T> CompletableFuture<T> beginAgain(Journal journal, CompletableFuture<T> done) {
+    journal.writeBeginning().whenComplete((ignored, e) -> done.completeExceptionally(BEGIN_AGAIN));
     return done;
   }
 
