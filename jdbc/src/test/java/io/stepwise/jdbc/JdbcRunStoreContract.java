@@ -577,6 +577,72 @@ abstract class JdbcRunStoreContract extends RunStoreContract {
   }
 
   @Test
+  void anEndThatMayWaitIsWrittenInTheTransactionOfTheNextWrite() throws Exception {
+    try (JdbcRunStore held = JdbcRunStore.builder(dataSource()).tablePrefix(prefix).heldEndWait(Duration.ofSeconds(10))
+        .build()) {
+      join(held.begin(TYPES, newRun("order-1")));
+      join(held.begin(TYPES, newRun("order-2")));
+      long commitsBefore = held.commits();
+      CompletableFuture<Void> ended = held.append(TYPES, "order-1",
+          RunUpdate.endingRecordedRun(new RunEnd(RunStatus.DONE, order("o-1"), List.of(), T0)));
+      Thread.sleep(300);
+      assertFalse(ended.isDone(), "the end waits for the next write");
+      assertEquals(RunStatus.RUNNING, load("order-1").status());
+
+      join(held.append(TYPES, "order-2", RunUpdate.of(createOrder(0, "order-2"))));
+      join(ended);
+      assertEquals(1, held.commits() - commitsBefore, "the end and the next write, in one transaction");
+      assertEquals(RunStatus.DONE, load("order-1").status());
+      assertEquals(Optional.of(new RunEnd(RunStatus.DONE, order("o-1"), List.of(), T0)), load("order-1").end());
+      assertEquals(1, load("order-2").checkpoints().size());
+    }
+  }
+
+  @Test
+  void anEndThatMayWaitWithNothingAfterItIsWrittenWhenItsWaitIsOver() {
+    try (JdbcRunStore held = JdbcRunStore.builder(dataSource()).tablePrefix(prefix)
+        .heldEndWait(Duration.ofMillis(300)).build()) {
+      join(held.begin(TYPES, newRun("order-1")));
+      long start = System.nanoTime();
+      join(held.append(TYPES, "order-1",
+          RunUpdate.endingRecordedRun(new RunEnd(RunStatus.DONE, order("o-1"), List.of(), T0))));
+      long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(waitedMillis >= 290, "written after its wait, not before: " + waitedMillis + " ms");
+      assertEquals(RunStatus.DONE, load("order-1").status());
+      // an end the caller waits for is written at once
+      join(held.begin(TYPES, newRun("order-2")));
+      CompletableFuture<Void> waitedFor = held.append(TYPES, "order-2",
+          RunUpdate.ending(List.of(), new RunEnd(RunStatus.REVERTED, null, List.of(), T0)));
+      join(waitedFor);
+      assertEquals(RunStatus.REVERTED, load("order-2").status());
+    }
+  }
+
+  @Test
+  void closeWritesAHeldEndAtOnce() {
+    JdbcRunStore held = JdbcRunStore.builder(dataSource()).tablePrefix(prefix).heldEndWait(Duration.ofSeconds(10))
+        .build();
+    join(held.begin(TYPES, newRun("order-1")));
+    CompletableFuture<Void> ended = held.append(TYPES, "order-1",
+        RunUpdate.endingRecordedRun(new RunEnd(RunStatus.DONE, order("o-1"), List.of(), T0)));
+    long start = System.nanoTime();
+    held.close();
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "close did not wait out the end's wait");
+    assertTrue(ended.isDone() && !ended.isCompletedExceptionally());
+    assertEquals(RunStatus.DONE, load("order-1").status());
+  }
+
+  @Test
+  void aHeldEndWaitOutOfRangeIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JdbcRunStore.builder(dataSource()).heldEndWait(Duration.ofMillis(-1)));
+    assertEquals("heldEndWait must be from zero to 10 s, was PT-0.001S", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> JdbcRunStore.builder(dataSource()).heldEndWait(Duration.ofSeconds(11)));
+    assertEquals("heldEndWait must be from zero to 10 s, was PT11S", e.getMessage());
+  }
+
+  @Test
   void theStoreCreatesItsTablesAtSchemaVersionOne() throws Exception {
     try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT version FROM " + prefix + "schema_version")) {
