@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -40,12 +39,6 @@ import org.slf4j.LoggerFactory;
  * ConnectionWork}) that fails makes its batch be written again so too; when a batch is written
  * again, its units of work run again (what they did the first time was rolled back).
  *
- * <p>A batch that holds nothing but ends of runs whose steps are recorded ({@link
- * RunUpdate#mayWait()}: nobody waits for them) waits for the next write, up to {@link
- * JdbcRunStore.Builder#heldEndWait} (5 ms by default), and is written with it, in its transaction:
- * under load a run's end then costs no commit of its own. A run's next write cannot overtake its
- * end, which is in its writer's queue before it.
- *
  * <p>The writer holds its connection for as long as the store is open, or, if told not to hold
  * it ({@link JdbcRunStore.Builder#holdConnections}), only while it has writes to make: when its queue
  * is empty it gives the connection back, so that an application on H2 can let one connection do all
@@ -63,8 +56,6 @@ final class GroupCommitWriter {
   private final JsonCodec codec;
   private final BatchWrite batchWrite;
   private final boolean holdConnection;
-  /** How long a batch of ends that may wait ({@link RunUpdate#mayWait()}) waits for company, in nanoseconds. */
-  private final long heldEndWaitNanos;
   private final BlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
   private final Object lock = new Object();
   private final Thread thread;
@@ -75,14 +66,13 @@ final class GroupCommitWriter {
   private volatile long rewrites;
 
   GroupCommitWriter(DataSource dataSource, Dialect dialect, RunTable table, JsonCodec codec, String owner,
-      Duration leaseTime, boolean holdConnection, Duration heldEndWait, Connection connection, String threadName) {
+      Duration leaseTime, boolean holdConnection, Connection connection, String threadName) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.table = table;
     this.codec = codec;
     this.batchWrite = new BatchWrite(table, codec, owner, leaseTime);
     this.holdConnection = holdConnection;
-    this.heldEndWaitNanos = heldEndWait.toNanos();
     this.connection = connection;
     this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
@@ -171,17 +161,6 @@ final class GroupCommitWriter {
         continue;   // nobody interrupts this thread but close() stops it through the queue
       }
       queue.drainTo(batch, MAX_BATCH - 1);
-      if (heldEndWaitNanos > 0 && mayWait(batch)) {   // nobody waits for them: let them share the next writes' commit
-        try {
-          WriteOp<?> next = queue.poll(heldEndWaitNanos, TimeUnit.NANOSECONDS);
-          if (next != null) {
-            batch.add(next);
-            queue.drainTo(batch, MAX_BATCH - batch.size());
-          }
-        } catch (InterruptedException e) {
-          // nobody interrupts this thread: write what there is
-        }
-      }
       stop = batch.remove(STOP);
       if (!batch.isEmpty()) {
         write(batch);
@@ -192,19 +171,6 @@ final class GroupCommitWriter {
       }
     }
     discardConnection();
-  }
-
-  /** Whether every write of {@code batch} may wait for the next ones: see {@link RunUpdate#mayWait()}. */
-  private static boolean mayWait(List<WriteOp<?>> batch) {
-    if (batch.size() >= MAX_BATCH) {
-      return false;
-    }
-    for (WriteOp<?> op : batch) {
-      if (!(op instanceof WriteOp.Append a) || !a.update.update().mayWait()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void write(List<WriteOp<?>> batch) {

@@ -124,7 +124,7 @@ public final class JdbcRunStore implements TransactionalRunStore {
       this.writers = new GroupCommitWriter[count];
       for (int i = 0; i < count; i++) {   // the first takes the connection at hand, if it holds one
         writers[i] = new GroupCommitWriter(dataSource, dialect, table, codec, owner, b.leaseTime, b.holdConnections,
-            b.heldEndWait, i == 0 ? connection : null, count == 1 ? "stepwise-run-store-writer" : "stepwise-run-store-writer-" + i);
+            i == 0 ? connection : null, count == 1 ? "stepwise-run-store-writer" : "stepwise-run-store-writer-" + i);
       }
     } catch (SQLException e) {
       closeQuietly(connection);
@@ -420,7 +420,6 @@ public final class JdbcRunStore implements TransactionalRunStore {
     private Duration retention;
     private boolean holdConnections = true;
     private int writers = 1;
-    private Duration heldEndWait = Duration.ofMillis(5);
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -508,23 +507,6 @@ public final class JdbcRunStore implements TransactionalRunStore {
         throw new IllegalArgumentException("writers must be between 1 and 64, was " + writers);
       }
       this.writers = writers;
-      return this;
-    }
-
-    /**
-     * How long a writer holds the end of a run that nobody waits for (default 5 ms), to write it in
-     * the same transaction as the next writes that come to that writer: a run whose steps are
-     * recorded ends {@code DONE} without the engine's caller waiting for the end's write (see {@link
-     * io.stepwise.runtime.store.RunUpdate#mayWait()}), and under load the end then costs no commit of
-     * its own. The run's transaction id is released when its end is written, so a repeat of it waits
-     * for that moment more, and so does a {@code WorkflowEngine}'s {@code close()}: keep it short.
-     * Zero writes each end at once.
-     */
-    public Builder heldEndWait(Duration wait) {
-      if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(10)) > 0) {
-        throw new IllegalArgumentException("heldEndWait must be from zero to 10 s, was " + wait);
-      }
-      this.heldEndWait = wait;
       return this;
     }
 

@@ -446,15 +446,6 @@ final class Journal {
 
   /** Records checkpoints (with the waiting one first), and the run's end if {@code end} is not null. */
   CompletableFuture<Void> append(List<Checkpoint> checkpoints, RunEnd end) {
-    return append(checkpoints, end, false);
-  }
-
-  /**
-   * As {@link #append(List, RunEnd)}; {@code endOfRecordedRun}: the update is the end of a run whose
-   * steps are all recorded, which the store may hold to write with later writes ({@link
-   * RunUpdate#endingRecordedRun}).
-   */
-  private CompletableFuture<Void> append(List<Checkpoint> checkpoints, RunEnd end, boolean endOfRecordedRun) {
     List<Checkpoint> all = checkpoints;
     synchronized (this) {
       if (pending != null) {
@@ -467,8 +458,7 @@ final class Journal {
     if (all.isEmpty() && end == null) {
       return CompletableFuture.completedFuture(null);
     }
-    RunUpdate update = end == null ? RunUpdate.of(all)
-        : endOfRecordedRun && all.isEmpty() ? RunUpdate.endingRecordedRun(end) : RunUpdate.ending(all, end);
+    RunUpdate update = end == null ? RunUpdate.of(all) : RunUpdate.ending(all, end);
     boolean mayFind = mayBeRecorded();
     CompletableFuture<Void> begun = writeBeginning(); // if not written yet: the store applies it before this append
     CompletableFuture<Void> written;
@@ -523,7 +513,7 @@ final class Journal {
     // Every step's outcome is durable already (the last step recorded its own, with its work): the
     // end follows from them, and a replay after a crash would write the same one. So the caller
     // need not wait for it; the run keeps its transaction id until it is written (see release()).
-    CompletableFuture<Void> written = append(List.of(), end, true);
+    CompletableFuture<Void> written = append(List.of(), end);
     endWrite = written.handle((ignored, error) -> {
       if (error != null) {
         // the error as text: SLF4J takes a Throwable in last place for the exception, and leaves its {} unfilled

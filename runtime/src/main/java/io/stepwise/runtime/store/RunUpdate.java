@@ -13,12 +13,10 @@ import java.util.Set;
 public final class RunUpdate {
   private final List<Checkpoint> checkpoints;
   private final RunEnd end;
-  private final boolean mayWait;
 
-  private RunUpdate(List<Checkpoint> checkpoints, RunEnd end, boolean mayWait) {
+  private RunUpdate(List<Checkpoint> checkpoints, RunEnd end) {
     this.checkpoints = List.copyOf(checkpoints);
     this.end = end;
-    this.mayWait = mayWait;
     Set<Integer> sequences = new HashSet<>();
     for (Checkpoint checkpoint : this.checkpoints) {
       if (!sequences.add(checkpoint.sequence())) {
@@ -33,38 +31,17 @@ public final class RunUpdate {
 
   /** Appends {@code checkpoints}. */
   public static RunUpdate of(Checkpoint... checkpoints) {
-    return new RunUpdate(List.of(checkpoints), null, false);
+    return new RunUpdate(List.of(checkpoints), null);
   }
 
   /** Appends {@code checkpoints}. */
   public static RunUpdate of(List<Checkpoint> checkpoints) {
-    return new RunUpdate(checkpoints, null, false);
+    return new RunUpdate(checkpoints, null);
   }
 
   /** Appends {@code checkpoints} (possibly none) and records the run's end, in one write. */
   public static RunUpdate ending(List<Checkpoint> checkpoints, RunEnd end) {
-    return new RunUpdate(checkpoints, Objects.requireNonNull(end, "end"), false);
-  }
-
-  /**
-   * Records the end of a run whose steps' outcomes are all recorded already, so that the end follows
-   * from them: were it lost, a replay of the run would record the same end. Nobody waits for this
-   * write to answer the run's caller, so a store may {@linkplain #mayWait() hold it} for a moment
-   * and write it with the writes that come after it, in their transaction.
-   */
-  public static RunUpdate endingRecordedRun(RunEnd end) {
-    return new RunUpdate(List.of(), Objects.requireNonNull(end, "end"), true);
-  }
-
-  /**
-   * Whether a store may hold this update for a moment before it writes it, to write it in the same
-   * transaction as the writes that come after it (one commit for several): true for {@link
-   * #endingRecordedRun}. A store that holds it still writes it before any later write of the same
-   * run, and completes its future only once it is written; the engine releases the run's
-   * transaction id then.
-   */
-  public boolean mayWait() {
-    return mayWait;
+    return new RunUpdate(checkpoints, Objects.requireNonNull(end, "end"));
   }
 
   /** The checkpoints, in the order given. */

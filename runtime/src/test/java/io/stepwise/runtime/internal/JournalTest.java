@@ -1136,8 +1136,6 @@ class JournalTest {
    */
   static class TransactionalStore extends Forwarding implements TransactionalRunStore {
     final List<String> writes = new CopyOnWriteArrayList<>();
-    /** For each end written, whether the engine let the store hold it ({@link RunUpdate#mayWait()}). */
-    final List<Boolean> endsMayWait = new CopyOnWriteArrayList<>();
     volatile boolean endFails;
     /** How many units of work it takes before it fails every one (the database goes down). */
     volatile int worksLeft = Integer.MAX_VALUE;
@@ -1157,9 +1155,6 @@ class JournalTest {
     @Override
     public CompletableFuture<Void> append(RunTypes types, String transactionId, RunUpdate update) {
       writes.add(update.end().isPresent() ? "end" : "append");
-      if (update.end().isPresent()) {
-        endsMayWait.add(update.mayWait());
-      }
       CompletableFuture<Void> held = endHeld;
       if (held != null && update.end().isPresent()) {
         return held.thenCompose(released -> super.append(types, transactionId, update));
@@ -1224,7 +1219,6 @@ class JournalTest {
 
     assertEquals("o-t>reserve>charge>ship", result.result());
     assertEquals(List.of("beginWithWork", "appendWithWork", "appendWithWork", "end"), store.writes);
-    assertEquals(List.of(true), store.endsMayWait, "every step is recorded: the store may hold the end");
     assertEquals(RunStatus.DONE, memory.find(result.transactionId()).orElseThrow().status());
     events.clear();
     WorkflowResult<String> again = runner.runAsync("o-t", RunOptions.builder().transactionId(result.transactionId())
@@ -1416,7 +1410,6 @@ class JournalTest {
     assertEquals(List.of("reserve"), events);
     assertEquals(List.of("beginWithWork", "begin", "append", "end"), store.writes,
         "the failed first step's work was rolled back with the beginning it carried; its failure writes it");
-    assertEquals(List.of(false), store.endsMayWait, "the caller waits for the end of a reverted run");
     assertEquals(RunStatus.REVERTED, memory.find("tx-j").orElseThrow().status());
   }
 
