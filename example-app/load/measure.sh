@@ -9,7 +9,13 @@
 #   example-app/load/measure.sh [path/to/stepwise-example-app.jar]
 #
 # Environment: PGBIN (/usr/lib/postgresql/15/bin), PGPORT (55811), PORT (9811), N (200 POSTs),
-# RUN_SECONDS (20 per client count, after 5 s of warm-up), CLIENTS ("1 8 32").
+# WARM_SECONDS (60 of load at 8 clients before the first client count), RUN_SECONDS (20 per client
+# count, after 5 s of warm-up), CLIENTS ("1 8 32"). compare.sh runs it on two jars, alternated.
+#
+# Why a minute of warm-up: with 5 s, the JIT's C2 compiler was still compiling the service's hot
+# methods (Jetty's parser, the driver's, the store's) all through the 8-client window, a third of the
+# service's CPU there, on this 2-core machine; after a minute of load it is done, and the figures are
+# the service's steady state.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 JAR=$(realpath "${1:-$HERE/../target/stepwise-example-app.jar}")
@@ -17,6 +23,7 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PGPORT=${PGPORT:-55811}
 PORT=${PORT:-9811}
 N=${N:-200}
+WARM_SECONDS=${WARM_SECONDS:-60}
 RUN_SECONDS=${RUN_SECONDS:-20}
 CLIENTS=${CLIENTS:-1 8 32}
 BODY='{"supplier_id": "sup_1", "items": [{"product_id": "prod_1", "quantity": 2, "unit_cost": 10.5}, {"product_id": "prod_2", "quantity": 1, "unit_cost": 4}]}'
@@ -73,19 +80,31 @@ ticks() {
 POSTMASTER=$(head -1 "$D/data/postmaster.pid")
 HZ=$(getconf CLK_TCK)
 orders() { "${PSQL[@]}" -d shop -c "SELECT count(*) FROM restock_order"; }
-for c in $CLIENTS; do
-  s0=$(ticks "$SERVICE"); p0=$(ticks "$POSTMASTER"); o0=$(orders)
+# load CLIENTS SECONDS WARMUP: orders posted by CLIENTS clients for SECONDS after WARMUP seconds not
+# counted; prints one line: clients=C: Requests/sec: ... (wrk) or clients=C seconds=... orders/s=...
+load() {
   if command -v wrk >/dev/null; then
-    t=$(( c < 2 ? 1 : 2 ))
-    wrk -t"$t" -c"$c" -d5s -s "$HERE/orders.lua" "http://127.0.0.1:$PORT/admin/restock-orders" >/dev/null # warm-up
-    echo "clients=$c: $(wrk -t"$t" -c"$c" -d"${RUN_SECONDS}s" -s "$HERE/orders.lua" \
+    local t=$(( $1 < 2 ? 1 : 2 ))
+    if [ "$3" -gt 0 ]; then
+      wrk -t"$t" -c"$1" -d"$3s" -s "$HERE/orders.lua" "http://127.0.0.1:$PORT/admin/restock-orders" >/dev/null
+    fi
+    echo "clients=$1: $(wrk -t"$t" -c"$1" -d"$2s" -s "$HERE/orders.lua" \
       "http://127.0.0.1:$PORT/admin/restock-orders" | grep -E 'Requests/sec|status|Non-2xx' | tr '\n' ' ')"
   else
-    java "$HERE/Load.java" "http://127.0.0.1:$PORT" "$c" "$RUN_SECONDS" 5
+    java "$HERE/Load.java" "http://127.0.0.1:$PORT" "$1" "$2" "$3"
   fi
-  s1=$(ticks "$SERVICE"); p1=$(ticks "$POSTMASTER"); o1=$(orders)
+}
+if [ "$WARM_SECONDS" -gt 0 ]; then
+  load 8 "$WARM_SECONDS" 0 | sed 's/^/warm-up: /'
+fi
+for c in $CLIENTS; do
+  s0=$(ticks "$SERVICE"); p0=$(ticks "$POSTMASTER"); o0=$(orders); read -r x0 _ <<<"$(counters)"
+  load "$c" "$RUN_SECONDS" 5
+  s1=$(ticks "$SERVICE"); p1=$(ticks "$POSTMASTER"); o1=$(orders); read -r x1 _ <<<"$(counters)"
   n=$((o1 - o0))
-  echo "  clients=$c: CPU per order (warm-up included): service $(echo "scale=2; ($s1 - $s0) * 1000 / $HZ / $n" | bc) ms," \
-    "PostgreSQL $(echo "scale=2; ($p1 - $p0) * 1000 / $HZ / $n" | bc) ms, over $n orders"
+  # (a busy backend reports its counters at most once a second: the commits are within a few percent)
+  echo "  clients=$c: per order (warm-up included): CPU of the service $(echo "scale=2; ($s1 - $s0) * 1000 / $HZ / $n" | bc) ms," \
+    "of PostgreSQL $(echo "scale=2; ($p1 - $p0) * 1000 / $HZ / $n" | bc) ms, commits $(echo "scale=2; ($x1 - $x0) / $n" | bc)," \
+    "over $n orders"
 done
-grep -c "ERROR" "$D/service.log" | xargs echo "service log ERROR lines:"
+echo "service log ERROR lines: $(grep -c "ERROR" "$D/service.log" || true)"
