@@ -196,42 +196,6 @@ public final class JdbcSupplierService implements SupplierService {
       RestockOrder order = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
       RestockRules.requireItemsAllowed(orderId, order);   // pending again by now: go on
     }
-    // Each item only if the order's supplier carries its product: all of them in one round trip,
-    // and a product not carried is found out from the row counts (the failure rolls the items back).
-    List<RestockOrderItem> created = new ArrayList<>(inputs.size());
-    int[] counts;
-    // (transaction_id, line) is unique: one run's items are never added twice
-    try (PreparedStatement insert = c.prepareStatement(INSERT_CARRIED_ITEM)) {
-      OffsetDateTime now = now();
-      for (ItemInput input : inputs) {
-        RestockOrderItem item = new RestockOrderItem(
-            Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
-        insert.setString(1, item.id());
-        insert.setString(2, item.productId());
-        insert.setInt(3, item.quantity());
-        insert.setBigDecimal(4, item.unitCost());
-        insert.setObject(5, now);
-        insert.setString(6, transactionId);   // setString(null) is a text NULL
-        insert.setInt(7, created.size());
-        insert.setString(8, orderId);
-        insert.setString(9, orderId);
-        insert.setString(10, item.productId());
-        insert.addBatch();
-        created.add(item);
-      }
-      counts = insert.executeBatch();
-    }
-    for (int count : counts) {
-      if (count != 1) {   // not carried (or a driver that does not say): find out which, and fail
-        requireCarried(c, orderId, inputs);
-        throw new StoreException("order " + orderId + " did not take all of its items", null);
-      }
-    }
-    return List.copyOf(created);
-  }
-
-  /** Fails, naming them, if the supplier of order {@code orderId} does not carry some of the products. */
-  private static void requireCarried(Connection c, String orderId, List<ItemInput> inputs) throws SQLException {
     String supplierId = null;
     Set<String> carried = new HashSet<>();
     try (PreparedStatement select = Jdbc.prepare(c, CARRIED, orderId);
@@ -244,6 +208,27 @@ public final class JdbcSupplierService implements SupplierService {
       }
     }
     RestockRules.requireCarried(supplierId, carried, inputs);
+    List<RestockOrderItem> created = new ArrayList<>(inputs.size());
+    // (transaction_id, line) is unique: one run's items are never added twice
+    try (PreparedStatement insert = c.prepareStatement(INSERT_ITEM)) {
+      OffsetDateTime now = now();
+      for (ItemInput input : inputs) {
+        RestockOrderItem item = new RestockOrderItem(
+            Ids.next("roi"), input.productId(), input.quantity(), money(input.unitCost()));
+        insert.setString(1, item.id());
+        insert.setString(2, orderId);
+        insert.setString(3, item.productId());
+        insert.setInt(4, item.quantity());
+        insert.setBigDecimal(5, item.unitCost());
+        insert.setObject(6, now);
+        insert.setString(7, transactionId);   // setString(null) is a text NULL
+        insert.setInt(8, created.size());
+        insert.addBatch();
+        created.add(item);
+      }
+      insert.executeBatch();   // one round trip for all the items
+    }
+    return List.copyOf(created);
   }
 
   @Override
@@ -285,9 +270,9 @@ public final class JdbcSupplierService implements SupplierService {
     while (true) {
       // the order and its supplier, read in one transaction
       OrderToConfirm read = inTransaction(c -> {
-        OrderToConfirm toConfirm = readToConfirm(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
-        RestockRules.requireConfirmable(orderId, toConfirm.order().order());
-        return toConfirm;
+        VersionedOrder versioned = readVersionedOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
+        RestockRules.requireConfirmable(orderId, versioned.order());
+        return new OrderToConfirm(versioned, requireSupplier(c, versioned.order().supplierId()));
       });
       RestockOrder order = read.order().order();
       Supplier supplier = read.supplier();
@@ -325,10 +310,11 @@ public final class JdbcSupplierService implements SupplierService {
         RestockRules.requireConfirmable(orderId, order);   // pending again by now: go on
         Jdbc.update(c, SET_CONFIRMED, RestockOrder.CONFIRMED, orderId);
       }
-      OrderToConfirm read = readToConfirm(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId));
-      RestockOrder pending = read.order().order().withStatus(RestockOrder.PENDING);
+      RestockOrder pending = readOrder(c, orderId).orElseThrow(() -> RestockRules.orderNotFound(orderId))
+          .withStatus(RestockOrder.PENDING);
       RestockRules.requireConfirmable(orderId, pending);
-      RestockRules.requireAccepted(orderId, confirmationPolicy.rejectionReason(read.supplier(), pending));
+      RestockRules.requireAccepted(orderId,
+          confirmationPolicy.rejectionReason(requireSupplier(c, pending.supplierId()), pending));
       return pending.withStatus(RestockOrder.CONFIRMED);
     });
   }
@@ -473,33 +459,12 @@ public final class JdbcSupplierService implements SupplierService {
   static final String CARRIED = "SELECT o.supplier_id, p.product_id FROM restock_order o"
       + " LEFT JOIN supplier_product p ON p.supplier_id = o.supplier_id WHERE o.id = ?";
 
-  /**
-   * An item of an order, if the order's supplier carries its product: parameters id, product id,
-   * quantity, unit cost, created_at, transaction id, line, order id, order id, product id. (The
-   * supplier's product is looked up by both columns of its key: joined on the order's row instead,
-   * PostgreSQL reads every product of a young table.)
-   */
-  static final String INSERT_CARRIED_ITEM = "INSERT INTO restock_order_item (id, order_id, product_id, quantity,"
-      + " unit_cost, created_at, transaction_id, line) SELECT ?, o.id, ?, ?, ?, ?, ?, ? FROM restock_order o"
-      + " WHERE o.id = ? AND EXISTS (SELECT 1 FROM supplier_product p"
-      + " WHERE p.supplier_id = (SELECT r.supplier_id FROM restock_order r WHERE r.id = ?) AND p.product_id = ?)";
+  static final String INSERT_ITEM = "INSERT INTO restock_order_item (id, order_id, product_id,"
+      + " quantity, unit_cost, created_at, transaction_id, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** The items a run added to an order: parameters transaction id, order id. */
   static final String ITEMS_OF_RUN = "SELECT id, product_id, quantity, unit_cost FROM restock_order_item"
       + " WHERE transaction_id = ? AND order_id = ? ORDER BY line";
-
-  /**
-   * An order to confirm, in one round trip: the order with its supplier (one row per item, or one
-   * with no item: kind 'o'), then the products its supplier carries (one row each: kind 'p', the
-   * product in product_id). Parameters: the order's id, twice.
-   */
-  static final String ORDER_TO_CONFIRM = "SELECT 'o' AS kind, o.id, o.supplier_id, o.status, o.notes, o.version,"
-      + " s.name, s.credit_limit, i.id AS item_id, i.product_id, i.quantity, i.unit_cost, i.created_at AS item_created_at"
-      + " FROM restock_order o LEFT JOIN supplier s ON s.id = o.supplier_id"
-      + " LEFT JOIN restock_order_item i ON i.order_id = o.id WHERE o.id = ?"
-      + " UNION ALL SELECT 'p', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.product_id, NULL, NULL, NULL"
-      + " FROM restock_order o JOIN supplier_product p ON p.supplier_id = o.supplier_id WHERE o.id = ?"
-      + " ORDER BY kind, item_created_at, item_id";
 
   /** Confirms a pending order: parameters status, id, status. */
   static final String CONFIRM = "UPDATE restock_order SET status = ?, version = version + 1 WHERE id = ? AND status = ?";
@@ -526,6 +491,10 @@ public final class JdbcSupplierService implements SupplierService {
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
+  private static Supplier requireSupplier(Connection c, String supplierId) throws SQLException {
+    return findSupplier(c, supplierId).orElseThrow(() -> RestockRules.unknownSupplier(supplierId));
+  }
+
   /** Suppliers from {@link #SUPPLIERS} rows: one row per product (or one with no product). */
   private static List<Supplier> readSuppliers(Connection c, String sql, Object... parameters) throws SQLException {
     Map<String, Supplier> suppliers = new LinkedHashMap<>();
@@ -548,48 +517,6 @@ public final class JdbcSupplierService implements SupplierService {
       list.add(new Supplier(s.id(), s.name(), products.get(s.id()), s.creditLimit()));
     }
     return list;
-  }
-
-  /**
-   * Order {@code orderId} with its items and its supplier, read by {@link #ORDER_TO_CONFIRM}; empty if
-   * there is no such order.
-   */
-  private static Optional<OrderToConfirm> readToConfirm(Connection c, String orderId) throws SQLException {
-    RestockOrder order = null;
-    int version = 0;
-    String supplierName = null;
-    BigDecimal creditLimit = null;
-    List<RestockOrderItem> items = new ArrayList<>();
-    Set<String> carried = new HashSet<>();
-    try (PreparedStatement select = Jdbc.prepare(c, ORDER_TO_CONFIRM, orderId, orderId);
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        if ("p".equals(rows.getString("kind"))) {
-          carried.add(rows.getString("product_id"));
-          continue;
-        }
-        if (order == null) {
-          order = RestockOrder.of(orderId, rows.getString("supplier_id"), rows.getString("status"),
-              rows.getString("notes"), List.of());
-          version = rows.getInt("version");
-          supplierName = rows.getString("name");
-          creditLimit = rows.getBigDecimal("credit_limit");
-        }
-        String itemId = rows.getString("item_id");
-        if (itemId != null) {
-          items.add(new RestockOrderItem(
-              itemId, rows.getString("product_id"), rows.getInt("quantity"), money(rows, "unit_cost")));
-        }
-      }
-    }
-    if (order == null) {
-      return Optional.empty();
-    }
-    if (supplierName == null) {
-      throw RestockRules.unknownSupplier(order.supplierId());
-    }
-    Supplier supplier = new Supplier(order.supplierId(), supplierName, carried, money(creditLimit));
-    return Optional.of(new OrderToConfirm(new VersionedOrder(order.withItems(items), version), supplier));
   }
 
   /** The items that {@link #createItems(String, List, String)} added to the order for {@code transactionId}, in order. */
