@@ -299,9 +299,15 @@ public final class Engine implements WorkflowEngine {
       return;
     }
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
-    while (!claims.isEmpty() && System.nanoTime() - deadline < 0) {
+    while (System.nanoTime() - deadline < 0) {
+      // one snapshot, tested and waited on: the last run may let go between two looks at the map,
+      // and anyOf() of no future never completes
+      CompletableFuture<?>[] inProgress = claims.values().toArray(CompletableFuture[]::new);
+      if (inProgress.length == 0) {
+        break;
+      }
       try {
-        CompletableFuture.anyOf(claims.values().toArray(CompletableFuture[]::new))
+        CompletableFuture.anyOf(inProgress)
             .get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
