@@ -1,15 +1,20 @@
 package io.stepwise.example;
 
 import io.stepwise.runtime.StepContext;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What the workflow did, entry by entry, in the order it happened: each step and each compensation
  * records what it changed in the store (or why it failed), under the run's transaction id. Thread-safe;
- * many runs may record at once. In memory, like the rest of this console demo's store.
+ * many runs may record at once.
+ *
+ * <p>In memory, and bounded: a trail keeps its newest {@link #DEFAULT_CAPACITY} entries (or the
+ * capacity it was created with) and drops older ones, so that a service that takes orders for months
+ * does not grow without end. It is a window for the demo and for tests; what a run did is recorded
+ * durably by the engine, as the run's timeline ({@code GET /admin/workflows/executions/{id}}).
  */
 public final class AuditTrail {
 
@@ -35,20 +40,44 @@ public final class AuditTrail {
     }
   }
 
-  private final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
+  /** How many entries a trail keeps unless it is created with another capacity: the newest. */
+  public static final int DEFAULT_CAPACITY = 10_000;
 
-  /** Records what the step (or compensation) of {@code context} did. */
-  public void record(StepContext context, String message) {
-    entries.add(new Entry(context.transactionId(), context.stepName(), context.compensating(), message));
+  private final int capacity;
+  /** Oldest first; guarded by {@code this}. */
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+  /** A trail that keeps the newest {@link #DEFAULT_CAPACITY} entries. */
+  public AuditTrail() {
+    this(DEFAULT_CAPACITY);
   }
 
-  /** Every entry, oldest first. */
-  public List<Entry> entries() {
+  /** A trail that keeps the newest {@code capacity} entries. */
+  public AuditTrail(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    this.capacity = capacity;
+  }
+
+  /** Records what the step (or compensation) of {@code context} did; drops the oldest entry if the trail is full. */
+  public void record(StepContext context, String message) {
+    Entry entry = new Entry(context.transactionId(), context.stepName(), context.compensating(), message);
+    synchronized (this) {
+      if (entries.size() == capacity) {
+        entries.removeFirst();
+      }
+      entries.addLast(entry);
+    }
+  }
+
+  /** Every entry kept, oldest first. */
+  public synchronized List<Entry> entries() {
     return List.copyOf(entries);
   }
 
-  /** The entries of one run, oldest first. */
-  public List<Entry> entries(String transactionId) {
+  /** The entries kept of one run, oldest first. */
+  public synchronized List<Entry> entries(String transactionId) {
     List<Entry> found = new ArrayList<>();
     for (Entry entry : entries) {
       if (entry.transactionId().equals(transactionId)) {

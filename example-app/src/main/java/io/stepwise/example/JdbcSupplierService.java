@@ -42,7 +42,7 @@ import javax.sql.DataSource;
  *
  * <p>Ids are made in Java ({@code ro_...}, {@code roi_...}; see {@link Ids}). Amounts of money come
  * back with at least two decimal places ({@code 10.5} as {@code 10.50}). A failure of the database
- * is a {@link StoreException}. The {@link AuditTrail} stays in memory.
+ * is a {@link StoreException}. The {@link AuditTrail} stays in memory, and keeps the newest entries only.
  */
 public final class JdbcSupplierService implements SupplierService {
 
