@@ -3,39 +3,20 @@ package io.stepwise.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.stepwise.runtime.Container;
-import io.stepwise.runtime.StepContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The service's in-memory {@link AuditTrail} keeps its newest entries only, so that it does not grow without end. */
 class AuditTrailTest {
 
-  record Context(String transactionId, String stepName, boolean compensating) implements StepContext {
-    @Override
-    public String workflowName() {
-      return "create-restock-order";
-    }
-
-    @Override
-    public int attempt() {
-      return 1;
-    }
-
-    @Override
-    public Container container() {
-      return Container.empty();
-    }
-  }
-
   @Test
   void aFullTrailDropsItsOldestEntryForEachNewOne() {
     AuditTrail trail = new AuditTrail(3);
-    trail.record(new Context("tx-a", "create-order", false), "created order ro_1");
-    trail.record(new Context("tx-b", "create-order", false), "created order ro_2");
-    trail.record(new Context("tx-a", "create-items", false), "created items roi_1 of order ro_1");
-    trail.record(new Context("tx-b", "create-items", false), "failed: product prod_9 is not carried");
-    trail.record(new Context("tx-b", "create-order", true), "deleted order ro_2");
+    trail.record(new TestStepContext("tx-a", "create-order", false), "created order ro_1");
+    trail.record(new TestStepContext("tx-b", "create-order", false), "created order ro_2");
+    trail.record(new TestStepContext("tx-a", "create-items", false), "created items roi_1 of order ro_1");
+    trail.record(new TestStepContext("tx-b", "create-items", false), "failed: product prod_9 is not carried");
+    trail.record(new TestStepContext("tx-b", "create-order", true), "deleted order ro_2");
 
     assertEquals(List.of("create-items: created items roi_1 of order ro_1",
             "create-items: failed: product prod_9 is not carried", "compensate create-order: deleted order ro_2"),
@@ -49,7 +30,7 @@ class AuditTrailTest {
   void aTrailKeepsTenThousandEntriesByDefault() {
     AuditTrail trail = new AuditTrail();
     for (int i = 0; i <= AuditTrail.DEFAULT_CAPACITY; i++) {
-      trail.record(new Context("tx-" + i, "create-order", false), "created order ro_" + i);
+      trail.record(new TestStepContext("tx-" + i, "create-order", false), "created order ro_" + i);
     }
 
     List<AuditTrail.Entry> entries = trail.entries();
