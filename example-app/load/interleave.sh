@@ -30,17 +30,14 @@ WINDOW_SECONDS=${WINDOW_SECONDS:-10}
 WARM_SECONDS=${WARM_SECONDS:-60}
 
 D=$(mktemp -d /tmp/restock-interleave.XXXXXX)
-chown postgres:postgres "$D"
+. "$HERE/postgres.sh"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$D/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$D"
+  postgres_stop
 }
 trap cleanup EXIT
-runuser -u postgres -- "$PGBIN/initdb" -D "$D/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$D/data" -l "$D/postgres.log" -w \
-  -o "-p $PGPORT -k $D -c listen_addresses=127.0.0.1" start >/dev/null
+postgres_start
 for i in 0 1; do
   psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -Atq -c "CREATE DATABASE shop_$i"
   PORT=$((PORT + i)) DATABASE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/shop_$i?user=postgres" \

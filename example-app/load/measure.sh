@@ -29,17 +29,14 @@ CLIENTS=${CLIENTS:-1 8 32}
 BODY='{"supplier_id": "sup_1", "items": [{"product_id": "prod_1", "quantity": 2, "unit_cost": 10.5}, {"product_id": "prod_2", "quantity": 1, "unit_cost": 4}]}'
 
 D=$(mktemp -d /tmp/restock-load.XXXXXX)
-chown postgres:postgres "$D"
+. "$HERE/postgres.sh"
 SERVICE=
 cleanup() {
   if [ -n "$SERVICE" ]; then kill "$SERVICE" 2>/dev/null || true; wait "$SERVICE" 2>/dev/null || true; fi
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$D/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$D"
+  postgres_stop
 }
 trap cleanup EXIT
-runuser -u postgres -- "$PGBIN/initdb" -D "$D/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$D/data" -l "$D/postgres.log" -w \
-  -o "-p $PGPORT -k $D -c listen_addresses=127.0.0.1" start >/dev/null
+postgres_start
 PSQL=(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -Atq)
 "${PSQL[@]}" -c "CREATE DATABASE shop"
 
