@@ -8,6 +8,7 @@ import dev.dbos.transact.context.WorkflowOptions;
 import io.stepwise.benchmarks.durable.Clients.Client;
 import io.stepwise.benchmarks.durable.Clients.Counted;
 import io.stepwise.benchmarks.durable.Clients.Opener;
+import io.stepwise.benchmarks.durable.ThroughputReport.Row;
 import io.stepwise.jdbc.JdbcRunStore;
 import io.stepwise.jdbc.StoreCommits;
 import io.stepwise.runtime.Container;
@@ -54,7 +55,7 @@ public final class DurableThroughput {
   private static final String PG_DATABASE = "bench";
 
   private final Settings settings;
-  private final List<Row> rows = new ArrayList<>();
+  private final ThroughputReport report = new ThroughputReport();
   /** The round of the measurements under way, which {@link #add} stamps on their rows. */
   private int round = 1;
 
@@ -78,7 +79,7 @@ public final class DurableThroughput {
       benchmark.postgres();
     }
     System.out.printf("%nload average at the end: %s%n", loadAverage());
-    benchmark.print();
+    benchmark.report.print(settings.clients, settings.rounds);
     System.exit(0);   // DBOS and the pools leave non-daemon threads behind
   }
 
@@ -393,70 +394,9 @@ public final class DurableThroughput {
     return new HikariDataSource(config);
   }
 
-  // ---------------------------------------------------------------------------------- the report
-
+  /** Adds {@code row} to the report, stamped with the round under way, and prints it. */
   private void add(Row row) {
-    row.round = round;
-    rows.add(row);
-    System.out.println(row.line());
-  }
-
-  private void print() {
-    System.out.printf("%n%s%n", Row.HEADER);
-    for (Row row : rows) {
-      System.out.println(row.line());
-    }
-    System.out.printf("%nRatios of the medians over %d round(s) (per round: Stepwise / DBOS in each round):%n",
-        settings.rounds);
-    for (String database : List.of("H2", "PostgreSQL")) {
-      for (int clients : settings.clients) {
-        double stepwise = median(database, "Stepwise durable", clients);
-        double raw = median(database, "raw INSERT+COMMIT", clients);
-        if (Double.isNaN(stepwise) || Double.isNaN(raw)) {
-          continue;
-        }
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-            "%-10s %2d client(s): Stepwise %.0f runs/s; / raw commits = %.2f; / (raw / 4) = %.2f of the 4-commit "
-            + "limit; / store's SQL = %.2f", database, clients, stepwise, stepwise / raw, stepwise / (raw / 4),
-            stepwise / median(database, "raw, store's SQL", clients)));
-        double oneTrip = median(database, "store's SQL, 1 trip", clients);
-        if (!Double.isNaN(oneTrip)) {   // the store writes a lone run's writes so on PostgreSQL
-          line.append(String.format(Locale.ROOT, "; / store's SQL in 1 trip = %.2f", stepwise / oneTrip));
-        }
-        double dbos = median(database, "DBOS Transact", clients);
-        if (!Double.isNaN(dbos)) {
-          double ratio = stepwise / dbos;
-          double target = clients == 1 ? 2 : clients >= 32 ? 5 : Double.NaN;
-          line.append(String.format(Locale.ROOT, "; DBOS %.0f runs/s; Stepwise / DBOS = %.2fx", dbos, ratio));
-          if (!Double.isNaN(target)) {
-            line.append(String.format(Locale.ROOT, " (target %.0fx: %s)", target, ratio >= target ? "met" : "NOT met"));
-          }
-          line.append(" (per round:");
-          for (int r = 1; r <= settings.rounds; r++) {
-            line.append(String.format(Locale.ROOT, " %.2fx", rate(database, "Stepwise durable", clients, r)
-                / rate(database, "DBOS Transact", clients, r)));
-          }
-          line.append(String.format(Locale.ROOT, "); DBOS / (raw / 4) = %.2f", dbos / (raw / 4)));
-        }
-        System.out.println(line);
-      }
-    }
-  }
-
-  /** The median rate of {@code system} over the rounds; NaN if it was not measured. */
-  private double median(String database, String system, int clients) {
-    double[] rates = rows.stream()
-        .filter(r -> r.database.equals(database) && r.system.equals(system) && r.clients == clients)
-        .mapToDouble(r -> r.perSecond).sorted().toArray();
-    if (rates.length == 0) {
-      return Double.NaN;
-    }
-    return rates.length % 2 == 1 ? rates[rates.length / 2] : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
-  }
-
-  private double rate(String database, String system, int clients, int inRound) {
-    return rows.stream().filter(r -> r.database.equals(database) && r.system.equals(system) && r.clients == clients
-        && r.round == inRound).mapToDouble(r -> r.perSecond).findFirst().orElse(Double.NaN);
+    report.add(row, round);
   }
 
   private static String loadAverage() {
@@ -473,62 +413,6 @@ public final class DurableThroughput {
       Logger logger = Logger.getLogger(name);
       logger.setLevel(Level.WARNING);
       QUIET.add(logger);
-    }
-  }
-
-  /**
-   * One line of the table: calls per second, and per call PostgreSQL's counters ({@code pg}: commits,
-   * WAL syncs, WAL writes, WAL records, rows written, WAL bytes) and the Stepwise store's (commits, writes, reads).
-   */
-  private static final class Row {
-    static final String HEADER = String.format(Locale.ROOT,
-        "%-10s %-19s %7s %5s %10s | %8s %8s %8s %8s %8s %8s | %8s %8s %8s",
-        "database", "system", "clients", "round", "per sec", "commits", "WALsync", "WALwrite", "WALrec", "rows",
-        "WALbytes", "stCommit",
-        "stWrite", "stRead");
-
-    final String database;
-    final String system;
-    final int clients;
-    final double perSecond;
-    final double[] pg;
-    final double storeCommits;
-    final double storeWrites;
-    final double storeReads;
-    Counted counted;
-    int round;
-
-    Row(String database, String system, int clients, double perSecond, double[] pg, double storeCommits,
-        double storeWrites, double storeReads) {
-      this.database = database;
-      this.system = system;
-      this.clients = clients;
-      this.perSecond = perSecond;
-      this.pg = pg;
-      this.storeCommits = storeCommits;
-      this.storeWrites = storeWrites;
-      this.storeReads = storeReads;
-    }
-
-    Row counted(Counted c) {
-      this.counted = c;
-      return this;
-    }
-
-    Row with(double[] pgPerRun) {
-      return new Row(database, system, clients, perSecond, pgPerRun, storeCommits, storeWrites, storeReads)
-          .counted(counted);
-    }
-
-    String line() {
-      String pgPart = pg == null ? String.format(Locale.ROOT, "%8s %8s %8s %8s %8s %8s", "", "", "", "", "", "")
-          : String.format(Locale.ROOT, "%8.2f %8.2f %8.2f %8.1f %8.2f %8.0f", pg[0], pg[1], pg[2], pg[3], pg[4], pg[5]);
-      return String.format(Locale.ROOT, "%-10s %-19s %7d %5d %10.0f | %s | %8s %8s %8s", database, system, clients,
-          round, perSecond, pgPart, num(storeCommits), num(storeWrites), num(storeReads));
-    }
-
-    private static String num(double d) {
-      return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.2f", d);
     }
   }
 
