@@ -5,7 +5,7 @@
 #   example-app/load/interleave.sh BASELINE_JAR [JAR]
 #
 # Why next to compare.sh: on this machine (a virtual machine on a shared host) the same jar measures
-# anywhere from 430 to 700 orders/s at 8 clients depending on the minute, and the CPU time per order
+# anywhere from 430 to 760 orders/s at 8 clients depending on the minute, and the CPU time per order
 # moves with it. compare.sh alternates whole measure.sh runs (about 3 minutes each), so the host's
 # drift between two runs lands in their ratio. Here the two services run side by side on one
 # PostgreSQL (a database each) and take turns every WINDOW_SECONDS, in the order A B B A A B ...:

@@ -2,7 +2,6 @@ package io.stepwise.example;
 
 import io.stepwise.runtime.StepContext;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -78,12 +77,6 @@ public final class AuditTrail {
 
   /** The entries kept of one run, oldest first. */
   public synchronized List<Entry> entries(String transactionId) {
-    List<Entry> found = new ArrayList<>();
-    for (Entry entry : entries) {
-      if (entry.transactionId().equals(transactionId)) {
-        found.add(entry);
-      }
-    }
-    return List.copyOf(found);
+    return entries.stream().filter(entry -> entry.transactionId().equals(transactionId)).toList();
   }
 }
